@@ -1,0 +1,1 @@
+"""Switchboard core: scope graph, workforce model, row security, identity, audit, plugin host."""

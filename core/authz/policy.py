@@ -1,0 +1,74 @@
+"""Permission keys, default role grants, and the casbin enforcer built from them.
+
+Plugins contribute keys (``switchboard_permissions``), the roles that hold them
+(``switchboard_default_grants``) and which keys need a recent second factor
+(``switchboard_sensitive_permissions``). The role → permission table in the
+database mirrors the same grants, so policy helpers such as
+``app.employee_contacts`` and casbin answer from one source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+import casbin
+from casbin.model import Model
+from casbin.util import key_match
+
+from ..plugins import PluginHost
+
+MODEL_TEXT = (Path(__file__).resolve().parent / "model.conf").read_text()
+
+
+def scope_path(tenant_id: UUID, client_id: UUID | None = None, lob_id: UUID | None = None) -> str:
+    """The casbin domain of a scope: ``t/<tenant>/[c/<client>/[l/<lob>/]]``."""
+    path = f"t/{tenant_id}/"
+    if client_id is not None:
+        path += f"c/{client_id}/"
+        if lob_id is not None:
+            path += f"l/{lob_id}/"
+    return path
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every permission key, which roles hold it, and which keys are sensitive."""
+
+    permissions: dict[str, str]
+    grants: dict[str, frozenset[str]]
+    sensitive: frozenset[str]
+
+    @classmethod
+    def from_host(cls, host: PluginHost) -> "Policy":
+        """Gather the plugins' contributions; unknown keys in grants are an error."""
+        permissions: dict[str, str] = {}
+        for plugin, keys in host.collect("switchboard_permissions"):
+            for key, description in keys.items():
+                if key in permissions:
+                    raise ValueError(f"permission {key!r} declared twice (again by {plugin!r})")
+                permissions[key] = description
+        grants: dict[str, set[str]] = {}
+        for plugin, mapping in host.collect("switchboard_default_grants"):
+            for role, keys in mapping.items():
+                unknown = set(keys) - set(permissions)
+                if unknown:
+                    raise ValueError(f"plugin {plugin!r} grants unknown permissions {sorted(unknown)}")
+                grants.setdefault(role, set()).update(keys)
+        sensitive = frozenset(host.flat("switchboard_sensitive_permissions"))
+        return cls(permissions, {r: frozenset(k) for r, k in grants.items()}, sensitive)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """``(role, permission)`` rows for the database mirror."""
+        return sorted((role, key) for role, keys in self.grants.items() for key in keys)
+
+    def enforcer(self, subject: str, grants: list[tuple[str, str]]) -> casbin.Enforcer:
+        """An enforcer for one caller: role policies plus ``(role, scope path)`` grants."""
+        model = Model()
+        model.load_model_from_text(MODEL_TEXT)
+        enforcer = casbin.Enforcer(model)
+        enforcer.add_named_domain_matching_func("g", key_match)
+        enforcer.add_policies([[role, key] for role, key in self.rows()])
+        enforcer.add_grouping_policies([[subject, role, path + "*"] for role, path in grants])
+        return enforcer

@@ -1,0 +1,228 @@
+"""The ``switchboard`` command line.
+
+Every command prints one clear line on failure (no traceback) and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from functools import wraps
+from typing import Any, Callable
+
+import typer
+
+from .config import get_settings
+from .errors import SwitchboardError
+
+app = typer.Typer(help="Switchboard: headless workforce platform for multi-client BPOs.", no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
+users_app = typer.Typer(help="Users.", no_args_is_help=True)
+plugins_app = typer.Typer(help="Plugins.", no_args_is_help=True)
+schema_app = typer.Typer(help="GraphQL schemas.", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit log.", no_args_is_help=True)
+for sub, name in ((token_app, "token"), (users_app, "users"), (plugins_app, "plugins"),
+                  (schema_app, "schema"), (audit_app, "audit")):
+    app.add_typer(sub, name=name)
+
+
+def fail(message: str) -> None:
+    """Print one error line and exit 1."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn expected failures (and database errors) into one line on stderr."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return fn(*args, **kwargs)
+        except SwitchboardError as exc:
+            fail(str(exc))
+        except SQLAlchemyError as exc:
+            fail(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0])
+        except OSError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
+def _runtime():
+    from .runtime import Runtime
+
+    return Runtime.build(get_settings())
+
+
+@app.command()
+@one_line_errors
+def migrate() -> None:
+    """Create roles and database if needed and apply every module's migrations."""
+    from .platform import migrate_all
+
+    runtime = _runtime()
+    migrate_all(runtime)
+    typer.echo(f"migrated: {', '.join(runtime.host.names())}")
+
+
+@app.command()
+@one_line_errors
+def check() -> None:
+    """Self-checks: runtime role cannot bypass RLS; every scoped table is forced, policed, audited."""
+    from .platform import problems
+
+    found = problems(_runtime())
+    for problem in found:
+        typer.echo(f"FAIL {problem}")
+    if found:
+        raise typer.Exit(1)
+    typer.echo("ok: runtime role cannot bypass row security; every scoped table is forced, policed and audited")
+
+
+@app.command()
+@one_line_errors
+def demo(
+    size: str = typer.Option("small", help="small | mid | large"),
+    seed: int = typer.Option(7, help="Random seed (the same seed builds the same BPO)."),
+) -> None:
+    """Build the demo BPO (deterministic for a seed) and print its logins."""
+    from .demo.builder import SIZES, build_demo
+    from .platform import migrate_all
+
+    if size not in SIZES:
+        fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
+    runtime = _runtime()
+    migrate_all(runtime)
+    result = build_demo(runtime, size=size, seed=seed)
+    typer.echo(result.summary())
+
+
+@app.command()
+@one_line_errors
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    demo: bool = typer.Option(False, "--demo", help="Migrate and load the demo BPO first if the database is empty."),
+) -> None:
+    """Serve /graphql and /portal/graphql with uvicorn (refuses to start if a self-check fails)."""
+    import uvicorn
+
+    from .app import create_app
+    from .platform import ensure_servable, migrate_all
+
+    runtime = _runtime()
+    if demo:
+        from .demo.builder import build_demo, demo_logins, is_empty
+
+        migrate_all(runtime)
+        if is_empty(runtime):
+            typer.echo("loading the demo BPO (small)…")
+            build_demo(runtime, size="small", seed=7)
+        logins = demo_logins(runtime)
+    else:
+        logins = None
+    ensure_servable(runtime)
+    typer.echo(f"GraphiQL: http://{host}:{port}/graphql   portal: http://{host}:{port}/portal/graphql")
+    if logins:
+        typer.echo(logins)
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+
+
+@token_app.command("create")
+@one_line_errors
+def token_create(
+    email: str,
+    ttl: int = typer.Option(24, help="Hours until the token expires."),
+    name: str = typer.Option("cli", help="A name to recognise the token by."),
+) -> None:
+    """Print a new bearer token for EMAIL (an operator action: it counts as second-factor verified)."""
+    from .identity.secrets import new_token, token_hash
+
+    if not 1 <= ttl <= 24 * 366:
+        fail("--ttl must be between 1 and 8784 hours")
+    runtime = _runtime()
+    token = new_token()
+    expires = datetime.now(timezone.utc) + timedelta(hours=ttl)
+    from sqlalchemy import text
+
+    with runtime.owner.begin() as conn:
+        user = conn.execute(
+            text("SELECT id FROM app_user WHERE lower(email) = lower(:e) AND active"), {"e": email}
+        ).first()
+        if user is None:
+            fail(f"no active user with e-mail {email}")
+        conn.execute(
+            text("SELECT app.issue_token(:u, 'api', :n, :h, :x, true)"),
+            {"u": user.id, "n": name, "h": token_hash(token), "x": expires},
+        )
+    typer.echo(token)
+
+
+@users_app.command("list")
+@one_line_errors
+def users_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Every user: e-mail, kind, roles and their scopes."""
+    from .identity.admin import list_users
+
+    users = list_users(_runtime())
+    if as_json:
+        typer.echo(json.dumps(users, indent=2, default=str))
+        return
+    for u in users:
+        scopes = ", ".join(f"{g['role']}@{g['scope']}" for g in u["grants"]) or "-"
+        typer.echo(f"{u['email']:<40} {u['kind']:<7} {scopes}")
+
+
+@plugins_app.command("list")
+@one_line_errors
+def plugins_list() -> None:
+    """Installed plugins, whether each is enabled, and what replaces what."""
+    from .plugins import PluginHost
+
+    host = PluginHost(get_settings())
+    for info in host.infos:
+        state = "enabled " if info.enabled else "disabled"
+        note = f" (replaces the built-in {info.replaces})" if info.replaces and info.enabled else ""
+        typer.echo(f"{info.name:<16} {state} {info.module:<40} {info.distribution} {info.version}{note}")
+
+
+@schema_app.command("export")
+@one_line_errors
+def schema_export(portal: bool = typer.Option(False, "--portal", help="The portal schema instead.")) -> None:
+    """Print the composed schema's SDL."""
+    from switchboard.schema.compose import compose, sdl
+
+    from .plugins import PluginHost
+
+    settings = get_settings()
+    schemas = compose(PluginHost(settings), settings)
+    sys.stdout.write(sdl(schemas.portal if portal else schemas.internal))
+
+
+@audit_app.command("verify")
+@one_line_errors
+def audit_verify() -> None:
+    """Recompute every tenant's hash chain; report edited, removed or reordered events."""
+    from .audit.verify import verify
+
+    report = verify(_runtime().owner)
+    for line in report.lines():
+        typer.echo(line)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point: core's commands plus the enabled plugins' ones."""
+    from .plugins import PluginHost
+
+    try:
+        PluginHost(get_settings()).hook.switchboard_cli(app=app)
+    except SwitchboardError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
+    app()

@@ -1,0 +1,1 @@
+"""Database access: server bootstrap, engines, per-request transactions, scoped tables."""

@@ -1,0 +1,44 @@
+"""SQLAlchemy engines for the owner (migrations, CLI, demo) and runtime (requests) roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from .server import Database
+
+
+def sqlalchemy_url(libpq_url: str) -> str:
+    """``postgresql://…`` → ``postgresql+psycopg://…`` (psycopg 3 driver)."""
+    scheme, rest = libpq_url.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else libpq_url
+
+
+def connect_args(set_role: str | None, application: str) -> dict[str, Any]:
+    """libpq options: the role to assume at connection start, and a name for pg_stat_activity."""
+    args: dict[str, Any] = {"application_name": application}
+    if set_role:
+        args["options"] = f"-c role={set_role}"
+    return args
+
+
+def owner_engine(db: Database) -> Engine:
+    """A synchronous engine connecting as the owner role."""
+    return create_engine(
+        sqlalchemy_url(db.owner_url),
+        connect_args=connect_args(db.owner_set_role, "switchboard-owner"),
+        pool_pre_ping=True,
+    )
+
+
+def runtime_engine(db: Database, *, pool_size: int = 10) -> AsyncEngine:
+    """The asynchronous engine that serves requests as the runtime role."""
+    return create_async_engine(
+        sqlalchemy_url(db.runtime_url),
+        connect_args=connect_args(db.runtime_set_role, "switchboard"),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+    )

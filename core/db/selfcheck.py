@@ -1,0 +1,78 @@
+"""Self-checks that refuse to serve a database whose isolation cannot be trusted.
+
+* the runtime role is not a superuser, cannot bypass RLS, owns nothing and is not
+  a member of the owner role — checked both in the catalog and on a live runtime
+  connection (which covers ``SET ROLE`` deployments);
+* every table that carries ``tenant_id`` (and ``tenant``) has row-level security
+  enabled *and forced*, at least one policy, and the audit triggers; the log tables
+  instead refuse updates and deletes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, text
+
+AUDIT_TRIGGERS = {"audit_insert", "audit_update", "audit_delete"}
+APPEND_ONLY = {"append_only", "append_only_truncate"}
+LOG_TABLES = {"audit_event": APPEND_ONLY, "pii_access": APPEND_ONLY, "audit_chain_head": set()}
+
+SCOPED_TABLES = """
+SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
+       (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
+       coalesce((SELECT array_agg(t.tgname::text) FROM pg_trigger t
+                  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal), '{}') AS triggers
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+   AND (c.relname = 'tenant' OR EXISTS (
+        SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
+           AND NOT a.attisdropped))
+ ORDER BY c.relname
+"""
+
+RUNTIME_ROLE = """
+SELECT r.rolsuper, r.rolbypassrls, pg_has_role(r.rolname, :owner, 'MEMBER') AS in_owner,
+       (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid) AS owned
+  FROM pg_roles r WHERE r.rolname = :runtime
+"""
+
+
+def table_problems(owner: Engine) -> list[str]:
+    """Scoped tables lacking forced RLS, policies or the audit (or append-only) triggers."""
+    problems = []
+    with owner.connect() as conn:
+        for t in conn.execute(text(SCOPED_TABLES)):
+            if not t.rls or not t.forced:
+                problems.append(f"table {t.name}: row-level security is not enabled and forced")
+            if t.policies == 0:
+                problems.append(f"table {t.name}: has no row policy")
+            needed = LOG_TABLES.get(t.name, AUDIT_TRIGGERS)
+            missing = needed - set(t.triggers)
+            if missing:
+                problems.append(f"table {t.name}: missing triggers {', '.join(sorted(missing))}")
+    return problems
+
+
+def role_problems(owner: Engine, runtime_url_engine: Engine, owner_role: str, runtime_role: str) -> list[str]:
+    """Ways the runtime role could see past row security."""
+    problems = []
+    with owner.connect() as conn:
+        row = conn.execute(text(RUNTIME_ROLE), {"owner": owner_role, "runtime": runtime_role}).first()
+    if row is None:
+        return [f"runtime role {runtime_role} does not exist"]
+    if row.rolsuper:
+        problems.append(f"runtime role {runtime_role} is a superuser")
+    if row.rolbypassrls:
+        problems.append(f"runtime role {runtime_role} can bypass row-level security")
+    if row.in_owner:
+        problems.append(f"runtime role {runtime_role} is a member of the owner role {owner_role}")
+    if row.owned:
+        problems.append(f"runtime role {runtime_role} owns {row.owned} relation(s)")
+    with runtime_url_engine.connect() as conn:
+        live = conn.execute(
+            text("SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user")
+        ).first()
+    if live[0] != runtime_role:
+        problems.append(f"runtime connections act as {live[0]}, not {runtime_role}")
+    elif live.rolsuper or live.rolbypassrls:
+        problems.append(f"runtime connections act as {live[0]}, which bypasses row-level security")
+    return problems

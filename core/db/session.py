@@ -1,0 +1,86 @@
+"""One request's database transaction, as the runtime role, with the caller recorded.
+
+The caller is written with ``set_config('app.user_id', …, true)``: local to the
+transaction, so a pooled connection never carries one caller into the next
+request. The connection is opened lazily on first use; :meth:`finish` commits or
+rolls back everything. Each mutation runs in a savepoint, so a refused mutation
+leaves nothing half-written even when others in the same request succeed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.engine import Result, Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+SET_CALLER = text("SELECT set_config('app.user_id', :user_id, true)")
+
+
+class DbSession:
+    """A lazily-begun transaction for one request (or one CLI action) as one caller."""
+
+    def __init__(self, engine: AsyncEngine, user_id: UUID | None) -> None:
+        self.engine = engine
+        self.user_id = user_id
+        self._conn: AsyncConnection | None = None
+        self.statements = 0
+
+    async def connection(self) -> AsyncConnection:
+        """The transaction's connection, opened and stamped with the caller on first use."""
+        if self._conn is None:
+            conn = await self.engine.connect()
+            await conn.begin()
+            await conn.execute(SET_CALLER, {"user_id": str(self.user_id or "")})
+            self._conn = conn
+        return self._conn
+
+    async def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Result:
+        """Run one statement of this transaction."""
+        conn = await self.connection()
+        self.statements += 1
+        return await conn.execute(text(sql), dict(params or {}))
+
+    async def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Every row of a query."""
+        return list((await self.execute(sql, params)).all())
+
+    async def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        """The first row of a query, or None."""
+        return (await self.execute(sql, params)).first()
+
+    async def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row, or None."""
+        return (await self.execute(sql, params)).scalar()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Run a block atomically: any exception rolls back just that block."""
+        conn = await self.connection()
+        nested = await conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            if nested.is_active:
+                await nested.rollback()
+            raise
+        else:
+            if nested.is_active:
+                await nested.commit()
+
+    async def finish(self, commit: bool) -> None:
+        """Commit (or roll back) and hand the connection back to the pool."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if commit:
+                await conn.commit()
+            else:
+                await conn.rollback()
+        finally:
+            await conn.close()

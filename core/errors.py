@@ -1,0 +1,53 @@
+"""Coded errors.
+
+``UserError`` is a user-correctable refusal: mutations return it in their payload
+with a stable ``code``, the ``field`` at fault and a message localized to the
+caller. ``AccessError`` (authentication and permission failures) surfaces as a
+GraphQL error whose ``extensions.code`` is stable. Anything else is masked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SwitchboardError(Exception):
+    """Base of every error Switchboard raises on purpose."""
+
+
+class ConfigurationError(SwitchboardError):
+    """The environment cannot run Switchboard (printed as one line by the CLI)."""
+
+
+class UserError(SwitchboardError):
+    """A refusal the caller can correct: bad input, conflict, unknown id."""
+
+    def __init__(self, code: str, field: str | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.params = params
+
+
+class NotFound(UserError):
+    """An id that does not exist *or* lies outside the caller's scope (never says which)."""
+
+    def __init__(self, field: str | None = None, **params: Any) -> None:
+        super().__init__("NOT_FOUND", field, **params)
+
+
+class AccessError(SwitchboardError):
+    """Authentication or authorization failure, reported as a GraphQL error with a code."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class ValidationErrors(SwitchboardError):
+    """Several user errors found together (a whole form, a whole file)."""
+
+    def __init__(self, errors: list[UserError]) -> None:
+        super().__init__(", ".join(e.code for e in errors))
+        self.errors = errors

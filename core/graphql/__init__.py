@@ -1,0 +1,1 @@
+"""GraphQL plumbing shared by every module: context, pagination, payload errors, the view."""

@@ -1,0 +1,54 @@
+"""What every resolver receives as ``info.context``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from strawberry.dataloader import DataLoader
+
+from ..db.session import DbSession
+from ..errors import AccessError, UserError
+from ..identity.caller import Caller
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from ..runtime import Runtime
+
+
+@dataclass
+class Context:
+    """One request: its transaction, caller, language and DataLoaders."""
+
+    request: "Request"
+    runtime: "Runtime"
+    db: DbSession
+    lang: str
+    caller: Caller | None = None
+    portal: bool = False
+    _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
+
+    @property
+    def me(self) -> Caller:
+        """The authenticated caller (``UNAUTHENTICATED`` when there is none)."""
+        if self.caller is None:
+            raise AccessError("UNAUTHENTICATED")
+        return self.caller
+
+    def loader(self, key: Hashable, load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
+        """The request's DataLoader for ``key``, created on first use (batches one SQL per key)."""
+        if key not in self._loaders:
+            self._loaders[key] = DataLoader(load_fn=load)
+        return self._loaders[key]
+
+    def message(self, code: str, **params: Any) -> str:
+        """``code`` rendered in the caller's language."""
+        return self.runtime.messages.render(code, self.lang, params)
+
+    def user_error(self, error: UserError) -> "UserErrorType":
+        """The payload form of a refusal."""
+        from .payload import UserErrorType
+
+        return UserErrorType(code=error.code, field=error.field, message=self.message(error.code, **error.params))

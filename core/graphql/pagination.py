@@ -1,0 +1,94 @@
+"""Cursor connections with a hard page-size cap, paged by keyset (no OFFSET)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from ..errors import UserError
+
+T = TypeVar("T")
+DEFAULT_PAGE = 50
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+    @strawberry.field(description="The nodes of this page, without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """An opaque cursor for a row's sort key."""
+    return base64.urlsafe_b64encode(json.dumps([str(v) for v in values]).encode()).decode()
+
+
+def decode_cursor(cursor: str, width: int) -> list[str]:
+    """The sort key inside a cursor (``INVALID_CURSOR`` when it is not one of ours)."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as exc:
+        raise UserError("INVALID_CURSOR", "after") from exc
+    if not isinstance(values, list) or len(values) != width:
+        raise UserError("INVALID_CURSOR", "after")
+    return values
+
+
+def page_size(first: int | None, cap: int) -> int:
+    """The requested page size, refused (``PAGE_SIZE_OVER_CAP``) above the cap."""
+    size = DEFAULT_PAGE if first is None else first
+    if size < 1:
+        raise UserError("PAGE_SIZE_INVALID", "first")
+    if size > cap:
+        raise UserError("PAGE_SIZE_OVER_CAP", "first", cap=cap)
+    return size
+
+
+def keyset(
+    select: str, keys: Sequence[str], first: int | None, after: str | None, cap: int, where: str = "true"
+) -> tuple[str, dict[str, Any], int]:
+    """SQL for one page: ``select`` filtered by ``where``, after the cursor, ordered by ``keys``.
+
+    ``keys`` are column expressions whose last one is unique (usually ``id``).
+    Returns ``(sql, params, size)``; fetch ``size + 1`` rows to know if more follow.
+    """
+    size = page_size(first, cap)
+    params: dict[str, Any] = {"_limit": size + 1}
+    conditions = [f"({where})"]
+    if after:
+        values = decode_cursor(after, len(keys))
+        names = [f"_after{i}" for i in range(len(keys))]
+        params.update(zip(names, values))
+        # psycopg sends strings untyped, so PostgreSQL reads each as its key's type.
+        conditions.append(f"({', '.join(keys)}) > ({', '.join(':' + n for n in names)})")
+    sql = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(keys)} LIMIT :_limit"
+    return sql, params, size
+
+
+def connection(rows: list[Any], size: int, key: Callable[[Any], Sequence[Any]], node: Callable[[Any], T]) -> Connection[T]:
+    """A connection from ``size + 1`` fetched rows."""
+    page = rows[:size]
+    edges = [Edge(cursor=encode_cursor(key(r)), node=node(r)) for r in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
+    )

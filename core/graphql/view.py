@@ -1,0 +1,146 @@
+"""The Starlette GraphQL view: authenticates, owns the request transaction, codes errors.
+
+One view serves the internal schema (staff only) and one the portal schema (client
+users only). The request's transaction commits only when the operation finished
+without a GraphQL error; otherwise every write is rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from ..db.session import DbSession
+from ..errors import AccessError, SwitchboardError, UserError
+from ..i18n import negotiate
+from ..identity.service import authenticate
+from .context import Context
+
+log = logging.getLogger("switchboard.graphql")
+
+INTERNAL_ERROR = "INTERNAL_ERROR"
+LIMIT_CODES = [
+    (re.compile(r"exceeds maximum operation depth of (\d+)"), "QUERY_TOO_DEEP"),
+    (re.compile(r"aliases found\. Allowed: (\d+)"), "TOO_MANY_ALIASES"),
+    (re.compile(r"Document contains more than (\d+) tokens"), "TOO_MANY_TOKENS"),
+]
+HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403}
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask every error that is not one Switchboard raised on purpose."""
+    original = error.original_error
+    return original is not None and not isinstance(original, SwitchboardError)
+
+
+class SwitchboardGraphQL(GraphQL):
+    """Strawberry's ASGI view with Switchboard's context, transaction and error codes."""
+
+    def __init__(self, schema: Any, runtime: Any, *, portal: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+        self.runtime = runtime
+        self.portal = portal
+
+    async def run(self, request: Request, context: Any = None, root_value: Any = None) -> Response:  # type: ignore[override]
+        lang = negotiate(request.headers.get("accept-language"))
+        if request.method == "GET":  # GraphiQL
+            return await super().run(request)
+        db = DbSession(self.runtime.engine, None)
+        try:
+            ctx = await self._context(request, db, lang)
+        except AccessError as exc:
+            await db.finish(commit=False)
+            return self._refusal(exc, lang)
+        except BaseException:
+            await db.finish(commit=False)
+            raise
+        try:
+            return await super().run(request, context=ctx)
+        finally:
+            await db.finish(commit=False)  # no-op when execute_operation already finished
+
+    async def _context(self, request: Request, db: DbSession, lang: str) -> Context:
+        ctx = Context(request=request, runtime=self.runtime, db=db, lang=lang, portal=self.portal)
+        header = request.headers.get("authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise AccessError("UNAUTHENTICATED")
+            caller = await authenticate(db, token, self.runtime.policy, self.runtime.settings)
+            if (caller.kind == "client") != self.portal:
+                raise AccessError("WRONG_ENDPOINT")
+            ctx.caller = caller
+            ctx.lang = negotiate(request.headers.get("accept-language"), caller.locale)
+        request.state.lang = ctx.lang
+        return ctx
+
+    def _refusal(self, exc: AccessError, lang: str) -> Response:
+        message = self.runtime.messages.render(exc.code, lang, exc.params)
+        body = {"data": None, "errors": [{"message": message, "extensions": {"code": exc.code}}]}
+        return JSONResponse(body, status_code=HTTP_STATUS.get(exc.code, 403))
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        context: Context = kwargs["context"]
+        result = await super().execute_operation(*args, **kwargs)
+        results = result if isinstance(result, list) else [result]
+        ok = all(not getattr(r, "errors", None) for r in results)
+        events = await self._audit_events(context) if ok else []
+        await context.db.finish(commit=ok)
+        if events:
+            self._deliver(events)
+        return result
+
+    async def _audit_events(self, context: Context) -> list[dict[str, Any]]:
+        if not self.runtime.has_audit_sinks or context.db._conn is None:
+            return []
+        rows = await context.db.all("SELECT * FROM app.audit_events_of_xact()")
+        return [dict(r._mapping) for r in rows]
+
+    def _deliver(self, events: list[dict[str, Any]]) -> None:
+        try:
+            self.runtime.host.hook.switchboard_audit_sink(events=events)
+        except Exception:  # a sink never undoes a committed request
+            log.exception("audit sink failed")
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            lang = getattr(request.state, "lang", None) or negotiate(request.headers.get("accept-language"))
+            data["errors"] = [self.format_error(e, lang) for e in result.errors]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+    def format_error(self, error: GraphQLError, lang: str) -> dict[str, Any]:
+        """A GraphQL error with a stable ``extensions.code`` and a localized message."""
+        original = error.original_error
+        messages = self.runtime.messages
+        body = error.formatted
+        if isinstance(original, (AccessError, UserError)):
+            extensions: dict[str, Any] = {"code": original.code}
+            if isinstance(original, UserError) and original.field:
+                extensions["field"] = original.field
+            body["message"] = messages.render(original.code, lang, original.params)
+            body["extensions"] = extensions
+            return body
+        if original is None and error.message == INTERNAL_ERROR:
+            body["message"] = messages.render(INTERNAL_ERROR, lang)
+            body["extensions"] = {"code": INTERNAL_ERROR}
+            return body
+        for pattern, code in LIMIT_CODES:
+            match = pattern.search(error.message)
+            if match:
+                body["message"] = messages.render(code, lang, {"limit": match.group(1)})
+                body["extensions"] = {"code": code}
+                return body
+        code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+        body["extensions"] = {"code": code}
+        return body

@@ -1,0 +1,128 @@
+"""The plugin contract: every hook a Switchboard plugin may implement.
+
+A plugin is a module (or object) registered under the ``switchboard.plugins``
+entry-point group; core's own contributions are registered the same way. Each
+hook below is a small function whose docstring is its contract. Hooks that
+return lists are called on every plugin and their results concatenated.
+
+    from switchboard.core.hookspecs import hookimpl
+
+    @hookimpl
+    def switchboard_graphql_query():
+        return NotesQuery
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("switchboard")
+hookimpl = pluggy.HookimplMarker("switchboard")
+
+
+@hookspec
+def switchboard_migrations():
+    """Return the folder of this plugin's Alembic revisions (its own branch), or None.
+
+    The branch's first revision sets ``branch_labels = ("<plugin name>",)`` and
+    ``depends_on`` the core revision it builds on. Create every table that carries
+    scope with :func:`switchboard.core.db.scoped.create_scoped_table`.
+    """
+
+
+@hookspec
+def switchboard_graphql_query():
+    """Return a Strawberry type whose fields join the internal ``Query`` type, or None.
+
+    Field names must be unique across plugins: a duplicate fails schema composition.
+    """
+
+
+@hookspec
+def switchboard_graphql_mutation():
+    """Return a Strawberry type whose fields join the internal ``Mutation`` type, or None."""
+
+
+@hookspec
+def switchboard_graphql_types():
+    """Return extra Strawberry types to include in the internal schema (list), or None.
+
+    Only needed for types no field reaches directly (interface implementations).
+    """
+
+
+@hookspec
+def switchboard_portal_query():
+    """Return a Strawberry type whose fields join the portal ``Query`` type, or None.
+
+    Portal types expose opaque agent identifiers and work output only: never a
+    name, e-mail, phone or HR field (a test walks the portal schema for them).
+    """
+
+
+@hookspec
+def switchboard_portal_mutation():
+    """Return a Strawberry type whose fields join the portal ``Mutation`` type, or None."""
+
+
+@hookspec
+def switchboard_permissions():
+    """Return ``{permission_key: description}`` for the permission keys this plugin checks.
+
+    Keys are dotted lowercase (``billing.invoice.issue``).
+    """
+
+
+@hookspec
+def switchboard_default_grants():
+    """Return ``{role: [permission_key, ...]}``: which roles hold this plugin's keys by default."""
+
+
+@hookspec
+def switchboard_sensitive_permissions():
+    """Return the permission keys that require a recent TOTP step-up (list), or None."""
+
+
+@hookspec
+def switchboard_eligibility_rules():
+    """Return :class:`switchboard.core.workforce.eligibility.EligibilityRule` objects (list).
+
+    Each rule is one SQL expression evaluated inside the single ``eligibleAgents``
+    statement, per candidate: it yields a JSON array of reasons (``[{"code": ...}]``)
+    or NULL when the rule is satisfied. The statement stays one read.
+    """
+
+
+@hookspec
+def switchboard_audit_sink(events):
+    """Receive the audit events a request committed (list of dicts), to forward elsewhere.
+
+    Called after commit; an exception here is logged and never undoes the request.
+    """
+
+
+@hookspec
+def switchboard_demo_data(conn, demo):
+    """Add this plugin's demo rows on ``conn`` (owner, SQLAlchemy Connection).
+
+    ``demo`` is the :class:`switchboard.core.demo.builder.Demo` just built: its
+    tenant, clients, LOBs, employees and size. Must be deterministic for a seed.
+    """
+
+
+@hookspec
+def switchboard_cli(app):
+    """Add commands to the ``switchboard`` Typer application ``app``."""
+
+
+@hookspec
+def switchboard_locale_dirs():
+    """Return a folder holding ``<lang>/LC_MESSAGES/messages.po`` catalogs, or None."""
+
+
+@hookspec
+def switchboard_startup_checks(conn):
+    """Return problems (list of strings) that must stop the server from serving, or None.
+
+    ``conn`` is an owner SQLAlchemy Connection; core already checks row security.
+    """

@@ -1,0 +1,1 @@
+"""Identity: users, passwords (argon2), TOTP, session and API tokens, the caller."""

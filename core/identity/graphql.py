@@ -1,0 +1,145 @@
+"""GraphQL for identity: ``me``, login, TOTP enrolment and step-up, API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from uuid import UUID
+
+import strawberry
+
+from ..errors import UserError
+from ..graphql.payload import UserErrorType, atomically
+from . import secrets, service
+
+
+@strawberry.type(description="A role held on a scope (no client: the whole tenant).")
+class RoleGrant:
+    role: str
+    client_id: UUID | None
+    lob_id: UUID | None
+
+
+@strawberry.type(description="The authenticated caller.")
+class Me:
+    user_id: UUID
+    tenant_id: UUID
+    email: str
+    display_name: str
+    kind: str
+    locale: str
+    employee_id: UUID | None
+    grants: list[RoleGrant]
+    mfa_recent: bool
+
+
+@strawberry.type
+class LoginPayload:
+    token: str | None
+    expires_at: datetime | None
+    mfa: bool = strawberry.field(description="Whether the session was opened with a second factor.")
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class TotpEnrolmentPayload:
+    secret: str | None
+    otpauth_uri: str | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class ApiTokenPayload:
+    token: str | None = strawberry.field(description="Shown once; only its hash is stored.")
+    expires_at: datetime | None
+    errors: list[UserErrorType]
+
+
+def me_of(caller) -> Me:
+    return Me(
+        user_id=caller.user_id, tenant_id=caller.tenant_id, email=caller.email,
+        display_name=caller.display_name, kind=caller.kind, locale=caller.locale,
+        employee_id=caller.employee_id,
+        grants=[RoleGrant(role=g.role, client_id=g.client_id, lob_id=g.lob_id) for g in caller.grants],
+        mfa_recent=caller.mfa_recent(),
+    )
+
+
+@strawberry.type
+class IdentityQuery:
+    @strawberry.field(description="The authenticated caller, their grants and second-factor state.")
+    def me(self, info: strawberry.Info) -> Me:
+        return me_of(info.context.me)
+
+
+async def _refusal(info: strawberry.Info, action) -> list[UserErrorType]:
+    """Run ``action`` keeping its writes even when it refuses (failed attempts must count)."""
+    try:
+        await action()
+    except UserError as exc:
+        return [info.context.user_error(exc)]
+    return []
+
+
+@strawberry.type
+class IdentityMutation:
+    @strawberry.mutation(description="Exchange e-mail, password (and TOTP code when enrolled) for a session token.")
+    async def login(self, info: strawberry.Info, email: str, password: str, totp_code: str | None = None) -> LoginPayload:
+        ctx = info.context
+        result: list = []
+
+        async def act() -> None:
+            result.append(await service.login(ctx.db, email, password, totp_code, ctx.runtime.settings))
+
+        errors = await _refusal(info, act)
+        if errors:
+            return LoginPayload(token=None, expires_at=None, mfa=False, errors=errors)
+        token, expires, mfa = result[0]
+        return LoginPayload(token=token, expires_at=expires, mfa=mfa, errors=[])
+
+    @strawberry.mutation(description="Start TOTP enrolment: returns a secret to load into an authenticator.")
+    async def begin_totp_enrolment(self, info: strawberry.Info) -> TotpEnrolmentPayload:
+        ctx = info.context
+        secret, uri = await service.begin_totp(ctx.db, ctx.me)
+        return TotpEnrolmentPayload(secret=secret, otpauth_uri=uri, errors=[])
+
+    @strawberry.mutation(description="Finish TOTP enrolment with a current code.")
+    async def confirm_totp(self, info: strawberry.Info, code: str) -> OkPayload:
+        ctx = info.context
+        errors = await _refusal(info, lambda: service.confirm_totp(ctx.db, ctx.me, code, ctx.runtime.settings))
+        return OkPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="Step up: give a current TOTP code to unlock sensitive operations for a while.")
+    async def step_up(self, info: strawberry.Info, code: str) -> OkPayload:
+        ctx = info.context
+        errors = await _refusal(info, lambda: service.step_up(ctx.db, ctx.me, code, ctx.runtime.settings))
+        return OkPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="Create an API token for integrations acting as the caller.")
+    async def create_api_token(self, info: strawberry.Info, name: str, ttl_days: int = 90) -> ApiTokenPayload:
+        ctx = info.context
+
+        async def act():
+            caller = ctx.me
+            caller.require("identity.token.create")
+            if not 1 <= ttl_days <= 366:
+                raise UserError("TTL_OUT_OF_RANGE", "ttlDays", min=1, max=366)
+            token = secrets.new_token()
+            expires = datetime.now(timezone.utc) + timedelta(days=ttl_days)
+            await service.issue(ctx.db, caller.user_id, "api", name.strip() or "api", token, expires, False)
+            return token, expires
+
+        result, errors = await atomically(info, act)
+        token, expires = result if result else (None, None)
+        return ApiTokenPayload(token=token, expires_at=expires, errors=errors)
+
+    @strawberry.mutation(description="Revoke a token (your own; any of the tenant's, for tenant admins).")
+    async def revoke_token(self, info: strawberry.Info, id: UUID) -> OkPayload:
+        ctx = info.context
+        _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, id))
+        return OkPayload(ok=not errors, errors=errors)

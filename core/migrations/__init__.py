@@ -1,0 +1,1 @@
+"""Core's Alembic migration branch (label ``core``)."""

@@ -1,0 +1,427 @@
+"""Scope graph (client, LOB, site), workforce (employee, assignment, credential), identity.
+
+Revision ID: core_0002
+Revises: core_0001
+Create Date: 2026-11-23
+"""
+
+from alembic import op
+
+from switchboard.core.config import get_settings
+from switchboard.core.db.scoped import TENANT, TENANT_WIDE, ScopedTable, create_scoped_table
+
+revision = "core_0002"
+down_revision = "core_0001"
+branch_labels = None
+depends_on = None
+
+REGIMES = "ARRAY['PCI_DSS', 'HIPAA', 'PIPEDA', 'QC_LAW25', 'CCPA', 'GDPR']"
+REGION = "'^[A-Z]{2}(-[A-Z0-9]{1,3})?$'"
+EMPLOYEES = "id = ANY ((SELECT app.employee_ids())::uuid[])"
+OWN_USER = "user_id = (SELECT app.user_id())"
+
+TABLES = [
+    ScopedTable(
+        name="client",
+        scope="tenant",
+        columns=f"""
+            name text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+            code text NOT NULL CHECK (code ~ '^[A-Z0-9][A-Z0-9_-]{{1,31}}$'),
+            jurisdiction text NOT NULL CHECK (jurisdiction ~ {REGION}),
+            timezone text NOT NULL CHECK (app.is_timezone(timezone)),
+            languages text[] NOT NULL CHECK (cardinality(languages) > 0),
+            currency char(3) NOT NULL CHECK (currency ~ '^[A-Z]{{3}}$'),
+            holiday_region text NOT NULL CHECK (holiday_region ~ {REGION}),
+            regimes text[] NOT NULL DEFAULT '{{}}' CHECK (regimes <@ {REGIMES}),
+            residency_regions text[] NOT NULL DEFAULT '{{}}',
+            active boolean NOT NULL DEFAULT true""",
+        constraints=["UNIQUE (tenant_id, code)"],
+        read=f"{TENANT} AND ({TENANT_WIDE} OR id = ANY ((SELECT app.reach_client_ids())::uuid[]))",
+        write=f"{TENANT} AND ({TENANT_WIDE} OR id = ANY ((SELECT app.client_ids(false))::uuid[]))",
+    ),
+    ScopedTable(
+        name="lob",
+        scope="client",
+        columns="""
+            name text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+            code text NOT NULL CHECK (code ~ '^[A-Z0-9][A-Z0-9_-]{1,31}$'),
+            language text NOT NULL CHECK (language ~ '^[a-z]{2}(-[A-Z]{2})?$'),
+            channel text NOT NULL CHECK (channel IN ('voice', 'chat', 'email', 'social', 'back_office')),
+            timezone text NOT NULL CHECK (app.is_timezone(timezone)),
+            sla_target_pct numeric(5,2) NOT NULL CHECK (sla_target_pct > 0 AND sla_target_pct <= 100),
+            sla_answer_seconds integer NOT NULL CHECK (sla_answer_seconds BETWEEN 1 AND 86400),
+            required_credentials text[] NOT NULL DEFAULT '{}',
+            handles_card_data boolean NOT NULL DEFAULT false,
+            handles_health_data boolean NOT NULL DEFAULT false,
+            active boolean NOT NULL DEFAULT true""",
+        constraints=["UNIQUE (tenant_id, client_id, id)", "UNIQUE (tenant_id, client_id, code)"],
+        read=f"{TENANT} AND ({TENANT_WIDE} OR id = ANY ((SELECT app.reach_lob_ids())::uuid[]))",
+    ),
+    ScopedTable(
+        name="site",
+        scope="tenant",
+        columns=f"""
+            name text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+            country char(2) NOT NULL CHECK (country ~ '^[A-Z]{{2}}$'),
+            region text NOT NULL CHECK (region ~ {REGION}),
+            timezone text NOT NULL CHECK (app.is_timezone(timezone))""",
+    ),
+    ScopedTable(
+        name="employee",
+        scope="tenant",
+        columns=f"""
+            employee_number text NOT NULL,
+            legal_name text NOT NULL CHECK (length(btrim(legal_name)) BETWEEN 1 AND 200),
+            preferred_name text NOT NULL CHECK (length(btrim(preferred_name)) BETWEEN 1 AND 200),
+            email text CHECK (email ~ '^[^@\\s]+@[^@\\s]+$'),
+            phone text,
+            hire_date date NOT NULL,
+            termination_date date,
+            home_site_id uuid,
+            work_region text NOT NULL CHECK (work_region ~ {REGION}),
+            languages jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(languages) = 'array')""",
+        references={"home_site_id": "site"},
+        constraints=[
+            "UNIQUE (tenant_id, employee_number)",
+            "CHECK (termination_date IS NULL OR termination_date >= hire_date)",
+        ],
+        read=f"{TENANT} AND ({TENANT_WIDE} OR {EMPLOYEES})",
+        self_column="id",
+        pii=("legal_name", "email", "phone"),
+        commands=(),  # PII columns are read only through app.employee_contacts()
+    ),
+    ScopedTable(
+        name="assignment",
+        scope="lob",
+        columns="""
+            employee_id uuid NOT NULL,
+            role text NOT NULL CHECK (role IN ('agent', 'lead', 'supervisor', 'trainer')),
+            supervisor_id uuid,
+            valid_during daterange NOT NULL
+                CHECK (NOT isempty(valid_during) AND NOT lower_inf(valid_during)),
+            pay_rate numeric(10,2) NOT NULL CHECK (pay_rate >= 0 AND pay_rate < 100000),
+            pay_currency char(3) NOT NULL CHECK (pay_currency ~ '^[A-Z]{3}$'),
+            weekly_hours_cap numeric(4,1) NOT NULL
+                CHECK (weekly_hours_cap >= 1 AND weekly_hours_cap <= 60)""",
+        references={"employee_id": "employee", "supervisor_id": "employee"},
+        constraints=[
+            "CONSTRAINT assignment_no_overlap EXCLUDE USING gist"
+            " (tenant_id WITH =, employee_id WITH =, lob_id WITH =, valid_during WITH &&)",
+            "CONSTRAINT assignment_not_own_supervisor CHECK (supervisor_id IS DISTINCT FROM employee_id)",
+        ],
+        self_column="employee_id",
+    ),
+    ScopedTable(
+        name="credential",
+        scope="tenant",
+        columns="""
+            employee_id uuid NOT NULL,
+            kind text NOT NULL CHECK (kind ~ '^[a-z][a-z0-9_]*(:[a-z0-9_-]+)?$'),
+            client_id uuid,
+            issued_on date NOT NULL,
+            expires_on date,
+            revoked_on date""",
+        references={"employee_id": "employee"},
+        constraints=[
+            "FOREIGN KEY (tenant_id, client_id) REFERENCES client (tenant_id, id)",
+            "CONSTRAINT credential_dates CHECK (expires_on IS NULL OR expires_on > issued_on)",
+        ],
+        read=(
+            f"{TENANT} AND ({TENANT_WIDE} OR (employee_id = ANY ((SELECT app.employee_ids())::uuid[])"
+            " AND (client_id IS NULL OR client_id = ANY ((SELECT app.reach_client_ids())::uuid[]))))"
+        ),
+        write=(
+            f"{TENANT} AND ({TENANT_WIDE} OR (employee_id = ANY ((SELECT app.employee_ids())::uuid[])"
+            " AND (client_id IS NULL OR client_id = ANY ((SELECT app.reach_client_ids())::uuid[])))"
+            " AND employee_id IS DISTINCT FROM (SELECT app.employee_id()))"
+        ),
+        self_column="employee_id",
+    ),
+    ScopedTable(
+        name="app_user",
+        scope="tenant",
+        columns="""
+            email text NOT NULL CHECK (email ~ '^[^@\\s]+@[^@\\s]+$'),
+            kind text NOT NULL CHECK (kind IN ('staff', 'client')),
+            employee_id uuid,
+            display_name text NOT NULL CHECK (length(btrim(display_name)) BETWEEN 1 AND 200),
+            locale text NOT NULL DEFAULT 'en' CHECK (locale IN ('en', 'fr')),
+            active boolean NOT NULL DEFAULT true,
+            password_hash text,
+            totp_secret text,
+            totp_enabled boolean NOT NULL DEFAULT false,
+            failed_attempts integer NOT NULL DEFAULT 0,
+            locked_until timestamptz""",
+        references={"employee_id": "employee"},
+        constraints=[
+            "CONSTRAINT app_user_client_has_no_employee CHECK (kind = 'staff' OR employee_id IS NULL)",
+        ],
+        read=f"{TENANT} AND ({TENANT_WIDE} OR id = (SELECT app.user_id()))",
+        pii=("password_hash", "totp_secret"),
+        quiet=("failed_attempts",),
+        commands=(),
+    ),
+    ScopedTable(
+        name="role_grant",
+        scope="tenant",
+        columns="""
+            user_id uuid NOT NULL,
+            role text NOT NULL REFERENCES role (name),
+            client_id uuid,
+            lob_id uuid""",
+        references={"user_id": "app_user"},
+        constraints=[
+            "FOREIGN KEY (tenant_id, client_id) REFERENCES client (tenant_id, id)",
+            "FOREIGN KEY (tenant_id, client_id, lob_id) REFERENCES lob (tenant_id, client_id, id)",
+            "CONSTRAINT role_grant_lob_needs_client CHECK (lob_id IS NULL OR client_id IS NOT NULL)",
+            "CONSTRAINT role_grant_unique UNIQUE NULLS NOT DISTINCT (tenant_id, user_id, role, client_id, lob_id)",
+        ],
+        read=f"{TENANT} AND ({TENANT_WIDE} OR {OWN_USER})",
+        commands=("SELECT", "INSERT", "DELETE"),
+    ),
+    ScopedTable(
+        name="client_binding",
+        scope="client",
+        columns="user_id uuid NOT NULL",
+        references={"user_id": "app_user"},
+        constraints=["CONSTRAINT client_binding_one_client UNIQUE (tenant_id, user_id)"],
+        read=f"{TENANT} AND ({TENANT_WIDE} OR {OWN_USER})",
+        write=f"{TENANT} AND {TENANT_WIDE}",
+        commands=("SELECT", "INSERT", "DELETE"),
+    ),
+    ScopedTable(
+        name="auth_token",
+        scope="tenant",
+        columns="""
+            user_id uuid NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('session', 'api')),
+            name text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+            token_hash bytea NOT NULL UNIQUE,
+            expires_at timestamptz NOT NULL,
+            revoked_at timestamptz,
+            last_used_at timestamptz,
+            mfa_at timestamptz""",
+        references={"user_id": "app_user"},
+        read=f"{TENANT} AND ({TENANT_WIDE} OR {OWN_USER})",
+        write=f"{TENANT} AND ({TENANT_WIDE} OR {OWN_USER})",
+        pii=("token_hash",),
+        quiet=("last_used_at",),
+        commands=(),
+    ),
+]
+
+TRIGGERS = r"""
+-- Residency: a client that restricts work regions refuses other regions' employees.
+CREATE FUNCTION app.check_residency() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  region text;
+  permitted text[];
+BEGIN
+  SELECT e.work_region INTO region FROM employee e
+   WHERE e.tenant_id = NEW.tenant_id AND e.id = NEW.employee_id;
+  SELECT c.residency_regions INTO permitted FROM client c
+   WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.client_id;
+  IF region IS NOT NULL AND NOT app.region_permitted(region, permitted) THEN
+    RAISE EXCEPTION 'RESIDENCY_NOT_PERMITTED: work region % is not permitted by the client', region
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'assignment_residency';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER assignment_residency BEFORE INSERT OR UPDATE OF employee_id, client_id ON assignment
+    FOR EACH ROW EXECUTE FUNCTION app.check_residency();
+
+-- A grant's role must suit the user's kind; a client user's grant names their own client.
+CREATE FUNCTION app.check_grant() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  user_kind text;
+  role_kind text;
+  bound uuid;
+BEGIN
+  SELECT u.kind INTO user_kind FROM app_user u WHERE u.tenant_id = NEW.tenant_id AND u.id = NEW.user_id;
+  SELECT r.kind INTO role_kind FROM role r WHERE r.name = NEW.role;
+  IF user_kind IS DISTINCT FROM role_kind THEN
+    RAISE EXCEPTION 'ROLE_KIND_MISMATCH' USING ERRCODE = 'check_violation', CONSTRAINT = 'role_grant_kind';
+  END IF;
+  IF role_kind = 'client' THEN
+    SELECT b.client_id INTO bound FROM client_binding b
+     WHERE b.tenant_id = NEW.tenant_id AND b.user_id = NEW.user_id;
+    IF bound IS NULL OR NEW.client_id IS DISTINCT FROM bound OR NEW.lob_id IS NOT NULL THEN
+      RAISE EXCEPTION 'CLIENT_GRANT_OUTSIDE_BINDING'
+        USING ERRCODE = 'check_violation', CONSTRAINT = 'role_grant_client_binding';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER role_grant_kind BEFORE INSERT OR UPDATE ON role_grant
+    FOR EACH ROW EXECUTE FUNCTION app.check_grant();
+
+CREATE FUNCTION app.check_binding() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM app_user u WHERE u.tenant_id = NEW.tenant_id
+                  AND u.id = NEW.user_id AND u.kind = 'client') THEN
+    RAISE EXCEPTION 'BINDING_NEEDS_CLIENT_USER'
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'client_binding_kind';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER client_binding_kind BEFORE INSERT OR UPDATE ON client_binding
+    FOR EACH ROW EXECUTE FUNCTION app.check_binding();
+"""
+
+AUTH = r"""
+-- Authentication runs before a caller exists, so it goes through these definer
+-- functions rather than table grants: the runtime role never reads password
+-- hashes, TOTP secrets or token hashes directly.
+CREATE FUNCTION app.login_lookup(p_email text)
+RETURNS TABLE (user_id uuid, tenant_id uuid, kind text, password_hash text, totp_secret text,
+               totp_enabled boolean, locked_until timestamptz, mfa_required boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ SELECT u.id, u.tenant_id, u.kind, u.password_hash, u.totp_secret, u.totp_enabled,
+             u.locked_until,
+             u.totp_enabled OR EXISTS (SELECT 1 FROM role_grant g WHERE g.tenant_id = u.tenant_id
+                                         AND g.user_id = u.id AND g.role = 'tenant_admin')
+        FROM app_user u WHERE lower(u.email) = lower(p_email) AND u.active $$;
+
+-- Count a failed password or TOTP attempt; lock the account past the threshold.
+CREATE FUNCTION app.login_failed(p_user uuid, threshold integer, lock_minutes integer)
+RETURNS timestamptz
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ UPDATE app_user SET failed_attempts = failed_attempts + 1,
+         locked_until = CASE WHEN failed_attempts + 1 >= threshold
+                             THEN now() + make_interval(mins => lock_minutes) ELSE locked_until END
+       WHERE id = p_user RETURNING locked_until $$;
+
+CREATE FUNCTION app.login_succeeded(p_user uuid) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ UPDATE app_user SET failed_attempts = 0, locked_until = NULL
+       WHERE id = p_user AND (failed_attempts <> 0 OR locked_until IS NOT NULL) $$;
+
+CREATE FUNCTION app.issue_token(p_user uuid, p_kind text, p_name text, p_hash bytea,
+                                p_expires timestamptz, p_mfa boolean)
+RETURNS uuid
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ INSERT INTO auth_token (tenant_id, user_id, kind, name, token_hash, expires_at, mfa_at)
+      SELECT u.tenant_id, u.id, p_kind, p_name, p_hash, p_expires, CASE WHEN p_mfa THEN now() END
+        FROM app_user u WHERE u.id = p_user AND u.active
+      RETURNING id $$;
+
+-- Resolve a bearer token's hash; marks last use when it is valid.
+CREATE FUNCTION app.authenticate(p_hash bytea)
+RETURNS TABLE (token_id uuid, user_id uuid, tenant_id uuid, kind text, expires_at timestamptz,
+               revoked_at timestamptz, mfa_at timestamptz)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ BEGIN
+  RETURN QUERY SELECT t.id, t.user_id, t.tenant_id, t.kind, t.expires_at, t.revoked_at, t.mfa_at
+    FROM auth_token t JOIN app_user u ON u.tenant_id = t.tenant_id AND u.id = t.user_id
+   WHERE t.token_hash = p_hash AND u.active;
+  UPDATE auth_token t SET last_used_at = now()
+   WHERE t.token_hash = p_hash AND t.revoked_at IS NULL AND t.expires_at > now()
+     AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute');
+END $$;
+
+-- The caller's own TOTP secret (for enrolment and step-up).
+CREATE FUNCTION app.my_totp_secret() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ SELECT u.totp_secret FROM app_user u WHERE u.id = app.user_id() AND u.active $$;
+
+CREATE FUNCTION app.set_my_totp(p_secret text, p_enabled boolean) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ UPDATE app_user SET totp_secret = p_secret, totp_enabled = p_enabled
+       WHERE id = app.user_id() AND active $$;
+
+CREATE FUNCTION app.set_my_password(p_hash text) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ UPDATE app_user SET password_hash = p_hash WHERE id = app.user_id() AND active $$;
+
+-- Step-up: record a fresh second factor on the caller's current token.
+CREATE FUNCTION app.step_up(p_token uuid) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ UPDATE auth_token SET mfa_at = now()
+       WHERE id = p_token AND user_id = app.user_id() AND revoked_at IS NULL $$;
+
+-- Employee contact fields (PII) for the ids the caller may see them for; every
+-- read is written to pii_access. The runtime role has no SELECT on these columns.
+CREATE FUNCTION app.employee_contacts(p_ids uuid[])
+RETURNS TABLE (employee_id uuid, legal_name text, email text, phone text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  t uuid := app.tenant_id();
+  u uuid := app.user_id();
+  me uuid := app.employee_id();
+BEGIN
+  RETURN QUERY
+  WITH pii_grant AS (
+    SELECT g.client_id, g.lob_id FROM role_grant g
+      JOIN role_permission p ON p.role = g.role AND p.permission = 'employee.pii.read'
+     WHERE g.tenant_id = t AND g.user_id = u AND app.is_staff()
+  ), allowed AS (
+    SELECT e.id FROM employee e
+     WHERE e.tenant_id = t AND e.id = ANY (p_ids)
+       AND (e.id = me
+            OR EXISTS (SELECT 1 FROM pii_grant WHERE pii_grant.client_id IS NULL)
+            OR EXISTS (SELECT 1 FROM assignment a JOIN pii_grant pg
+                         ON pg.lob_id = a.lob_id OR (pg.lob_id IS NULL AND pg.client_id = a.client_id)
+                        WHERE a.tenant_id = t AND a.employee_id = e.id
+                          AND a.valid_during && daterange(current_date, NULL)))
+  ), logged AS (
+    INSERT INTO pii_access (tenant_id, user_id, employee_id, fields)
+    SELECT t, u, allowed.id, ARRAY['legal_name', 'email', 'phone'] FROM allowed
+    RETURNING pii_access.employee_id
+  )
+  SELECT e.id, e.legal_name, e.email, e.phone
+    FROM employee e JOIN logged l ON l.employee_id = e.id WHERE e.tenant_id = t;
+END $$;
+"""
+
+EMPLOYEE_COLUMNS = (
+    "id, tenant_id, employee_number, preferred_name, hire_date, termination_date,"
+    " home_site_id, work_region, languages, created_at"
+)
+USER_COLUMNS = "id, tenant_id, email, kind, employee_id, display_name, locale, active, totp_enabled, created_at"
+TOKEN_COLUMNS = "id, tenant_id, user_id, kind, name, expires_at, revoked_at, last_used_at, mfa_at, created_at"
+
+
+def upgrade() -> None:
+    runtime = get_settings().runtime_role
+    op.execute("SET LOCAL check_function_bodies = off")
+    for table in TABLES:
+        create_scoped_table(op, table)
+    op.execute("CREATE UNIQUE INDEX app_user_id_idx ON app_user (id)")
+    op.execute("CREATE UNIQUE INDEX app_user_email_idx ON app_user (lower(email))")
+    op.execute("CREATE INDEX role_grant_user_idx ON role_grant (user_id)")
+    op.execute("CREATE INDEX assignment_active_idx ON assignment USING gist (tenant_id, lob_id, valid_during)")
+    op.execute("CREATE INDEX credential_kind_idx ON credential (tenant_id, kind)")
+    op.execute(f"GRANT SELECT ({EMPLOYEE_COLUMNS}) ON employee TO {runtime}")
+    op.execute(f"GRANT INSERT, UPDATE, DELETE ON employee TO {runtime}")
+    op.execute(f"GRANT SELECT ({USER_COLUMNS}) ON app_user TO {runtime}")
+    op.execute(
+        f"GRANT INSERT (tenant_id, email, kind, employee_id, display_name, locale, active, password_hash)"
+        f" ON app_user TO {runtime}"
+    )
+    op.execute(f"GRANT UPDATE (email, employee_id, display_name, locale, active) ON app_user TO {runtime}")
+    op.execute(f"GRANT SELECT ({TOKEN_COLUMNS}) ON auth_token TO {runtime}")
+    op.execute(f"GRANT UPDATE (revoked_at) ON auth_token TO {runtime}")
+    op.execute(TRIGGERS)
+    op.execute(AUTH)
+    op.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA app TO {runtime}")
+    op.execute(
+        f"REVOKE EXECUTE ON FUNCTION app.check_residency(), app.check_grant(), app.check_binding()"
+        f" FROM PUBLIC, {runtime}"
+    )
+
+
+def downgrade() -> None:
+    for table in reversed(TABLES):
+        op.execute(f"DROP TABLE IF EXISTS {table.name} CASCADE")
+    for fn in ("check_residency()", "check_grant()", "check_binding()", "login_lookup(text)",
+               "login_failed(uuid, integer, integer)", "login_succeeded(uuid)",
+               "issue_token(uuid, text, text, bytea, timestamptz, boolean)", "authenticate(bytea)",
+               "my_totp_secret()", "set_my_totp(text, boolean)", "set_my_password(text)",
+               "step_up(uuid)", "employee_contacts(uuid[])"):
+        op.execute(f"DROP FUNCTION IF EXISTS app.{fn}")

@@ -1,0 +1,80 @@
+"""The running platform: settings, database, plugins, policy, messages and schemas, wired once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .authz.policy import Policy
+from .config import Settings
+from .db.engines import owner_engine, runtime_engine
+from .db.server import Database, locate
+from .i18n import Messages, core_locale_dir
+from .plugins import PluginHost
+
+
+@dataclass
+class Runtime:
+    """Everything a request or a command needs, built from settings and the plugin host."""
+
+    settings: Settings
+    host: PluginHost
+    database: Database
+    _engine: AsyncEngine | None = field(default=None, repr=False)
+    _owner: Engine | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, settings: Settings, host: PluginHost | None = None, database: Database | None = None) -> "Runtime":
+        """Locate (or start) the database and load the plugins."""
+        host = host or PluginHost(settings)
+        return cls(settings=settings, host=host, database=database or locate(settings))
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The runtime-role engine that serves requests."""
+        if self._engine is None:
+            self._engine = runtime_engine(self.database)
+        return self._engine
+
+    @property
+    def owner(self) -> Engine:
+        """The owner-role engine (migrations, demo, checks; never requests)."""
+        if self._owner is None:
+            self._owner = owner_engine(self.database)
+        return self._owner
+
+    @cached_property
+    def policy(self) -> Policy:
+        return Policy.from_host(self.host)
+
+    @cached_property
+    def messages(self) -> Messages:
+        dirs = [core_locale_dir(), *(d for _, d in self.host.collect("switchboard_locale_dirs"))]
+        return Messages(dirs)
+
+    @cached_property
+    def has_audit_sinks(self) -> bool:
+        return bool(self.host.hook.switchboard_audit_sink.get_hookimpls())
+
+    @cached_property
+    def eligibility_rules(self) -> list[Any]:
+        return self.host.flat("switchboard_eligibility_rules")
+
+    @cached_property
+    def schemas(self) -> Any:
+        from switchboard.schema.compose import compose
+
+        return compose(self.host, self.settings)
+
+    async def close(self) -> None:
+        """Release pooled connections."""
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+        if self._owner is not None:
+            self._owner.dispose()
+            self._owner = None

@@ -1,0 +1,1 @@
+"""The scope graph: tenant → client → LOB, and sites."""

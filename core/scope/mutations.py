@@ -1,0 +1,125 @@
+"""Scope-graph mutations: create and update clients, LOBs and sites."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.payload import UserErrorType, atomically
+from . import service
+from .types import Channel, Client, Lob, Regime, Site
+
+
+@strawberry.input
+class ClientInput:
+    name: str
+    code: str
+    jurisdiction: str
+    timezone: str
+    languages: list[str]
+    currency: str
+    holiday_region: str
+    regimes: list[Regime] = strawberry.field(default_factory=list)
+    residency_regions: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class ClientPatch:
+    name: str | None = None
+    timezone: str | None = None
+    languages: list[str] | None = None
+    holiday_region: str | None = None
+    regimes: list[Regime] | None = None
+    residency_regions: list[str] | None = None
+    active: bool | None = None
+
+
+@strawberry.input
+class LobInput:
+    name: str
+    code: str
+    language: str
+    channel: Channel
+    timezone: str
+    sla_target_pct: Decimal
+    sla_answer_seconds: int
+    required_credentials: list[str] = strawberry.field(default_factory=list)
+    handles_card_data: bool = False
+    handles_health_data: bool = False
+
+
+@strawberry.input
+class LobPatch:
+    name: str | None = None
+    timezone: str | None = None
+    sla_target_pct: Decimal | None = None
+    sla_answer_seconds: int | None = None
+    required_credentials: list[str] | None = None
+    handles_card_data: bool | None = None
+    handles_health_data: bool | None = None
+    active: bool | None = None
+
+
+@strawberry.input
+class SiteInput:
+    name: str
+    country: str
+    region: str
+    timezone: str
+
+
+@strawberry.type
+class ClientPayload:
+    client: Client | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class LobPayload:
+    lob: Lob | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class SitePayload:
+    site: Site | None
+    errors: list[UserErrorType]
+
+
+def _data(value: object) -> dict:
+    return {k: v for k, v in vars(value).items() if v is not strawberry.UNSET}
+
+
+@strawberry.type
+class ScopeMutation:
+    @strawberry.mutation
+    async def create_client(self, info: strawberry.Info, input: ClientInput) -> ClientPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.create_client(ctx.db, ctx.me, _data(input)))
+        return ClientPayload(client=row and Client.from_row(row), errors=errors)
+
+    @strawberry.mutation
+    async def update_client(self, info: strawberry.Info, id: UUID, patch: ClientPatch) -> ClientPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.update_client(ctx.db, ctx.me, id, _data(patch)))
+        return ClientPayload(client=row and Client.from_row(row), errors=errors)
+
+    @strawberry.mutation
+    async def create_lob(self, info: strawberry.Info, client_id: UUID, input: LobInput) -> LobPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.create_lob(ctx.db, ctx.me, client_id, _data(input)))
+        return LobPayload(lob=row and Lob.from_row(row), errors=errors)
+
+    @strawberry.mutation
+    async def update_lob(self, info: strawberry.Info, id: UUID, patch: LobPatch) -> LobPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.update_lob(ctx.db, ctx.me, id, _data(patch)))
+        return LobPayload(lob=row and Lob.from_row(row), errors=errors)
+
+    @strawberry.mutation
+    async def create_site(self, info: strawberry.Info, input: SiteInput) -> SitePayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.create_site(ctx.db, ctx.me, _data(input)))
+        return SitePayload(site=row and Site.from_row(row), errors=errors)

@@ -1,0 +1,142 @@
+"""GraphQL types of the scope graph."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from . import service
+
+
+@strawberry.enum(description="Compliance regimes a client operates under.")
+class Regime(Enum):
+    PCI_DSS = "PCI_DSS"
+    HIPAA = "HIPAA"
+    PIPEDA = "PIPEDA"
+    QC_LAW25 = "QC_LAW25"
+    CCPA = "CCPA"
+    GDPR = "GDPR"
+
+
+@strawberry.enum
+class Channel(Enum):
+    VOICE = "voice"
+    CHAT = "chat"
+    EMAIL = "email"
+    SOCIAL = "social"
+    BACK_OFFICE = "back_office"
+
+
+@strawberry.type(description="Service-level target: target_pct % of contacts answered within answer_seconds.")
+class ServiceLevel:
+    target_pct: Decimal
+    answer_seconds: int
+
+
+@strawberry.type(description="A client account of the BPO.")
+class Client:
+    id: UUID
+    name: str
+    code: str
+    jurisdiction: str = strawberry.field(description="ISO 3166 code of the client's jurisdiction, e.g. CA-QC.")
+    timezone: str
+    languages: list[str]
+    currency: str
+    holiday_region: str
+    regimes: list[Regime]
+    residency_regions: list[str] = strawberry.field(
+        description="Work regions the client permits (country, subdivision or EU); empty: any."
+    )
+    active: bool
+
+    @classmethod
+    def from_row(cls, r: Any) -> "Client":
+        return cls(
+            id=r.id, name=r.name, code=r.code, jurisdiction=r.jurisdiction, timezone=r.timezone,
+            languages=list(r.languages), currency=r.currency, holiday_region=r.holiday_region,
+            regimes=[Regime(x) for x in r.regimes], residency_regions=list(r.residency_regions),
+            active=r.active,
+        )
+
+    @strawberry.field(description="The client's lines of business the caller can see.")
+    async def lobs(self, info: strawberry.Info) -> list["Lob"]:
+        return await lobs_of_client(info.context).load(self.id)
+
+
+@strawberry.type(description="A line of business: one client program with its own SLA, language and rules.")
+class Lob:
+    id: UUID
+    client_id: UUID
+    name: str
+    code: str
+    language: str
+    channel: Channel
+    timezone: str
+    service_level: ServiceLevel
+    required_credentials: list[str]
+    handles_card_data: bool
+    handles_health_data: bool
+    active: bool
+
+    @classmethod
+    def from_row(cls, r: Any) -> "Lob":
+        return cls(
+            id=r.id, client_id=r.client_id, name=r.name, code=r.code, language=r.language,
+            channel=Channel(r.channel), timezone=r.timezone,
+            service_level=ServiceLevel(target_pct=r.sla_target_pct, answer_seconds=r.sla_answer_seconds),
+            required_credentials=list(r.required_credentials), handles_card_data=r.handles_card_data,
+            handles_health_data=r.handles_health_data, active=r.active,
+        )
+
+    @strawberry.field
+    async def client(self, info: strawberry.Info) -> Client | None:
+        return await client_by_id(info.context).load(self.client_id)
+
+
+@strawberry.type(description="A delivery site of the BPO.")
+class Site:
+    id: UUID
+    name: str
+    country: str
+    region: str
+    timezone: str
+
+    @classmethod
+    def from_row(cls, r: Any) -> "Site":
+        return cls(id=r.id, name=r.name, country=r.country, region=r.region, timezone=r.timezone)
+
+
+def client_by_id(ctx: Any):
+    """The request's loader of clients by id (one query per batch; None when not visible)."""
+
+    async def load(ids: list[UUID]) -> list[Client | None]:
+        rows = {r.id: Client.from_row(r) for r in await service.clients_by_ids(ctx.db, ids)}
+        return [rows.get(i) for i in ids]
+
+    return ctx.loader("client_by_id", load)
+
+
+def lob_by_id(ctx: Any):
+    """The request's loader of LOBs by id."""
+
+    async def load(ids: list[UUID]) -> list[Lob | None]:
+        rows = {r.id: Lob.from_row(r) for r in await service.lobs_by_ids(ctx.db, ids)}
+        return [rows.get(i) for i in ids]
+
+    return ctx.loader("lob_by_id", load)
+
+
+def lobs_of_client(ctx: Any):
+    """The request's loader of each client's LOBs."""
+
+    async def load(client_ids: list[UUID]) -> list[list[Lob]]:
+        grouped: dict[UUID, list[Lob]] = {i: [] for i in client_ids}
+        for r in await service.lobs_of_clients(ctx.db, client_ids):
+            grouped[r.client_id].append(Lob.from_row(r))
+        return [grouped[i] for i in client_ids]
+
+    return ctx.loader("lobs_of_client", load)

@@ -1,0 +1,1 @@
+"""Composes the internal and the portal GraphQL schema from the enabled plugins."""

@@ -1,0 +1,74 @@
+"""Build the two schemas from plugin contributions.
+
+``/graphql`` gets every ``switchboard_graphql_query`` / ``_mutation`` contribution,
+``/portal/graphql`` every ``switchboard_portal_query`` / ``_mutation`` one. A field
+name contributed twice is an error (``strawberry.tools.merge_types`` only warns).
+The committed snapshots ``internal.graphql`` and ``portal.graphql`` beside this
+file are what a test compares the composed schemas against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from switchboard.core.config import Settings
+from switchboard.core.graphql.merge import CompositionError, merge
+from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
+from switchboard.core.plugins import PluginHost
+
+SNAPSHOTS = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Schemas:
+    internal: strawberry.Schema
+    portal: strawberry.Schema
+
+
+def extensions(settings: Settings) -> list[Any]:
+    """Limits, caches and error masking shared by both schemas.
+
+    Factories, not instances: Strawberry builds fresh extensions per request; the
+    parser and validation caches live at module level and stay shared.
+    """
+    return [
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
+        partial(ParserCache, maxsize=256),
+        partial(ValidationCache, maxsize=256),
+    ]
+
+
+def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.Schema:
+    """One schema from the query/mutation contributions of one audience."""
+    prefix = "switchboard_portal" if portal else "switchboard_graphql"
+    query = merge("Query", host.collect(f"{prefix}_query"))
+    if query is None:
+        raise CompositionError("no plugin contributes a query field")
+    mutation = merge("Mutation", host.collect(f"{prefix}_mutation"))
+    types = [] if portal else host.flat("switchboard_graphql_types")
+    return strawberry.Schema(query=query, mutation=mutation, types=types, extensions=extensions(settings))
+
+
+def compose(host: PluginHost, settings: Settings) -> Schemas:
+    """Both schemas of the enabled plugins."""
+    return Schemas(internal=build(host, settings, portal=False), portal=build(host, settings, portal=True))
+
+
+def sdl(schema: strawberry.Schema) -> str:
+    """The schema's SDL, as committed in the snapshots."""
+    return schema.as_str().rstrip() + "\n"

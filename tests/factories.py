@@ -1,0 +1,109 @@
+"""Rows for tests, written as the owner (which bypasses RLS), with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, text
+
+from switchboard.core.identity.secrets import hash_password, new_token, token_hash
+
+PASSWORD = "correct horse battery"
+PASSWORD_HASH = hash_password(PASSWORD)
+_seq = itertools.count(1)
+
+
+def _insert(conn: Connection, table: str, values: dict[str, Any]) -> UUID:
+    cols = ", ".join(values)
+    params = ", ".join(f":{k}" for k in values)
+    return conn.execute(text(f"INSERT INTO {table} ({cols}) VALUES ({params}) RETURNING id"), values).scalar_one()
+
+
+def tenant(conn: Connection, name: str | None = None) -> UUID:
+    n = next(_seq)
+    return _insert(conn, "tenant", {"name": name or f"BPO {n}", "slug": f"bpo-{n}"})
+
+
+def client(conn: Connection, tenant_id: UUID, **kw: Any) -> UUID:
+    n = next(_seq)
+    values = {
+        "tenant_id": tenant_id, "name": f"Client {n}", "code": f"C{n}", "jurisdiction": "CA-ON",
+        "timezone": "America/Toronto", "languages": ["en"], "currency": "CAD", "holiday_region": "CA-ON",
+        "regimes": [], "residency_regions": [],
+    }
+    return _insert(conn, "client", {**values, **kw})
+
+
+def lob(conn: Connection, tenant_id: UUID, client_id: UUID, **kw: Any) -> UUID:
+    n = next(_seq)
+    values = {
+        "tenant_id": tenant_id, "client_id": client_id, "name": f"LOB {n}", "code": f"L{n}", "language": "en",
+        "channel": "voice", "timezone": "America/Toronto", "sla_target_pct": 80, "sla_answer_seconds": 20,
+        "required_credentials": [],
+    }
+    return _insert(conn, "lob", {**values, **kw})
+
+
+def site(conn: Connection, tenant_id: UUID, **kw: Any) -> UUID:
+    values = {"tenant_id": tenant_id, "name": f"Site {next(_seq)}", "country": "CA", "region": "CA-ON",
+              "timezone": "America/Toronto"}
+    return _insert(conn, "site", {**values, **kw})
+
+
+def employee(conn: Connection, tenant_id: UUID, **kw: Any) -> UUID:
+    n = next(_seq)
+    values = {
+        "tenant_id": tenant_id, "employee_number": f"E{n:05d}", "legal_name": f"Legal Name {n}",
+        "preferred_name": f"Agent {n}", "email": f"agent{n}@example.com", "phone": f"+1 555 010 {n:04d}",
+        "hire_date": date(2025, 1, 6), "work_region": "CA-ON",
+    }
+    return _insert(conn, "employee", {**values, **kw})
+
+
+def assignment(conn: Connection, tenant_id: UUID, client_id: UUID, lob_id: UUID, employee_id: UUID,
+               start: date = date(2026, 1, 1), end: date | None = None, **kw: Any) -> UUID:
+    values = {
+        "tenant_id": tenant_id, "client_id": client_id, "lob_id": lob_id, "employee_id": employee_id,
+        "role": "agent", "valid_during": f"[{start},{end or ''})", "pay_rate": 21.5, "pay_currency": "CAD",
+        "weekly_hours_cap": 40,
+    }
+    values.update(kw)
+    cols = ", ".join(values)
+    params = ", ".join(f":{k}" if k != "valid_during" else "CAST(:valid_during AS daterange)" for k in values)
+    return conn.execute(text(f"INSERT INTO assignment ({cols}) VALUES ({params}) RETURNING id"), values).scalar_one()
+
+
+def credential(conn: Connection, tenant_id: UUID, employee_id: UUID, kind: str, **kw: Any) -> UUID:
+    values = {"tenant_id": tenant_id, "employee_id": employee_id, "kind": kind, "issued_on": date(2026, 1, 5)}
+    return _insert(conn, "credential", {**values, **kw})
+
+
+def user(conn: Connection, tenant_id: UUID, *grants: tuple[str, UUID | None, UUID | None] | str,
+         kind: str = "staff", employee_id: UUID | None = None, bound_client: UUID | None = None,
+         locale: str = "en", email: str | None = None, totp_secret: str | None = None) -> UUID:
+    """A user with grants given as ``role`` (tenant-wide) or ``(role, client_id, lob_id)``."""
+    n = next(_seq)
+    user_id = _insert(conn, "app_user", {
+        "tenant_id": tenant_id, "email": email or f"user{n}@example.com", "kind": kind,
+        "employee_id": employee_id, "display_name": f"User {n}", "locale": locale,
+        "password_hash": PASSWORD_HASH, "totp_secret": totp_secret, "totp_enabled": totp_secret is not None,
+    })
+    if bound_client is not None:
+        _insert(conn, "client_binding", {"tenant_id": tenant_id, "client_id": bound_client, "user_id": user_id})
+    for grant in grants:
+        role, client_id, lob_id = (grant, None, None) if isinstance(grant, str) else grant
+        _insert(conn, "role_grant", {"tenant_id": tenant_id, "user_id": user_id, "role": role,
+                                     "client_id": client_id, "lob_id": lob_id})
+    return user_id
+
+
+def token(conn: Connection, user_id: UUID, *, mfa: bool = True, hours: float = 1, kind: str = "api") -> str:
+    """A bearer token for ``user_id`` (second factor given unless ``mfa`` is False)."""
+    value = new_token()
+    expires = datetime.now(timezone.utc) + timedelta(hours=hours)
+    conn.execute(text("SELECT app.issue_token(:u, :k, 'test', :h, :e, :m)"),
+                 {"u": user_id, "k": kind, "h": token_hash(value), "e": expires, "m": mfa})
+    return value
