@@ -126,7 +126,7 @@ class IdentityMutation:
 
         async def act():
             caller = ctx.me
-            caller.require("identity.token.create")
+            caller.require_somewhere("identity.token.create")
             if not 1 <= ttl_days <= 366:
                 raise UserError("TTL_OUT_OF_RANGE", "ttlDays", min=1, max=366)
             token = secrets.new_token()

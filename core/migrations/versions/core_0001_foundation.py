@@ -30,6 +30,14 @@ ROLES = [
     ("client_admin", "client", "portal", "Client user administering portal users"),
 ]
 
+RUNTIME_FUNCTIONS = [
+    "app.user_id()", "app.tenant_id()", "app.is_staff()", "app.employee_id()", "app.tenant_wide()",
+    "app.client_ids(boolean)", "app.lob_ids(boolean)", "app.reach_lob_ids()", "app.reach_client_ids()",
+    "app.employee_ids()", "app.has_permission(text, uuid, uuid)", "app.region_permitted(text, text[])",
+    "app.is_timezone(text)", "app.audit_hash(bytea, audit_event)", "app.audit_genesis(uuid)",
+    "app.audit_events_of_xact()",
+]
+
 HELPERS = r"""
 -- Who is calling: set per transaction by the server with set_config(..., true).
 -- '' after a transaction-local setting ends on a pooled connection reads as NULL,
@@ -313,7 +321,9 @@ def upgrade() -> None:
     op.execute("SET LOCAL check_function_bodies = off")
     op.execute("CREATE SCHEMA app")
     op.execute(f"GRANT USAGE ON SCHEMA app TO {runtime}")
-    op.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA app REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC")
+    # Functions are not executable by PUBLIC: each is granted to the runtime role by
+    # name. (A per-schema default cannot revoke PostgreSQL's global PUBLIC grant.)
+    op.execute("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC")
     op.execute(
         """CREATE TABLE role (
             name text PRIMARY KEY,
@@ -359,12 +369,9 @@ def upgrade() -> None:
     for statement in audit_trigger_ddl("tenant"):
         op.execute(statement)
     op.execute(f"GRANT SELECT ON audit_event, pii_access TO {runtime}")
-    op.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA app TO {runtime}")
-    # Only triggers append to the chain: the runtime role can neither forge nor skip events.
-    op.execute(
-        "REVOKE EXECUTE ON FUNCTION app.audit_append(text, text, jsonb, jsonb, text[], text[]),"
-        f" app.audit_rows(), app.refuse_change() FROM PUBLIC, {runtime}"
-    )
+    # Policy helpers only. Triggers alone append to the chain (app.audit_append and
+    # app.audit_rows stay ungranted): the runtime role can neither forge nor skip events.
+    op.execute(f"GRANT EXECUTE ON FUNCTION {', '.join(RUNTIME_FUNCTIONS)} TO {runtime}")
 
 
 def downgrade() -> None:

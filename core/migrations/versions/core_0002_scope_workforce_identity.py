@@ -379,6 +379,19 @@ BEGIN
 END $$;
 """
 
+RUNTIME_FUNCTIONS = [
+    "app.login_lookup(text)",
+    "app.login_failed(uuid, integer, integer)",
+    "app.login_succeeded(uuid)",
+    "app.issue_token(uuid, text, text, bytea, timestamptz, boolean)",
+    "app.authenticate(bytea)",
+    "app.my_totp_secret()",
+    "app.set_my_totp(text, boolean)",
+    "app.set_my_password(text)",
+    "app.step_up(uuid)",
+    "app.employee_contacts(uuid[])",
+]
+
 EMPLOYEE_COLUMNS = (
     "id, tenant_id, employee_number, preferred_name, hire_date, termination_date,"
     " home_site_id, work_region, languages, created_at"
@@ -409,11 +422,8 @@ def upgrade() -> None:
     op.execute(f"GRANT UPDATE (revoked_at) ON auth_token TO {runtime}")
     op.execute(TRIGGERS)
     op.execute(AUTH)
-    op.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA app TO {runtime}")
-    op.execute(
-        f"REVOKE EXECUTE ON FUNCTION app.check_residency(), app.check_grant(), app.check_binding()"
-        f" FROM PUBLIC, {runtime}"
-    )
+    # Only what requests call; trigger functions and audit internals stay ungranted.
+    op.execute(f"GRANT EXECUTE ON FUNCTION {', '.join(RUNTIME_FUNCTIONS)} TO {runtime}")
 
 
 def downgrade() -> None:

@@ -1,0 +1,109 @@
+"""The audit log: who changed what, PII redacted, append-only for everyone, tamper-evident."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from switchboard.core import cli
+from switchboard.core.audit.verify import verify
+from tests import factories as f
+
+
+def events(owner, table):
+    return owner.execute(text(
+        "SELECT op, actor_user_id, changed, client_id, lob_id FROM audit_event"
+        " WHERE table_name = :t ORDER BY seq"), {"t": table}).all()
+
+
+def test_writes_by_a_caller_are_recorded_with_who_and_what(world, as_runtime, owner):
+    with as_runtime.caller(world.admin) as conn:
+        conn.execute(text("UPDATE lob SET name = 'Renamed' WHERE id = :A1a"), world.ids)
+        conn.commit()
+    update = [e for e in events(owner, "lob") if e.op == "UPDATE"]
+    assert len(update) == 1
+    assert update[0].actor_user_id == world.admin
+    assert update[0].changed == {"name": ["L1 retail EN", "Renamed"]}
+    assert (update[0].client_id, update[0].lob_id) == (world.A1, world.A1a)
+
+
+def test_pii_values_are_redacted(world, owner):
+    inserted = [e for e in events(owner, "employee") if e.op == "INSERT"]
+    assert inserted and all(e.changed["legal_name"] == "[redacted]" and e.changed["email"] == "[redacted]"
+                            and e.changed["phone"] == "[redacted]" for e in inserted)
+    assert inserted[0].changed["preferred_name"] in {"e1", "e2", "e3", "eB"}
+    owner.execute(text("UPDATE employee SET email = 'new@example.com' WHERE id = :e1"), world.ids)
+    update = [e for e in events(owner, "employee") if e.op == "UPDATE"][-1]
+    assert update.changed == {"email": ["[redacted]", "[redacted]"]}
+    users = [e for e in events(owner, "app_user") if e.op == "INSERT"]
+    assert all(e.changed["password_hash"] == "[redacted]" for e in users)
+
+
+def test_each_tenant_has_its_own_contiguous_chain(world, owner):
+    chains = owner.execute(text(
+        "SELECT tenant_id, count(*), min(seq), max(seq) FROM audit_event GROUP BY tenant_id")).all()
+    assert {c.tenant_id for c in chains} == {world.tA, world.tB}
+    assert all(c.min == 1 and c.max == c.count for c in chains)
+    assert verify(owner.engine).ok
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_event SET op = 'DELETE'", "DELETE FROM audit_event",
+                                       "TRUNCATE audit_event", "DELETE FROM pii_access"])
+def test_logs_are_append_only_even_for_the_owner(world, owner, statement):
+    owner.execute(text("INSERT INTO pii_access (tenant_id, user_id, employee_id, fields)"
+                       " VALUES (:tA, :admin, :e1, '{email}')"), world.ids)
+    with pytest.raises(DBAPIError, match="append-only|permission denied"):
+        owner.execute(text(statement))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_event SET op = 'DELETE'", "DELETE FROM audit_event",
+                                       "INSERT INTO audit_event SELECT * FROM audit_event LIMIT 1"])
+def test_runtime_role_cannot_touch_the_log(world, as_runtime, statement):
+    with as_runtime.caller(world.admin) as conn:
+        with pytest.raises(DBAPIError, match="permission denied"):
+            conn.execute(text(statement))
+
+
+def test_runtime_role_cannot_forge_events(world, as_runtime):
+    with as_runtime.caller(world.admin) as conn:
+        with pytest.raises(DBAPIError, match="permission denied"):
+            conn.execute(text("SELECT app.audit_append('lob', 'DELETE', NULL, '{}'::jsonb, '{}', '{}')"))
+
+
+def superuser(runtime):
+    return psycopg.connect(runtime.database.admin_db_url, autocommit=True)
+
+
+def test_verify_finds_an_edited_event(world, runtime, monkeypatch):
+    with superuser(runtime) as conn:  # only a superuser can switch the append-only trigger off
+        conn.execute("ALTER TABLE audit_event DISABLE TRIGGER append_only")
+        conn.execute("UPDATE audit_event SET changed = '{\"name\": \"forged\"}' WHERE seq = 3 AND tenant_id = %s",
+                     (world.tA,))
+        conn.execute("ALTER TABLE audit_event ENABLE TRIGGER append_only")
+    report = verify(runtime.owner)
+    assert not report.ok and any("1 edited event(s)" in p for p in report.problems)
+    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    result = CliRunner().invoke(cli.app, ["audit", "verify"])
+    assert result.exit_code == 1 and result.output.startswith("TAMPERED")
+
+
+def test_verify_finds_a_removed_event_and_a_removed_tail(world, runtime):
+    with superuser(runtime) as conn:
+        conn.execute("ALTER TABLE audit_event DISABLE TRIGGER append_only")
+        conn.execute("DELETE FROM audit_event WHERE seq = 2 AND tenant_id = %s", (world.tA,))
+        last = conn.execute("SELECT max(seq) FROM audit_event WHERE tenant_id = %s", (world.tB,)).fetchone()[0]
+        conn.execute("DELETE FROM audit_event WHERE seq = %s AND tenant_id = %s", (last, world.tB))
+        conn.execute("ALTER TABLE audit_event ENABLE TRIGGER append_only")
+    problems = verify(runtime.owner).problems
+    assert any(str(world.tA) in p and "chain broken" in p for p in problems)
+    assert any(str(world.tB) in p and "head says" in p for p in problems)
+
+
+def test_verify_passes_an_untouched_log(world, runtime, monkeypatch):
+    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    result = CliRunner().invoke(cli.app, ["audit", "verify"])
+    assert result.exit_code == 0 and result.output.startswith("ok:")
