@@ -60,15 +60,19 @@ class Messages:
 
 
 def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
-    """Pick ``en`` or ``fr`` from a user's preference, then an Accept-Language header."""
-    if preferred in LANGUAGES:
-        return preferred
+    """Pick ``en`` or ``fr``: the request's Accept-Language first, then the user's preference.
+
+    A headless API's front end states the language per request; the stored
+    preference serves callers that send none.
+    """
     if accept_language:
         tags = [part.split(";")[0].strip().replace("-", "_") for part in accept_language.split(",")]
         try:
-            match = Locale.negotiate([t for t in tags if t], list(LANGUAGES))
+            match = Locale.negotiate([t for t in tags if t and t != "*"], list(LANGUAGES))
         except (ValueError, UnknownLocaleError):
             match = None
         if match is not None:
             return match.language
+    if preferred in LANGUAGES:
+        return preferred
     return DEFAULT_LANGUAGE

@@ -42,9 +42,8 @@ def problems(runtime: Runtime) -> list[str]:
         probe.dispose()
     found += selfcheck.table_problems(runtime.owner)
     with runtime.owner.connect() as conn:
-        pending = set(migrate.heads(db, runtime.host)) - {
-            r for (r,) in conn.execute(text("SELECT version_num FROM alembic_version"))
-        }
+        applied = tuple(r for (r,) in conn.execute(text("SELECT version_num FROM alembic_version")))
+        pending = migrate.pending(db, runtime.host, applied)
         if pending:
             found.append(f"migrations not applied: {', '.join(sorted(pending))} (run: switchboard migrate)")
         for plugin, extra in runtime.host.collect("switchboard_startup_checks", conn=conn):

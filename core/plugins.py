@@ -125,7 +125,7 @@ class PluginHost:
     def collect(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a hook on every plugin; return ``(plugin name, result)`` for non-None results."""
         results = []
-        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():  # registration order
             value = impl.function(*[kwargs[arg] for arg in impl.argnames])
             if value is not None:
                 results.append((impl.plugin_name, value))

@@ -33,6 +33,28 @@ def upgrade(db: Database, host: PluginHost) -> None:
     command.upgrade(alembic_config(db, host), "heads")
 
 
-def heads(db: Database, host: PluginHost) -> list[str]:
-    """The head revision of every branch."""
-    return list(ScriptDirectory.from_config(alembic_config(db, host)).get_heads())
+def _as_tuple(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _with_ancestors(script: ScriptDirectory, revisions: tuple[str, ...]) -> set[str]:
+    """Every revision in ``revisions`` and below them (down revisions and dependencies)."""
+    seen: set[str] = set()
+    stack = [r.revision for r in script.get_revisions(revisions) if r is not None]
+    while stack:
+        rev = script.get_revision(stack.pop())
+        if rev is None or rev.revision in seen:
+            continue
+        seen.add(rev.revision)
+        stack.extend(_as_tuple(rev.down_revision))
+        stack.extend(r.revision for r in script.get_revisions(_as_tuple(rev.dependencies)) if r is not None)
+    return seen
+
+
+def pending(db: Database, host: PluginHost, applied_heads: tuple[str, ...]) -> list[str]:
+    """Revisions of the enabled modules not yet applied, given the database's current heads."""
+    script = ScriptDirectory.from_config(alembic_config(db, host))
+    wanted = _with_ancestors(script, tuple(script.get_heads()))
+    return sorted(wanted - _with_ancestors(script, applied_heads))

@@ -1,0 +1,1 @@
+"""A partner plugin written only against Switchboard's public contract."""

@@ -1,0 +1,1 @@
+"""The sample plugin's own Alembic branch."""
