@@ -85,8 +85,7 @@ async def update_client(db: DbSession, caller: Caller, client_id: UUID, data: di
     values = client_values(data)
     if not values:
         return await get_client(db, client_id, "id")
-    sets = ", ".join(f"{k} = :{k}" for k in values)
-    return await db.one(f"UPDATE client SET {sets} WHERE id = :id RETURNING *", {**values, "id": client_id})
+    return await _update(db, "client", client_id, values)
 
 
 def lob_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -125,8 +124,16 @@ async def update_lob(db: DbSession, caller: Caller, lob_id: UUID, data: dict[str
     values = lob_values(data)
     if not values:
         return lob
+    return await _update(db, "lob", lob_id, values)
+
+
+async def _update(db: DbSession, table: str, row_id: UUID, values: dict[str, Any]) -> Any:
+    """Update one row; ``NOT_FOUND`` when row security hides it from this write."""
     sets = ", ".join(f"{k} = :{k}" for k in values)
-    return await db.one(f"UPDATE lob SET {sets} WHERE id = :id RETURNING *", {**values, "id": lob_id})
+    row = await db.one(f"UPDATE {table} SET {sets} WHERE id = :id RETURNING *", {**values, "id": row_id})
+    if row is None:
+        raise NotFound("id")
+    return row
 
 
 async def create_site(db: DbSession, caller: Caller, data: dict[str, Any]) -> Any:

@@ -56,6 +56,11 @@ TABLES = [
             active boolean NOT NULL DEFAULT true""",
         constraints=["UNIQUE (tenant_id, client_id, id)", "UNIQUE (tenant_id, client_id, code)"],
         read=f"{TENANT} AND ({TENANT_WIDE} OR id = ANY ((SELECT app.reach_lob_ids())::uuid[]))",
+        # a client grant may add LOBs to the client; a LOB grant may change that LOB only
+        write=(
+            f"{TENANT} AND ({TENANT_WIDE} OR client_id = ANY ((SELECT app.client_ids(false))::uuid[])"
+            " OR id = ANY ((SELECT app.lob_ids(false))::uuid[]))"
+        ),
     ),
     ScopedTable(
         name="site",
