@@ -6,7 +6,9 @@ from pathlib import Path
 
 from .graphql.merge import merge
 from .hookspecs import hookimpl
-from .identity.graphql import IdentityMutation, IdentityQuery
+from .audit.queries import AuditQuery
+from .identity.mutations import IdentityMutation
+from .identity.queries import IdentityQuery
 from .scope.mutations import ScopeMutation
 from .scope.queries import ScopeQuery
 from .portal import PortalQuery
@@ -57,7 +59,7 @@ def switchboard_migrations():
 
 @hookimpl
 def switchboard_graphql_query():
-    return merge("CoreQuery", [("identity", IdentityQuery), ("scope", ScopeQuery)])
+    return merge("CoreQuery", [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery)])
 
 
 @hookimpl

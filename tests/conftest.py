@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 from switchboard.core.app import create_app
 from switchboard.core.config import Settings
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
-from switchboard.core.db.server import bootstrap, locate
+from switchboard.core.db.server import locate
 from switchboard.core.platform import migrate_all
 from switchboard.core.plugins import PluginHost
 from switchboard.core.runtime import Runtime

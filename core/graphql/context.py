@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from ..runtime import Runtime
+    from .payload import UserErrorType
 
 
 @dataclass

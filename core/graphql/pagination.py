@@ -77,7 +77,7 @@ def keyset(
     if after:
         values = decode_cursor(after, len(keys))
         names = [f"_after{i}" for i in range(len(keys))]
-        params.update(zip(names, values))
+        params.update(zip(names, values, strict=True))
         # psycopg sends strings untyped, so PostgreSQL reads each as its key's type.
         conditions.append(f"({', '.join(keys)}) > ({', '.join(':' + n for n in names)})")
     sql = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(keys)} LIMIT :_limit"

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from switchboard.core import cli
 from switchboard.core.audit.verify import verify
-from tests import factories as f
 
 
 def events(owner, table):

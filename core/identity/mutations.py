@@ -1,35 +1,17 @@
-"""GraphQL for identity: ``me``, login, TOTP enrolment and step-up, API tokens."""
+"""Identity mutations: login, TOTP enrolment and step-up, tokens, users and grants."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from enum import Enum
 from uuid import UUID
 
 import strawberry
 
 from ..errors import UserError
 from ..graphql.payload import UserErrorType, atomically
-from . import secrets, service
-
-
-@strawberry.type(description="A role held on a scope (no client: the whole tenant).")
-class RoleGrant:
-    role: str
-    client_id: UUID | None
-    lob_id: UUID | None
-
-
-@strawberry.type(description="The authenticated caller.")
-class Me:
-    user_id: UUID
-    tenant_id: UUID
-    email: str
-    display_name: str
-    kind: str
-    locale: str
-    employee_id: UUID | None
-    grants: list[RoleGrant]
-    mfa_recent: bool
+from . import secrets, service, users
+from .types import GrantPayload, RoleGrant, User, UserPayload
 
 
 @strawberry.type
@@ -60,21 +42,21 @@ class ApiTokenPayload:
     errors: list[UserErrorType]
 
 
-def me_of(caller) -> Me:
-    return Me(
-        user_id=caller.user_id, tenant_id=caller.tenant_id, email=caller.email,
-        display_name=caller.display_name, kind=caller.kind, locale=caller.locale,
-        employee_id=caller.employee_id,
-        grants=[RoleGrant(role=g.role, client_id=g.client_id, lob_id=g.lob_id) for g in caller.grants],
-        mfa_recent=caller.mfa_recent(),
-    )
+@strawberry.enum
+class UserKind(Enum):
+    STAFF = "staff"
+    CLIENT = "client"
 
 
-@strawberry.type
-class IdentityQuery:
-    @strawberry.field(description="The authenticated caller, their grants and second-factor state.")
-    def me(self, info: strawberry.Info) -> Me:
-        return me_of(info.context.me)
+@strawberry.input
+class UserInput:
+    email: str
+    kind: UserKind
+    display_name: str
+    locale: str = "en"
+    password: str | None = strawberry.field(default=None, description="Initial password (10+ characters).")
+    employee_id: UUID | None = strawberry.field(default=None, description="Staff only: the employee this user is.")
+    client_id: UUID | None = strawberry.field(default=None, description="Client users only: their client.")
 
 
 async def _refusal(info: strawberry.Info, action) -> list[UserErrorType]:
@@ -142,4 +124,37 @@ class IdentityMutation:
     async def revoke_token(self, info: strawberry.Info, id: UUID) -> OkPayload:
         ctx = info.context
         _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, id))
+        return OkPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="Change your own password.")
+    async def change_password(self, info: strawberry.Info, current_password: str, new_password: str) -> OkPayload:
+        ctx = info.context
+        _, errors = await atomically(info, lambda: users.change_password(ctx.db, ctx.me, current_password, new_password))
+        return OkPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="Create a staff user or a client user bound to one client (tenant admins).")
+    async def create_user(self, info: strawberry.Info, input: UserInput) -> UserPayload:
+        ctx = info.context
+        data = {**vars(input), "kind": input.kind.value}
+        row, errors = await atomically(info, lambda: users.create_user(ctx.db, ctx.me, data))
+        return UserPayload(user=row and User.from_row(row), errors=errors)
+
+    @strawberry.mutation(description="Deactivate a user and revoke their tokens (tenant admins).")
+    async def deactivate_user(self, info: strawberry.Info, id: UUID) -> UserPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: users.deactivate_user(ctx.db, ctx.me, id))
+        return UserPayload(user=row and User.from_row(row), errors=errors)
+
+    @strawberry.mutation(description="Give a user a role on the tenant, a client or a LOB.")
+    async def grant_role(
+        self, info: strawberry.Info, user_id: UUID, role: str, client_id: UUID | None = None, lob_id: UUID | None = None
+    ) -> GrantPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: users.grant_role(ctx.db, ctx.me, user_id, role, client_id, lob_id))
+        return GrantPayload(grant=row and RoleGrant.from_row(row), errors=errors)
+
+    @strawberry.mutation(description="Remove a grant.")
+    async def revoke_grant(self, info: strawberry.Info, id: UUID) -> OkPayload:
+        ctx = info.context
+        _, errors = await atomically(info, lambda: users.revoke_grant(ctx.db, ctx.me, id))
         return OkPayload(ok=not errors, errors=errors)

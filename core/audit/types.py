@@ -1,0 +1,41 @@
+"""GraphQL types of the audit and PII access logs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+
+
+@strawberry.type(description="One audited change: who, when, which row, what changed (PII redacted).")
+class AuditEvent:
+    seq: int = strawberry.field(description="Position in the tenant's hash chain.")
+    at: datetime
+    actor_user_id: UUID | None
+    table: str
+    row_id: UUID | None
+    client_id: UUID | None
+    lob_id: UUID | None
+    op: str
+    changed: JSON
+    hash: str = strawberry.field(description="SHA-256 of this event chained to the previous one (hex).")
+
+    @classmethod
+    def from_row(cls, r: Any) -> "AuditEvent":
+        return cls(seq=r.seq, at=r.at, actor_user_id=r.actor_user_id, table=r.table_name, row_id=r.row_id,
+                   client_id=r.client_id, lob_id=r.lob_id, op=r.op, changed=r.changed, hash=bytes(r.hash).hex())
+
+
+@strawberry.type(description="One read of an employee's contact fields.")
+class PiiAccess:
+    at: datetime
+    user_id: UUID
+    employee_id: UUID
+    fields: list[str]
+
+    @classmethod
+    def from_row(cls, r: Any) -> "PiiAccess":
+        return cls(at=r.at, user_id=r.user_id, employee_id=r.employee_id, fields=list(r.fields))

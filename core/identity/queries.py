@@ -1,0 +1,47 @@
+"""Identity queries: the caller, users, tokens, roles."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.pagination import Connection, connection, keyset
+from . import users
+from .types import Me, Role, Token, User
+
+
+@strawberry.type
+class IdentityQuery:
+    @strawberry.field(description="The authenticated caller, their grants and second-factor state.")
+    def me(self, info: strawberry.Info) -> Me:
+        return Me.of(info.context.me)
+
+    @strawberry.field(description="Users of the tenant, by e-mail (tenant admins).")
+    async def users(
+        self, info: strawberry.Info, search: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[User]:
+        ctx = info.context
+        ctx.me.require(users.MANAGE)
+        where = "(u.email ILIKE :q OR u.display_name ILIKE :q)" if search else "true"
+        sql, params, size = keyset(users.USER_SELECT, ["u.email", "u.id"], first, after,
+                                   ctx.runtime.settings.page_size_cap, where)
+        rows = await ctx.db.all(sql, {**params, "q": f"%{search}%"})
+        return connection(rows, size, lambda r: (r.email, r.id), User.from_row)
+
+    @strawberry.field(description="Tokens: your own, or a user's (tenant admins). Secrets are never shown.")
+    async def tokens(self, info: strawberry.Info, user_id: UUID | None = None) -> list[Token]:
+        ctx = info.context
+        target = user_id or ctx.me.user_id
+        if target != ctx.me.user_id:
+            ctx.me.require(users.MANAGE)
+        rows = await ctx.db.all(users.TOKEN_SELECT + " WHERE user_id = :u ORDER BY created_at DESC, id", {"u": target})
+        return [Token.from_row(r) for r in rows]
+
+    @strawberry.field(description="Every role and the permission keys it holds.")
+    async def roles(self, info: strawberry.Info) -> list[Role]:
+        ctx = info.context
+        ctx.me.require_somewhere("scope.read")
+        grants = ctx.runtime.policy.grants
+        return [Role(name=r.name, kind=r.kind, description=r.description, permissions=sorted(grants.get(r.name, ())))
+                for r in await users.roles(ctx.db)]

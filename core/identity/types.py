@@ -1,0 +1,109 @@
+"""GraphQL types of identity: the caller, users, grants, tokens, roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.payload import UserErrorType
+
+
+@strawberry.type(description="A role held on a scope (no client: the whole tenant).")
+class RoleGrant:
+    id: UUID | None
+    role: str
+    client_id: UUID | None
+    lob_id: UUID | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> "RoleGrant":
+        return cls(id=r.id, role=r.role, client_id=r.client_id, lob_id=r.lob_id)
+
+
+@strawberry.type(description="The authenticated caller.")
+class Me:
+    user_id: UUID
+    tenant_id: UUID
+    email: str
+    display_name: str
+    kind: str
+    locale: str
+    employee_id: UUID | None
+    grants: list[RoleGrant]
+    mfa_recent: bool
+
+    @classmethod
+    def of(cls, caller: Any) -> "Me":
+        return cls(
+            user_id=caller.user_id, tenant_id=caller.tenant_id, email=caller.email,
+            display_name=caller.display_name, kind=caller.kind, locale=caller.locale,
+            employee_id=caller.employee_id,
+            grants=[RoleGrant(id=None, role=g.role, client_id=g.client_id, lob_id=g.lob_id) for g in caller.grants],
+            mfa_recent=caller.mfa_recent(),
+        )
+
+
+@strawberry.type(description="A bearer token (its secret is never shown again).")
+class Token:
+    id: UUID
+    user_id: UUID
+    kind: str
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+    @classmethod
+    def from_row(cls, r: Any) -> "Token":
+        return cls(id=r.id, user_id=r.user_id, kind=r.kind, name=r.name, created_at=r.created_at,
+                   expires_at=r.expires_at, revoked_at=r.revoked_at, last_used_at=r.last_used_at)
+
+
+@strawberry.type(description="A staff member or a client user.")
+class User:
+    id: UUID
+    email: str
+    kind: str
+    display_name: str
+    locale: str
+    active: bool
+    totp_enabled: bool
+    employee_id: UUID | None
+    bound_client_id: UUID | None
+    grants: list[RoleGrant]
+
+    @classmethod
+    def from_row(cls, r: Any) -> "User":
+        return cls(id=r.id, email=r.email, kind=r.kind, display_name=r.display_name, locale=r.locale,
+                   active=r.active, totp_enabled=r.totp_enabled, employee_id=r.employee_id,
+                   bound_client_id=r.bound_client_id,
+                   grants=[RoleGrant(id=UUID(g["id"]), role=g["role"], client_id=_uuid(g["client_id"]),
+                                     lob_id=_uuid(g["lob_id"])) for g in r.grants])
+
+
+@strawberry.type(description="A role and the permission keys it holds.")
+class Role:
+    name: str
+    kind: str
+    description: str
+    permissions: list[str]
+
+
+def _uuid(value: str | None) -> UUID | None:
+    return UUID(value) if value else None
+
+
+@strawberry.type
+class UserPayload:
+    user: User | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class GrantPayload:
+    grant: RoleGrant | None
+    errors: list[UserErrorType]

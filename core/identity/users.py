@@ -1,0 +1,156 @@
+"""User administration: users, client users, role grants, passwords, tokens.
+
+Tenant admins manage users (row security lets only tenant-wide grants write the
+user, grant and binding tables); every user manages their own password and tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from ..db.session import DbSession
+from ..errors import NotFound, UserError
+from . import secrets
+from .caller import Caller
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MANAGE = "identity.user.manage"
+
+USER_SELECT = """
+SELECT u.id, u.email, u.kind, u.display_name, u.locale, u.active, u.totp_enabled, u.employee_id,
+       (SELECT b.client_id FROM client_binding b
+         WHERE b.tenant_id = u.tenant_id AND b.user_id = u.id) AS bound_client_id,
+       coalesce((SELECT json_agg(json_build_object('id', g.id, 'role', g.role, 'client_id', g.client_id,
+                                                   'lob_id', g.lob_id) ORDER BY g.role, g.id)
+                   FROM role_grant g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id), '[]') AS grants
+  FROM app_user u
+"""
+TOKEN_SELECT = "SELECT id, user_id, kind, name, created_at, expires_at, revoked_at, last_used_at FROM auth_token"
+
+
+async def get_user(db: DbSession, user_id: UUID, field: str = "userId") -> Any:
+    """A user the caller can see, or ``NOT_FOUND``."""
+    row = await db.one(USER_SELECT + " WHERE u.id = :id", {"id": user_id})
+    if row is None:
+        raise NotFound(field)
+    return row
+
+
+def check_password(password: str, field: str = "password") -> str:
+    """A password long enough to keep (``PASSWORD_TOO_SHORT``)."""
+    if len(password) < secrets.MIN_PASSWORD_LENGTH:
+        raise UserError("PASSWORD_TOO_SHORT", field, min=secrets.MIN_PASSWORD_LENGTH)
+    return password
+
+
+async def create_user(db: DbSession, caller: Caller, data: dict[str, Any]) -> Any:
+    """Create a staff member (optionally linked to an employee) or a client user bound to one client."""
+    caller.require(MANAGE)
+    email = data["email"].strip()
+    if not EMAIL.match(email):
+        raise UserError("INVALID_EMAIL", "email")
+    kind = data["kind"]
+    name = data["display_name"].strip()
+    if not name or len(name) > 200:
+        raise UserError("REQUIRED" if not name else "TOO_LONG", "displayName", max=200)
+    client_id, employee_id = data.get("client_id"), data.get("employee_id")
+    if kind == "client":
+        if client_id is None:
+            raise UserError("REQUIRED", "clientId")
+        if await db.scalar("SELECT id FROM client WHERE id = :id", {"id": client_id}) is None:
+            raise NotFound("clientId")
+        if employee_id is not None:
+            raise UserError("CLIENT_USER_HAS_NO_EMPLOYEE", "employeeId")
+    elif client_id is not None:
+        raise UserError("STAFF_USER_HAS_NO_CLIENT", "clientId")
+    if employee_id is not None and await db.scalar("SELECT id FROM employee WHERE id = :id", {"id": employee_id}) is None:
+        raise NotFound("employeeId")
+    password = data.get("password")
+    password_hash = secrets.hash_password(check_password(password)) if password else None
+    if await db.scalar("SELECT 1 FROM app.login_lookup(:e)", {"e": email}):
+        raise UserError("EMAIL_TAKEN", "email")
+    user_id = await db.scalar(
+        "INSERT INTO app_user (tenant_id, email, kind, employee_id, display_name, locale, password_hash)"
+        " VALUES (:t, :email, :kind, :emp, :name, :locale, :hash) RETURNING id",
+        {"t": caller.tenant_id, "email": email, "kind": kind, "emp": employee_id, "name": name,
+         "locale": data.get("locale") or "en", "hash": password_hash},
+    )
+    if kind == "client":
+        await db.execute(
+            "INSERT INTO client_binding (tenant_id, client_id, user_id) VALUES (:t, :c, :u)",
+            {"t": caller.tenant_id, "c": client_id, "u": user_id},
+        )
+    return await get_user(db, user_id)
+
+
+async def grant_role(
+    db: DbSession, caller: Caller, user_id: UUID, role: str, client_id: UUID | None, lob_id: UUID | None
+) -> Any:
+    """Give ``role`` on a scope; refusals are coded before the database's triggers would refuse."""
+    user = await get_user(db, user_id)
+    kind = await db.scalar("SELECT kind FROM role WHERE name = :r", {"r": role})
+    if kind is None:
+        raise UserError("UNKNOWN_ROLE", "role", role=role)
+    if lob_id is not None:
+        lob = await db.one("SELECT client_id FROM lob WHERE id = :id", {"id": lob_id})
+        if lob is None:
+            raise NotFound("lobId")
+        if client_id is not None and client_id != lob.client_id:
+            raise UserError("LOB_NOT_IN_CLIENT", "lobId")
+        client_id = lob.client_id
+    elif client_id is not None and await db.scalar("SELECT id FROM client WHERE id = :id", {"id": client_id}) is None:
+        raise NotFound("clientId")
+    caller.require(MANAGE, client_id, lob_id)
+    if kind != user.kind:
+        raise UserError("ROLE_KIND_MISMATCH", "role")
+    if kind == "client" and (client_id != user.bound_client_id or lob_id is not None):
+        raise UserError("CLIENT_GRANT_OUTSIDE_BINDING", "clientId")
+    if any(g["role"] == role and _same(g["client_id"], client_id) and _same(g["lob_id"], lob_id) for g in user.grants):
+        raise UserError("GRANT_EXISTS", "role")
+    return await db.one(
+        "INSERT INTO role_grant (tenant_id, user_id, role, client_id, lob_id) VALUES (:t, :u, :r, :c, :l)"
+        " RETURNING id, role, client_id, lob_id",
+        {"t": caller.tenant_id, "u": user_id, "r": role, "c": client_id, "l": lob_id},
+    )
+
+
+def _same(stored: str | None, value: UUID | None) -> bool:
+    return (stored is None and value is None) or (stored is not None and value is not None and UUID(stored) == value)
+
+
+async def revoke_grant(db: DbSession, caller: Caller, grant_id: UUID) -> None:
+    """Remove a grant (``NOT_FOUND`` when the caller cannot see it)."""
+    grant = await db.one("SELECT client_id, lob_id FROM role_grant WHERE id = :id", {"id": grant_id})
+    if grant is None:
+        raise NotFound("grantId")
+    caller.require(MANAGE, grant.client_id, grant.lob_id)
+    await db.execute("DELETE FROM role_grant WHERE id = :id", {"id": grant_id})
+
+
+async def deactivate_user(db: DbSession, caller: Caller, user_id: UUID) -> Any:
+    """Deactivate a user and revoke every token of theirs."""
+    await get_user(db, user_id)
+    caller.require(MANAGE)
+    if user_id == caller.user_id:
+        raise UserError("CANNOT_DEACTIVATE_SELF", "userId")
+    await db.execute("UPDATE app_user SET active = false WHERE id = :id", {"id": user_id})
+    await db.execute(
+        "UPDATE auth_token SET revoked_at = now() WHERE user_id = :id AND revoked_at IS NULL", {"id": user_id}
+    )
+    return await get_user(db, user_id)
+
+
+async def change_password(db: DbSession, caller: Caller, current: str, new: str) -> None:
+    """Replace the caller's password after checking the current one."""
+    row = await db.one("SELECT password_hash FROM app.login_lookup(:e)", {"e": caller.email})
+    if row is None or not secrets.verify_password(row.password_hash, current):
+        raise UserError("INVALID_CREDENTIALS", "currentPassword")
+    check_password(new, "newPassword")
+    await db.execute("SELECT app.set_my_password(:h)", {"h": secrets.hash_password(new)})
+
+
+async def roles(db: DbSession) -> list[Any]:
+    """Every role with its kind and description."""
+    return await db.all("SELECT name, kind, description FROM role ORDER BY name")
