@@ -192,15 +192,23 @@ def plugins_list() -> None:
 
 @schema_app.command("export")
 @one_line_errors
-def schema_export(portal: bool = typer.Option(False, "--portal", help="The portal schema instead.")) -> None:
-    """Print the composed schema's SDL."""
-    from switchboard.schema.compose import compose, sdl
+def schema_export(
+    portal: bool = typer.Option(False, "--portal", help="The portal schema instead."),
+    write: bool = typer.Option(False, "--write", help="Rewrite the committed snapshot (built-in plugins only)."),
+) -> None:
+    """Print the composed schema's SDL (or refresh the committed snapshot)."""
+    from switchboard.schema.compose import compose, sdl, snapshot_path
 
     from .plugins import PluginHost
 
     settings = get_settings()
-    schemas = compose(PluginHost(settings), settings)
-    sys.stdout.write(sdl(schemas.portal if portal else schemas.internal))
+    schemas = compose(PluginHost(settings, builtin_only=write), settings)
+    text_ = sdl(schemas.portal if portal else schemas.internal)
+    if write:
+        snapshot_path(portal).write_text(text_)
+        typer.echo(f"wrote {snapshot_path(portal)}")
+    else:
+        sys.stdout.write(text_)
 
 
 @audit_app.command("verify")

@@ -45,13 +45,18 @@ def _dist(ep: EntryPoint) -> tuple[str, str]:
 
 
 class PluginHost:
-    """One pluggy manager with the enabled plugins registered under their names."""
+    """One pluggy manager with the enabled plugins registered under their names.
+
+    ``builtin_only`` ignores plugins of other distributions (the committed SDL
+    snapshots describe what Switchboard itself ships).
+    """
 
     def __init__(
         self,
         settings: Settings,
         *,
         entry_points_enabled: bool = True,
+        builtin_only: bool = False,
         extra: Iterable[tuple[str, Any]] = (),
     ) -> None:
         self.settings = settings
@@ -63,6 +68,8 @@ class PluginHost:
             for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
                 dist, version = _dist(ep)
                 builtin = dist.lower() == BUILTIN_DIST
+                if builtin_only and not builtin:
+                    continue
                 info = PluginInfo(ep.name, ep.value, dist, version, builtin, True)
                 previous = candidates.get(ep.name)
                 if previous is not None:

@@ -72,3 +72,8 @@ def compose(host: PluginHost, settings: Settings) -> Schemas:
 def sdl(schema: strawberry.Schema) -> str:
     """The schema's SDL, as committed in the snapshots."""
     return schema.as_str().rstrip() + "\n"
+
+
+def snapshot_path(portal: bool) -> Path:
+    """Where the committed SDL of one endpoint lives."""
+    return SNAPSHOTS / ("portal.graphql" if portal else "internal.graphql")
