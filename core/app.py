@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from .graphql.view import SwitchboardGraphQL
 from .runtime import Runtime
@@ -28,8 +28,9 @@ def create_app(runtime: Runtime) -> Starlette:
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
-            Mount("/portal/graphql", SwitchboardGraphQL(schemas.portal, runtime, portal=True)),
-            Mount("/graphql", SwitchboardGraphQL(schemas.internal, runtime, portal=False)),
+            # Routes, not mounts: a mount would redirect POST /graphql to /graphql/.
+            Route("/portal/graphql", SwitchboardGraphQL(schemas.portal, runtime, portal=True)),
+            Route("/graphql", SwitchboardGraphQL(schemas.internal, runtime, portal=False)),
         ],
         lifespan=lifespan,
     )

@@ -234,3 +234,7 @@ def main() -> None:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(1)
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -105,8 +105,9 @@ def switchboard_audit_sink(events):
 def switchboard_demo_data(conn, demo):
     """Add this plugin's demo rows on ``conn`` (owner, SQLAlchemy Connection).
 
-    ``demo`` is the :class:`switchboard.core.demo.builder.Demo` just built: its
-    tenant, clients, LOBs, employees and size. Must be deterministic for a seed.
+    ``demo`` is the :class:`switchboard.core.demo.model.DemoResult` just built: its
+    tenant, clients, LOBs, employees, size, seed and anchor date; ``demo.id_for(kind,
+    *key)`` gives deterministic ids. Must be deterministic for a seed.
     """
 
 

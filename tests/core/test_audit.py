@@ -66,10 +66,25 @@ def test_runtime_role_cannot_touch_the_log(world, as_runtime, statement):
             conn.execute(text(statement))
 
 
-def test_runtime_role_cannot_forge_events(world, as_runtime):
+@pytest.mark.parametrize("statement", [
+    "INSERT INTO audit_event (tenant_id, seq, at, db_role, table_name, op, changed, prev_hash, hash)"
+    " VALUES (app.tenant_id(), 999, now(), 'x', 'lob', 'DELETE', '{}', '', '')",
+    "UPDATE audit_chain_head SET seq = seq + 1",
+    "SELECT app.audit_rows()",
+])
+def test_runtime_role_cannot_forge_or_skip_events(world, as_runtime, statement):
     with as_runtime.caller(world.admin) as conn:
         with pytest.raises(DBAPIError, match="permission denied"):
-            conn.execute(text("SELECT app.audit_append('lob', 'DELETE', NULL, '{}'::jsonb, '{}', '{}')"))
+            conn.execute(text(statement))
+
+
+def test_one_statement_over_many_rows_and_tenants_chains_every_row(world, owner, runtime):
+    before = dict(owner.execute(text("SELECT tenant_id, seq FROM audit_chain_head")).all())
+    changed = owner.execute(text("UPDATE lob SET name = name || ' *'")).rowcount  # both tenants at once
+    after = dict(owner.execute(text("SELECT tenant_id, seq FROM audit_chain_head")).all())
+    assert changed == 4
+    assert after[world.tA] - before[world.tA] == 3 and after[world.tB] - before[world.tB] == 1
+    assert verify(runtime.owner).ok
 
 
 def superuser(runtime):

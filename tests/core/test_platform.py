@@ -83,7 +83,7 @@ def test_runtime_executes_only_the_functions_requests_need(runtime, owner):
         " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'app'"),
         {"r": runtime.database.runtime_role}).all()
     allowed = {name for name, can in rows if can}
-    for internal in ("audit_append", "audit_rows", "refuse_change", "check_residency", "check_grant",
+    for internal in ("audit_rows", "refuse_change", "check_residency", "check_grant",
                      "check_binding"):
         assert internal not in allowed, internal
     assert {"tenant_id", "lob_ids", "employee_contacts", "authenticate"} <= allowed

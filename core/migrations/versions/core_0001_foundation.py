@@ -35,6 +35,7 @@ RUNTIME_FUNCTIONS = [
     "app.client_ids(boolean)", "app.lob_ids(boolean)", "app.reach_lob_ids()", "app.reach_client_ids()",
     "app.employee_ids()", "app.has_permission(text, uuid, uuid)", "app.region_permitted(text, text[])",
     "app.is_timezone(text)", "app.audit_hash(bytea, audit_event)", "app.audit_genesis(uuid)",
+    "app.audit_diff(text, jsonb, jsonb, text[], text[])",
     "app.audit_events_of_xact()",
 ]
 
@@ -206,74 +207,88 @@ CREATE FUNCTION app.audit_genesis(tenant uuid) RETURNS bytea
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT sha256(convert_to('switchboard:' || tenant::text, 'UTF8')) $$;
 
--- Append one event to its tenant's chain (the head row lock orders writers).
-CREATE FUNCTION app.audit_append(tbl text, op text, o jsonb, n jsonb, pii text[], quiet text[])
-RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+-- What an audit event records of one row change: the whole row for INSERT and
+-- DELETE, old and new values of changed columns for UPDATE; PII values redacted.
+-- NULL when nothing worth recording changed (only "quiet" columns, or nothing).
+CREATE FUNCTION app.audit_diff(op text, o jsonb, n jsonb, pii text[], quiet text[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE
 AS $$
-DECLARE
-  r jsonb := coalesce(n, o);
-  t uuid := CASE WHEN tbl = 'tenant' THEN (r->>'id')::uuid ELSE (r->>'tenant_id')::uuid END;
-  diff jsonb;
-  head audit_chain_head;
-  ev audit_event;
-BEGIN
-  IF op = 'UPDATE' THEN
-    SELECT coalesce(jsonb_object_agg(k, CASE WHEN k = ANY (pii)
-                         THEN '["[redacted]", "[redacted]"]'::jsonb
-                         ELSE jsonb_build_array(o->k, n->k) END), '{}')
-      INTO diff
-      FROM jsonb_object_keys(n) k
-     WHERE (o->k) IS DISTINCT FROM (n->k);
-    IF diff = '{}' OR NOT EXISTS (SELECT 1 FROM jsonb_object_keys(diff) k WHERE k <> ALL (quiet)) THEN
-      RETURN;
-    END IF;
-  ELSE
-    SELECT jsonb_object_agg(k, CASE WHEN k = ANY (pii) THEN '"[redacted]"'::jsonb ELSE v END)
-      INTO diff FROM jsonb_each(r) AS x(k, v);
-  END IF;
-  INSERT INTO audit_chain_head VALUES (t, 0, app.audit_genesis(t)) ON CONFLICT DO NOTHING;
-  SELECT * INTO head FROM audit_chain_head h WHERE h.tenant_id = t FOR UPDATE;
-  ev.tenant_id := t;
-  ev.seq := head.seq + 1;
-  ev.at := now();
-  ev.actor_user_id := app.user_id();
-  ev.db_role := session_user::text;
-  ev.table_name := tbl;
-  ev.row_id := (r->>'id')::uuid;
-  ev.client_id := CASE WHEN tbl = 'client' THEN (r->>'id')::uuid ELSE (r->>'client_id')::uuid END;
-  ev.lob_id := CASE WHEN tbl = 'lob' THEN (r->>'id')::uuid ELSE (r->>'lob_id')::uuid END;
-  ev.op := op;
-  ev.changed := diff;
-  ev.xact := txid_current();
-  ev.prev_hash := head.hash;
-  ev.hash := app.audit_hash(head.hash, ev);
-  INSERT INTO audit_event SELECT ev.*;
-  UPDATE audit_chain_head SET seq = ev.seq, hash = ev.hash WHERE tenant_id = t;
-END $$;
+  SELECT CASE WHEN op = 'UPDATE' THEN (
+           SELECT CASE WHEN bool_or(k <> ALL (quiet))
+                       THEN jsonb_object_agg(k, CASE WHEN k = ANY (pii)
+                                                     THEN '["[redacted]", "[redacted]"]'::jsonb
+                                                     ELSE jsonb_build_array(o->k, n->k) END) END
+             FROM jsonb_object_keys(n) k WHERE (o->k) IS DISTINCT FROM (n->k))
+         ELSE (
+           SELECT jsonb_object_agg(k, CASE WHEN k = ANY (pii) THEN '"[redacted]"'::jsonb ELSE v END)
+             FROM jsonb_each(coalesce(n, o)) AS x(k, v))
+         END
+$$;
 
--- Statement-level audit trigger of every scoped table (see core.db.scoped).
+-- Statement-level audit trigger of every scoped table (see core.db.scoped). The
+-- chain head of a tenant is locked once per statement (ordering concurrent writers)
+-- and written once at the end, so a large statement costs the same per row as a
+-- small one.
 CREATE FUNCTION app.audit_rows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
 AS $$
 DECLARE
   pii text[] := ARRAY(SELECT substr(a, 5) FROM unnest(TG_ARGV) a WHERE a LIKE 'pii:%');
   quiet text[] := ARRAY(SELECT substr(a, 7) FROM unnest(TG_ARGV) a WHERE a LIKE 'quiet:%');
+  tbl text := TG_TABLE_NAME;
+  changes refcursor;
   rec record;
+  r jsonb;
+  diff jsonb;
+  current_tenant uuid;
+  last_seq bigint;
+  last_hash bytea;
+  ev audit_event;
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    FOR rec IN SELECT to_jsonb(n) AS n FROM new_rows n LOOP
-      PERFORM app.audit_append(TG_TABLE_NAME, TG_OP, NULL, rec.n, pii, quiet);
-    END LOOP;
+    OPEN changes FOR SELECT NULL::jsonb AS o, to_jsonb(n) AS n FROM new_rows n;
   ELSIF TG_OP = 'UPDATE' THEN
-    FOR rec IN SELECT to_jsonb(o) AS o, to_jsonb(n) AS n
-                 FROM old_rows o JOIN new_rows n ON n.id = o.id LOOP
-      PERFORM app.audit_append(TG_TABLE_NAME, TG_OP, rec.o, rec.n, pii, quiet);
-    END LOOP;
+    OPEN changes FOR SELECT to_jsonb(o) AS o, to_jsonb(n) AS n FROM old_rows o JOIN new_rows n ON n.id = o.id;
   ELSE
-    FOR rec IN SELECT to_jsonb(o) AS o FROM old_rows o LOOP
-      PERFORM app.audit_append(TG_TABLE_NAME, TG_OP, rec.o, NULL, pii, quiet);
-    END LOOP;
+    OPEN changes FOR SELECT to_jsonb(o) AS o, NULL::jsonb AS n FROM old_rows o;
+  END IF;
+  LOOP
+    FETCH changes INTO rec;
+    EXIT WHEN NOT FOUND;
+    diff := app.audit_diff(TG_OP, rec.o, rec.n, pii, quiet);
+    CONTINUE WHEN diff IS NULL;
+    r := coalesce(rec.n, rec.o);
+    ev.tenant_id := CASE WHEN tbl = 'tenant' THEN (r->>'id')::uuid ELSE (r->>'tenant_id')::uuid END;
+    IF ev.tenant_id IS DISTINCT FROM current_tenant THEN
+      IF current_tenant IS NOT NULL THEN
+        UPDATE audit_chain_head SET seq = last_seq, hash = last_hash WHERE tenant_id = current_tenant;
+      END IF;
+      INSERT INTO audit_chain_head VALUES (ev.tenant_id, 0, app.audit_genesis(ev.tenant_id))
+        ON CONFLICT DO NOTHING;
+      SELECT h.seq, h.hash INTO last_seq, last_hash FROM audit_chain_head h
+       WHERE h.tenant_id = ev.tenant_id FOR UPDATE;
+      current_tenant := ev.tenant_id;
+    END IF;
+    ev.seq := last_seq + 1;
+    ev.at := now();
+    ev.actor_user_id := app.user_id();
+    ev.db_role := session_user::text;
+    ev.table_name := tbl;
+    ev.row_id := (r->>'id')::uuid;
+    ev.client_id := CASE WHEN tbl = 'client' THEN (r->>'id')::uuid ELSE (r->>'client_id')::uuid END;
+    ev.lob_id := CASE WHEN tbl = 'lob' THEN (r->>'id')::uuid ELSE (r->>'lob_id')::uuid END;
+    ev.op := TG_OP;
+    ev.changed := diff;
+    ev.xact := txid_current();
+    ev.prev_hash := last_hash;
+    ev.hash := app.audit_hash(last_hash, ev);
+    INSERT INTO audit_event SELECT ev.*;
+    last_seq := ev.seq;
+    last_hash := ev.hash;
+  END LOOP;
+  CLOSE changes;
+  IF current_tenant IS NOT NULL THEN
+    UPDATE audit_chain_head SET seq = last_seq, hash = last_hash WHERE tenant_id = current_tenant;
   END IF;
   RETURN NULL;
 END $$;
@@ -369,8 +384,8 @@ def upgrade() -> None:
     for statement in audit_trigger_ddl("tenant"):
         op.execute(statement)
     op.execute(f"GRANT SELECT ON audit_event, pii_access TO {runtime}")
-    # Policy helpers only. Triggers alone append to the chain (app.audit_append and
-    # app.audit_rows stay ungranted): the runtime role can neither forge nor skip events.
+    # Policy helpers only. Triggers alone append to the chain (app.audit_rows stays
+    # ungranted): the runtime role can neither forge nor skip events.
     op.execute(f"GRANT EXECUTE ON FUNCTION {', '.join(RUNTIME_FUNCTIONS)} TO {runtime}")
 
 

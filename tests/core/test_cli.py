@@ -1,0 +1,72 @@
+"""The command line as users run it: `switchboard serve --demo` and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(url: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # urllib does not follow POST redirects
+        return response.status, json.loads(response.read())
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_") and k != "DATABASE_URL"}
+    return {**env, "SWITCHBOARD_DATA_DIR": str(tmp_path / "data"), "SWITCHBOARD_PLUGINS_DISABLED": "sample"}
+
+
+def test_serve_demo_loads_the_demo_prints_logins_and_serves(cli_env):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "switchboard.core.cli", "serve", "--demo", "--port", str(port)],
+                            env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    banner = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            banner.append(line)
+            if "Uvicorn running on" in line:  # the banner and logins are printed before
+                break
+        text = "".join(banner)
+        assert f"GraphiQL: http://127.0.0.1:{port}/graphql" in text, text
+        assert "planner@" in text and "switchboard-demo" in text
+        status, body = post(f"http://127.0.0.1:{port}/graphql", {"query": (
+            'mutation { login(email: "planner@northwind.example", password: "switchboard-demo") { token errors { code } } }')})
+        assert status == 200 and body["data"]["login"]["errors"] == [], body
+        token = body["data"]["login"]["token"]
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", method="POST",
+                                         data=json.dumps({"query": "{ clients { edges { node { name } } } }"}).encode(),
+                                         headers={"content-type": "application/json", "authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            clients = json.loads(response.read())["data"]["clients"]["edges"]
+        assert clients  # the planner sees the client(s) they were granted
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_errors_are_one_line_without_traceback(cli_env):
+    result = subprocess.run([sys.executable, "-m", "switchboard.core.cli", "demo", "--size", "huge"],
+                            env=cli_env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["error: unknown size 'huge': choose one of small, mid, large"]
+    assert "Traceback" not in result.stderr + result.stdout
