@@ -16,13 +16,14 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from switchboard.core.config import Settings
 from switchboard.core.graphql.merge import CompositionError, merge
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
@@ -40,12 +41,17 @@ class Schemas:
 def extensions(settings: Settings) -> list[Any]:
     """Limits, caches and error masking shared by both schemas.
 
-    Factories, not instances: Strawberry builds fresh extensions per request; the
-    parser and validation caches live at module level and stay shared.
+    Factories, not instances: Strawberry builds fresh extensions per request. The
+    depth and alias rules are built once, so the validation cache (keyed by the
+    rules, among others) hits on every repeated query; the parser and validation
+    caches live at module level.
     """
+    rules = (
+        depth_validator(settings.max_query_depth, None, None),
+        aliases_validator(settings.max_aliases),
+    )
     return [
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(AddValidationRules, list(rules)),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
         partial(ParserCache, maxsize=256),

@@ -104,6 +104,8 @@ def build_demo(runtime: Any, size: str = "small", seed: int = 7) -> DemoResult:
         for table in _TABLES:
             _load(conn, table, getattr(demo, table.source), copy=spec.bulk and table.bulk)
         runtime.host.hook.switchboard_demo_data(conn=conn, demo=demo)
+        # Fresh statistics: without them the planner picks poor indexes on the new rows.
+        conn.execute(text("ANALYZE"))
     demo.build_seconds = time.perf_counter() - started
     return demo
 
