@@ -36,6 +36,8 @@ class Settings:
     max_tokens: int = 2000
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
+    expose_statement_count: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":

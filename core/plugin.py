@@ -12,6 +12,9 @@ from .identity.queries import IdentityQuery
 from .scope.mutations import ScopeMutation
 from .scope.queries import ScopeQuery
 from .portal import PortalQuery
+from .workforce.eligibility import CORE_RULES
+from .workforce.mutations import WorkforceMutation
+from .workforce.queries import WorkforceQuery
 
 STAFF_ROLES = [
     "tenant_admin", "workforce_planner", "qa_lead", "qa_evaluator", "supervisor",
@@ -59,12 +62,18 @@ def switchboard_migrations():
 
 @hookimpl
 def switchboard_graphql_query():
-    return merge("CoreQuery", [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery)])
+    return merge(
+        "CoreQuery",
+        [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery)],
+    )
 
 
 @hookimpl
 def switchboard_graphql_mutation():
-    return merge("CoreMutation", [("identity", IdentityMutation), ("scope", ScopeMutation)])
+    return merge(
+        "CoreMutation",
+        [("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation)],
+    )
 
 
 @hookimpl
@@ -85,3 +94,8 @@ def switchboard_default_grants():
 @hookimpl
 def switchboard_sensitive_permissions():
     return SENSITIVE
+
+
+@hookimpl
+def switchboard_eligibility_rules():
+    return list(CORE_RULES)

@@ -107,3 +107,17 @@ def token(conn: Connection, user_id: UUID, *, mfa: bool = True, hours: float = 1
     conn.execute(text("SELECT app.issue_token(:u, :k, 'test', :h, :e, :m)"),
                  {"u": user_id, "k": kind, "h": token_hash(value), "e": expires, "m": mfa})
     return value
+
+
+FINGERPRINTED = ("employee", "assignment", "credential", "audit_event", "pii_access")
+
+
+def fingerprint(conn: Connection, tables: tuple[str, ...] = FINGERPRINTED) -> dict[str, tuple[int, str]]:
+    """``table → (row count, md5 of every row)`` as the owner: equal before and after a
+    refused request means it wrote nothing (the audit log grows with any write)."""
+    return {
+        table: tuple(conn.execute(text(
+            f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM {table} t"
+        )).one())
+        for table in tables
+    }

@@ -46,3 +46,10 @@ for _name, _code, _field in [
     ("credential_dates", "END_BEFORE_START", "expiresOn"),
 ]:
     register_constraint(_name, _code, _field)
+
+for _name, _code, _field in [
+    ("assignment_pay_rate_check", "PAY_RATE_OUT_OF_RANGE", "payRate"),
+    ("credential_kind_check", "INVALID_CREDENTIAL_KIND", "kind"),
+    ("employee_check", "END_BEFORE_START", "terminationDate"),
+]:
+    register_constraint(_name, _code, _field)

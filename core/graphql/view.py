@@ -54,6 +54,7 @@ class SwitchboardGraphQL(GraphQL):
         if request.method == "GET":  # GraphiQL
             return await super().run(request)
         db = DbSession(self.runtime.engine, None)
+        request.state.db = db
         try:
             ctx = await self._context(request, db, lang)
         except AccessError as exc:
@@ -117,6 +118,9 @@ class SwitchboardGraphQL(GraphQL):
             data["errors"] = [self.format_error(e, lang) for e in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions
+        if self.runtime.settings.expose_statement_count:
+            db = getattr(request.state, "db", None)
+            data["extensions"] = {**data.get("extensions", {}), "sqlStatements": db.statements if db else 0}
         return data
 
     def format_error(self, error: GraphQLError, lang: str) -> dict[str, Any]:

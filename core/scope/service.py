@@ -25,6 +25,10 @@ async def lobs_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
     return await db.all("SELECT * FROM lob WHERE id = ANY(:ids)", {"ids": list(ids)})
 
 
+async def sites_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    return await db.all("SELECT * FROM site WHERE id = ANY(:ids)", {"ids": list(ids)})
+
+
 async def lobs_of_clients(db: DbSession, client_ids: list[UUID]) -> list[Any]:
     return await db.all(
         "SELECT * FROM lob WHERE client_id = ANY(:ids) ORDER BY name, id", {"ids": list(client_ids)}

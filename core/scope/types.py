@@ -140,3 +140,13 @@ def lobs_of_client(ctx: Any):
         return [grouped[i] for i in client_ids]
 
     return ctx.loader("lobs_of_client", load)
+
+
+def site_by_id(ctx: Any):
+    """The request's loader of sites by id."""
+
+    async def load(ids: list[UUID]) -> list[Site | None]:
+        rows = {r.id: Site.from_row(r) for r in await service.sites_by_ids(ctx.db, ids)}
+        return [rows.get(i) for i in ids]
+
+    return ctx.loader("site_by_id", load)

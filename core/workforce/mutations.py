@@ -1,0 +1,167 @@
+"""Workforce mutations: hire, change and terminate employees; assign, end and move
+assignments; record and revoke credentials."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.payload import UserErrorType, atomically
+from . import service
+from .types import Assignment, AssignmentRole, Credential, Employee, Proficiency
+
+
+@strawberry.input
+class LanguageSkillInput:
+    language: str
+    proficiency: Proficiency
+
+
+@strawberry.input
+class EmployeeInput:
+    employee_number: str
+    legal_name: str
+    preferred_name: str
+    hire_date: date
+    work_region: str
+    email: str | None = None
+    phone: str | None = None
+    home_site_id: UUID | None = None
+    languages: list[LanguageSkillInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="Fields to change; an omitted field is kept, null clears email, phone or home site.")
+class EmployeePatch:
+    employee_number: str | None = strawberry.UNSET
+    legal_name: str | None = strawberry.UNSET
+    preferred_name: str | None = strawberry.UNSET
+    hire_date: date | None = strawberry.UNSET
+    work_region: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    home_site_id: UUID | None = strawberry.UNSET
+    languages: list[LanguageSkillInput] | None = strawberry.UNSET
+
+
+@strawberry.input
+class AssignmentInput:
+    employee_id: UUID
+    lob_id: UUID = strawberry.field(description="The client is the LOB's own.")
+    role: AssignmentRole
+    valid_from: date
+    pay_rate: Decimal
+    pay_currency: str
+    weekly_hours_cap: Decimal
+    valid_to: date | None = strawberry.field(default=None, description="Last day (inclusive); null: open-ended.")
+    supervisor_id: UUID | None = None
+
+
+@strawberry.input
+class CredentialInput:
+    employee_id: UUID
+    kind: str = strawberry.field(description="e.g. pci_clearance, hipaa_training, cert:retailco.")
+    issued_on: date
+    client_id: UUID | None = strawberry.field(default=None, description="Only for this client; null: for every client.")
+    expires_on: date | None = strawberry.field(default=None, description="First day it no longer counts.")
+
+
+@strawberry.type
+class EmployeePayload:
+    employee: Employee | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class AssignmentPayload:
+    assignment: Assignment | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class MoveAssignmentPayload:
+    ended: Assignment | None = strawberry.field(description="The assignment, now ending the day before the move.")
+    created: Assignment | None = strawberry.field(description="The same terms on the new LOB.")
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class CredentialPayload:
+    credential: Credential | None
+    errors: list[UserErrorType]
+
+
+def _employee(row) -> Employee | None:
+    return row and Employee.from_row(row)
+
+
+def _assignment(row) -> Assignment | None:
+    return row and Assignment.from_row(row)
+
+
+def _credential(row) -> Credential | None:
+    return row and Credential.from_row(row)
+
+
+@strawberry.type
+class WorkforceMutation:
+    @strawberry.mutation
+    async def hire_employee(self, info: strawberry.Info, input: EmployeeInput) -> EmployeePayload:
+        ctx = info.context
+        data = strawberry.asdict(input)
+        row, errors = await atomically(info, lambda: service.hire_employee(ctx.db, ctx.me, data))
+        return EmployeePayload(employee=_employee(row), errors=errors)
+
+    @strawberry.mutation
+    async def update_employee(self, info: strawberry.Info, id: UUID, patch: EmployeePatch) -> EmployeePayload:
+        ctx = info.context
+        data = strawberry.asdict(patch)
+        row, errors = await atomically(info, lambda: service.update_employee(ctx.db, ctx.me, id, data))
+        return EmployeePayload(employee=_employee(row), errors=errors)
+
+    @strawberry.mutation(
+        description="Record the last day of work; assignments past it end on it (later ones are removed)."
+    )
+    async def terminate_employee(self, info: strawberry.Info, id: UUID, termination_date: date) -> EmployeePayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.terminate_employee(ctx.db, ctx.me, id, termination_date))
+        return EmployeePayload(employee=_employee(row), errors=errors)
+
+    @strawberry.mutation
+    async def create_assignment(self, info: strawberry.Info, input: AssignmentInput) -> AssignmentPayload:
+        ctx = info.context
+        data = strawberry.asdict(input)
+        row, errors = await atomically(info, lambda: service.create_assignment(ctx.db, ctx.me, data))
+        return AssignmentPayload(assignment=_assignment(row), errors=errors)
+
+    @strawberry.mutation(description="Set an assignment's last day (inclusive).")
+    async def end_assignment(self, info: strawberry.Info, id: UUID, last_day: date) -> AssignmentPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.end_assignment(ctx.db, ctx.me, id, last_day))
+        return AssignmentPayload(assignment=_assignment(row), errors=errors)
+
+    @strawberry.mutation(description="End an assignment the day before effectiveDate and continue it on another LOB.")
+    async def move_assignment(
+        self, info: strawberry.Info, id: UUID, to_lob_id: UUID, effective_date: date, supervisor_id: UUID | None = None
+    ) -> MoveAssignmentPayload:
+        ctx = info.context
+        result, errors = await atomically(
+            info, lambda: service.move_assignment(ctx.db, ctx.me, id, to_lob_id, effective_date, supervisor_id)
+        )
+        ended, created = result or (None, None)
+        return MoveAssignmentPayload(ended=_assignment(ended), created=_assignment(created), errors=errors)
+
+    @strawberry.mutation
+    async def record_credential(self, info: strawberry.Info, input: CredentialInput) -> CredentialPayload:
+        ctx = info.context
+        data = strawberry.asdict(input)
+        row, errors = await atomically(info, lambda: service.record_credential(ctx.db, ctx.me, data))
+        return CredentialPayload(credential=_credential(row), errors=errors)
+
+    @strawberry.mutation(description="Revoke a credential from revokedOn (the first day it no longer counts).")
+    async def revoke_credential(self, info: strawberry.Info, id: UUID, revoked_on: date) -> CredentialPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.revoke_credential(ctx.db, ctx.me, id, revoked_on))
+        return CredentialPayload(credential=_credential(row), errors=errors)

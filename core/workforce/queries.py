@@ -1,0 +1,62 @@
+"""Workforce queries: employees, and who is eligible to work a LOB."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.pagination import Connection, connection
+from . import eligibility, service
+from .types import EligibleAgent, Employee, employee_by_id
+
+
+@strawberry.type
+class WorkforceQuery:
+    @strawberry.field(description="Employees the caller can see, by preferred name.")
+    async def employees(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        client_id: UUID | None = None,
+        lob_id: UUID | None = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Case-insensitive part of the preferred name or number.")
+        ] = None,
+    ) -> Connection[Employee]:
+        ctx = info.context
+        ctx.me.require_somewhere(service.READ)
+        cap = ctx.runtime.settings.page_size_cap
+        rows, size = await service.employees_page(ctx.db, first, after, cap, client_id, lob_id, search)
+        return connection(rows, size, lambda r: (r.preferred_name, r.id), Employee.from_row)
+
+    @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.")
+    async def employee(self, info: strawberry.Info, id: UUID) -> Employee | None:
+        info.context.me.require_somewhere(service.READ)
+        return await employee_by_id(info.context).load(id)
+
+    @strawberry.field(
+        description="Employees the caller can see who are employed during [start, end), with whether they may"
+        " work the LOB then and every reason they may not; eligible first, then by name. One SQL statement."
+    )
+    async def eligible_agents(
+        self,
+        info: strawberry.Info,
+        lob_id: UUID,
+        start: datetime,
+        end: datetime,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[EligibleAgent]:
+        ctx = info.context
+        rows, size = await eligibility.eligible_agents(
+            ctx.db, ctx.me, ctx.runtime.eligibility_rules, lob_id, start, end, first, after,
+            ctx.runtime.settings.page_size_cap,
+        )
+        return connection(
+            rows, size, lambda r: tuple(getattr(r, k) for k in eligibility.KEYS),
+            lambda r: EligibleAgent.from_row(r, ctx.message),
+        )

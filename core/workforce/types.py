@@ -1,0 +1,257 @@
+"""GraphQL types of the workforce model, and the request's DataLoaders for its relations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from ..scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
+from . import service
+from .eligibility import parse_reason
+
+EXPIRING_WITHIN = timedelta(days=30)
+
+
+@strawberry.enum(description="Language proficiency: a CEFR level, or native.")
+class Proficiency(Enum):
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+    NATIVE = "native"
+
+
+_PROFICIENCIES = {p.value.lower(): p for p in Proficiency}
+
+
+@strawberry.enum
+class AssignmentRole(Enum):
+    AGENT = "agent"
+    LEAD = "lead"
+    SUPERVISOR = "supervisor"
+    TRAINER = "trainer"
+
+
+@strawberry.enum(description="A credential's standing on a given day.")
+class CredentialStatus(Enum):
+    VALID = "VALID"
+    EXPIRING = "EXPIRING"
+    EXPIRED = "EXPIRED"
+    REVOKED = "REVOKED"
+    PENDING = "PENDING"
+
+
+@strawberry.type(description="A language an employee works in.")
+class LanguageSkill:
+    language: str
+    proficiency: Proficiency
+
+
+@strawberry.type(description="Contact fields of an employee (PII: every read is logged).")
+class EmployeeContact:
+    legal_name: str
+    email: str | None
+    phone: str | None
+
+
+@strawberry.type(description="A person employed by the BPO.")
+class Employee:
+    id: UUID
+    employee_number: str
+    preferred_name: str
+    hire_date: date
+    termination_date: date | None = strawberry.field(description="Last day of work, if terminated.")
+    work_region: str = strawberry.field(description="ISO 3166 region the employee works from, e.g. CA-QC.")
+    languages: list[LanguageSkill]
+    home_site_id: strawberry.Private[UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> "Employee":
+        """Stored languages are ``[{"language": "fr", "proficiency": "C1" | "native"}]``;
+        entries of another shape are left out."""
+        skills = [
+            LanguageSkill(language=s["language"], proficiency=_PROFICIENCIES[str(s["proficiency"]).lower()])
+            for s in r.languages
+            if isinstance(s, dict) and str(s.get("proficiency", "")).lower() in _PROFICIENCIES
+        ]
+        return cls(
+            id=r.id, employee_number=r.employee_number, preferred_name=r.preferred_name, hire_date=r.hire_date,
+            termination_date=r.termination_date, work_region=r.work_region, languages=skills,
+            home_site_id=r.home_site_id,
+        )
+
+    @strawberry.field
+    async def home_site(self, info: strawberry.Info) -> Site | None:
+        return None if self.home_site_id is None else await site_by_id(info.context).load(self.home_site_id)
+
+    @strawberry.field(description="The employee's assignments the caller can see, by start date.")
+    async def assignments(self, info: strawberry.Info) -> list["Assignment"]:
+        return await assignments_of_employee(info.context).load(self.id)
+
+    @strawberry.field(description="The employee's credentials the caller can see.")
+    async def credentials(self, info: strawberry.Info) -> list["Credential"]:
+        return await credentials_of_employee(info.context).load(self.id)
+
+    @strawberry.field(description="Contact fields; null unless the caller may read this employee's PII. Logged.")
+    async def contact(self, info: strawberry.Info) -> EmployeeContact | None:
+        return await employee_contact(info.context).load(self.id)
+
+
+@strawberry.type(description="A date-effective assignment of an employee to a LOB.")
+class Assignment:
+    id: UUID
+    role: AssignmentRole
+    valid_from: date
+    valid_to: date | None = strawberry.field(description="Last day (inclusive); null: open-ended.")
+    pay_rate: Decimal
+    pay_currency: str
+    weekly_hours_cap: Decimal
+    employee_id: strawberry.Private[UUID]
+    lob_id: strawberry.Private[UUID]
+    client_id: strawberry.Private[UUID]
+    supervisor_id: strawberry.Private[UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> "Assignment":
+        return cls(
+            id=r.id, role=AssignmentRole(r.role), valid_from=r.valid_from, valid_to=r.valid_to,
+            pay_rate=r.pay_rate, pay_currency=r.pay_currency, weekly_hours_cap=r.weekly_hours_cap,
+            employee_id=r.employee_id, lob_id=r.lob_id, client_id=r.client_id, supervisor_id=r.supervisor_id,
+        )
+
+    @strawberry.field
+    async def employee(self, info: strawberry.Info) -> Employee | None:
+        return await employee_by_id(info.context).load(self.employee_id)
+
+    @strawberry.field
+    async def lob(self, info: strawberry.Info) -> Lob | None:
+        return await lob_by_id(info.context).load(self.lob_id)
+
+    @strawberry.field
+    async def client(self, info: strawberry.Info) -> Client | None:
+        return await client_by_id(info.context).load(self.client_id)
+
+    @strawberry.field(description="Null when there is none or the caller cannot see them.")
+    async def supervisor(self, info: strawberry.Info) -> Employee | None:
+        return None if self.supervisor_id is None else await employee_by_id(info.context).load(self.supervisor_id)
+
+
+@strawberry.type(description="A certification, clearance or training an employee holds.")
+class Credential:
+    id: UUID
+    kind: str
+    issued_on: date
+    expires_on: date | None = strawberry.field(description="First day it no longer counts; null: never expires.")
+    revoked_on: date | None = strawberry.field(description="First day it no longer counts after revocation.")
+    employee_id: strawberry.Private[UUID]
+    client_id: strawberry.Private[UUID | None]
+
+    @classmethod
+    def from_row(cls, r: Any) -> "Credential":
+        return cls(id=r.id, kind=r.kind, issued_on=r.issued_on, expires_on=r.expires_on, revoked_on=r.revoked_on,
+                   employee_id=r.employee_id, client_id=r.client_id)
+
+    @strawberry.field(description="Standing on a day (default today); EXPIRING: expires within 30 days.")
+    def status(self, on: date | None = None) -> CredentialStatus:
+        day = on or date.today()
+        if self.revoked_on is not None and self.revoked_on <= day:
+            return CredentialStatus.REVOKED
+        if self.expires_on is not None and self.expires_on <= day:
+            return CredentialStatus.EXPIRED
+        if self.issued_on > day:
+            return CredentialStatus.PENDING
+        if self.expires_on is not None and self.expires_on <= day + EXPIRING_WITHIN:
+            return CredentialStatus.EXPIRING
+        return CredentialStatus.VALID
+
+    @strawberry.field
+    async def employee(self, info: strawberry.Info) -> Employee | None:
+        return await employee_by_id(info.context).load(self.employee_id)
+
+    @strawberry.field(description="The client it is specific to; null: valid for every client.")
+    async def client(self, info: strawberry.Info) -> Client | None:
+        return None if self.client_id is None else await client_by_id(info.context).load(self.client_id)
+
+
+@strawberry.type(description="Why an agent may not work a LOB during a window.")
+class IneligibilityReason:
+    code: str
+    message: str = strawberry.field(description="In the caller's language.")
+    credential_kind: str | None
+    date: date | None
+
+
+@strawberry.type(description="A candidate for a LOB during a window: eligible, or the reasons not.")
+class EligibleAgent:
+    employee: Employee
+    eligible: bool
+    reasons: list[IneligibilityReason]
+
+    @classmethod
+    def from_row(cls, r: Any, message: Callable[..., str]) -> "EligibleAgent":
+        reasons = []
+        for code, kind, day in map(parse_reason, r.reasons):
+            text = message(code, credentialKind=kind or "", date=day.isoformat() if day else "")
+            reasons.append(IneligibilityReason(code=code, message=text, credential_kind=kind, date=day))
+        return cls(employee=Employee.from_row(r), eligible=not reasons, reasons=reasons)
+
+
+def employee_by_id(ctx: Any):
+    """The request's loader of employees by id (None when not visible)."""
+
+    async def load(ids: list[UUID]) -> list[Employee | None]:
+        rows = {r.id: Employee.from_row(r) for r in await service.employees_by_ids(ctx.db, ids)}
+        return [rows.get(i) for i in ids]
+
+    return ctx.loader("employee_by_id", load)
+
+
+def _grouped(ctx: Any, key: str, fetch: Callable, build: Callable[[Any], Any]):
+    """A loader of each employee's related rows (one query per batch)."""
+
+    async def load(ids: list[UUID]) -> list[list[Any]]:
+        grouped: dict[UUID, list[Any]] = defaultdict(list)
+        for r in await fetch(ctx.db, ids):
+            grouped[r.employee_id].append(build(r))
+        return [grouped[i] for i in ids]
+
+    return ctx.loader(key, load)
+
+
+def assignments_of_employee(ctx: Any):
+    """The request's loader of each employee's visible assignments."""
+    return _grouped(ctx, "assignments_of_employee", service.assignments_of_employees, Assignment.from_row)
+
+
+def credentials_of_employee(ctx: Any):
+    """The request's loader of each employee's visible credentials."""
+    return _grouped(ctx, "credentials_of_employee", service.credentials_of_employees, Credential.from_row)
+
+
+def employee_contact(ctx: Any):
+    """The request's loader of contact fields, through the logging definer function.
+
+    The function decides (``employee.pii.read`` on the employee's scope, or their
+    own record); a caller who could pass neither test gets None without a query.
+    """
+
+    async def load(ids: list[UUID]) -> list[EmployeeContact | None]:
+        me = ctx.me
+        if not me.can_somewhere(service.PII_READ) and me.employee_id not in ids:
+            return [None] * len(ids)
+        rows = {
+            r.employee_id: EmployeeContact(legal_name=r.legal_name, email=r.email, phone=r.phone)
+            for r in await service.employee_contacts(ctx.db, ids)
+        }
+        return [rows.get(i) for i in ids]
+
+    return ctx.loader("employee_contact", load)
