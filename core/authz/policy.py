@@ -10,6 +10,7 @@ database mirrors the same grants, so policy helpers such as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from uuid import UUID
 
@@ -32,7 +33,7 @@ def scope_path(tenant_id: UUID, client_id: UUID | None = None, lob_id: UUID | No
     return path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per process
 class Policy:
     """Every permission key, which roles hold it, and which keys are sensitive."""
 
@@ -64,7 +65,15 @@ class Policy:
         return sorted((role, key) for role, keys in self.grants.items() for key in keys)
 
     def enforcer(self, subject: str, grants: list[tuple[str, str]]) -> casbin.Enforcer:
-        """An enforcer for one caller: role policies plus ``(role, scope path)`` grants."""
+        """An enforcer for one caller: role policies plus ``(role, scope path)`` grants.
+
+        Cached by subject and grants (read afresh each request, so a changed grant
+        is a new key); enforcers are only read once built.
+        """
+        return self._enforcer(subject, tuple(sorted(grants)))
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (one Policy per process; its cache lives as long)
+    def _enforcer(self, subject: str, grants: tuple[tuple[str, str], ...]) -> casbin.Enforcer:
         model = Model()
         model.load_model_from_text(MODEL_TEXT)
         enforcer = casbin.Enforcer(model)

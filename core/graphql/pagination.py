@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -37,18 +36,21 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
+SEPARATOR = "\x1f"  # ASCII unit separator: never part of a key value we page by
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
     """An opaque cursor for a row's sort key."""
-    return base64.urlsafe_b64encode(json.dumps([str(v) for v in values]).encode()).decode()
+    return base64.urlsafe_b64encode(SEPARATOR.join(map(str, values)).encode()).decode()
 
 
 def decode_cursor(cursor: str, width: int) -> list[str]:
     """The sort key inside a cursor (``INVALID_CURSOR`` when it is not one of ours)."""
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError) as exc:
+        values = base64.urlsafe_b64decode(cursor.encode()).decode().split(SEPARATOR)
+    except (ValueError, UnicodeDecodeError) as exc:
         raise UserError("INVALID_CURSOR", "after") from exc
-    if not isinstance(values, list) or len(values) != width:
+    if len(values) != width:
         raise UserError("INVALID_CURSOR", "after")
     return values
 

@@ -1,30 +1,33 @@
 """Who may work a LOB during a window, and why not: pluggable rules, one SQL statement.
 
-A rule is one SQL expression evaluated per candidate inside the single statement
-that answers ``eligibleAgents``. It yields a jsonb array of reasons, each an object
-``{"code": ..., "credentialKind": ..., "date": ...}`` (only ``code`` is required),
-or NULL / ``'[]'`` when the candidate satisfies it. The expression may reference:
+A rule contributes a *relation*: one ``SELECT`` of ``(employee_id uuid, code text,
+credential_kind text, day date)`` rows — one row per reason, for the candidates
+that fail it (``credential_kind`` and ``day`` may be NULL). Rules are set-based so
+PostgreSQL can hash-join whole sets instead of probing per candidate, and only the
+reasons of the page's candidates are turned into objects. Inside the one statement
+that answers ``eligibleAgents`` a rule may read:
 
-* ``e`` — the candidate ``employee`` row (only the columns the runtime role may
-  select: never ``legal_name``, ``email`` or ``phone``);
-* ``lob`` and ``client`` — the target LOB and its client, joined once;
-* bind parameters ``:lob_id``, ``:window_start`` and ``:window_end`` (timestamptz,
-  end exclusive), and ``:first_day`` / ``:last_day`` — the first and last dates the
-  window touches in the LOB's time zone.
+* ``target`` — one row: ``tenant_id``, ``lob_id``, ``client_id``,
+  ``required_credentials``, ``handles_card_data``, ``handles_health_data`` (of the
+  LOB), ``residency_regions`` (of its client), ``window_start`` / ``window_end``
+  (timestamptz, end exclusive) and ``first_day`` / ``last_day`` (the first and last
+  dates the window touches in the LOB's time zone);
+* ``candidate`` — the employees the caller can see who are employed during the
+  window (the employee columns the runtime role may select: never ``legal_name``,
+  ``email`` or ``phone``);
+* ``held`` — per candidate and credential kind, over the credentials that count for
+  the target's client (its own or client-neutral ones): ``covered`` (one is valid on
+  every day of the window), ``lapsed_on`` (the latest day one held on the first day
+  stops counting) and ``current_issued_on`` (the latest issue date among those still
+  valid on the last day);
+* any table, as the runtime role: row security applies as everywhere else.
 
-``:first_day`` and ``:last_day`` are computed in SQL, in the same statement, from
-the window and ``lob.timezone`` (so they are exact for the LOB's zone without a
-prior read of the LOB); they stand for columns of that computed row and are
-substituted before the statement is sent, so use them as plain date values.
-
-Rows are read as the runtime role: RLS decides which employees are candidates and
-which of their assignments and credentials a rule sees. Core's own rules are
-contributed through ``switchboard_eligibility_rules`` exactly as a plugin's are.
+Core's own rules are contributed through ``switchboard_eligibility_rules`` exactly
+as a plugin's are; a candidate's reasons come in rule order, then by credential kind.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -39,14 +42,11 @@ from .service import EMPLOYEE_COLUMNS
 
 PERMISSION = "workforce.eligibility.read"
 MAX_WINDOW = timedelta(days=31)
-WINDOW = "sb_window"  # the computed row holding first_day / last_day
-# The same shape as SQLAlchemy's own bind-parameter syntax, so only real parameters match.
-_DAY_PARAMS = re.compile(r"(?<![:\w\\]):(first_day|last_day)(?![:\w])")
 
 
 @dataclass(frozen=True)
 class EligibilityRule:
-    """One eligibility rule: ``sql`` yields the candidate's reasons (see the module docstring).
+    """One rule: ``sql`` selects ``(employee_id, code, credential_kind, day)`` per failure.
 
     ``codes`` lists every reason code the rule may emit; each needs a message in
     every catalog (``msgid "CODE"``), which may use ``{credentialKind}`` and ``{date}``.
@@ -57,72 +57,54 @@ class EligibilityRule:
     codes: tuple[str, ...]
 
 
-def _holding(kind: str) -> str:
-    """Per candidate and credential kind: ``covered`` (a credential of the LOB's client or
-    of none, valid on every day of the window) and ``lapsed_on`` (the latest day one held
-    on the first day stops counting)."""
-    return f"""
-        SELECT coalesce(bool_or(cr.issued_on <= :first_day
-                                AND coalesce(least(cr.expires_on, cr.revoked_on) > :last_day, true)), false)
-                   AS covered,
-               max(least(cr.expires_on, cr.revoked_on)) FILTER (WHERE cr.issued_on <= :first_day) AS lapsed_on
-          FROM credential cr
-         WHERE cr.tenant_id = e.tenant_id AND cr.employee_id = e.id AND cr.kind = {kind}
-           AND (cr.client_id IS NULL OR cr.client_id = lob.client_id)"""
-
-
-def _reason(code: str, kind: str = "NULL", day: str = "NULL") -> str:
-    return f"jsonb_build_object('code', {code}, 'credentialKind', {kind}, 'date', {day})"
-
-
 ASSIGNMENT = EligibilityRule(
     name="assignment",
-    sql=f"""CASE WHEN NOT coalesce((
-              SELECT range_agg(a.valid_during) @> daterange(:first_day, :last_day, '[]')
-                FROM assignment a
-               WHERE a.tenant_id = e.tenant_id AND a.employee_id = e.id AND a.lob_id = lob.id), false)
-            THEN jsonb_build_array({_reason("'NO_ACTIVE_ASSIGNMENT'")}) END""",
+    sql="""SELECT c.id, 'NO_ACTIVE_ASSIGNMENT', NULL, NULL
+             FROM candidate c CROSS JOIN target t
+             LEFT JOIN (SELECT a.employee_id, range_agg(a.valid_during) AS days
+                          FROM target t JOIN assignment a ON a.tenant_id = t.tenant_id AND a.lob_id = t.lob_id
+                         GROUP BY a.employee_id) x ON x.employee_id = c.id
+            WHERE NOT coalesce(x.days @> daterange(t.first_day, t.last_day, '[]'), false)""",
     codes=("NO_ACTIVE_ASSIGNMENT",),
 )
 
 CREDENTIALS = EligibilityRule(
     name="credentials",
-    sql=f"""(SELECT jsonb_agg({_reason(
-                "CASE WHEN h.lapsed_on IS NULL THEN 'CREDENTIAL_MISSING' ELSE 'CREDENTIAL_EXPIRED' END",
-                "k.kind", "h.lapsed_on")} ORDER BY k.kind)
-               FROM unnest(lob.required_credentials) AS k(kind)
-              CROSS JOIN LATERAL ({_holding("k.kind")}) h
-              WHERE NOT h.covered)""",
+    sql="""SELECT c.id, CASE WHEN h.lapsed_on IS NULL THEN 'CREDENTIAL_MISSING' ELSE 'CREDENTIAL_EXPIRED' END,
+                  k.kind, h.lapsed_on
+             FROM candidate c CROSS JOIN target t CROSS JOIN unnest(t.required_credentials) AS k(kind)
+             LEFT JOIN held h ON h.employee_id = c.id AND h.kind = k.kind
+            WHERE NOT coalesce(h.covered, false)""",
     codes=("CREDENTIAL_MISSING", "CREDENTIAL_EXPIRED"),
 )
 
 PCI_CLEARANCE = EligibilityRule(
     name="pci_clearance",
-    sql=f"""CASE WHEN lob.handles_card_data THEN (
-              SELECT jsonb_build_array({_reason("'PCI_CLEARANCE_MISSING'", "'pci_clearance'", "h.lapsed_on")})
-                FROM ({_holding("'pci_clearance'")}) h
-               WHERE NOT h.covered) END""",
+    sql="""SELECT c.id, 'PCI_CLEARANCE_MISSING', 'pci_clearance', h.lapsed_on
+             FROM candidate c CROSS JOIN target t
+             LEFT JOIN held h ON h.employee_id = c.id AND h.kind = 'pci_clearance'
+            WHERE t.handles_card_data AND NOT coalesce(h.covered, false)""",
     codes=("PCI_CLEARANCE_MISSING",),
 )
 
 HIPAA_TRAINING = EligibilityRule(
     name="hipaa_training",
-    sql=f"""CASE WHEN lob.handles_health_data THEN (
-              SELECT jsonb_build_array({_reason("'HIPAA_TRAINING_STALE'", "'hipaa_training'", "max(cr.issued_on)")})
-                FROM credential cr
-               WHERE cr.tenant_id = e.tenant_id AND cr.employee_id = e.id AND cr.kind = 'hipaa_training'
-                 AND (cr.client_id IS NULL OR cr.client_id = lob.client_id)
-                 AND cr.issued_on <= :last_day
-                 AND coalesce(least(cr.expires_on, cr.revoked_on) > :last_day, true)
-              HAVING NOT coalesce(bool_or(cr.issued_on >= CAST(:last_day - interval '12 months' AS date)), false)
-            ) END""",
+    sql="""SELECT c.id, 'HIPAA_TRAINING_STALE', 'hipaa_training', h.current_issued_on
+             FROM candidate c CROSS JOIN target t
+             LEFT JOIN held h ON h.employee_id = c.id AND h.kind = 'hipaa_training'
+            WHERE t.handles_health_data
+              AND NOT coalesce(h.current_issued_on >= CAST(t.last_day - interval '12 months' AS date), false)""",
     codes=("HIPAA_TRAINING_STALE",),
 )
 
 RESIDENCY = EligibilityRule(
     name="residency",
-    sql=f"""CASE WHEN NOT app.region_permitted(e.work_region, client.residency_regions)
-            THEN jsonb_build_array({_reason("'RESIDENCY_NOT_PERMITTED'")}) END""",
+    # checked once per distinct work region, not once per candidate
+    sql="""SELECT c.id, 'RESIDENCY_NOT_PERMITTED', NULL, NULL
+             FROM candidate c
+            WHERE c.work_region IN (SELECT r.work_region FROM (SELECT DISTINCT work_region FROM candidate) r
+                                     CROSS JOIN target t
+                                     WHERE NOT app.region_permitted(r.work_region, t.residency_regions))""",
     codes=("RESIDENCY_NOT_PERMITTED",),
 )
 
@@ -131,11 +113,56 @@ CORE_RULES: tuple[EligibilityRule, ...] = (ASSIGNMENT, CREDENTIALS, PCI_CLEARANC
 # Candidates sort eligible first, then by name: keyset keys, ascending.
 KEYS = ["ineligible", "preferred_name", "id"]
 
+FRAME = """
+WITH target AS (
+    SELECT lob.tenant_id, lob.id AS lob_id, lob.client_id, lob.required_credentials,
+           lob.handles_card_data, lob.handles_health_data, client.residency_regions,
+           CAST(:window_start AS timestamptz) AS window_start, CAST(:window_end AS timestamptz) AS window_end,
+           (CAST(:window_start AS timestamptz) AT TIME ZONE lob.timezone)::date AS first_day,
+           ((CAST(:window_end AS timestamptz) - interval '1 microsecond') AT TIME ZONE lob.timezone)::date AS last_day
+      FROM lob JOIN client ON client.tenant_id = lob.tenant_id AND client.id = lob.client_id
+     WHERE lob.id = :lob_id
+), candidate AS MATERIALIZED (
+    SELECT {columns}
+      FROM target t JOIN employee e ON e.tenant_id = t.tenant_id
+     WHERE e.hire_date <= t.last_day AND (e.termination_date IS NULL OR e.termination_date >= t.first_day)
+), held AS MATERIALIZED (
+    SELECT cr.employee_id, cr.kind,
+           coalesce(bool_or(cr.issued_on <= t.first_day
+                            AND coalesce(least(cr.expires_on, cr.revoked_on) > t.last_day, true)), false) AS covered,
+           max(least(cr.expires_on, cr.revoked_on)) FILTER (WHERE cr.issued_on <= t.first_day) AS lapsed_on,
+           max(cr.issued_on) FILTER (WHERE cr.issued_on <= t.last_day
+                                       AND coalesce(least(cr.expires_on, cr.revoked_on) > t.last_day, true))
+               AS current_issued_on
+      FROM target t
+      JOIN credential cr ON cr.tenant_id = t.tenant_id AND (cr.client_id IS NULL OR cr.client_id = t.client_id)
+     WHERE cr.employee_id IN (SELECT id FROM candidate)
+     GROUP BY cr.employee_id, cr.kind
+), reason (employee_id, code, credential_kind, day, rule) AS (
+    {reasons}
+), scored AS (
+    SELECT c.*, c.id IN (SELECT employee_id FROM reason) AS ineligible FROM candidate c
+), page AS (
+    {page}
+), page_reasons AS (
+    SELECT r.employee_id, jsonb_agg(jsonb_build_object('code', r.code, 'credentialKind', r.credential_kind,
+                                                       'date', r.day) ORDER BY r.rule, r.credential_kind) AS reasons
+      FROM reason r WHERE r.employee_id IN (SELECT id FROM page)
+     GROUP BY r.employee_id
+)
+SELECT target.client_id AS target_client_id, page.*, coalesce(pr.reasons, '[]'::jsonb) AS reasons
+  FROM target LEFT JOIN page ON true LEFT JOIN page_reasons pr ON pr.employee_id = page.id
+ ORDER BY {order}"""
+
 
 def reasons_sql(rules: Sequence[EligibilityRule]) -> str:
-    """Every rule's reasons concatenated into one jsonb array expression."""
-    parts = [f"coalesce(({rule.sql}), '[]'::jsonb)" for rule in rules]
-    return _DAY_PARAMS.sub(rf"{WINDOW}.\1", " || ".join(parts) or "'[]'::jsonb")
+    """Every rule's reason rows, tagged with the rule's position, as one union."""
+    parts = [
+        f"SELECT r.employee_id, r.code::text, r.credential_kind::text, r.day::date, {n}"
+        f" FROM ({rule.sql}) AS r (employee_id, code, credential_kind, day)"
+        for n, rule in enumerate(rules)
+    ]
+    return "\n    UNION ALL ".join(parts) or "SELECT NULL::uuid, NULL::text, NULL::text, NULL::date, 0 WHERE false"
 
 
 def statement(rules: Sequence[EligibilityRule], first: int | None, after: str | None, cap: int
@@ -147,27 +174,9 @@ def statement(rules: Sequence[EligibilityRule], first: int | None, after: str | 
     LOB's ``target_client_id``.
     """
     columns = ", ".join(f"e.{c.strip()}" for c in EMPLOYEE_COLUMNS.split(","))
-    page, params, size = keyset("SELECT * FROM candidate", KEYS, first, after, cap)
-    sql = f"""
-WITH {WINDOW} AS (
-    SELECT lob.id AS lob_id, lob.client_id,
-           (CAST(:window_start AS timestamptz) AT TIME ZONE lob.timezone)::date AS first_day,
-           ((CAST(:window_end AS timestamptz) - interval '1 microsecond') AT TIME ZONE lob.timezone)::date AS last_day
-      FROM lob WHERE lob.id = :lob_id
-), scored AS (
-    SELECT {columns}, ({reasons_sql(rules)}) AS reasons
-      FROM {WINDOW}
-      JOIN lob ON lob.id = {WINDOW}.lob_id
-      JOIN client ON client.tenant_id = lob.tenant_id AND client.id = lob.client_id
-      JOIN employee e ON e.tenant_id = lob.tenant_id
-                     AND e.hire_date <= {WINDOW}.last_day
-                     AND (e.termination_date IS NULL OR e.termination_date >= {WINDOW}.first_day)
-), candidate AS (
-    SELECT *, reasons <> '[]'::jsonb AS ineligible FROM scored
-)
-SELECT {WINDOW}.client_id AS target_client_id, page.*
-  FROM {WINDOW} LEFT JOIN LATERAL ({page}) page ON true
- ORDER BY {", ".join(f"page.{k}" for k in KEYS)}"""
+    page, params, size = keyset("SELECT * FROM scored", KEYS, first, after, cap)
+    sql = FRAME.format(columns=columns, reasons=reasons_sql(rules), page=page,
+                       order=", ".join(f"page.{k}" for k in KEYS))
     return sql, params, size
 
 

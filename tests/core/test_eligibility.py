@@ -291,8 +291,9 @@ class NightShiftPlugin:
     def switchboard_eligibility_rules(self):
         return [EligibilityRule(
             name="no_trainees",
-            sql="CASE WHEN e.preferred_name LIKE 'trainee%' THEN jsonb_build_array(jsonb_build_object("
-                "'code', 'TRAINEE', 'date', :last_day, 'credentialKind', lob.code || '@' || client.code)) END",
+            sql="SELECT c.id, 'TRAINEE', l.code || '@' || cl.code, t.last_day"
+                " FROM candidate c CROSS JOIN target t JOIN lob l ON l.id = t.lob_id"
+                " JOIN client cl ON cl.id = t.client_id WHERE c.preferred_name LIKE 'trainee%'",
             codes=("TRAINEE",),
         )]
 
