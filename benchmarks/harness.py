@@ -7,6 +7,7 @@ the same run, interleaved round by round, and reports ratios against a baseline.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -78,7 +79,7 @@ def live_server(size: str, app_factory: str = "benchmarks.server:app") -> Iterat
                 time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # graceful: its exit hooks release the embedded server
         proc.wait(timeout=30)
 
 

@@ -6,6 +6,7 @@ Every command prints one clear line on failure (no traceback) and exits non-zero
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from datetime import datetime, timedelta, timezone
 from functools import wraps
@@ -129,6 +130,9 @@ def serve(
     typer.echo(f"GraphiQL: http://{host}:{port}/graphql   portal: http://{host}:{port}/portal/graphql")
     if logins:
         typer.echo(logins)
+    # uvicorn re-raises SIGTERM after its graceful shutdown, under the handler it found:
+    # exiting normally there lets atexit stop the embedded PostgreSQL.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
 
 
