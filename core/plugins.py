@@ -138,6 +138,20 @@ class PluginHost:
                 results.append((impl.plugin_name, value))
         return results
 
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, BaseException]]:
+        """Call a hook on every plugin, each isolated from the others' failures.
+
+        Returns ``(plugin name, exception)`` for those that raised (for notifications,
+        such as audit sinks, where one broken receiver must not starve the rest).
+        """
+        failures = []
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            try:
+                impl.function(*[kwargs[arg] for arg in impl.argnames])
+            except Exception as exc:  # noqa: BLE001 (reported to the caller)
+                failures.append((impl.plugin_name, exc))
+        return failures
+
     def flat(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Call a list-returning hook on every plugin; concatenate the lists."""
         out: list[Any] = []

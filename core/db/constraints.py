@@ -44,6 +44,7 @@ for _name, _code, _field in [
     ("role_grant_client_binding", "CLIENT_GRANT_OUTSIDE_BINDING", "clientId"),
     ("client_binding_one_client", "ALREADY_BOUND", "userId"),
     ("credential_dates", "END_BEFORE_START", "expiresOn"),
+    ("credential_revocation", "END_BEFORE_START", "revokedOn"),
 ]:
     register_constraint(_name, _code, _field)
 

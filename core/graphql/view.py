@@ -106,10 +106,9 @@ class SwitchboardGraphQL(GraphQL):
         return [dict(r._mapping) for r in rows]
 
     def _deliver(self, events: list[dict[str, Any]]) -> None:
-        try:
-            self.runtime.host.hook.switchboard_audit_sink(events=events)
-        except Exception:  # a sink never undoes a committed request
-            log.exception("audit sink failed")
+        """Hand committed events to every sink; a failing sink never undoes the request."""
+        for plugin, exc in self.runtime.host.call_each("switchboard_audit_sink", events=events):
+            log.error("audit sink of plugin %r failed: %s", plugin, exc, exc_info=exc)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
         data: GraphQLHTTPResponse = {"data": result.data}

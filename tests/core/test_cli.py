@@ -1,4 +1,4 @@
-"""The command line as users run it: `switchboard serve --demo` and one-line errors."""
+"""The command line as users run it: `switchboard serve --demo`, tokens, users, one-line errors."""
 
 from __future__ import annotations
 
@@ -70,3 +70,43 @@ def test_errors_are_one_line_without_traceback(cli_env):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == ["error: unknown size 'huge': choose one of small, mid, large"]
     assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.fixture
+def cli_runtime(world, runtime, monkeypatch):
+    from switchboard.core import cli
+
+    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    return world
+
+
+def test_token_create_prints_a_token_that_works(cli_runtime, owner, gql):
+    from sqlalchemy import text
+    from typer.testing import CliRunner
+
+    from switchboard.core import cli
+
+    email = owner.execute(text("SELECT email FROM app_user WHERE id = :u"), {"u": cli_runtime.planner}).scalar()
+    result = CliRunner().invoke(cli.app, ["token", "create", email, "--ttl", "2"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert token.startswith("sb_") and gql("{ me { email } }", token=token)["data"]["me"]["email"] == email
+    unknown = CliRunner().invoke(cli.app, ["token", "create", "nobody@nowhere.example"])
+    assert unknown.exit_code == 1 and "no active user with e-mail nobody@nowhere.example" in unknown.output
+
+
+def test_users_list_shows_kinds_roles_and_scopes(cli_runtime):
+    from typer.testing import CliRunner
+
+    from switchboard.core import cli
+
+    result = CliRunner().invoke(cli.app, ["users", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    users = json.loads(result.output)
+    assert len(users) == 6
+    portal = [u for u in users if u["kind"] == "client"][0]
+    assert portal["bound_client"] == "RETAILCO" and portal["grants"] == [{"role": "client_viewer", "scope": "RETAILCO"}]
+    supervisor = [u for u in users if u["grants"] and u["grants"][0]["role"] == "supervisor"][0]
+    assert supervisor["grants"] == [{"role": "supervisor", "scope": "LAURIER/CARDS"}]
+    plain = CliRunner().invoke(cli.app, ["users", "list"])
+    assert plain.exit_code == 0 and "supervisor@LAURIER/CARDS" in plain.output

@@ -284,3 +284,11 @@ def test_nobody_certifies_themselves(w, gql, owner):
         body = gql(doc, variables, token=token)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
     assert f.fingerprint(owner) == before
+
+
+def test_the_database_refuses_a_revocation_before_issue(world, owner):
+    """The service refuses it first; the constraint backs it for writes that bypass the service."""
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError, match="credential_revocation"):
+        owner.execute(text("UPDATE credential SET revoked_on = issued_on - 1 WHERE employee_id = :e2"), world.ids)

@@ -130,6 +130,7 @@ TABLES = [
         constraints=[
             "FOREIGN KEY (tenant_id, client_id) REFERENCES client (tenant_id, id)",
             "CONSTRAINT credential_dates CHECK (expires_on IS NULL OR expires_on > issued_on)",
+            "CONSTRAINT credential_revocation CHECK (revoked_on IS NULL OR revoked_on >= issued_on)",
         ],
         read=(
             f"{TENANT} AND ({TENANT_WIDE} OR (employee_id = ANY ((SELECT app.employee_ids())::uuid[])"
