@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -65,6 +65,8 @@ class SwitchboardGraphQL(GraphQL):
             raise
         try:
             return await super().run(request, context=ctx)
+        except ClientDisconnect:  # the caller hung up: nothing to answer, nothing to log
+            return Response(status_code=499)
         finally:
             await db.finish(commit=False)  # no-op when execute_operation already finished
 

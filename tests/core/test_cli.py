@@ -110,3 +110,14 @@ def test_users_list_shows_kinds_roles_and_scopes(cli_runtime):
     assert supervisor["grants"] == [{"role": "supervisor", "scope": "LAURIER/CARDS"}]
     plain = CliRunner().invoke(cli.app, ["users", "list"])
     assert plain.exit_code == 0 and "supervisor@LAURIER/CARDS" in plain.output
+
+
+def test_plugins_add_commands(cli_env):
+    env = {k: v for k, v in cli_env.items() if k != "SWITCHBOARD_PLUGINS_DISABLED"}
+    result = subprocess.run([sys.executable, "-m", "switchboard.core.cli", "sample-hello", "--name", "Northwind"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "hello Northwind, from the sample plugin"
+    disabled = subprocess.run([sys.executable, "-m", "switchboard.core.cli", "sample-hello"],
+                              env=cli_env, capture_output=True, text=True, timeout=60)
+    assert disabled.returncode != 0

@@ -206,3 +206,57 @@ def test_internal_errors_are_masked_and_localized(template):
 def test_runtime_without_plugins_still_composes(template):
     runtime = Runtime.build(template, host=PluginHost(template, entry_points_enabled=False))
     assert "clients" in runtime.schemas.internal.as_str()
+
+
+@strawberry.type
+class BuiltinBillingQuery:
+    @strawberry.field
+    def invoice_total(self) -> str:
+        return "built-in"
+
+
+@strawberry.type
+class AcmeBillingQuery:
+    @strawberry.field
+    def acme_invoice_total(self) -> str:
+        return "acme"
+
+
+class BuiltinBilling:
+    @staticmethod
+    @hookimpl
+    def switchboard_graphql_query():
+        return BuiltinBillingQuery
+
+
+class AcmeBilling:
+    @staticmethod
+    @hookimpl
+    def switchboard_graphql_query():
+        return AcmeBillingQuery
+
+
+def test_a_partner_distribution_replaces_a_built_in_module(template, monkeypatch):
+    """Two entry points named ``billing``: the one outside the switchboard distribution wins."""
+    from importlib.metadata import EntryPoint, entry_points
+
+    from switchboard.core import plugins
+
+    class Dist:
+        def __init__(self, name: str) -> None:
+            self.metadata = {"Name": name}
+            self.version = "1.0"
+
+    def ep(name: str, value: str, dist: str) -> EntryPoint:
+        return EntryPoint(name, value, plugins.GROUP)._for(Dist(dist))
+
+    core = [e for e in entry_points(group=plugins.GROUP) if e.name == "core"]
+    fake = core + [ep("billing", "tests.core.test_plugins:AcmeBilling", "acme-billing"),
+                   ep("billing", "tests.core.test_plugins:BuiltinBilling", "switchboard")]
+    monkeypatch.setattr(plugins, "entry_points", lambda group: fake)
+    host = PluginHost(template)
+    billing = {(i.distribution, i.enabled, i.replaces) for i in host.infos if i.name == "billing"}
+    assert billing == {("acme-billing", True, "billing"), ("switchboard", False, None)}
+    assert host.pm.get_plugin("billing") is AcmeBilling
+    schema = compose(host, template).internal.as_str()
+    assert "acmeInvoiceTotal" in schema and "invoiceTotal:" not in schema

@@ -90,3 +90,13 @@ def switchboard_default_grants():
 @hookimpl
 def switchboard_locale_dirs():
     return HERE / "locale"
+
+
+@hookimpl
+def switchboard_cli(app):
+    import typer
+
+    @app.command("sample-hello")
+    def hello(name: str = typer.Option("world", help="Who to greet.")) -> None:
+        """Greet (a command contributed by the sample plugin)."""
+        typer.echo(f"hello {name}, from the sample plugin")
