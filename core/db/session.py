@@ -18,6 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Result, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from ..errors import NotFound
+
 SET_CALLER = text("SELECT set_config('app.user_id', :user_id, true)")
 
 
@@ -52,6 +54,14 @@ class DbSession:
     async def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
         """The first row of a query, or None."""
         return (await self.execute(sql, params)).first()
+
+    async def found(self, sql: str, params: Mapping[str, Any] | None = None, field: str | None = None) -> Row:
+        """The first row of a query, or ``NOT_FOUND`` for ``field``: a row that does not
+        exist and one row security hides get the same answer."""
+        row = await self.one(sql, params)
+        if row is None:
+            raise NotFound(field)
+        return row
 
     async def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row, or None."""

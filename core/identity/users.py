@@ -32,10 +32,7 @@ TOKEN_SELECT = "SELECT id, user_id, kind, name, created_at, expires_at, revoked_
 
 async def get_user(db: DbSession, user_id: UUID, field: str = "userId") -> Any:
     """A user the caller can see, or ``NOT_FOUND``."""
-    row = await db.one(USER_SELECT + " WHERE u.id = :id", {"id": user_id})
-    if row is None:
-        raise NotFound(field)
-    return row
+    return await db.found(USER_SELECT + " WHERE u.id = :id", {"id": user_id}, field)
 
 
 def check_password(password: str, field: str = "password") -> str:
@@ -94,9 +91,7 @@ async def grant_role(
     if kind is None:
         raise UserError("UNKNOWN_ROLE", "role", role=role)
     if lob_id is not None:
-        lob = await db.one("SELECT client_id FROM lob WHERE id = :id", {"id": lob_id})
-        if lob is None:
-            raise NotFound("lobId")
+        lob = await db.found("SELECT client_id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
         if client_id is not None and client_id != lob.client_id:
             raise UserError("LOB_NOT_IN_CLIENT", "lobId")
         client_id = lob.client_id
@@ -122,9 +117,7 @@ def _same(stored: str | None, value: UUID | None) -> bool:
 
 async def revoke_grant(db: DbSession, caller: Caller, grant_id: UUID) -> None:
     """Remove a grant (``NOT_FOUND`` when the caller cannot see it)."""
-    grant = await db.one("SELECT client_id, lob_id FROM role_grant WHERE id = :id", {"id": grant_id})
-    if grant is None:
-        raise NotFound("grantId")
+    grant = await db.found("SELECT client_id, lob_id FROM role_grant WHERE id = :id", {"id": grant_id}, "grantId")
     caller.require(MANAGE, grant.client_id, grant.lob_id)
     await db.execute("DELETE FROM role_grant WHERE id = :id", {"id": grant_id})
 

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from ..db.session import DbSession
-from ..errors import NotFound, UserError
+from ..errors import UserError
 from ..identity.caller import Caller
 from . import validation as v
 
@@ -37,18 +37,12 @@ async def lobs_of_clients(db: DbSession, client_ids: list[UUID]) -> list[Any]:
 
 async def get_client(db: DbSession, client_id: UUID, field: str = "clientId") -> Any:
     """A visible client, or ``NOT_FOUND`` (whether it is missing or out of scope)."""
-    row = await db.one("SELECT * FROM client WHERE id = :id", {"id": client_id})
-    if row is None:
-        raise NotFound(field)
-    return row
+    return await db.found("SELECT * FROM client WHERE id = :id", {"id": client_id}, field)
 
 
 async def get_lob(db: DbSession, lob_id: UUID, field: str = "lobId") -> Any:
     """A visible LOB, or ``NOT_FOUND``."""
-    row = await db.one("SELECT * FROM lob WHERE id = :id", {"id": lob_id})
-    if row is None:
-        raise NotFound(field)
-    return row
+    return await db.found("SELECT * FROM lob WHERE id = :id", {"id": lob_id}, field)
 
 
 def client_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -134,10 +128,7 @@ async def update_lob(db: DbSession, caller: Caller, lob_id: UUID, data: dict[str
 async def _update(db: DbSession, table: str, row_id: UUID, values: dict[str, Any]) -> Any:
     """Update one row; ``NOT_FOUND`` when row security hides it from this write."""
     sets = ", ".join(f"{k} = :{k}" for k in values)
-    row = await db.one(f"UPDATE {table} SET {sets} WHERE id = :id RETURNING *", {**values, "id": row_id})
-    if row is None:
-        raise NotFound("id")
-    return row
+    return await db.found(f"UPDATE {table} SET {sets} WHERE id = :id RETURNING *", {**values, "id": row_id}, "id")
 
 
 async def create_site(db: DbSession, caller: Caller, data: dict[str, Any]) -> Any:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import strawberry
 
+from ..graphql import loaders
 from . import service
 
 
@@ -111,42 +112,20 @@ class Site:
 
 
 def client_by_id(ctx: Any):
-    """The request's loader of clients by id (one query per batch; None when not visible)."""
-
-    async def load(ids: list[UUID]) -> list[Client | None]:
-        rows = {r.id: Client.from_row(r) for r in await service.clients_by_ids(ctx.db, ids)}
-        return [rows.get(i) for i in ids]
-
-    return ctx.loader("client_by_id", load)
+    """The request's loader of clients by id (None when not visible)."""
+    return loaders.by_id(ctx, "client_by_id", service.clients_by_ids, Client.from_row)
 
 
 def lob_by_id(ctx: Any):
     """The request's loader of LOBs by id."""
-
-    async def load(ids: list[UUID]) -> list[Lob | None]:
-        rows = {r.id: Lob.from_row(r) for r in await service.lobs_by_ids(ctx.db, ids)}
-        return [rows.get(i) for i in ids]
-
-    return ctx.loader("lob_by_id", load)
+    return loaders.by_id(ctx, "lob_by_id", service.lobs_by_ids, Lob.from_row)
 
 
 def lobs_of_client(ctx: Any):
     """The request's loader of each client's LOBs."""
-
-    async def load(client_ids: list[UUID]) -> list[list[Lob]]:
-        grouped: dict[UUID, list[Lob]] = {i: [] for i in client_ids}
-        for r in await service.lobs_of_clients(ctx.db, client_ids):
-            grouped[r.client_id].append(Lob.from_row(r))
-        return [grouped[i] for i in client_ids]
-
-    return ctx.loader("lobs_of_client", load)
+    return loaders.grouped(ctx, "lobs_of_client", service.lobs_of_clients, Lob.from_row, "client_id")
 
 
 def site_by_id(ctx: Any):
     """The request's loader of sites by id."""
-
-    async def load(ids: list[UUID]) -> list[Site | None]:
-        rows = {r.id: Site.from_row(r) for r in await service.sites_by_ids(ctx.db, ids)}
-        return [rows.get(i) for i in ids]
-
-    return ctx.loader("site_by_id", load)
+    return loaders.by_id(ctx, "site_by_id", service.sites_by_ids, Site.from_row)

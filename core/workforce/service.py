@@ -110,38 +110,27 @@ async def employee_contacts(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 async def get_employee(db: DbSession, employee_id: UUID, field: str = "employeeId") -> Any:
     """A visible employee, or ``NOT_FOUND`` (whether missing or out of scope)."""
-    row = await db.one(f"SELECT {EMPLOYEE_COLUMNS} FROM employee WHERE id = :id", {"id": employee_id})
-    if row is None:
-        raise NotFound(field)
-    return row
+    return await db.found(f"SELECT {EMPLOYEE_COLUMNS} FROM employee WHERE id = :id", {"id": employee_id}, field)
 
 
 async def get_assignment(db: DbSession, assignment_id: UUID, field: str = "id") -> Any:
     """A visible assignment, or ``NOT_FOUND``."""
-    row = await db.one(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE id = :id", {"id": assignment_id})
-    if row is None:
-        raise NotFound(field)
-    return row
+    return await db.found(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE id = :id", {"id": assignment_id}, field)
 
 
 async def get_credential(db: DbSession, credential_id: UUID, field: str = "id") -> Any:
     """A visible credential, or ``NOT_FOUND``."""
-    row = await db.one("SELECT * FROM credential WHERE id = :id", {"id": credential_id})
-    if row is None:
-        raise NotFound(field)
-    return row
+    return await db.found("SELECT * FROM credential WHERE id = :id", {"id": credential_id}, field)
 
 
 async def _target_lob(db: DbSession, lob_id: UUID, field: str) -> Any:
     """A visible LOB with its client's permitted residency regions, or ``NOT_FOUND``."""
-    row = await db.one(
+    return await db.found(
         "SELECT l.id, l.client_id, c.residency_regions FROM lob l"
         " JOIN client c ON c.tenant_id = l.tenant_id AND c.id = l.client_id WHERE l.id = :id",
         {"id": lob_id},
+        field,
     )
-    if row is None:
-        raise NotFound(field)
-    return row
 
 
 # --- shared checks ---------------------------------------------------------------------

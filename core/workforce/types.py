@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +11,7 @@ from uuid import UUID
 
 import strawberry
 
+from ..graphql import loaders
 from ..scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
 from . import service
 from .eligibility import parse_reason
@@ -207,34 +207,19 @@ class EligibleAgent:
 
 def employee_by_id(ctx: Any):
     """The request's loader of employees by id (None when not visible)."""
-
-    async def load(ids: list[UUID]) -> list[Employee | None]:
-        rows = {r.id: Employee.from_row(r) for r in await service.employees_by_ids(ctx.db, ids)}
-        return [rows.get(i) for i in ids]
-
-    return ctx.loader("employee_by_id", load)
-
-
-def _grouped(ctx: Any, key: str, fetch: Callable, build: Callable[[Any], Any]):
-    """A loader of each employee's related rows (one query per batch)."""
-
-    async def load(ids: list[UUID]) -> list[list[Any]]:
-        grouped: dict[UUID, list[Any]] = defaultdict(list)
-        for r in await fetch(ctx.db, ids):
-            grouped[r.employee_id].append(build(r))
-        return [grouped[i] for i in ids]
-
-    return ctx.loader(key, load)
+    return loaders.by_id(ctx, "employee_by_id", service.employees_by_ids, Employee.from_row)
 
 
 def assignments_of_employee(ctx: Any):
     """The request's loader of each employee's visible assignments."""
-    return _grouped(ctx, "assignments_of_employee", service.assignments_of_employees, Assignment.from_row)
+    return loaders.grouped(ctx, "assignments_of_employee", service.assignments_of_employees,
+                           Assignment.from_row, "employee_id")
 
 
 def credentials_of_employee(ctx: Any):
     """The request's loader of each employee's visible credentials."""
-    return _grouped(ctx, "credentials_of_employee", service.credentials_of_employees, Credential.from_row)
+    return loaders.grouped(ctx, "credentials_of_employee", service.credentials_of_employees,
+                           Credential.from_row, "employee_id")
 
 
 def employee_contact(ctx: Any):
