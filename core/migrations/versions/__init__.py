@@ -1,0 +1,1 @@
+"""Revisions of core's Alembic branch (label ``core``)."""
