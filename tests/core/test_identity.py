@@ -168,3 +168,11 @@ def test_api_token_creation_refuses_an_out_of_range_ttl(world, gql, owner):
     made = gql('mutation { createApiToken(name: "etl", ttlDays: 30) { token errors { code } } }',
                token=world.tokens["planner"])["data"]["createApiToken"]
     assert made["errors"] == [] and "errors" not in gql(ME, token=made["token"])
+
+
+def test_tokens_record_their_last_use(world, gql, owner):
+    owner.execute(text("UPDATE auth_token SET last_used_at = NULL"))
+    assert gql("{ tokens { lastUsedAt } }", token=world.tokens["planner"])["data"]["tokens"][0]["lastUsedAt"]
+    # marked at most once a minute, and never as an audited change of its own
+    assert owner.execute(text("SELECT count(*) FROM audit_event WHERE table_name = 'auth_token'"
+                              " AND op = 'UPDATE'")).scalar() == 0
