@@ -25,9 +25,8 @@ from benchmarks.tokens import admin_token
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
 from switchboard.core.workforce.eligibility import CORE_RULES, statement
 
-PAGE = 100
-QUERY = """query($lob: UUID!, $start: DateTime!, $end: DateTime!) {
-  eligibleAgents(lobId: $lob, start: $start, end: $end, first: 100) {
+QUERY = """query($lob: UUID!, $start: DateTime!, $end: DateTime!, $first: Int) {
+  eligibleAgents(lobId: $lob, start: $start, end: $end, first: $first) {
     edges { node { eligible employee { id } reasons { code } } } } }"""
 
 # The same answer, hand-written as tightly as we can: eligibility decided with boolean
@@ -111,7 +110,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="mid")
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--first", type=int, default=50, help="page size (the API's default page is 50)")
     args = parser.parse_args()
+    page_size = args.first
     runtime, _ = prepared(args.size)
     token = admin_token(runtime)
     db = runtime.database
@@ -123,12 +124,12 @@ def main() -> None:
     zone = ZoneInfo(lob.timezone)
     start = datetime(2026, 11, 23, tzinfo=zone)  # the demo's anchor Monday, one week, in the LOB's zone
     end = start + timedelta(days=7)
-    sql, page_params, _ = statement(CORE_RULES, PAGE, None, runtime.settings.page_size_cap)
+    sql, page_params, _ = statement(CORE_RULES, page_size, None, runtime.settings.page_size_cap)
     params = {**page_params, "lob_id": lob.id, "window_start": start, "window_end": end}
     hand_params = {"tenant_id": lob.tenant_id, "lob_id": lob.id, "window_start": start, "window_end": end,
-                   "limit": PAGE}
+                   "limit": page_size}
     body = json.dumps({"query": QUERY, "variables": {"lob": str(lob.id), "start": start.isoformat(),
-                                                     "end": end.isoformat()}})
+                                                     "end": end.isoformat(), "first": page_size}})
 
     with live_server(args.size) as base, runtime_engine.connect() as rt, runtime.owner.connect() as own:
         rt.execute(text("SELECT set_config('app.user_id', :u, false)"), {"u": str(admin)})
@@ -144,10 +145,10 @@ def main() -> None:
                     for e in answer["data"]["eligibleAgents"]["edges"]]
 
         def sql_rls():
-            return [(r.id, [x["code"] for x in r.reasons]) for r in rt.execute(text(sql), params) if r.id][:PAGE]
+            return [(r.id, [x["code"] for x in r.reasons]) for r in rt.execute(text(sql), params) if r.id][:page_size]
 
         def sql_owner():
-            return [(r.id, [x["code"] for x in r.reasons]) for r in own.execute(text(sql), params) if r.id][:PAGE]
+            return [(r.id, [x["code"] for x in r.reasons]) for r in own.execute(text(sql), params) if r.id][:page_size]
 
         def hand_written():
             return list(own.execute(text(HAND_WRITTEN), hand_params))
@@ -167,7 +168,7 @@ def main() -> None:
     rls = timings["same SQL, runtime role (RLS)"].median / timings["same SQL, owner (no RLS)"].median
     rows = [[name, ms(t.median), ms(t.p95), f"{t.median / base_t:.2f}x"] for name, t in timings.items()]
     print(table(f"eligibleAgents — {args.size} demo, LOB {lob.name!r}, {candidates} candidates, one week, "
-                f"tenant admin, first {PAGE}; {args.rounds} interleaved rounds",
+                f"tenant admin, first {page_size}; {args.rounds} interleaved rounds",
                 ["variant", "median", "p95", "÷ hand-written"], rows))
     print(f"RLS overhead (same statement, runtime role ÷ owner): {rls:.2f}x")
 

@@ -12,17 +12,9 @@ from ..errors import AccessError, NotFound, UserError
 from . import secrets
 from .caller import Caller, Grant
 
-LOAD_CALLER = """
-SELECT u.id, u.tenant_id, u.kind, u.email, u.display_name, u.locale, u.employee_id,
-       (SELECT b.client_id FROM client_binding b WHERE b.tenant_id = u.tenant_id AND b.user_id = u.id) AS bound,
-       coalesce((SELECT json_agg(json_build_array(g.role, g.client_id, g.lob_id))
-                   FROM role_grant g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id), '[]') AS grants
-  FROM app_user u WHERE u.id = :user_id
-"""
-
-
 async def authenticate(db: DbSession, token: str, policy: Policy, settings: Settings) -> Caller:
-    """The caller a bearer token stands for; stamps the transaction with that caller.
+    """The caller a bearer token stands for, in one round trip that also stamps the
+    transaction with that caller (``app.authenticate``).
 
     Raises ``UNAUTHENTICATED``, ``TOKEN_EXPIRED`` or ``TOKEN_REVOKED``.
     """
@@ -35,38 +27,20 @@ async def authenticate(db: DbSession, token: str, policy: Policy, settings: Sett
         raise AccessError("TOKEN_REVOKED")
     if row.expires_at <= datetime.now(timezone.utc):
         raise AccessError("TOKEN_EXPIRED")
-    await db.execute("SELECT set_config('app.user_id', :u, true)", {"u": str(row.user_id)})
     db.user_id = row.user_id
-    return await load_caller(db, row.user_id, row.token_id, row.kind, row.mfa_at, policy, settings)
-
-
-async def load_caller(
-    db: DbSession,
-    user_id: UUID,
-    token_id: UUID,
-    token_kind: str,
-    mfa_at: datetime | None,
-    policy: Policy,
-    settings: Settings,
-) -> Caller:
-    """Read the user and their grants (as that user: RLS shows them their own rows)."""
-    user = await db.one(LOAD_CALLER, {"user_id": user_id})
-    if user is None:
-        raise AccessError("UNAUTHENTICATED")
-    grants = [Grant(role, _uuid(c), _uuid(lob)) for role, c, lob in user.grants]
     return Caller(
-        user_id=user.id,
-        tenant_id=user.tenant_id,
-        kind=user.kind,
-        email=user.email,
-        display_name=user.display_name,
-        locale=user.locale,
-        employee_id=user.employee_id,
-        token_id=token_id,
-        token_kind=token_kind,
-        mfa_at=mfa_at,
-        grants=grants,
-        bound_client_id=user.bound,
+        user_id=row.user_id,
+        tenant_id=row.tenant_id,
+        kind=row.user_kind,
+        email=row.email,
+        display_name=row.display_name,
+        locale=row.locale,
+        employee_id=row.employee_id,
+        token_id=row.token_id,
+        token_kind=row.kind,
+        mfa_at=row.mfa_at,
+        grants=[Grant(role, _uuid(c), _uuid(lob)) for role, c, lob in row.grants],
+        bound_client_id=row.bound_client_id,
         policy=policy,
         mfa_window=timedelta(minutes=settings.mfa_window_minutes),
     )

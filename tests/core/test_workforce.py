@@ -370,9 +370,9 @@ def test_statements_stay_constant_as_rows_grow(world, gql, owner, counted):
         assert all(n["contact"] for n in nodes)
         counts.append(body["extensions"]["sqlStatements"])
     assert counts[0] == counts[1], counts
-    # 3 to authenticate the caller, then one each: clients, employees, LOBs of clients, sites,
+    # 1 to authenticate the caller, then one each: clients, employees, LOBs of clients, sites,
     # assignments, credentials, contacts, LOBs by id, clients by id, employees by id.
-    assert counts[0] == 13, counts
+    assert counts[0] == 11, counts
 
 
 def test_statement_count_is_hidden_unless_enabled(world, gql):

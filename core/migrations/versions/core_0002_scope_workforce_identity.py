@@ -316,18 +316,41 @@ AS $$ INSERT INTO auth_token (tenant_id, user_id, kind, name, token_hash, expire
         FROM app_user u WHERE u.id = p_user AND u.active
       RETURNING id $$;
 
--- Resolve a bearer token's hash; marks last use when it is valid.
+-- Resolve a bearer token's hash in one round trip: the token's state and, with it,
+-- the caller (user fields, grants, client binding). When the token is valid it marks
+-- its last use (at most once a minute) and records the caller for this transaction,
+-- exactly as the server would with set_config('app.user_id', ..., true).
 CREATE FUNCTION app.authenticate(p_hash bytea)
 RETURNS TABLE (token_id uuid, user_id uuid, tenant_id uuid, kind text, expires_at timestamptz,
-               revoked_at timestamptz, mfa_at timestamptz)
+               revoked_at timestamptz, mfa_at timestamptz, user_kind text, email text,
+               display_name text, locale text, employee_id uuid, bound_client_id uuid, grants json)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
-AS $$ BEGIN
-  RETURN QUERY SELECT t.id, t.user_id, t.tenant_id, t.kind, t.expires_at, t.revoked_at, t.mfa_at
+AS $$
+DECLARE
+  tok record;
+BEGIN
+  SELECT t.id, t.user_id, t.tenant_id, t.kind, t.expires_at, t.revoked_at, t.mfa_at, t.last_used_at,
+         u.kind AS user_kind, u.email, u.display_name, u.locale, u.employee_id
+    INTO tok
     FROM auth_token t JOIN app_user u ON u.tenant_id = t.tenant_id AND u.id = t.user_id
    WHERE t.token_hash = p_hash AND u.active;
-  UPDATE auth_token t SET last_used_at = now()
-   WHERE t.token_hash = p_hash AND t.revoked_at IS NULL AND t.expires_at > now()
-     AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute');
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  IF tok.revoked_at IS NULL AND tok.expires_at > now() THEN
+    PERFORM set_config('app.user_id', tok.user_id::text, true);
+    IF tok.last_used_at IS NULL OR tok.last_used_at < now() - interval '1 minute' THEN
+      UPDATE auth_token SET last_used_at = now() WHERE id = tok.id;
+    END IF;
+  END IF;
+  RETURN QUERY SELECT tok.id, tok.user_id, tok.tenant_id, tok.kind, tok.expires_at,
+         tok.revoked_at, tok.mfa_at, tok.user_kind, tok.email, tok.display_name, tok.locale,
+         tok.employee_id,
+         (SELECT b.client_id FROM client_binding b
+           WHERE b.tenant_id = tok.tenant_id AND b.user_id = tok.user_id),
+         coalesce((SELECT json_agg(json_build_array(g.role, g.client_id, g.lob_id))
+                     FROM role_grant g WHERE g.tenant_id = tok.tenant_id AND g.user_id = tok.user_id),
+                  '[]'::json);
 END $$;
 
 -- The caller's own TOTP secret (for enrolment and step-up).
