@@ -64,16 +64,22 @@ class Policy:
         """``(role, permission)`` rows for the database mirror."""
         return sorted((role, key) for role, keys in self.grants.items() for key in keys)
 
-    def enforcer(self, subject: str, grants: list[tuple[str, str]]) -> casbin.Enforcer:
-        """An enforcer for one caller: role policies plus ``(role, scope path)`` grants.
+    def allows(self, subject: str, grants: tuple[tuple[str, str], ...], domain: str, permission: str) -> bool:
+        """Does a caller holding ``(role, scope path)`` grants have ``permission`` on ``domain``?
 
-        Cached by subject and grants (read afresh each request, so a changed grant
-        is a new key); enforcers are only read once built.
+        Casbin evaluates its matcher once per policy line; decisions are cached by
+        subject, grants, domain and permission. Grants are read afresh each request,
+        so a changed grant is a new key and never meets a stale decision.
         """
-        return self._enforcer(subject, tuple(sorted(grants)))
+        return self._decide(subject, tuple(sorted(grants)), domain, permission)
 
-    @lru_cache(maxsize=1024)  # noqa: B019 (one Policy per process; its cache lives as long)
+    @lru_cache(maxsize=65536)  # noqa: B019 (one Policy per process; its cache lives as long)
+    def _decide(self, subject: str, grants: tuple[tuple[str, str], ...], domain: str, permission: str) -> bool:
+        return bool(self._enforcer(subject, grants).enforce(subject, domain, permission))
+
+    @lru_cache(maxsize=1024)  # noqa: B019
     def _enforcer(self, subject: str, grants: tuple[tuple[str, str], ...]) -> casbin.Enforcer:
+        """An enforcer for one caller: role policies plus ``(role, scope path)`` grants."""
         model = Model()
         model.load_model_from_text(MODEL_TEXT)
         enforcer = casbin.Enforcer(model)

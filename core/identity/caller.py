@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
@@ -37,7 +37,6 @@ class Caller:
     bound_client_id: UUID | None
     policy: Policy
     mfa_window: timedelta = timedelta(minutes=15)
-    _enforcer: object | None = field(default=None, repr=False)
 
     @property
     def roles(self) -> set[str]:
@@ -54,12 +53,9 @@ class Caller:
 
     def can(self, permission: str, client_id: UUID | None = None, lob_id: UUID | None = None) -> bool:
         """May the caller use ``permission`` on this scope (the tenant when no client)?"""
-        if self._enforcer is None:
-            grants = [(g.role, scope_path(self.tenant_id, g.client_id, g.lob_id)) for g in self.grants]
-            self._enforcer = self.policy.enforcer(str(self.user_id), grants)
-        return bool(
-            self._enforcer.enforce(str(self.user_id), scope_path(self.tenant_id, client_id, lob_id), permission)
-        )
+        grants = tuple((g.role, scope_path(self.tenant_id, g.client_id, g.lob_id)) for g in self.grants)
+        domain = scope_path(self.tenant_id, client_id, lob_id)
+        return self.policy.allows(str(self.user_id), grants, domain, permission)
 
     def can_somewhere(self, permission: str) -> bool:
         """Does any grant of the caller carry ``permission`` (on any scope)?"""
