@@ -136,10 +136,11 @@ TABLES = [
             f"{TENANT} AND ({TENANT_WIDE} OR (employee_id = ANY ((SELECT app.employee_ids())::uuid[])"
             " AND (client_id IS NULL OR client_id = ANY ((SELECT app.reach_client_ids())::uuid[]))))"
         ),
+        # nobody records their own credentials, tenant admins included
         write=(
             f"{TENANT} AND ({TENANT_WIDE} OR (employee_id = ANY ((SELECT app.employee_ids())::uuid[])"
-            " AND (client_id IS NULL OR client_id = ANY ((SELECT app.reach_client_ids())::uuid[])))"
-            " AND employee_id IS DISTINCT FROM (SELECT app.employee_id()))"
+            " AND (client_id IS NULL OR client_id = ANY ((SELECT app.reach_client_ids())::uuid[]))))"
+            " AND employee_id IS DISTINCT FROM (SELECT app.employee_id())"
         ),
         self_column="employee_id",
     ),
