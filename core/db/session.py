@@ -32,6 +32,11 @@ class DbSession:
         self._conn: AsyncConnection | None = None
         self.statements = 0
 
+    @property
+    def started(self) -> bool:
+        """Whether this transaction has touched the database yet."""
+        return self._conn is not None
+
     async def connection(self) -> AsyncConnection:
         """The transaction's connection, opened and stamped with the caller on first use."""
         if self._conn is None:

@@ -102,7 +102,7 @@ class SwitchboardGraphQL(GraphQL):
         return result
 
     async def _audit_events(self, context: Context) -> list[dict[str, Any]]:
-        if not self.runtime.has_audit_sinks or context.db._conn is None:
+        if not self.runtime.has_audit_sinks or not context.db.started:
             return []
         rows = await context.db.all("SELECT * FROM app.audit_events_of_xact()")
         return [dict(r._mapping) for r in rows]
