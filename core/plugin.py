@@ -16,10 +16,6 @@ from .workforce.eligibility import CORE_RULES
 from .workforce.mutations import WorkforceMutation
 from .workforce.queries import WorkforceQuery
 
-STAFF_ROLES = [
-    "tenant_admin", "workforce_planner", "qa_lead", "qa_evaluator", "supervisor",
-    "account_manager", "finance", "compliance_officer", "agent",
-]
 PERMISSIONS = {
     "scope.read": "Read clients, LOBs and sites in scope",
     "scope.client.manage": "Create and change clients",

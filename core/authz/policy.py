@@ -67,11 +67,12 @@ class Policy:
     def allows(self, subject: str, grants: tuple[tuple[str, str], ...], domain: str, permission: str) -> bool:
         """Does a caller holding ``(role, scope path)`` grants have ``permission`` on ``domain``?
 
-        Casbin evaluates its matcher once per policy line; decisions are cached by
-        subject, grants, domain and permission. Grants are read afresh each request,
-        so a changed grant is a new key and never meets a stale decision.
+        ``grants`` must be sorted (one caller's grants, one cache key). Casbin evaluates
+        its matcher once per policy line; decisions are cached by subject, grants,
+        domain and permission. Grants are read afresh each request, so a changed grant
+        is a new key and never meets a stale decision.
         """
-        return self._decide(subject, tuple(sorted(grants)), domain, permission)
+        return self._decide(subject, grants, domain, permission)
 
     @lru_cache(maxsize=65536)  # noqa: B019 (one Policy per process; its cache lives as long)
     def _decide(self, subject: str, grants: tuple[tuple[str, str], ...], domain: str, permission: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from uuid import UUID
 
 from ..authz.policy import Policy, scope_path
@@ -53,9 +54,13 @@ class Caller:
 
     def can(self, permission: str, client_id: UUID | None = None, lob_id: UUID | None = None) -> bool:
         """May the caller use ``permission`` on this scope (the tenant when no client)?"""
-        grants = tuple((g.role, scope_path(self.tenant_id, g.client_id, g.lob_id)) for g in self.grants)
         domain = scope_path(self.tenant_id, client_id, lob_id)
-        return self.policy.allows(str(self.user_id), grants, domain, permission)
+        return self.policy.allows(str(self.user_id), self.grant_paths, domain, permission)
+
+    @cached_property
+    def grant_paths(self) -> tuple[tuple[str, str], ...]:
+        """The caller's grants as sorted ``(role, scope path)`` pairs (fixed for the request)."""
+        return tuple(sorted((g.role, scope_path(self.tenant_id, g.client_id, g.lob_id)) for g in self.grants))
 
     def can_somewhere(self, permission: str) -> bool:
         """Does any grant of the caller carry ``permission`` (on any scope)?"""

@@ -66,18 +66,13 @@ async def login(
         if user is not None:
             await _failed(db, user.user_id, settings)
         raise UserError("INVALID_CREDENTIALS", "password")
-    mfa = False
-    if user.mfa_required:
-        if not user.totp_enabled:
-            # A tenant admin without TOTP gets a session that can only enrol it.
-            pass
-        elif not totp_code:
-            raise UserError("TOTP_REQUIRED", "totpCode")
-        elif not secrets.verify_totp(user.totp_secret, totp_code):
-            await _failed(db, user.user_id, settings)
-            raise UserError("TOTP_INVALID", "totpCode")
-        else:
-            mfa = True
+    # A tenant admin who has not enrolled TOTP yet gets a session that can only enrol it.
+    mfa = user.mfa_required and user.totp_enabled
+    if mfa and not totp_code:
+        raise UserError("TOTP_REQUIRED", "totpCode")
+    if mfa and not secrets.verify_totp(user.totp_secret, totp_code):
+        await _failed(db, user.user_id, settings)
+        raise UserError("TOTP_INVALID", "totpCode")
     await db.execute("SELECT app.login_succeeded(:u)", {"u": user.user_id})
     token = secrets.new_token()
     expires = datetime.now(timezone.utc) + timedelta(hours=settings.session_ttl_hours)
