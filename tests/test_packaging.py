@@ -27,6 +27,12 @@ def test_the_wheel_carries_migrations_catalogs_snapshots_and_the_policy_model(tm
     migrations = {f"switchboard/core/migrations/versions/{p.name}"
                   for p in (ROOT / "core/migrations/versions").glob("*.py")}
     assert migrations and migrations <= names
+    built_ins = [p.parent for p in (ROOT / "plugins").glob("*/plugin.py")]
+    assert built_ins
+    for plugin in built_ins:
+        prefix = f"switchboard/plugins/{plugin.name}"
+        assert {f"{prefix}/migrations/{p.name}" for p in (plugin / "migrations").glob("*.py")} <= names
+        assert {f"{prefix}/locale/{lang}/LC_MESSAGES/messages.po" for lang in ("en", "fr")} <= names
     assert {
         "switchboard/core/migrations/env.py",
         "switchboard/core/migrations/script.py.mako",

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 from switchboard.core.app import create_app
 from switchboard.core.hookspecs import hookimpl
 from tests.conftest import GraphQLClient, cloned_runtime
-from tests.core.conftest import build_world
+from tests.world import build_world
 
 RENAME = 'mutation($id: UUID!, $name: String!) { updateLob(id: $id, patch: {name: $name}) { errors { code } } }'
 

@@ -24,7 +24,7 @@ from switchboard.core.workforce import eligibility
 from switchboard.core.workforce.eligibility import CORE_RULES, EligibilityRule
 from tests import factories as f
 from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
-from tests.core.conftest import build_world
+from tests.world import build_world
 
 START, END = "2027-03-01T05:00:00Z", "2027-03-08T05:00:00Z"
 QUERY = """query($lob: UUID!, $start: DateTime!, $end: DateTime!, $first: Int, $after: String) {

@@ -22,7 +22,7 @@ from switchboard.core.plugins import PluginHost
 from switchboard.core.runtime import Runtime
 from switchboard.schema.compose import compose
 from tests.conftest import GraphQLClient, cloned_runtime
-from tests.core.conftest import build_world
+from tests.world import build_world
 
 NOTES = "{ sampleNotes { body lobId } }"
 ADD = "mutation($lob: UUID!, $body: String!) { addSampleNote(lobId: $lob, body: $body) { note { body } errors { code field message } } }"

@@ -1,0 +1,1 @@
+"""Timekeeping: the time-and-attendance ledger, the one source of worked time."""

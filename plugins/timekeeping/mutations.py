@@ -1,0 +1,95 @@
+"""Timekeeping mutations: record, correct, void and approve entries; close periods."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import strawberry
+from switchboard.core.graphql.payload import UserErrorType, atomically
+
+from . import service
+from .activities import Activity
+from .types import PeriodClose, TimeEntry
+
+
+@strawberry.input
+class TimeEntryInput:
+    employee_id: UUID
+    lob_id: UUID = strawberry.field(description="The employee must be assigned to it on the start's local date.")
+    activity: Activity
+    started_at: datetime = strawberry.field(description="With a UTC offset.")
+    ended_at: datetime = strawberry.field(description="Exclusive; at most 16 hours after the start.")
+    note: str | None = None
+
+
+@strawberry.input(description="The corrected worked time; the employee and LOB stay the original's.")
+class TimeEntryCorrection:
+    activity: Activity
+    started_at: datetime
+    ended_at: datetime
+    note: str | None = None
+
+
+@strawberry.type
+class TimeEntryPayload:
+    entry: TimeEntry | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class TimeEntriesPayload:
+    entries: list[TimeEntry]
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class PeriodClosePayload:
+    close: PeriodClose | None
+    errors: list[UserErrorType]
+
+
+def _values(i: TimeEntryInput | TimeEntryCorrection) -> service.EntryValues:
+    return service.EntryValues(i.activity.value, i.started_at, i.ended_at, i.note)
+
+
+def _entry(row) -> TimeEntry | None:
+    return row and TimeEntry.from_row(row)
+
+
+@strawberry.type
+class TimekeepingMutation:
+    @strawberry.mutation(description="Record worked or absence time of an employee on a LOB.")
+    async def record_time_entry(self, info: strawberry.Info, input: TimeEntryInput) -> TimeEntryPayload:
+        ctx = info.context
+        row, errors = await atomically(
+            info, lambda: service.record(ctx.db, ctx.me, input.employee_id, input.lob_id, _values(input))
+        )
+        return TimeEntryPayload(entry=_entry(row), errors=errors)
+
+    @strawberry.mutation(description="Supersede an active entry with a corrected one (both kept). Work on a"
+                         " closed day becomes an adjustment booked in the client's next open day.")
+    async def correct_time_entry(self, info: strawberry.Info, id: UUID,
+                                 correction: TimeEntryCorrection) -> TimeEntryPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.correct(ctx.db, ctx.me, id, _values(correction)))
+        return TimeEntryPayload(entry=_entry(row), errors=errors)
+
+    @strawberry.mutation(description="Void an active entry of an open period (kept for the record).")
+    async def void_time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntryPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.void(ctx.db, ctx.me, id))
+        return TimeEntryPayload(entry=_entry(row), errors=errors)
+
+    @strawberry.mutation(description="Approve recorded entries: all of them, or none when any is refused.")
+    async def approve_time_entries(self, info: strawberry.Info, ids: list[UUID]) -> TimeEntriesPayload:
+        ctx = info.context
+        rows, errors = await atomically(info, lambda: service.approve(ctx.db, ctx.me, ids))
+        return TimeEntriesPayload(entries=[TimeEntry.from_row(r) for r in rows or []], errors=errors)
+
+    @strawberry.mutation(description="Close a client's days up to a date (inclusive, the client's local dates)."
+                         " Every active entry booked by then must be approved.")
+    async def close_period(self, info: strawberry.Info, client_id: UUID, through: date) -> PeriodClosePayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.close_period(ctx.db, ctx.me, client_id, through))
+        return PeriodClosePayload(close=row and PeriodClose.from_row(row), errors=errors)

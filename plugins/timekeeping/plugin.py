@@ -1,0 +1,72 @@
+"""Hook implementations of the timekeeping plugin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from switchboard.core.db.constraints import register_constraint
+from switchboard.core.hookspecs import hookimpl
+
+from . import service
+from .mutations import TimekeepingMutation
+from .queries import TimekeepingQuery
+
+HERE = Path(__file__).resolve().parent
+
+for _name, _code, _field in [
+    ("time_entry_order", "END_BEFORE_START", "endedAt"),
+    ("time_entry_length", "TIME_ENTRY_TOO_LONG", "endedAt"),
+    ("time_entry_overlap", "TIME_ENTRY_OVERLAP", "startedAt"),
+    ("time_entry_assignment", "TIME_ENTRY_NOT_ASSIGNED", "lobId"),
+    ("time_entry_closed", "PERIOD_CLOSED", "startedAt"),
+    ("time_entry_final", "TIME_ENTRY_FINAL", "id"),
+    ("time_entry_self_approval", "SELF_APPROVAL", "ids"),
+    ("time_entry_supersedes_once", "TIME_ENTRY_FINAL", "id"),
+    ("period_close_forward", "PERIOD_ALREADY_CLOSED", "through"),
+    ("period_close_unique", "PERIOD_ALREADY_CLOSED", "through"),
+]:
+    register_constraint(_name, _code, _field)
+
+
+@hookimpl
+def switchboard_migrations():
+    return HERE / "migrations"
+
+
+@hookimpl
+def switchboard_graphql_query():
+    return TimekeepingQuery
+
+
+@hookimpl
+def switchboard_graphql_mutation():
+    return TimekeepingMutation
+
+
+@hookimpl
+def switchboard_permissions():
+    return {
+        service.READ: "Read time entries in scope (agents: their own)",
+        service.RECORD: "Record, correct and void time entries",
+        service.APPROVE: "Approve time entries of a LOB",
+        service.CLOSE: "Close a client's timekeeping periods",
+        service.IMPORT: "Import ACD and punch files",
+    }
+
+
+@hookimpl
+def switchboard_default_grants():
+    everything = [service.READ, service.RECORD, service.APPROVE, service.CLOSE, service.IMPORT]
+    return {
+        "tenant_admin": everything,
+        "supervisor": [service.READ, service.RECORD, service.APPROVE],
+        "workforce_planner": [service.READ, service.IMPORT],
+        "finance": [service.READ, service.CLOSE],
+        "account_manager": [service.READ],
+        "agent": [service.READ],
+    }
+
+
+@hookimpl
+def switchboard_locale_dirs():
+    return HERE / "locale"

@@ -1,0 +1,283 @@
+"""Timekeeping services: record, correct, void and approve time entries; close periods.
+
+Reads run as the runtime role, so RLS bounds them to the caller's scope (an agent
+sees their own entries). Writes validate the input without the database, look the
+referenced rows up (``NOT_FOUND`` whether missing or out of scope), check the
+permission on the LOB or client the work belongs to, then write; the database's
+constraints and triggers back every rule (assignment on the work date, no
+overlapping working entries, at most 16 hours, closed periods, final states).
+
+Nothing is lost: an entry is never edited or deleted. A correction is a new entry
+that supersedes the original (both kept, both audited); when the original's work
+date is in a closed period, the correction is an *adjustment* booked in the next
+open day. An approved entry stays approved; its correction needs a new approval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, UserError, ValidationErrors
+from switchboard.core.graphql.pagination import keyset
+from switchboard.core.identity.caller import Caller
+
+from .activities import ABSENCES
+
+READ = "timekeeping.entry.read"
+RECORD = "timekeeping.entry.record"
+APPROVE = "timekeeping.entry.approve"
+CLOSE = "timekeeping.period.close"
+IMPORT = "timekeeping.import"
+
+MAX_LENGTH = timedelta(hours=16)
+MAX_NOTE = 500
+COLUMNS = (
+    "id, tenant_id, client_id, lob_id, employee_id, assignment_id, activity, started_at, ended_at,"
+    " work_date, booked_on, timezone, source, state, status, supersedes, adjustment, note,"
+    " recorded_by, approved_by, approved_at, created_at"
+)
+
+
+@dataclass(frozen=True)
+class EntryValues:
+    """A time entry's worked time, validated: ``activity`` is a catalogue value."""
+
+    activity: str
+    started_at: datetime
+    ended_at: datetime
+    note: str | None = None
+
+
+def validate(values: EntryValues, prefix: str = "") -> EntryValues:
+    """Check times are timezone-aware, in order and at most 16 hours apart (all errors at once)."""
+    errors = []
+    for name in ("started_at", "ended_at"):
+        moment = getattr(values, name)
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            errors.append(UserError("TIMEZONE_REQUIRED", prefix + ("startedAt" if name == "started_at" else "endedAt")))
+    if errors:
+        raise ValidationErrors(errors)
+    if values.ended_at <= values.started_at:
+        errors.append(UserError("END_BEFORE_START", prefix + "endedAt"))
+    elif values.ended_at - values.started_at > MAX_LENGTH:
+        errors.append(UserError("TIME_ENTRY_TOO_LONG", prefix + "endedAt", hours=16))
+    if values.note is not None and len(values.note) > MAX_NOTE:
+        errors.append(UserError("TOO_LONG", prefix + "note", max=MAX_NOTE))
+    if errors:
+        raise ValidationErrors(errors)
+    note = values.note.strip() if values.note and values.note.strip() else None
+    return EntryValues(values.activity, values.started_at, values.ended_at, note)
+
+
+# --- reads -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries to list; work dates are the LOB's local dates, ``to`` inclusive."""
+
+    employee_id: UUID | None = None
+    client_id: UUID | None = None
+    lob_id: UUID | None = None
+    work_from: date | None = None
+    work_to: date | None = None
+    state: str | None = None
+    current_only: bool = True
+
+
+def _where(f: EntryFilter) -> tuple[str, dict[str, Any]]:
+    where, params = ["true"], {}
+    for column in ("employee_id", "client_id", "lob_id", "state"):
+        value = getattr(f, column)
+        if value is not None:
+            where.append(f"{column} = :{column}")
+            params[column] = value
+    if f.work_from is not None:
+        where.append("work_date >= :work_from")
+        params["work_from"] = f.work_from
+    if f.work_to is not None:
+        where.append("work_date <= :work_to")
+        params["work_to"] = f.work_to
+    if f.current_only:
+        where.append("status = 'active'")
+    return " AND ".join(where), params
+
+
+async def entries_page(db: DbSession, f: EntryFilter, first: int | None, after: str | None, cap: int):
+    """One page of visible entries by start time, ``size + 1`` rows and ``size``."""
+    if f.work_from and f.work_to and f.work_to < f.work_from:
+        raise UserError("END_BEFORE_START", "workTo")
+    where, params = _where(f)
+    sql, page, size = keyset(f"SELECT {COLUMNS} FROM time_entry", ["started_at", "id"], first, after, cap, where)
+    return await db.all(sql, {**params, **page}), size
+
+
+async def entries_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    return await db.all(f"SELECT {COLUMNS} FROM time_entry WHERE id = ANY(:ids)", {"ids": list(ids)})
+
+
+async def get_entry(db: DbSession, entry_id: UUID, field: str = "id") -> Any:
+    """A visible entry, or ``NOT_FOUND``."""
+    return await db.found(f"SELECT {COLUMNS} FROM time_entry WHERE id = :id", {"id": entry_id}, field)
+
+
+async def closed_through(db: DbSession, client_id: UUID) -> date | None:
+    """The last closed day of a visible client (None: nothing closed)."""
+    return await db.scalar(
+        "SELECT max(closed_through) FROM period_close WHERE client_id = :c", {"c": client_id}
+    )
+
+
+# --- writes ----------------------------------------------------------------------------
+
+
+async def _assignment_for(db: DbSession, employee_id: UUID, lob_id: UUID, started_at: datetime,
+                          field: str = "lobId") -> Any:
+    """The employee's assignment to the LOB on the start's local date there, with that
+    ``work_date`` (``TIME_ENTRY_NOT_ASSIGNED`` when there is none)."""
+    row = await db.one(
+        "SELECT a.id, a.client_id, a.lob_id, a.employee_id,"
+        " (CAST(:s AS timestamptz) AT TIME ZONE l.timezone)::date AS work_date FROM assignment a"
+        " JOIN lob l ON l.tenant_id = a.tenant_id AND l.id = a.lob_id"
+        " WHERE a.employee_id = :e AND a.lob_id = :l"
+        " AND a.valid_during @> (CAST(:s AS timestamptz) AT TIME ZONE l.timezone)::date",
+        {"e": employee_id, "l": lob_id, "s": started_at},
+    )
+    if row is None:
+        raise UserError("TIME_ENTRY_NOT_ASSIGNED", field)
+    return row
+
+
+async def _insert(db: DbSession, caller: Caller, assignment: Any, values: EntryValues, source: str,
+                  supersedes: UUID | None = None, booked_on: date | None = None,
+                  adjustment: bool = False) -> Any:
+    return await db.one(
+        "INSERT INTO time_entry (tenant_id, client_id, lob_id, employee_id, assignment_id, activity,"
+        " started_at, ended_at, source, note, supersedes, adjustment, booked_on, recorded_by,"
+        " work_date, timezone)"
+        " VALUES (:t, :c, :l, :e, :a, :activity, :s, :end, :source, :note, :sup, :adj, :booked, :by,"
+        " NULL, NULL)"
+        f" RETURNING {COLUMNS}",
+        {"t": caller.tenant_id, "c": assignment.client_id, "l": assignment.lob_id, "e": assignment.employee_id,
+         "a": assignment.id, "activity": values.activity, "s": values.started_at, "end": values.ended_at,
+         "source": source, "note": values.note, "sup": supersedes, "adj": adjustment, "booked": booked_on,
+         "by": caller.user_id},
+    )
+
+
+async def _check_free(db: DbSession, employee_id: UUID, values: EntryValues, field: str) -> None:
+    """No other active working entry of the employee meets the range (``TIME_ENTRY_OVERLAP``)."""
+    if values.activity in ABSENCES:
+        return
+    if await db.scalar(
+        "SELECT EXISTS (SELECT 1 FROM time_entry WHERE employee_id = :e AND status = 'active'"
+        " AND activity <> ALL(:absences) AND tstzrange(started_at, ended_at) && tstzrange(:s, :end))",
+        {"e": employee_id, "s": values.started_at, "end": values.ended_at, "absences": ABSENCES},
+    ):
+        raise UserError("TIME_ENTRY_OVERLAP", field)
+
+
+async def record(db: DbSession, caller: Caller, employee_id: UUID, lob_id: UUID, values: EntryValues,
+                 source: str = "manual") -> Any:
+    """Record worked or absence time of an employee on a LOB."""
+    caller.require_somewhere(RECORD)
+    values = validate(values)
+    await db.found("SELECT id FROM employee WHERE id = :id", {"id": employee_id}, "employeeId")
+    await db.found("SELECT id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
+    assignment = await _assignment_for(db, employee_id, lob_id, values.started_at)
+    caller.require(RECORD, assignment.client_id, assignment.lob_id)
+    closed = await closed_through(db, assignment.client_id)
+    if closed is not None and assignment.work_date <= closed:
+        raise UserError("PERIOD_CLOSED", "startedAt")
+    await _check_free(db, employee_id, values, "startedAt")
+    return await _insert(db, caller, assignment, values, source)
+
+
+async def _retire(db: DbSession, caller: Caller, entry_id: UUID, status: str) -> Any:
+    """Mark a visible active entry ``status`` after the permission check; returns the original."""
+    original = await get_entry(db, entry_id)
+    caller.require(RECORD, original.client_id, original.lob_id)
+    if original.status != "active":
+        raise UserError("TIME_ENTRY_FINAL", "id")
+    await db.execute("UPDATE time_entry SET status = :status WHERE id = :id", {"status": status, "id": entry_id})
+    return original
+
+
+async def correct(db: DbSession, caller: Caller, entry_id: UUID, values: EntryValues) -> Any:
+    """Supersede an active entry with a corrected one; work on a closed day becomes an
+    adjustment booked in the client's next open day."""
+    caller.require_somewhere(RECORD)
+    values = validate(values)
+    original = await _retire(db, caller, entry_id, "superseded")
+    assignment = await _assignment_for(db, original.employee_id, original.lob_id, values.started_at, "startedAt")
+    await _check_free(db, original.employee_id, values, "startedAt")
+    closed = await closed_through(db, original.client_id)
+    adjustment = closed is not None and assignment.work_date <= closed
+    booked = closed + timedelta(days=1) if adjustment else None
+    return await _insert(db, caller, assignment, values, original.source, supersedes=original.id,
+                         booked_on=booked, adjustment=adjustment)
+
+
+async def void(db: DbSession, caller: Caller, entry_id: UUID) -> Any:
+    """Void an active entry of an open period (kept and audited, no longer counted)."""
+    caller.require_somewhere(RECORD)
+    original = await get_entry(db, entry_id)
+    closed = await closed_through(db, original.client_id)
+    if closed is not None and original.booked_on <= closed:
+        raise UserError("PERIOD_CLOSED", "id")
+    await _retire(db, caller, entry_id, "voided")
+    return await get_entry(db, entry_id)
+
+
+async def approve(db: DbSession, caller: Caller, ids: list[UUID]) -> list[Any]:
+    """Approve recorded entries (a supervisor of their LOB; never one's own)."""
+    caller.require_somewhere(APPROVE)
+    if not ids:
+        raise UserError("REQUIRED", "ids")
+    rows = await entries_by_ids(db, list(dict.fromkeys(ids)))
+    found = {r.id: r for r in rows}
+    errors = []
+    for index, entry_id in enumerate(dict.fromkeys(ids)):
+        row = found.get(entry_id)
+        field = f"ids.{index}"
+        if row is None:
+            errors.append(UserError("NOT_FOUND", field))
+        elif not caller.can(APPROVE, row.client_id, row.lob_id):
+            raise AccessError("FORBIDDEN", permission=APPROVE)
+        elif caller.employee_id is not None and row.employee_id == caller.employee_id:
+            errors.append(UserError("SELF_APPROVAL", field))
+        elif row.status != "active" or row.state != "recorded":
+            errors.append(UserError("TIME_ENTRY_FINAL", field))
+    if errors:
+        raise ValidationErrors(errors)
+    return await db.all(
+        "UPDATE time_entry SET state = 'approved', approved_by = :by, approved_at = now()"
+        f" WHERE id = ANY(:ids) RETURNING {COLUMNS}",
+        {"by": caller.user_id, "ids": list(found)},
+    )
+
+
+async def close_period(db: DbSession, caller: Caller, client_id: UUID, through: date) -> Any:
+    """Close a client's days up to ``through`` (inclusive): every active entry must be approved."""
+    caller.require_somewhere(CLOSE)
+    await db.found("SELECT id FROM client WHERE id = :id", {"id": client_id}, "clientId")
+    caller.require(CLOSE, client_id)
+    closed = await closed_through(db, client_id)
+    if closed is not None and through <= closed:
+        raise UserError("PERIOD_ALREADY_CLOSED", "through")
+    pending = await db.scalar(
+        "SELECT count(*) FROM time_entry WHERE client_id = :c AND booked_on <= :d"
+        " AND status = 'active' AND state = 'recorded'",
+        {"c": client_id, "d": through},
+    )
+    if pending:
+        raise UserError("PERIOD_HAS_UNAPPROVED", "through", count=pending)
+    return await db.one(
+        "INSERT INTO period_close (tenant_id, client_id, closed_through, closed_by)"
+        " VALUES (:t, :c, :d, :by) RETURNING id, client_id, closed_through, closed_by, created_at",
+        {"t": caller.tenant_id, "c": client_id, "d": through, "by": caller.user_id},
+    )
