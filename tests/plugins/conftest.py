@@ -9,13 +9,14 @@ from dataclasses import replace
 import pytest
 from switchboard.core.platform import migrate_all
 from switchboard.core.runtime import Runtime
+from switchboard.plugins.billing import plugin as billing
 from switchboard.plugins.timekeeping import plugin as timekeeping
 
 from tests.conftest import TEMPLATE, clone_database, cloned_runtime, make_host
 from tests.world import World, build_world
 
 PLUGINS_TEMPLATE = "sb_template_plugins"
-BUILTINS = (("timekeeping", timekeeping),)
+BUILTINS = (("timekeeping", timekeeping), ("billing", billing))
 
 
 @pytest.fixture(scope="session")

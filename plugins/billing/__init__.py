@@ -1,0 +1,1 @@
+"""Billing: commercial terms, billable hours (regular, overtime, stat holiday), invoices."""

@@ -1,0 +1,66 @@
+"""Billing mutations: commercial terms and the tenant's overtime attribution."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import strawberry
+from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.plugins.timekeeping.activities import Activity
+
+from . import service
+from .types import BillingTerms, OvertimeAttribution, PremiumPayer
+
+
+@strawberry.input
+class BillingTermsInput:
+    client_id: UUID
+    valid_from: date
+    billable_activities: list[Activity]
+    bill_rate: Decimal
+    currency: str
+    lob_id: UUID | None = strawberry.field(default=None, description="Only this LOB; null: every LOB of the client.")
+    valid_to: date | None = strawberry.field(default=None, description="Last day (inclusive); null: open-ended.")
+    overtime_multiplier: Decimal = Decimal("1.5")
+    double_time_multiplier: Decimal = Decimal(2)
+    holiday_multiplier: Decimal = Decimal("1.5")
+    premium_payer: PremiumPayer = PremiumPayer.CLIENT
+    rounding_minutes: int = 1
+
+
+@strawberry.type
+class BillingTermsPayload:
+    terms: BillingTerms | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class OvertimeAttributionPayload:
+    attribution: OvertimeAttribution | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class BillingMutation:
+    @strawberry.mutation(description="Add terms for a client or one of its LOBs from a date; periods of one"
+                         " client or LOB never overlap.")
+    async def set_billing_terms(self, info: strawberry.Info, input: BillingTermsInput) -> BillingTermsPayload:
+        ctx = info.context
+        values = service.TermsValues(
+            client_id=input.client_id, lob_id=input.lob_id, valid_from=input.valid_from, valid_to=input.valid_to,
+            billable_activities=[a.value for a in input.billable_activities], bill_rate=input.bill_rate,
+            currency=input.currency, overtime_multiplier=input.overtime_multiplier,
+            double_time_multiplier=input.double_time_multiplier, holiday_multiplier=input.holiday_multiplier,
+            premium_payer=input.premium_payer.value, rounding_minutes=input.rounding_minutes,
+        )
+        row, errors = await atomically(info, lambda: service.set_terms(ctx.db, ctx.me, values))
+        return BillingTermsPayload(terms=row and BillingTerms.from_row(row), errors=errors)
+
+    @strawberry.mutation(description="Choose how overtime is attributed to clients (tenant-wide).")
+    async def set_overtime_attribution(self, info: strawberry.Info,
+                                       attribution: OvertimeAttribution) -> OvertimeAttributionPayload:
+        ctx = info.context
+        mode, errors = await atomically(info, lambda: service.set_attribution(ctx.db, ctx.me, attribution.value))
+        return OvertimeAttributionPayload(attribution=mode and OvertimeAttribution(mode), errors=errors)

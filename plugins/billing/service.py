@@ -1,0 +1,202 @@
+"""Billing services: commercial terms, the tenant's overtime attribution, billable hours.
+
+Billable hours come from the time ledger in one statement: the classification
+function splits each visible worked entry into regular, overtime, double-time and
+stat-holiday time (overtime over all of the employee's clients together), and the
+statement prices it with the terms in force on the entry's work date, as the
+runtime role, so RLS bounds every row to the caller's scope. Money is Decimal in
+the terms' currency; hours are real elapsed time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError, ValidationErrors
+from switchboard.core.identity.caller import Caller
+from switchboard.core.scope import validation as sv
+
+from .rules import holidays_json, rules_json
+
+HOURS_READ = "billing.hours.read"
+TERMS_READ = "billing.terms.read"
+TERMS_MANAGE = "billing.terms.manage"
+POLICY_MANAGE = "billing.policy.manage"
+
+MAX_DAYS = 366
+MAX_ROWS = 5000
+HOLIDAY_MARGIN = timedelta(days=10)  # the function reads whole weeks around the range
+
+
+class Group(Enum):
+    CLIENT = "e.client_id"
+    LOB = "e.lob_id"
+    EMPLOYEE = "e.employee_id"
+    DAY = "e.work_date"
+    WEEK = "date_trunc('week', e.work_date)::date"
+
+
+GROUP_ALIASES = {Group.CLIENT: "client_id", Group.LOB: "lob_id", Group.EMPLOYEE: "employee_id",
+                 Group.DAY: "day", Group.WEEK: "week"}
+
+# premium multipliers apply only when the client pays the premium
+PREMIUM = "CASE WHEN t.premium_payer = 'client' THEN t.{m} ELSE 1 END"
+CLASSES = {
+    "regular": "1",
+    "overtime": PREMIUM.format(m="overtime_multiplier"),
+    "double_time": PREMIUM.format(m="double_time_multiplier"),
+    "holiday": PREMIUM.format(m="holiday_multiplier"),
+}
+
+
+def billable_hours_sql(groups: list[Group]) -> str:
+    """The statement behind ``billableHours`` for these groupings (always by currency too)."""
+    keys = [f"{g.value} AS {GROUP_ALIASES[g]}" for g in groups]
+    sums = []
+    for name, multiplier in CLASSES.items():
+        sums.append(f"round(sum(h.{name}) / 3600, 4) AS {name}_hours")
+        sums.append(f"round(sum(h.{name} * t.bill_rate * {multiplier}) / 3600, 2) AS {name}_amount")
+    group_by = ", ".join([*(g.value for g in groups), "t.currency"])
+    return (
+        f"SELECT {', '.join([*keys, 't.currency', *sums])}"
+        " FROM billing.entry_hours(:from, :to, :client, :lob, CAST(:rules AS jsonb), CAST(:holidays AS jsonb)) h"
+        " JOIN time_entry e ON e.id = h.entry_id"
+        " CROSS JOIN LATERAL (SELECT * FROM billing_terms bt WHERE bt.client_id = e.client_id"
+        "   AND (bt.lob_id = e.lob_id OR bt.lob_id IS NULL) AND bt.valid_during @> e.work_date"
+        "   ORDER BY bt.lob_id NULLS LAST LIMIT 1) t"
+        " WHERE e.activity = ANY (t.billable_activities)"
+        f" GROUP BY {group_by} ORDER BY {group_by} LIMIT {MAX_ROWS + 1}"
+    )
+
+
+def check_range(first: date, last: date, first_field: str = "from", last_field: str = "to") -> None:
+    """``first <= last`` and at most a year (``END_BEFORE_START``, ``WINDOW_TOO_LONG``)."""
+    if last < first:
+        raise UserError("END_BEFORE_START", last_field)
+    if (last - first).days >= MAX_DAYS:
+        raise UserError("WINDOW_TOO_LONG", last_field, days=MAX_DAYS)
+
+
+def classification_params(first: date, last: date, client_id: UUID | None, lob_id: UUID | None) -> dict[str, Any]:
+    """The classification function's arguments for a range of work dates."""
+    return {"from": first, "to": last, "client": client_id, "lob": lob_id, "rules": rules_json(),
+            "holidays": holidays_json(first - HOLIDAY_MARGIN, last + HOLIDAY_MARGIN)}
+
+
+async def billable_hours(db: DbSession, caller: Caller, first: date, last: date, client_id: UUID | None,
+                         lob_id: UUID | None, groups: list[Group]) -> list[Any]:
+    """Billable hours and amounts of work dates ``[first, last]`` in the caller's scope, grouped."""
+    caller.require_somewhere(HOURS_READ)
+    check_range(first, last)
+    groups = list(dict.fromkeys(groups))
+    rows = await db.all(billable_hours_sql(groups), classification_params(first, last, client_id, lob_id))
+    if len(rows) > MAX_ROWS:
+        raise UserError("TOO_MANY_ROWS", "groupBy", max=MAX_ROWS)
+    return rows
+
+
+# --- terms -----------------------------------------------------------------------------
+
+TERMS_COLUMNS = "*, lower(valid_during) AS valid_from, upper(valid_during) - 1 AS valid_to"
+
+
+@dataclass(frozen=True)
+class TermsValues:
+    client_id: UUID
+    valid_from: date
+    billable_activities: list[str]
+    bill_rate: Decimal
+    currency: str
+    lob_id: UUID | None = None
+    valid_to: date | None = None
+    overtime_multiplier: Decimal = Decimal("1.5")
+    double_time_multiplier: Decimal = Decimal(2)
+    holiday_multiplier: Decimal = Decimal("1.5")
+    premium_payer: str = "client"
+    rounding_minutes: int = 1
+
+
+ROUNDINGS = (1, 5, 6, 10, 15, 30, 60)
+
+
+def validate_terms(v: TermsValues) -> None:
+    """Every field's rule at once (the table's checks back each of them)."""
+    errors = []
+    if v.valid_to is not None and v.valid_to < v.valid_from:
+        errors.append(UserError("END_BEFORE_START", "validTo"))
+    if not v.billable_activities:
+        errors.append(UserError("REQUIRED", "billableActivities"))
+    if not (Decimal(0) < v.bill_rate < Decimal(100000)):
+        errors.append(UserError("RATE_OUT_OF_RANGE", "billRate"))
+    for name in ("overtime_multiplier", "double_time_multiplier", "holiday_multiplier"):
+        if not (Decimal(1) <= getattr(v, name) <= Decimal(5)):
+            errors.append(UserError("MULTIPLIER_OUT_OF_RANGE", _camel(name)))
+    if v.rounding_minutes not in ROUNDINGS:
+        errors.append(UserError("ROUNDING_INVALID", "roundingMinutes", allowed=", ".join(map(str, ROUNDINGS))))
+    try:
+        sv.currency(v.currency, "currency")
+    except UserError as exc:
+        errors.append(exc)
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+async def terms(db: DbSession, caller: Caller, client_id: UUID | None) -> list[Any]:
+    """Visible terms, by client, LOB and start."""
+    caller.require_somewhere(TERMS_READ)
+    return await db.all(
+        f"SELECT {TERMS_COLUMNS} FROM billing_terms WHERE CAST(:c AS uuid) IS NULL OR client_id = :c"
+        " ORDER BY client_id, lob_id NULLS FIRST, lower(valid_during)",
+        {"c": client_id},
+    )
+
+
+async def set_terms(db: DbSession, caller: Caller, v: TermsValues) -> Any:
+    """Add effective-dated terms for a client (or one of its LOBs)."""
+    caller.require_somewhere(TERMS_MANAGE)
+    validate_terms(v)
+    await db.found("SELECT id FROM client WHERE id = :id", {"id": v.client_id}, "clientId")
+    if v.lob_id is not None:
+        lob = await db.found("SELECT client_id FROM lob WHERE id = :id", {"id": v.lob_id}, "lobId")
+        if lob.client_id != v.client_id:
+            raise UserError("LOB_NOT_IN_CLIENT", "lobId")
+    caller.require(TERMS_MANAGE, v.client_id, v.lob_id)
+    until = None if v.valid_to is None else v.valid_to + timedelta(days=1)
+    return await db.one(
+        "INSERT INTO billing_terms (tenant_id, client_id, lob_id, valid_during, billable_activities, bill_rate,"
+        " currency, overtime_multiplier, double_time_multiplier, holiday_multiplier, premium_payer,"
+        " rounding_minutes) VALUES (:t, :c, :l, daterange(:f, :u), :acts, :rate, :cur, :ot, :dt, :hol,"
+        f" :payer, :rounding) RETURNING {TERMS_COLUMNS}",
+        {"t": caller.tenant_id, "c": v.client_id, "l": v.lob_id, "f": v.valid_from, "u": until,
+         "acts": list(v.billable_activities), "rate": v.bill_rate, "cur": v.currency.upper(),
+         "ot": v.overtime_multiplier, "dt": v.double_time_multiplier, "hol": v.holiday_multiplier,
+         "payer": v.premium_payer, "rounding": v.rounding_minutes},
+    )
+
+
+async def set_attribution(db: DbSession, caller: Caller, mode: str) -> str:
+    """Choose how the tenant attributes overtime to clients."""
+    caller.require(POLICY_MANAGE)
+    await db.execute(
+        "INSERT INTO billing_policy (tenant_id, overtime_attribution) VALUES (:t, :m)"
+        " ON CONFLICT (tenant_id) DO UPDATE SET overtime_attribution = EXCLUDED.overtime_attribution",
+        {"t": caller.tenant_id, "m": mode},
+    )
+    return mode
+
+
+async def attribution(db: DbSession) -> str:
+    """The tenant's overtime attribution (chronological unless chosen otherwise)."""
+    return await db.scalar("SELECT overtime_attribution FROM billing_policy") or "chronological"
+
