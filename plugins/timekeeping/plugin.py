@@ -50,17 +50,16 @@ def switchboard_permissions():
         service.RECORD: "Record, correct and void time entries",
         service.APPROVE: "Approve time entries of a LOB",
         service.CLOSE: "Close a client's timekeeping periods",
-        service.IMPORT: "Import ACD and punch files",
     }
 
 
 @hookimpl
 def switchboard_default_grants():
-    everything = [service.READ, service.RECORD, service.APPROVE, service.CLOSE, service.IMPORT]
+    everything = [service.READ, service.RECORD, service.APPROVE, service.CLOSE]
     return {
         "tenant_admin": everything,
         "supervisor": [service.READ, service.RECORD, service.APPROVE],
-        "workforce_planner": [service.READ, service.IMPORT],
+        "workforce_planner": [service.READ],
         "finance": [service.READ, service.CLOSE],
         "account_manager": [service.READ],
         "agent": [service.READ],
