@@ -18,6 +18,12 @@ def register_constraint(name: str, code: str, field: str | None = None) -> None:
     _CODES[name] = (code, field)
 
 
+def register_constraints(entries) -> None:
+    """Register ``(constraint, code, field)`` triples, as a module's start-up does."""
+    for name, code, field in entries:
+        register_constraint(name, code, field)
+
+
 def user_error_from_db(exc: BaseException) -> UserError | None:
     """The user error for a constraint violation, or None when it is not one we know."""
     orig = getattr(exc, "orig", None) if isinstance(exc, DBAPIError) else None
@@ -29,7 +35,7 @@ def user_error_from_db(exc: BaseException) -> UserError | None:
     return None
 
 
-for _name, _code, _field in [
+register_constraints([
     ("assignment_no_overlap", "ASSIGNMENT_OVERLAP", "validFrom"),
     ("assignment_residency", "RESIDENCY_NOT_PERMITTED", "employeeId"),
     ("assignment_not_own_supervisor", "SUPERVISOR_IS_EMPLOYEE", "supervisorId"),
@@ -45,12 +51,7 @@ for _name, _code, _field in [
     ("client_binding_one_client", "ALREADY_BOUND", "userId"),
     ("credential_dates", "END_BEFORE_START", "expiresOn"),
     ("credential_revocation", "END_BEFORE_START", "revokedOn"),
-]:
-    register_constraint(_name, _code, _field)
-
-for _name, _code, _field in [
     ("assignment_pay_rate_check", "PAY_RATE_OUT_OF_RANGE", "payRate"),
     ("credential_kind_check", "INVALID_CREDENTIAL_KIND", "kind"),
     ("employee_check", "END_BEFORE_START", "terminationDate"),
-]:
-    register_constraint(_name, _code, _field)
+])

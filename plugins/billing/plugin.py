@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from switchboard.core.db.constraints import register_constraint
+from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
 
 from . import service
@@ -14,12 +14,11 @@ from .queries import BillingQuery
 HERE = Path(__file__).resolve().parent
 requires = ("timekeeping",)
 
-for _name, _code, _field in [
+register_constraints([
     ("billing_terms_overlap", "TERMS_OVERLAP", "validFrom"),
     ("billing_terms_valid_during_check", "END_BEFORE_START", "validTo"),
     ("billing_terms_bill_rate_check", "RATE_OUT_OF_RANGE", "billRate"),
-]:
-    register_constraint(_name, _code, _field)
+])
 
 
 @hookimpl

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from strawberry.utils.str_converters import to_camel_case
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
@@ -136,7 +137,7 @@ def validate_terms(v: TermsValues) -> None:
         errors.append(UserError("RATE_OUT_OF_RANGE", "billRate"))
     for name in ("overtime_multiplier", "double_time_multiplier", "holiday_multiplier"):
         if not (Decimal(1) <= getattr(v, name) <= Decimal(5)):
-            errors.append(UserError("MULTIPLIER_OUT_OF_RANGE", _camel(name)))
+            errors.append(UserError("MULTIPLIER_OUT_OF_RANGE", to_camel_case(name)))
     if v.rounding_minutes not in ROUNDINGS:
         errors.append(UserError("ROUNDING_INVALID", "roundingMinutes", allowed=", ".join(map(str, ROUNDINGS))))
     try:
@@ -145,11 +146,6 @@ def validate_terms(v: TermsValues) -> None:
         errors.append(exc)
     if errors:
         raise ValidationErrors(errors)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 async def terms(db: DbSession, caller: Caller, client_id: UUID | None) -> list[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from switchboard.core.db.constraints import register_constraint
+from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
 
 from . import service
@@ -13,7 +13,7 @@ from .queries import TimekeepingQuery
 
 HERE = Path(__file__).resolve().parent
 
-for _name, _code, _field in [
+register_constraints([
     ("time_entry_order", "END_BEFORE_START", "endedAt"),
     ("time_entry_length", "TIME_ENTRY_TOO_LONG", "endedAt"),
     ("time_entry_overlap", "TIME_ENTRY_OVERLAP", "startedAt"),
@@ -24,8 +24,7 @@ for _name, _code, _field in [
     ("time_entry_supersedes_once", "TIME_ENTRY_FINAL", "id"),
     ("period_close_forward", "PERIOD_ALREADY_CLOSED", "through"),
     ("period_close_unique", "PERIOD_ALREADY_CLOSED", "through"),
-]:
-    register_constraint(_name, _code, _field)
+])
 
 
 @hookimpl

@@ -189,21 +189,25 @@ async def record(db: DbSession, caller: Caller, employee_id: UUID, lob_id: UUID,
     await db.found("SELECT id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
     assignment = await _assignment_for(db, employee_id, lob_id, values.started_at)
     caller.require(RECORD, assignment.client_id, assignment.lob_id)
-    closed = await closed_through(db, assignment.client_id)
-    if closed is not None and assignment.work_date <= closed:
-        raise UserError("PERIOD_CLOSED", "startedAt")
+    await _require_open(db, assignment.client_id, assignment.work_date, "startedAt")
     await _check_free(db, employee_id, values, "startedAt")
     return await _insert(db, caller, assignment, values, source)
 
 
-async def _retire(db: DbSession, caller: Caller, entry_id: UUID, status: str) -> Any:
-    """Mark a visible active entry ``status`` after the permission check; returns the original."""
-    original = await get_entry(db, entry_id)
+async def _require_open(db: DbSession, client_id: UUID, day: date, field: str) -> None:
+    """``day`` is after the client's last closed day (``PERIOD_CLOSED``)."""
+    closed = await closed_through(db, client_id)
+    if closed is not None and day <= closed:
+        raise UserError("PERIOD_CLOSED", field)
+
+
+async def _retire(db: DbSession, caller: Caller, original: Any, status: str) -> Any:
+    """Mark a visible active entry ``status`` after the permission check; returns it as updated."""
     caller.require(RECORD, original.client_id, original.lob_id)
     if original.status != "active":
         raise UserError("TIME_ENTRY_FINAL", "id")
-    await db.execute("UPDATE time_entry SET status = :status WHERE id = :id", {"status": status, "id": entry_id})
-    return original
+    return await db.one(f"UPDATE time_entry SET status = :status WHERE id = :id RETURNING {COLUMNS}",
+                        {"status": status, "id": original.id})
 
 
 async def correct(db: DbSession, caller: Caller, entry_id: UUID, values: EntryValues) -> Any:
@@ -211,7 +215,7 @@ async def correct(db: DbSession, caller: Caller, entry_id: UUID, values: EntryVa
     adjustment booked in the client's next open day."""
     caller.require_somewhere(RECORD)
     values = validate(values)
-    original = await _retire(db, caller, entry_id, "superseded")
+    original = await _retire(db, caller, await get_entry(db, entry_id), "superseded")
     assignment = await _assignment_for(db, original.employee_id, original.lob_id, values.started_at, "startedAt")
     await _check_free(db, original.employee_id, values, "startedAt")
     closed = await closed_through(db, original.client_id)
@@ -225,11 +229,8 @@ async def void(db: DbSession, caller: Caller, entry_id: UUID) -> Any:
     """Void an active entry of an open period (kept and audited, no longer counted)."""
     caller.require_somewhere(RECORD)
     original = await get_entry(db, entry_id)
-    closed = await closed_through(db, original.client_id)
-    if closed is not None and original.booked_on <= closed:
-        raise UserError("PERIOD_CLOSED", "id")
-    await _retire(db, caller, entry_id, "voided")
-    return await get_entry(db, entry_id)
+    await _require_open(db, original.client_id, original.booked_on, "id")
+    return await _retire(db, caller, original, "voided")
 
 
 async def approve(db: DbSession, caller: Caller, ids: list[UUID]) -> list[Any]:
