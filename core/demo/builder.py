@@ -18,6 +18,7 @@ the audit triggers like any other write.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from .catalog import DEMO_PASSWORD, TENANT_SLUG, USERS
 from .generate import SIZES, generate
 from .model import DemoResult, LoginRow, format_logins
 
-__all__ = ["SIZES", "DemoResult", "build_demo", "demo_logins", "is_empty"]
+__all__ = ["SIZES", "DemoResult", "build_demo", "demo_logins", "is_empty", "load_rows"]
 
 
 @dataclass(frozen=True)
@@ -111,22 +112,28 @@ def build_demo(runtime: Any, size: str = "small", seed: int = 7) -> DemoResult:
 
 
 def _load(conn: Connection, table: _Table, records: list[Any], copy: bool) -> None:
-    """Insert ``records`` into ``table``: COPY through the raw psycopg connection, or
-    one executemany of a parameterised INSERT."""
+    """Insert ``records`` (objects whose attributes are the table's columns) into ``table``."""
     rows = [tuple(Jsonb(getattr(r, c)) if c in table.jsonb else _value(getattr(r, c)) for c in table.columns)
             for r in records]
-    if not rows:
-        return
-    columns = ", ".join(table.columns)
+    load_rows(conn, table.name, table.columns, rows, copy=copy)
+
+
+def load_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+              copy: bool = True) -> None:
+    """Write ``rows`` (tuples in ``columns`` order) into ``table`` on ``conn``: with COPY
+    through the raw psycopg connection, or one executemany of a parameterised INSERT.
+    Plugins' demo hooks use it too; every row goes through the table's triggers."""
+    names = ", ".join(columns)
     if copy:
         cursor = conn.connection.driver_connection.cursor()
-        with cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as stream:
+        with cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
             for row in rows:
                 stream.write_row(row)
-    else:
-        values = ", ".join(f":{c}" for c in table.columns)
-        conn.execute(text(f"INSERT INTO {table.name} ({columns}) VALUES ({values})"),
-                     [dict(zip(table.columns, row)) for row in rows])
+        return
+    params = [dict(zip(columns, row)) for row in rows]
+    if params:
+        values = ", ".join(f":{c}" for c in columns)
+        conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({values})"), params)
 
 
 def _value(value: Any) -> Any:

@@ -27,6 +27,13 @@ def switchboard_migrations():
 
 
 @hookimpl
+def switchboard_demo_data(conn, demo):
+    from .demo import add_demo_terms
+
+    add_demo_terms(conn, demo)
+
+
+@hookimpl
 def switchboard_graphql_query():
     return BillingQuery
 

@@ -61,16 +61,18 @@ def billable_hours_sql(groups: list[Group]) -> str:
     keys = [f"{g.value} AS {GROUP_ALIASES[g]}" for g in groups]
     sums = []
     for name, multiplier in CLASSES.items():
-        sums.append(f"round(sum(h.{name}) / 3600, 4) AS {name}_hours")
-        sums.append(f"round(sum(h.{name} * t.bill_rate * {multiplier}) / 3600, 2) AS {name}_amount")
+        sums.append(f"round(sum(e.{name}) / 3600, 4) AS {name}_hours")
+        sums.append(f"round(sum(e.{name} * t.bill_rate * {multiplier}) / 3600, 2) AS {name}_amount")
     group_by = ", ".join([*(g.value for g in groups), "t.currency"])
     return (
         f"SELECT {', '.join([*keys, 't.currency', *sums])}"
-        " FROM billing.entry_hours(:from, :to, :client, :lob, CAST(:rules AS jsonb), CAST(:holidays AS jsonb)) h"
-        " JOIN time_entry e ON e.id = h.entry_id"
-        " CROSS JOIN LATERAL (SELECT * FROM billing_terms bt WHERE bt.client_id = e.client_id"
-        "   AND (bt.lob_id = e.lob_id OR bt.lob_id IS NULL) AND bt.valid_during @> e.work_date"
-        "   ORDER BY bt.lob_id NULLS LAST LIMIT 1) t"
+        " FROM billing.entry_hours(:from, :to, :client, :lob, CAST(:rules AS jsonb), CAST(:holidays AS jsonb)) e"
+        # the LOB's own terms win over its client's
+        " LEFT JOIN billing_terms lt ON lt.client_id = e.client_id AND lt.lob_id = e.lob_id"
+        "  AND lt.valid_during @> e.work_date"
+        " LEFT JOIN billing_terms ct ON ct.client_id = e.client_id AND ct.lob_id IS NULL"
+        "  AND ct.valid_during @> e.work_date"
+        " JOIN billing_terms t ON t.id = coalesce(lt.id, ct.id)"
         " WHERE e.activity = ANY (t.billable_activities)"
         f" GROUP BY {group_by} ORDER BY {group_by} LIMIT {MAX_ROWS + 1}"
     )

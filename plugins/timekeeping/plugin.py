@@ -33,6 +33,13 @@ def switchboard_migrations():
 
 
 @hookimpl
+def switchboard_demo_data(conn, demo):
+    from .demo import add_demo_entries
+
+    add_demo_entries(conn, demo)
+
+
+@hookimpl
 def switchboard_graphql_query():
     return TimekeepingQuery
 
