@@ -94,7 +94,8 @@ class BillingTerms:
     double_time_multiplier: Decimal
     holiday_multiplier: Decimal
     premium_payer: PremiumPayer
-    rounding_minutes: int = strawberry.field(description="Invoice lines round hours to this increment.")
+    rounding_minutes: int = strawberry.field(description="Invoice lines round their time half up to a multiple of"
+                                             " this many minutes.")
 
     @classmethod
     def from_row(cls, r: Any) -> BillingTerms:
