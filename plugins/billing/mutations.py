@@ -1,17 +1,18 @@
-"""Billing mutations: commercial terms and the tenant's overtime attribution."""
+"""Billing mutations: commercial terms, the tenant's overtime attribution, invoices and credit notes."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.plugins.timekeeping.activities import Activity
 
-from . import service
-from .types import BillingTerms, OvertimeAttribution, PremiumPayer
+from . import invoices, service
+from .types import BillingTerms, Invoice, OvertimeAttribution, PremiumPayer
 
 
 @strawberry.input
@@ -43,6 +44,22 @@ class OvertimeAttributionPayload:
 
 
 @strawberry.type
+class InvoicePayload:
+    invoice: Invoice | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class DiscardDraftPayload:
+    discarded_id: UUID | None
+    errors: list[UserErrorType]
+
+
+def _invoice(row) -> Invoice | None:
+    return row and Invoice.from_row(row)
+
+
+@strawberry.type
 class BillingMutation:
     @strawberry.mutation(description="Add terms for a client or one of its LOBs from a date; periods of one"
                          " client or LOB never overlap.")
@@ -64,3 +81,40 @@ class BillingMutation:
         ctx = info.context
         mode, errors = await atomically(info, lambda: service.set_attribution(ctx.db, ctx.me, attribution.value))
         return OvertimeAttributionPayload(attribution=mode and OvertimeAttribution(mode), errors=errors)
+
+    @strawberry.mutation(description="Draft the invoice of a client's ended period (work dates, inclusive) in one"
+                         " currency: one line per LOB, terms and class of billable time.")
+    async def draft_invoice(
+        self,
+        info: strawberry.Info,
+        client_id: UUID,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        currency: Annotated[str | None, strawberry.argument(
+            description="Needed only when the period was billed in several currencies.")] = None,
+    ) -> InvoicePayload:
+        ctx = info.context
+        row, errors = await atomically(
+            info, lambda: invoices.draft_invoice(ctx.db, ctx.me, client_id, from_, to, currency))
+        return InvoicePayload(invoice=_invoice(row), errors=errors)
+
+    @strawberry.mutation(description="Delete a draft invoice or credit note.")
+    async def discard_draft(self, info: strawberry.Info, id: UUID) -> DiscardDraftPayload:
+        ctx = info.context
+        discarded, errors = await atomically(info, lambda: invoices.discard_draft(ctx.db, ctx.me, id))
+        return DiscardDraftPayload(discarded_id=discarded, errors=errors)
+
+    @strawberry.mutation(description="Issue a draft invoice or credit note: it gets the tenant's next number and"
+                         " never changes again. Needs a recent second factor.")
+    async def issue_invoice(self, info: strawberry.Info, id: UUID) -> InvoicePayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: invoices.issue(ctx.db, ctx.me, id))
+        return InvoicePayload(invoice=_invoice(row), errors=errors)
+
+    @strawberry.mutation(description="Draft a credit note of an issued invoice: per line, what recomputing its"
+                         " period now finds lower; with `full`, all that is left of every line.")
+    async def draft_credit_note(self, info: strawberry.Info, invoice_id: UUID,
+                                full: bool = False) -> InvoicePayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: invoices.draft_credit_note(ctx.db, ctx.me, invoice_id, full))
+        return InvoicePayload(invoice=_invoice(row), errors=errors)

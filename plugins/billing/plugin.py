@@ -7,7 +7,7 @@ from pathlib import Path
 from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
 
-from . import service
+from . import invoices, service
 from .mutations import BillingMutation
 from .queries import BillingQuery
 
@@ -18,6 +18,16 @@ register_constraints([
     ("billing_terms_overlap", "TERMS_OVERLAP", "validFrom"),
     ("billing_terms_valid_during_check", "END_BEFORE_START", "validTo"),
     ("billing_terms_bill_rate_check", "RATE_OUT_OF_RANGE", "billRate"),
+    ("invoice_immutable", "INVOICE_ISSUED", "id"),
+    ("invoice_period_overlap", "INVOICE_PERIOD_OVERLAP", "id"),
+    ("invoice_draft_overlap", "INVOICE_DRAFT_EXISTS", "from"),
+    ("invoice_not_empty", "NOTHING_TO_INVOICE", "id"),
+    ("credit_note_limit", "CREDIT_EXCEEDS_INVOICE", "id"),
+    ("invoice_one_draft_credit", "CREDIT_NOTE_DRAFT_EXISTS", "invoiceId"),
+    ("invoice_credits_issued", "INVOICE_NOT_ISSUED", "invoiceId"),
+    ("invoice_born_draft", "INVOICE_NOT_DRAFT", "id"),
+    ("invoice_line_amount", "INVOICE_LINE_AMOUNT", "id"),
+    ("invoice_line_sign", "INVOICE_LINE_SIGN", "id"),
 ])
 
 
@@ -50,18 +60,28 @@ def switchboard_permissions():
         service.TERMS_READ: "Read commercial terms in scope",
         service.TERMS_MANAGE: "Set commercial terms of clients and LOBs",
         service.POLICY_MANAGE: "Choose the tenant's overtime attribution",
+        invoices.READ: "Read invoices and credit notes in scope, and export them",
+        invoices.MANAGE: "Draft and discard invoices and credit notes",
+        invoices.ISSUE: "Issue invoices and credit notes (numbered, then immutable)",
     }
 
 
 @hookimpl
 def switchboard_default_grants():
-    read = [service.HOURS_READ, service.TERMS_READ]
+    read = [service.HOURS_READ, service.TERMS_READ, invoices.READ]
+    invoicing = [invoices.MANAGE, invoices.ISSUE]
     return {
-        "tenant_admin": [*read, service.TERMS_MANAGE, service.POLICY_MANAGE],
-        "finance": [*read, service.TERMS_MANAGE],
+        "tenant_admin": [*read, service.TERMS_MANAGE, service.POLICY_MANAGE, *invoicing],
+        "finance": [*read, service.TERMS_MANAGE, *invoicing],
         "account_manager": read,
-        "workforce_planner": [service.HOURS_READ],
+        # planners already read the billed hours of their clients; invoices are those hours as billed
+        "workforce_planner": [service.HOURS_READ, invoices.READ],
     }
+
+
+@hookimpl
+def switchboard_sensitive_permissions():
+    return [invoices.ISSUE]
 
 
 @hookimpl

@@ -56,14 +56,24 @@ CLASSES = {
 }
 
 
-def billable_hours_sql(groups: list[Group]) -> str:
-    """The statement behind ``billableHours`` for these groupings (always by currency too)."""
+def billable_hours_sql(groups: list[Group], by_terms: bool = False, limit: int = MAX_ROWS) -> str:
+    """The statement behind ``billableHours`` for these groupings (always by currency too).
+
+    ``by_terms`` groups by the terms in force as well (``terms_id``). Besides each
+    class's hours and amount, every row carries its unrounded seconds (``<class>_seconds``).
+    At most ``limit + 1`` rows, so a caller can tell there were more.
+    """
     keys = [f"{g.value} AS {GROUP_ALIASES[g]}" for g in groups]
+    grouping = [g.value for g in groups]
+    if by_terms:
+        keys.append("t.id AS terms_id")
+        grouping.append("t.id")
     sums = []
     for name, multiplier in CLASSES.items():
+        sums.append(f"sum(e.{name}) AS {name}_seconds")
         sums.append(f"round(sum(e.{name}) / 3600, 4) AS {name}_hours")
         sums.append(f"round(sum(e.{name} * t.bill_rate * {multiplier}) / 3600, 2) AS {name}_amount")
-    group_by = ", ".join([*(g.value for g in groups), "t.currency"])
+    group_by = ", ".join([*grouping, "t.currency"])
     return (
         f"SELECT {', '.join([*keys, 't.currency', *sums])}"
         " FROM billing.entry_hours(:from, :to, :client, :lob, CAST(:rules AS jsonb), CAST(:holidays AS jsonb)) e"
@@ -74,7 +84,7 @@ def billable_hours_sql(groups: list[Group]) -> str:
         "  AND ct.valid_during @> e.work_date"
         " JOIN billing_terms t ON t.id = coalesce(lt.id, ct.id)"
         " WHERE e.activity = ANY (t.billable_activities)"
-        f" GROUP BY {group_by} ORDER BY {group_by} LIMIT {MAX_ROWS + 1}"
+        f" GROUP BY {group_by} ORDER BY {group_by} LIMIT {limit + 1}"
     )
 
 
@@ -93,14 +103,16 @@ def classification_params(first: date, last: date, client_id: UUID | None, lob_i
 
 
 async def billable_hours(db: DbSession, caller: Caller, first: date, last: date, client_id: UUID | None,
-                         lob_id: UUID | None, groups: list[Group]) -> list[Any]:
-    """Billable hours and amounts of work dates ``[first, last]`` in the caller's scope, grouped."""
+                         lob_id: UUID | None, groups: list[Group], limit: int = MAX_ROWS,
+                         too_many: str = "TOO_MANY_ROWS") -> list[Any]:
+    """Billable hours and amounts of work dates ``[first, last]`` in the caller's scope, grouped
+    (``too_many`` when more than ``limit`` rows)."""
     caller.require_somewhere(HOURS_READ)
     check_range(first, last)
     groups = list(dict.fromkeys(groups))
-    rows = await db.all(billable_hours_sql(groups), classification_params(first, last, client_id, lob_id))
-    if len(rows) > MAX_ROWS:
-        raise UserError("TOO_MANY_ROWS", "groupBy", max=MAX_ROWS)
+    rows = await db.all(billable_hours_sql(groups, limit=limit), classification_params(first, last, client_id, lob_id))
+    if len(rows) > limit:
+        raise UserError(too_many, "groupBy", max=limit)
     return rows
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
 
 import strawberry
+from babel.numbers import format_currency
+from switchboard.core.graphql import loaders
 from switchboard.core.scope.types import Client, Lob, client_by_id, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 from switchboard.plugins.timekeeping.activities import Activity
 
-from . import service
+from . import invoices, service
 
 BillingGroup = strawberry.enum(service.Group, name="BillingGroup",
                                description="What billable hours are grouped by (always by currency too).")
@@ -92,7 +94,8 @@ class BillingTerms:
     double_time_multiplier: Decimal
     holiday_multiplier: Decimal
     premium_payer: PremiumPayer
-    rounding_minutes: int = strawberry.field(description="Invoice lines round hours to this increment.")
+    rounding_minutes: int = strawberry.field(description="Invoice lines round their time half up to a multiple of"
+                                             " this many minutes.")
 
     @classmethod
     def from_row(cls, r: Any) -> BillingTerms:
@@ -103,3 +106,133 @@ class BillingTerms:
             double_time_multiplier=r.double_time_multiplier, holiday_multiplier=r.holiday_multiplier,
             premium_payer=PremiumPayer(r.premium_payer), rounding_minutes=r.rounding_minutes,
         )
+
+
+@strawberry.enum(description="An invoice bills a period; a credit note corrects an issued invoice.")
+class InvoiceKind(Enum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+@strawberry.enum(description="A draft can be discarded; an issued invoice is numbered and never changes.")
+class InvoiceStatus(Enum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+
+
+@strawberry.enum(description="The class of billed time, each priced with its own multiplier.")
+class HoursClass(Enum):
+    REGULAR = "regular"
+    OVERTIME = "overtime"
+    DOUBLE_TIME = "double_time"
+    HOLIDAY = "holiday"
+
+
+def money(info: strawberry.Info, amount: Decimal, currency: str) -> str:
+    """An amount with its currency, formatted for the caller's language."""
+    return format_currency(amount, currency, locale=info.context.lang)
+
+
+@strawberry.type(description="A line of an invoice or credit note: one LOB, terms and class of time. Minutes are"
+                 " rounded half up to the terms' increment; amount = minutes × rate × multiplier / 60, half up to"
+                 " cents. Credit note lines are negative.")
+class InvoiceLine:
+    id: UUID
+    invoice_id: UUID
+    lob_id: UUID
+    terms_id: UUID
+    hours_class: HoursClass
+    minutes: int
+    hours: Decimal
+    rounding_minutes: int = strawberry.field(description="The increment the minutes were rounded to.")
+    rate: Decimal
+    multiplier: Decimal = strawberry.field(description="1 when the BPO absorbs the premium.")
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def from_row(cls, r: Any) -> InvoiceLine:
+        return cls(
+            id=r.id, invoice_id=r.invoice_id, lob_id=r.lob_id, terms_id=r.terms_id,
+            hours_class=HoursClass(r.hours_class), minutes=r.minutes, hours=r.hours,
+            rounding_minutes=r.rounding_minutes, rate=r.rate, multiplier=r.multiplier, amount=r.amount,
+            currency=r.currency,
+        )
+
+    @strawberry.field(description="The amount in the caller's language, with its currency.")
+    def amount_text(self, info: strawberry.Info) -> str:
+        return money(info, self.amount, self.currency)
+
+    @strawberry.field
+    async def lob(self, info: strawberry.Info) -> Lob | None:
+        return await lob_by_id(info.context).load(self.lob_id)
+
+
+@strawberry.type(description="An invoice or credit note of one client's period, in one currency.")
+class Invoice:
+    id: UUID
+    client_id: UUID
+    kind: InvoiceKind
+    status: InvoiceStatus
+    number: int | None = strawberry.field(description="The tenant's sequential number, given when issued.")
+    period_from: date = strawberry.field(description="First work date (the LOBs' local dates).")
+    period_to: date = strawberry.field(description="Last work date, inclusive.")
+    currency: str
+    total: Decimal
+    credits_id: UUID | None = strawberry.field(description="The invoice a credit note corrects.")
+    creditable: Decimal | None = strawberry.field(
+        description="What is left to credit on an issued invoice (its total net of issued credit notes).")
+    issued_at: datetime | None
+    issued_by_id: UUID | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, r: Any) -> Invoice:
+        return cls(
+            id=r.id, client_id=r.client_id, kind=InvoiceKind(r.kind), status=InvoiceStatus(r.status),
+            number=r.number, period_from=r.period_from, period_to=r.period_to, currency=r.currency,
+            total=r.total, credits_id=r.credits, creditable=r.creditable, issued_at=r.issued_at,
+            issued_by_id=r.issued_by, created_at=r.created_at,
+        )
+
+    @strawberry.field(description="The total in the caller's language, with its currency.")
+    def total_text(self, info: strawberry.Info) -> str:
+        return money(info, self.total, self.currency)
+
+    @strawberry.field
+    async def client(self, info: strawberry.Info) -> Client | None:
+        return await client_by_id(info.context).load(self.client_id)
+
+    @strawberry.field(description="By LOB, terms and class.")
+    async def lines(self, info: strawberry.Info) -> list[InvoiceLine]:
+        return await lines_by_invoice(info.context).load(self.id)
+
+    @strawberry.field(description="The invoice this credit note corrects.")
+    async def credits(self, info: strawberry.Info) -> Invoice | None:
+        return None if self.credits_id is None else await invoice_by_id(info.context).load(self.credits_id)
+
+    @strawberry.field(description="Credit notes of this invoice, drafts included.")
+    async def credit_notes(self, info: strawberry.Info) -> list[Invoice]:
+        return await credit_notes_by_invoice(info.context).load(self.id)
+
+
+@strawberry.type(description="A CSV file: headers and numbers in the caller's language unless asked otherwise.")
+class CsvFile:
+    filename: str
+    content_type: str
+    content: str
+
+
+def invoice_by_id(ctx: Any):
+    """The request's loader of invoices by id (None when not visible)."""
+    return loaders.by_id(ctx, "invoice_by_id", invoices.invoices_by_ids, Invoice.from_row)
+
+
+def lines_by_invoice(ctx: Any):
+    """The request's loader of an invoice's lines."""
+    return loaders.grouped(ctx, "invoice_lines", invoices.lines_of, InvoiceLine.from_row, "invoice_id")
+
+
+def credit_notes_by_invoice(ctx: Any):
+    """The request's loader of an invoice's credit notes."""
+    return loaders.grouped(ctx, "credit_notes", invoices.credit_notes_of, Invoice.from_row, "credits")

@@ -1,4 +1,4 @@
-"""Shared set-up of the billing tests: terms, entries written by the owner, the query."""
+"""Shared set-up of the billing tests: terms, entries written by the owner, the queries."""
 
 from __future__ import annotations
 
@@ -20,12 +20,15 @@ FIELDS = ("regularHours", "overtimeHours", "doubleTimeHours", "holidayHours")
 
 def terms(conn, tenant: UUID, client: UUID, rate: str = "30.00", lob: UUID | None = None,
           activities: tuple[str, ...] = ("handling", "after_contact_work", "available", "training"),
-          currency: str = "CAD", payer: str = "client", start: date = date(2026, 1, 1)) -> UUID:
+          currency: str = "CAD", payer: str = "client", start: date = date(2026, 1, 1),
+          end: date | None = None, rounding: int = 1) -> UUID:
+    """Terms from ``start`` to ``end`` (exclusive; None: open-ended)."""
     return conn.execute(text(
         "INSERT INTO billing_terms (tenant_id, client_id, lob_id, valid_during, billable_activities, bill_rate,"
-        " currency, premium_payer) VALUES (:t, :c, :l, daterange(:s, NULL), :a, :r, :cur, :p) RETURNING id"),
-        {"t": tenant, "c": client, "l": lob, "s": start, "a": list(activities), "r": Decimal(rate),
-         "cur": currency, "p": payer}).scalar_one()
+        " currency, premium_payer, rounding_minutes) VALUES (:t, :c, :l, daterange(:s, :e), :a, :r, :cur, :p,"
+        " :rounding) RETURNING id"),
+        {"t": tenant, "c": client, "l": lob, "s": start, "e": end, "a": list(activities), "r": Decimal(rate),
+         "cur": currency, "p": payer, "rounding": rounding}).scalar_one()
 
 
 def entry(conn, employee: UUID, lob: UUID, start: datetime, end: datetime, activity: str = "handling") -> UUID:
@@ -46,3 +49,44 @@ def hours(gql, token: str, first: str, last: str, by: list[str] | None = None, *
 
 def split(row: dict) -> tuple[Decimal, ...]:
     return tuple(Decimal(row[f]) for f in FIELDS)
+
+
+INVOICE = ("id clientId kind status number periodFrom periodTo currency total totalText creditable creditsId"
+           " issuedAt lines { lobId termsId hoursClass minutes hours roundingMinutes rate multiplier amount currency }")
+ERRORS = "errors { code field message }"
+DRAFT = ("mutation($client: UUID!, $from: Date!, $to: Date!, $currency: String) {"
+         " draftInvoice(clientId: $client, from: $from, to: $to, currency: $currency) {"
+         f" invoice {{ {INVOICE} }} {ERRORS} }} }}")
+ISSUE = f"mutation($id: UUID!) {{ issueInvoice(id: $id) {{ invoice {{ {INVOICE} }} {ERRORS} }} }}"
+DISCARD = f"mutation($id: UUID!) {{ discardDraft(id: $id) {{ discardedId {ERRORS} }} }}"
+CREDIT = ("mutation($id: UUID!, $full: Boolean!) { draftCreditNote(invoiceId: $id, full: $full) {"
+          f" invoice {{ {INVOICE} }} {ERRORS} }} }}")
+INVOICE_TABLES = ("invoice", "invoice_line", "invoice_counter", "audit_event")
+
+
+def payload(gql, token: str, query: str, variables: dict, lang: str | None = None) -> dict:
+    """The single mutation payload of a request (which must not fail as a whole)."""
+    body = gql(query, variables, token=token, lang=lang)
+    assert "errors" not in body, body
+    return next(iter(body["data"].values()))
+
+
+def draft(gql, token: str, client: UUID, first: str, last: str, currency: str | None = None) -> dict:
+    """A draft invoice of ``client``'s work dates ``[first, last]``."""
+    result = payload(gql, token, DRAFT, {"client": str(client), "from": first, "to": last, "currency": currency})
+    assert result["errors"] == [], result
+    return result["invoice"]
+
+
+def issued(gql, token: str, invoice: dict | str) -> dict:
+    """The invoice (or its id) issued."""
+    result = payload(gql, token, ISSUE, {"id": invoice if isinstance(invoice, str) else invoice["id"]})
+    assert result["errors"] == [], result
+    return result["invoice"]
+
+
+def credit_note(gql, token: str, invoice: dict, full: bool = False) -> dict:
+    """A draft credit note of an issued invoice."""
+    result = payload(gql, token, CREDIT, {"id": invoice["id"], "full": full})
+    assert result["errors"] == [], result
+    return result["invoice"]
