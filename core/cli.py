@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 import typer
 
@@ -53,7 +53,8 @@ def one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _runtime():
+def load_runtime():
+    """The runtime every command acts on (plugin commands too)."""
     from .runtime import Runtime
 
     return Runtime.build(get_settings())
@@ -65,7 +66,7 @@ def migrate() -> None:
     """Create roles and database if needed and apply every module's migrations."""
     from .platform import migrate_all
 
-    runtime = _runtime()
+    runtime = load_runtime()
     migrate_all(runtime)
     typer.echo(f"migrated: {', '.join(runtime.host.names())}")
 
@@ -76,7 +77,7 @@ def check() -> None:
     """Self-checks: runtime role cannot bypass RLS; every scoped table is forced, policed, audited."""
     from .platform import problems
 
-    found = problems(_runtime())
+    found = problems(load_runtime())
     for problem in found:
         typer.echo(f"FAIL {problem}")
     if found:
@@ -96,7 +97,7 @@ def demo(
 
     if size not in SIZES:
         fail(f"unknown size {size!r}: choose one of {', '.join(SIZES)}")
-    runtime = _runtime()
+    runtime = load_runtime()
     migrate_all(runtime)
     result = build_demo(runtime, size=size, seed=seed)
     typer.echo(result.summary())
@@ -115,7 +116,7 @@ def serve(
     from .app import create_app
     from .platform import ensure_servable, migrate_all
 
-    runtime = _runtime()
+    runtime = load_runtime()
     if demo:
         from .demo.builder import build_demo, demo_logins, is_empty
 
@@ -144,25 +145,11 @@ def token_create(
     name: str = typer.Option("cli", help="A name to recognise the token by."),
 ) -> None:
     """Print a new bearer token for EMAIL (an operator action: it counts as second-factor verified)."""
-    from .identity.secrets import new_token, token_hash
+    from .identity.operator import issue_operator_token
 
     if not 1 <= ttl <= 24 * 366:
         fail("--ttl must be between 1 and 8784 hours")
-    runtime = _runtime()
-    token = new_token()
-    expires = datetime.now(timezone.utc) + timedelta(hours=ttl)
-    from sqlalchemy import text
-
-    with runtime.owner.begin() as conn:
-        user = conn.execute(
-            text("SELECT id FROM app_user WHERE lower(email) = lower(:e) AND active"), {"e": email}
-        ).first()
-        if user is None:
-            fail(f"no active user with e-mail {email}")
-        conn.execute(
-            text("SELECT app.issue_token(:u, 'api', :n, :h, :x, true)"),
-            {"u": user.id, "n": name, "h": token_hash(token), "x": expires},
-        )
+    token, _ = issue_operator_token(load_runtime().owner, email, hours=ttl, name=name)
     typer.echo(token)
 
 
@@ -172,7 +159,7 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
     """Every user: e-mail, kind, roles and their scopes."""
     from .identity.admin import list_users
 
-    users = list_users(_runtime())
+    users = list_users(load_runtime())
     if as_json:
         typer.echo(json.dumps(users, indent=2, default=str))
         return
@@ -221,7 +208,7 @@ def audit_verify() -> None:
     """Recompute every tenant's hash chain; report edited, removed or reordered events."""
     from .audit.verify import verify
 
-    report = verify(_runtime().owner)
+    report = verify(load_runtime().owner)
     for line in report.lines():
         typer.echo(line)
     if not report.ok:

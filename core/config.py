@@ -11,9 +11,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import ConfigurationError
+
 
 def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _megabytes(name: str, value: str | None, default: int) -> int:
+    """A size given in whole megabytes (MiB), in bytes; ``default`` when unset."""
+    if not value:
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigurationError(f"{name} must be a positive whole number of megabytes, not {value!r}")
+    return int(value) * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -36,11 +47,13 @@ class Settings:
     max_tokens: int = 2000
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    # Largest multipart request (file upload) the GraphQL endpoints accept.
+    max_upload_bytes: int = 256 * 1024 * 1024
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Build settings from ``SWITCHBOARD_*`` and ``DATABASE_URL`` variables."""
         env = dict(os.environ if env is None else env)
         defaults = cls()
@@ -52,6 +65,8 @@ class Settings:
             database_name=env.get("SWITCHBOARD_DATABASE", defaults.database_name),
             plugins_enabled=_csv(env.get("SWITCHBOARD_PLUGINS")),
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
+            max_upload_bytes=_megabytes("SWITCHBOARD_MAX_UPLOAD_MB", env.get("SWITCHBOARD_MAX_UPLOAD_MB"),
+                                        defaults.max_upload_bytes),
         )
 
 

@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 from switchboard.core.app import create_app
 from switchboard.core.config import Settings
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
-from switchboard.core.db.server import locate
+from switchboard.core.db.server import grant_database, locate
 from switchboard.core.platform import migrate_all
 from switchboard.core.plugins import PluginHost
 from switchboard.core.runtime import Runtime
@@ -56,7 +56,8 @@ def template(settings: Settings) -> Settings:
 
 
 def clone_database(settings: Settings, source: str, name: str) -> None:
-    """``CREATE DATABASE name TEMPLATE source`` as the bootstrap role."""
+    """``CREATE DATABASE name TEMPLATE source`` as the bootstrap role, with the database
+    privileges bootstrap grants (a template does not pass them on)."""
     db = locate(settings)
     with psycopg.connect(db.admin_url, autocommit=True) as conn:
         conn.execute(
@@ -64,6 +65,7 @@ def clone_database(settings: Settings, source: str, name: str) -> None:
                 sql.Identifier(name), sql.Identifier(source), sql.Identifier(db.owner_role)
             )
         )
+        grant_database(conn, replace(db, name=name))
 
 
 def drop_database(settings: Settings, name: str) -> None:

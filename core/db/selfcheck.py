@@ -1,8 +1,10 @@
 """Self-checks that refuse to serve a database whose isolation cannot be trusted.
 
-* the runtime role is not a superuser, cannot bypass RLS, owns nothing and is not
-  a member of the owner role — checked both in the catalog and on a live runtime
-  connection (which covers ``SET ROLE`` deployments);
+* the runtime role is not a superuser, cannot bypass RLS, owns nothing, is not
+  a member of the owner role and cannot create temporary tables (one would shadow
+  the tables that ``SECURITY DEFINER`` helpers read by unqualified name) — checked
+  both in the catalog and on a live runtime connection (which covers ``SET ROLE``
+  deployments);
 * every table that carries ``tenant_id`` (and ``tenant``) has row-level security
   enabled *and forced*, at least one policy, and the audit triggers; the log tables
   instead refuse updates and deletes.
@@ -31,7 +33,8 @@ SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS forc
 
 RUNTIME_ROLE = """
 SELECT r.rolsuper, r.rolbypassrls, pg_has_role(r.rolname, :owner, 'MEMBER') AS in_owner,
-       (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid) AS owned
+       (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid) AS owned,
+       has_database_privilege(r.rolname, current_database(), 'TEMPORARY') AS temporary
   FROM pg_roles r WHERE r.rolname = :runtime
 """
 
@@ -67,6 +70,8 @@ def role_problems(owner: Engine, runtime_url_engine: Engine, owner_role: str, ru
         problems.append(f"runtime role {runtime_role} is a member of the owner role {owner_role}")
     if row.owned:
         problems.append(f"runtime role {runtime_role} owns {row.owned} relation(s)")
+    if row.temporary:
+        problems.append(f"runtime role {runtime_role} can create temporary tables")
     with runtime_url_engine.connect() as conn:
         live = conn.execute(
             text("SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user")

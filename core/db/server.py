@@ -146,10 +146,23 @@ def bootstrap(db: Database) -> None:
         for ext in EXTENSIONS:
             conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(ext)))
         owner, runtime = sql.Identifier(db.owner_role), sql.Identifier(db.runtime_role)
-        dbname = sql.Identifier(db.name)
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
         conn.execute(sql.SQL("GRANT USAGE, CREATE ON SCHEMA public TO {}").format(owner))
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(runtime))
-        conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(dbname))
-        conn.execute(sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(dbname, owner))
-        conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(dbname, runtime))
+        grant_database(conn, db)
+
+
+def grant_database(conn: psycopg.Connection, db: Database) -> None:
+    """Database privileges: none for PUBLIC; the owner connects, creates schemas and
+    temporary tables; the runtime role only connects.
+
+    Privileges on a database are not copied by ``CREATE DATABASE … TEMPLATE``: a
+    database made from another needs them again. The runtime role gets no TEMPORARY:
+    a temporary table it created would shadow a table that a ``SECURITY DEFINER``
+    helper reads by unqualified name (owner functions stage bulk loads instead).
+    """
+    dbname = sql.Identifier(db.name)
+    owner, runtime = sql.Identifier(db.owner_role), sql.Identifier(db.runtime_role)
+    conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(dbname))
+    conn.execute(sql.SQL("GRANT CONNECT, CREATE, TEMPORARY ON DATABASE {} TO {}").format(dbname, owner))
+    conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(dbname, runtime))

@@ -3,11 +3,16 @@
 One view serves the internal schema (staff only) and one the portal schema (client
 users only). The request's transaction commits only when the operation finished
 without a GraphQL error; otherwise every write is rolled back.
+
+File uploads follow the GraphQL multipart request specification (Strawberry's
+``Upload`` scalar). A multipart request must carry a bearer token: browsers never
+attach an ``Authorization`` header on their own and adding one forces a CORS
+preflight, so a cross-site form cannot forge an upload (the specification's CSRF
+warning). Its body may not exceed ``Settings.max_upload_bytes`` (``UPLOAD_TOO_LARGE``).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -18,13 +23,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from ..audit.delivery import finish
 from ..db.session import DbSession
 from ..errors import AccessError, SwitchboardError, UserError
 from ..i18n import negotiate
 from ..identity.service import authenticate
 from .context import Context
-
-log = logging.getLogger("switchboard.graphql")
 
 INTERNAL_ERROR = "INTERNAL_ERROR"
 LIMIT_CODES = [
@@ -32,7 +36,9 @@ LIMIT_CODES = [
     (re.compile(r"aliases found\. Allowed: (\d+)"), "TOO_MANY_ALIASES"),
     (re.compile(r"Document contains more than (\d+) tokens"), "TOO_MANY_TOKENS"),
 ]
-HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403}
+HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403,
+               "UPLOAD_TOO_LARGE": 413}
+MULTIPART = "multipart/form-data"
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -45,7 +51,7 @@ class SwitchboardGraphQL(GraphQL):
     """Strawberry's ASGI view with Switchboard's context, transaction and error codes."""
 
     def __init__(self, schema: Any, runtime: Any, *, portal: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False, multipart_uploads_enabled=True)
         self.runtime = runtime
         self.portal = portal
 
@@ -53,13 +59,18 @@ class SwitchboardGraphQL(GraphQL):
         lang = negotiate(request.headers.get("accept-language"))
         if request.method == "GET":  # GraphiQL
             return await super().run(request)
+        multipart = request.headers.get("content-type", "").lower().startswith(MULTIPART)
+        if multipart:
+            refused = self._upload_refusal(request)
+            if refused is not None:
+                return self._refusal(*refused, lang)
         db = DbSession(self.runtime.engine, None)
         request.state.db = db
         try:
             ctx = await self._context(request, db, lang)
         except AccessError as exc:
             await db.finish(commit=False)
-            return self._refusal(exc, lang)
+            return self._refusal(exc.code, exc.params, lang)
         except BaseException:
             await db.finish(commit=False)
             raise
@@ -69,6 +80,19 @@ class SwitchboardGraphQL(GraphQL):
             return Response(status_code=499)
         finally:
             await db.finish(commit=False)  # no-op when execute_operation already finished
+            if multipart:
+                await request.close()  # the uploaded files' temporary storage
+
+    def _upload_refusal(self, request: Request) -> tuple[str, dict[str, Any]] | None:
+        """``(code, params)`` refusing a multipart request without a bearer token (CSRF)
+        or declaring a body over the size limit; None to go on."""
+        if not request.headers.get("authorization", "").strip():
+            return "UNAUTHENTICATED", {}
+        length = request.headers.get("content-length", "")
+        limit = self.runtime.settings.max_upload_bytes
+        if length.isdigit() and int(length) > limit:
+            return "UPLOAD_TOO_LARGE", {"limit": limit // (1024 * 1024)}
+        return None
 
     async def _context(self, request: Request, db: DbSession, lang: str) -> Context:
         ctx = Context(request=request, runtime=self.runtime, db=db, lang=lang, portal=self.portal)
@@ -85,32 +109,18 @@ class SwitchboardGraphQL(GraphQL):
         request.state.lang = ctx.lang
         return ctx
 
-    def _refusal(self, exc: AccessError, lang: str) -> Response:
-        message = self.runtime.messages.render(exc.code, lang, exc.params)
-        body = {"data": None, "errors": [{"message": message, "extensions": {"code": exc.code}}]}
-        return JSONResponse(body, status_code=HTTP_STATUS.get(exc.code, 403))
+    def _refusal(self, code: str, params: dict[str, Any], lang: str) -> Response:
+        message = self.runtime.messages.render(code, lang, params)
+        body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+        return JSONResponse(body, status_code=HTTP_STATUS.get(code, 403))
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         context: Context = kwargs["context"]
         result = await super().execute_operation(*args, **kwargs)
         results = result if isinstance(result, list) else [result]
         ok = all(not getattr(r, "errors", None) for r in results)
-        events = await self._audit_events(context) if ok else []
-        await context.db.finish(commit=ok)
-        if events:
-            self._deliver(events)
+        await finish(self.runtime, context.db, commit=ok)
         return result
-
-    async def _audit_events(self, context: Context) -> list[dict[str, Any]]:
-        if not self.runtime.has_audit_sinks or not context.db.started:
-            return []
-        rows = await context.db.all("SELECT * FROM app.audit_events_of_xact()")
-        return [dict(r._mapping) for r in rows]
-
-    def _deliver(self, events: list[dict[str, Any]]) -> None:
-        """Hand committed events to every sink; a failing sink never undoes the request."""
-        for plugin, exc in self.runtime.host.call_each("switchboard_audit_sink", events=events):
-            log.error("audit sink of plugin %r failed: %s", plugin, exc, exc_info=exc)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
         data: GraphQLHTTPResponse = {"data": result.data}

@@ -1,4 +1,4 @@
-"""Timekeeping mutations: record, correct, void and approve entries; close periods."""
+"""Timekeeping mutations: record, correct, void and approve entries; close periods; import files."""
 
 from __future__ import annotations
 
@@ -6,11 +6,24 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
+from strawberry.file_uploads import Upload
+from switchboard.core.errors import UserError
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
-from . import service
+from . import imports, service
 from .activities import Activity
-from .types import PeriodClose, TimeEntry
+from .types import ImportReport, ImportSource, PeriodClose, TimeEntry
+
+IMPORT_DESCRIPTION = (
+    "Import an ACD or punch file into the ledger (a multipart upload: GraphQL multipart request"
+    " specification). The file is CSV in UTF-8 with a header row naming its columns: employee (the employee"
+    " number), client and lob (codes), activity (an Activity value such as handling, any case), started_at"
+    " and ended_at (ISO 8601 with a UTC offset, e.g. 2026-11-02T09:00:00-05:00; a time without an offset is"
+    " refused) and optionally key (the source system's record id). A row whose key (or, without one, whose"
+    " content) was already imported from the same source is skipped. When any row is bad nothing is applied"
+    " and the report lists every bad row by line; with cleanRowsOnly the clean rows are applied and the others"
+    " reported. A malformed file is one error naming its line."
+)
 
 
 @strawberry.input
@@ -49,12 +62,26 @@ class PeriodClosePayload:
     errors: list[UserErrorType]
 
 
+@strawberry.type
+class ImportTimeEntriesPayload:
+    report: ImportReport | None
+    errors: list[UserErrorType]
+
+
 def _values(i: TimeEntryInput | TimeEntryCorrection) -> service.EntryValues:
     return service.EntryValues(i.activity.value, i.started_at, i.ended_at, i.note)
 
 
 def _entry(row) -> TimeEntry | None:
     return row and TimeEntry.from_row(row)
+
+
+def _stream(upload: Upload):
+    """The uploaded file's binary stream (``REQUIRED`` when the variable is not a file)."""
+    stream = getattr(upload, "file", None)
+    if stream is None:
+        raise UserError("REQUIRED", "file")
+    return stream
 
 
 @strawberry.type
@@ -93,3 +120,13 @@ class TimekeepingMutation:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.close_period(ctx.db, ctx.me, client_id, through))
         return PeriodClosePayload(close=row and PeriodClose.from_row(row), errors=errors)
+
+    @strawberry.mutation(description=IMPORT_DESCRIPTION)
+    async def import_time_entries(self, info: strawberry.Info, file: Upload, source: ImportSource,
+                                  clean_rows_only: bool | None = False) -> ImportTimeEntriesPayload:
+        ctx = info.context
+        report, errors = await atomically(info, lambda: imports.import_entries(
+            ctx.db, ctx.me, _stream(file), source.value, bool(clean_rows_only),
+            max_bytes=ctx.runtime.settings.max_upload_bytes))
+        return ImportTimeEntriesPayload(report=report and ImportReport.from_report(report, ctx.message),
+                                        errors=errors)

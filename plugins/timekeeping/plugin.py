@@ -56,15 +56,18 @@ def switchboard_permissions():
         service.RECORD: "Record, correct and void time entries",
         service.APPROVE: "Approve time entries of a LOB",
         service.CLOSE: "Close a client's timekeeping periods",
+        service.IMPORT: "Import ACD and punch files into the ledger",
     }
 
 
 @hookimpl
 def switchboard_default_grants():
-    everything = [service.READ, service.RECORD, service.APPROVE, service.CLOSE]
+    everything = [service.READ, service.RECORD, service.APPROVE, service.CLOSE, service.IMPORT]
+    # Importing is recording in bulk: it goes with RECORD. Planners read the ledger
+    # but never write it (it is what payroll and billing count), so they do not import.
     return {
         "tenant_admin": everything,
-        "supervisor": [service.READ, service.RECORD, service.APPROVE],
+        "supervisor": [service.READ, service.RECORD, service.APPROVE, service.IMPORT],
         "workforce_planner": [service.READ],
         "finance": [service.READ, service.CLOSE],
         "account_manager": [service.READ],
@@ -75,3 +78,10 @@ def switchboard_default_grants():
 @hookimpl
 def switchboard_locale_dirs():
     return HERE / "locale"
+
+
+@hookimpl
+def switchboard_cli(app):
+    from .cli import add_commands
+
+    add_commands(app)

@@ -31,6 +31,7 @@ READ = "timekeeping.entry.read"
 RECORD = "timekeeping.entry.record"
 APPROVE = "timekeeping.entry.approve"
 CLOSE = "timekeeping.period.close"
+IMPORT = "timekeeping.import"
 
 MAX_LENGTH = timedelta(hours=16)
 MAX_NOTE = 500

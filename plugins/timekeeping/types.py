@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -16,6 +17,7 @@ from switchboard.core.workforce.types import Employee, employee_by_id
 
 from . import service
 from .activities import CATEGORY, Activity, ActivityCategory
+from .imports import ERROR_CAP
 
 
 @strawberry.enum(description="Where an entry came from.")
@@ -116,3 +118,42 @@ class PeriodClose:
 def entry_by_id(ctx: Any):
     """The request's loader of time entries by id (None when not visible)."""
     return loaders.by_id(ctx, "time_entry_by_id", service.entries_by_ids, TimeEntry.from_row)
+
+
+@strawberry.enum(description="The system an imported file comes from (the natural keys are unique per source).")
+class ImportSource(Enum):
+    ACD = "acd"
+    PUNCH = "punch"
+
+
+@strawberry.type(description="A refused row of an imported file, or the file itself (field: file).")
+class ImportRowError:
+    line: int = strawberry.field(description="The record's line in the file; the header is line 1.")
+    code: str = strawberry.field(description="Stable machine-readable code, e.g. TIME_ENTRY_NOT_ASSIGNED.")
+    field: str | None = strawberry.field(description="The file's column at fault (or file).")
+    message: str = strawberry.field(description="Human-readable message in the caller's language.")
+
+
+@strawberry.type(description="What an import did.")
+class ImportReport:
+    source: ImportSource
+    rows_read: int
+    inserted: int
+    already_imported: int = strawberry.field(description="Rows already in the ledger (same key and content),"
+                                             " or repeating an earlier row of the file: skipped.")
+    rejected: int = strawberry.field(description="Bad rows.")
+    error_count: int = strawberry.field(description="Every error found (a row may have several).")
+    applied: bool = strawberry.field(description="Whether the clean rows were written: false when any row"
+                                     " is bad and cleanRowsOnly was not asked, or when the file is malformed.")
+    errors: list[ImportRowError] = strawberry.field(description=f"The first {ERROR_CAP:,} errors, by line.")
+
+    @classmethod
+    def from_report(cls, report: Any, message: Callable[..., str]) -> ImportReport:
+        """The GraphQL form of an :class:`~.imports.ImportReport`; ``message(code, **params)`` localizes."""
+        return cls(
+            source=ImportSource(report.source), rows_read=report.rows_read, inserted=report.inserted,
+            already_imported=report.already_imported, rejected=report.rejected, error_count=report.error_count,
+            applied=report.applied,
+            errors=[ImportRowError(line=e.line, code=e.code, field=e.field, message=message(e.code, **e.params))
+                    for e in report.errors],
+        )

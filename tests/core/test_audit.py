@@ -99,7 +99,7 @@ def test_verify_finds_an_edited_event(world, runtime, monkeypatch):
         conn.execute("ALTER TABLE audit_event ENABLE TRIGGER append_only")
     report = verify(runtime.owner)
     assert not report.ok and any("1 edited event(s)" in p for p in report.problems)
-    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
     result = CliRunner().invoke(cli.app, ["audit", "verify"])
     assert result.exit_code == 1 and result.output.startswith("TAMPERED")
 
@@ -117,6 +117,6 @@ def test_verify_finds_a_removed_event_and_a_removed_tail(world, runtime):
 
 
 def test_verify_passes_an_untouched_log(world, runtime, monkeypatch):
-    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
     result = CliRunner().invoke(cli.app, ["audit", "verify"])
     assert result.exit_code == 0 and result.output.startswith("ok:")

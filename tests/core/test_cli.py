@@ -76,7 +76,7 @@ def test_errors_are_one_line_without_traceback(cli_env):
 def cli_runtime(world, runtime, monkeypatch):
     from switchboard.core import cli
 
-    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
     return world
 
 

@@ -67,7 +67,7 @@ def test_self_check_refuses_a_runtime_role_that_bypasses_rls(runtime):
 
 
 def test_check_command_prints_one_line_per_problem_and_fails(runtime, owner, monkeypatch):
-    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
     ok = CliRunner().invoke(cli.app, ["check"])
     assert ok.exit_code == 0 and ok.output.startswith("ok:")
     owner.execute(text("CREATE TABLE rogue (tenant_id uuid NOT NULL, id uuid PRIMARY KEY)"))

@@ -71,18 +71,23 @@ def test_nobody_records_outside_their_scope(gql, world, owner, who, employee, lo
     assert owner.execute(text("SELECT count(*) FROM time_entry")).scalar() == 0
 
 
-def test_raw_sql_writes_outside_scope_are_refused(as_runtime, world, owner):
-    ids = ledger(owner, world)
+def refused_insert(as_runtime, owner, world, who: str, employee: str, client: str, lob: str) -> None:
+    """Raw SQL as the runtime role, as ``who``, cannot insert an entry on ``lob`` (row security)."""
     a = owner.execute(text("SELECT id FROM assignment WHERE employee_id = :e AND lob_id = :l"),
-                      {"e": world.e3, "l": world.A2a}).scalar_one()
-    with as_runtime.caller(world.planner) as conn:  # client A1 only
+                      {"e": world.ids[employee], "l": world.ids[lob]}).scalar_one()
+    with as_runtime.caller(world.ids[who]) as conn:
         with pytest.raises(Exception) as raised:
             conn.execute(text(
                 "INSERT INTO time_entry (tenant_id, client_id, lob_id, employee_id, assignment_id, activity,"
                 " started_at, ended_at, source, work_date, timezone, booked_on) VALUES (:t, :c, :l, :e, :a,"
                 " 'handling', '2026-03-09T14:00Z', '2026-03-09T15:00Z', 'manual', NULL, NULL, NULL)"),
-                {"t": world.tA, "c": world.A2, "l": world.A2a, "e": world.e3, "a": a})
+                {"t": world.tA, "c": world.ids[client], "l": world.ids[lob], "e": world.ids[employee], "a": a})
         assert "row-level security" in str(raised.value)
+
+
+def test_raw_sql_writes_outside_scope_are_refused(as_runtime, world, owner):
+    ids = ledger(owner, world)
+    refused_insert(as_runtime, owner, world, "planner", "e3", "A2", "A2a")  # the planner: client A1 only
     for who in ("planner", "agent", "adminB"):
         with as_runtime.caller(world.ids[who]) as conn:
             changed = conn.execute(text("UPDATE time_entry SET status = 'voided' WHERE id = :i"),

@@ -1,0 +1,66 @@
+"""Operator commands that act as a user, exactly as that user's request would.
+
+The command line runs as the operator of the installation, who may act as any
+active user (``switchboard token create`` already hands out their tokens). A
+command that works *as* a user gets a short-lived operator token for them, counted
+as second-factor verified, authenticates with it on the runtime role like a
+request (same caller, same grants, same row security), and revokes it when done;
+the token's issue and revocation are audited like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, text
+
+from ..audit.delivery import finish
+from ..db.engines import runtime_engine
+from ..db.session import DbSession
+from ..errors import SwitchboardError
+from .caller import Caller
+from .secrets import new_token, token_hash
+from .service import authenticate
+
+
+def issue_operator_token(owner: Engine, email: str, *, hours: float, name: str) -> tuple[str, UUID]:
+    """A new bearer token for the active user ``email`` (second factor counted) and its id."""
+    token = new_token()
+    expires = datetime.now(UTC) + timedelta(hours=hours)
+    with owner.begin() as conn:
+        user = conn.execute(
+            text("SELECT id FROM app_user WHERE lower(email) = lower(:e) AND active"), {"e": email}
+        ).first()
+        if user is None:
+            raise SwitchboardError(f"no active user with e-mail {email}")
+        token_id = conn.execute(
+            text("SELECT app.issue_token(:u, 'api', :n, :h, :x, true)"),
+            {"u": user.id, "n": name, "h": token_hash(token), "x": expires},
+        ).scalar_one()
+    return token, token_id
+
+
+@asynccontextmanager
+async def acting_as(runtime: Any, email: str, *, name: str) -> AsyncIterator[tuple[DbSession, Caller]]:
+    """A runtime-role transaction as the active user ``email``, and that user's caller.
+
+    The transaction commits when the block ends normally (audit sinks hear of it as
+    of a request) and rolls back on an exception; the one-hour token it acted
+    through (named ``name``) is revoked either way.
+    """
+    token, token_id = issue_operator_token(runtime.owner, email, hours=1, name=name)
+    engine = runtime_engine(runtime.database, pool_size=1)
+    db = DbSession(engine, None)
+    try:
+        caller = await authenticate(db, token, runtime.policy, runtime.settings)
+        yield db, caller
+        await finish(runtime, db, commit=True)
+    finally:
+        await db.finish(commit=False)  # no-op after the commit
+        await engine.dispose()
+        with runtime.owner.begin() as conn:
+            conn.execute(text("UPDATE auth_token SET revoked_at = now() WHERE id = :id"), {"id": token_id})

@@ -1,0 +1,114 @@
+"""The import file: CSV of time entries exported by an ACD (agent states) or a punch clock.
+
+Format (UTF-8, comma-separated, RFC 4180 quoting):
+
+* a header row naming the columns, in any order, case-insensitive:
+  ``employee`` (the employee number), ``client`` and ``lob`` (the client's and the
+  LOB's codes), ``activity`` (an activity value such as ``handling``, ``break``,
+  ``sick``; any case), ``started_at`` and ``ended_at`` (ISO 8601 with a UTC offset,
+  e.g. ``2026-11-02T09:00:00-05:00`` or ``2026-11-02T14:00:00Z``; a time without an
+  offset is refused), and optionally ``key`` (the source system's record id, at
+  most 200 characters);
+* one row per entry. Line numbers in reports count records, the header being
+  line 1 (a record's physical line unless a quoted field spans lines).
+
+Each row has a natural key, unique per tenant and source in the ledger: ``key`` when
+given, otherwise :func:`natural_key` of its content, so importing the same file (or
+an overlapping one) twice inserts nothing twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO
+
+REQUIRED_COLUMNS = ("employee", "client", "lob", "activity", "started_at", "ended_at")
+COLUMNS = (*REQUIRED_COLUMNS, "key")
+BOM = b"\xef\xbb\xbf"
+DIGEST_PREFIX = "sha256:"
+SEPARATOR = "\x1f"  # the unit separator: never part of a code, a number or a time
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One line of an import file, as its columns' text."""
+
+    employee: str
+    client: str
+    lob: str
+    activity: str
+    started_at: str
+    ended_at: str
+    key: str | None = None
+
+
+def write_import_csv(rows: Iterable[ImportRow], out: IO[str], *, with_key: bool | None = None) -> int:
+    """Write ``rows`` as an import file to the text stream ``out`` (open it with
+    ``newline=""``); returns how many rows were written.
+
+    The ``key`` column is written when ``with_key`` is true, or, left None, when the
+    first row has a key.
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    count = 0
+    for row in rows:
+        if count == 0:
+            if with_key is None:
+                with_key = row.key is not None
+            writer.writerow(COLUMNS if with_key else REQUIRED_COLUMNS)
+        values = [row.employee, row.client, row.lob, row.activity, row.started_at, row.ended_at]
+        writer.writerow([*values, row.key or ""] if with_key else values)
+        count += 1
+    if count == 0:
+        writer.writerow(COLUMNS if with_key else REQUIRED_COLUMNS)
+    return count
+
+
+def natural_key(employee: str, client: str, lob: str, activity: str, started_at: datetime,
+                ended_at: datetime) -> str:
+    """The key of a row without a ``key``: ``sha256:`` and the hex SHA-256 of its
+    trimmed employee number, upper-cased client and LOB codes, lower-cased activity,
+    and start and end in UTC (``YYYY-MM-DDTHH:MM:SS.ffffffZ``), joined by U+001F.
+
+    The import computes the same digest in SQL; this is its definition (it never
+    changes: keys already in the ledger depend on it).
+    """
+    parts = [employee.strip(), client.strip().upper(), lob.strip().upper(), activity.strip().lower(),
+             _utc(started_at), _utc(ended_at)]
+    return DIGEST_PREFIX + hashlib.sha256(SEPARATOR.join(parts).encode()).hexdigest()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class HeaderProblem:
+    """Why a header line is refused: ``code`` with ``column`` for its message."""
+
+    code: str
+    column: str | None = None
+
+
+def parse_header(line: bytes) -> tuple[list[str], HeaderProblem | None]:
+    """The columns a header line names (in file order), or the problem with it."""
+    try:
+        text_ = line.removeprefix(BOM).decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return [], HeaderProblem("IMPORT_BAD_ENCODING")
+    names = [name.strip().lower() for name in next(csv.reader([text_]), [])]
+    seen: set[str] = set()
+    for name in names:
+        if name not in COLUMNS:
+            return [], HeaderProblem("IMPORT_UNKNOWN_COLUMN", name)
+        if name in seen:
+            return [], HeaderProblem("IMPORT_DUPLICATE_COLUMN", name)
+        seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            return [], HeaderProblem("IMPORT_MISSING_COLUMN", name)
+    return names, None
