@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.harness import interleaved, live_server, ms, prepared, table
+from benchmarks.harness import interleaved, live_server, ms, post_graphql, prepared, table
 from benchmarks.tokens import admin_token
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
 from switchboard.plugins.billing.rules import RULES, stat_holidays
@@ -172,12 +172,8 @@ def main() -> None:
         conn_http = http.client.HTTPConnection(host, int(port), timeout=600)
 
         def over_http():
-            conn_http.request("POST", "/graphql", body, {"content-type": "application/json",
-                                                        "authorization": f"Bearer {token}"})
-            answer = json.loads(conn_http.getresponse().read())
-            assert "errors" not in answer, answer
             return [(r["clientId"], r["lobId"], r["currency"], *(r[f] for f in fields))
-                    for r in answer["data"]["billableHours"]]
+                    for r in post_graphql(conn_http, body, token)["billableHours"]]
 
         def sql_rls():
             return [tuple(getattr(r, c) for c in columns) for r in rt.execute(statement, params)]

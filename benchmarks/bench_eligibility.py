@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, text
 
-from benchmarks.harness import interleaved, live_server, ms, prepared, table
+from benchmarks.harness import interleaved, live_server, ms, post_graphql, prepared, table
 from benchmarks.tokens import admin_token
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
 from switchboard.core.workforce.eligibility import CORE_RULES, statement
@@ -137,12 +137,9 @@ def main() -> None:
         conn_http = http.client.HTTPConnection(host, int(port), timeout=60)
 
         def over_http():
-            conn_http.request("POST", "/graphql", body, {"content-type": "application/json",
-                                                    "authorization": f"Bearer {token}"})
-            answer = json.loads(conn_http.getresponse().read())
-            assert "errors" not in answer, answer
+            answer = post_graphql(conn_http, body, token)
             return [(e["node"]["employee"]["id"], [r["code"] for r in e["node"]["reasons"]])
-                    for e in answer["data"]["eligibleAgents"]["edges"]]
+                    for e in answer["eligibleAgents"]["edges"]]
 
         def sql_rls():
             return [(r.id, [x["code"] for x in r.reasons]) for r in rt.execute(text(sql), params) if r.id][:page_size]

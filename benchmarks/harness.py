@@ -6,6 +6,8 @@ the same run, interleaved round by round, and reports ratios against a baseline.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import signal
 import socket
@@ -49,6 +51,15 @@ def prepared(size: str, seed: int = 7) -> tuple[Runtime, float | None]:
     start = time.perf_counter()
     build_demo(runtime, size=size, seed=seed)
     return runtime, time.perf_counter() - start
+
+
+def post_graphql(connection: http.client.HTTPConnection, body: str, token: str) -> dict:
+    """POST one GraphQL request on a keep-alive connection; its ``data`` (errors fail)."""
+    connection.request("POST", "/graphql", body, {"content-type": "application/json",
+                                                  "authorization": f"Bearer {token}"})
+    answer = json.loads(connection.getresponse().read())
+    assert "errors" not in answer, answer
+    return answer["data"]
 
 
 def free_port() -> int:
