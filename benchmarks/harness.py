@@ -75,7 +75,7 @@ def live_server(size: str, app_factory: str = "benchmarks.server:app") -> Iterat
     env = {**os.environ, "SWITCHBOARD_BENCH_SIZE": size, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app_factory, "--port", str(port), "--log-level", "warning",
-         "--no-access-log"], env=env,
+         "--no-access-log", "--timeout-keep-alive", "3600"], env=env,  # slow variants run between requests
     )
     url = f"http://127.0.0.1:{port}"
     try:
