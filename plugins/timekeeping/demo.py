@@ -102,8 +102,22 @@ def _holidays(region: str, year: int) -> frozenset[date]:
         return frozenset(holidays.country_holidays(country, years=year))
 
 
+@dataclass(frozen=True)
+class Agent:
+    """One agent's fixed facts for the year: agent assignments, timezone, vacation weeks."""
+
+    employee: Employee
+    assignments: list[Assignment]
+    zone: str
+    vacation: frozenset[int]
+    clients: int
+
+
 class Ledger:
-    """Generates the entries of one demo, employee by employee, from one seeded RNG."""
+    """Generates the entries of one demo, week by week, from one seeded RNG.
+
+    Ids are time-ordered (UUID version 7 from the entry's start, random bits from the
+    seed), and rows come week by week, so a load appends to the ledger's indexes."""
 
     def __init__(self, demo: DemoResult, plan: Plan) -> None:
         self.demo = demo
@@ -111,44 +125,56 @@ class Ledger:
         self.rng = random.Random(f"{demo.seed}:timekeeping")
         self.lobs = {lob.id: lob for lob in demo.lobs}
         self.sites = {site.id: site for site in demo.sites}
+        self.monday = plan.first - timedelta(days=plan.first.weekday())
+        self.weeks = range((plan.last - self.monday).days // 7 + 1)
         self.corrections: list[tuple] = []
 
-    def new_id(self) -> uuid.UUID:
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+    def new_id(self, moment: datetime) -> uuid.UUID:
+        """A version-7 id for ``moment``: its Unix milliseconds, then 74 random bits."""
+        bits = self.rng.getrandbits(74)
+        return uuid.UUID(int=(int(moment.timestamp() * 1000) << 80) | (0x7 << 76) | ((bits >> 62) << 64)
+                         | (0b10 << 62) | (bits & ((1 << 62) - 1)))
 
     def rows(self) -> Iterator[tuple]:
-        """Every entry row (``COLUMNS``), corrections after the entries they supersede."""
-        agents: dict[uuid.UUID, list[Assignment]] = {}
-        for a in self.demo.assignments:
-            if a.role == "agent":
-                agents.setdefault(a.employee_id, []).append(a)
-        for employee in self.demo.employees:
-            if employee.id in agents:
-                yield from self.employee_rows(employee, sorted(agents[employee.id], key=lambda a: (a.start, a.id)))
+        """Every entry row (``COLUMNS``), week by week; corrections after the entries they supersede."""
+        agents = self.agents()
+        for week in self.weeks:
+            for agent in agents:
+                yield from self.week_rows(agent, week)
         yield from self.corrections
 
-    def employee_rows(self, employee: Employee, assignments: list[Assignment]) -> Iterator[tuple]:
-        rng, plan = self.rng, self.plan
-        zone = (self.sites[employee.home_site_id].timezone if employee.home_site_id
-                else self.lobs[assignments[0].lob_id].timezone)
-        monday = plan.first - timedelta(days=plan.first.weekday())
-        weeks = range((plan.last - monday).days // 7 + 1)
-        vacation = set(rng.sample(list(weeks), min(VACATION_WEEKS, len(weeks)))) if len(weeks) > 8 else set()
-        clients = len({a.client_id for a in assignments})
-        for week in weeks:
-            start = monday + timedelta(weeks=week)
-            slots = self.week_slots(assignments, start, clients)
-            for (weekday, half), assignment in slots.items():
-                day = start + timedelta(days=weekday)
-                if not plan.first <= day <= plan.last or not self.working(assignment, day):
-                    continue
-                if day in _holidays(employee.work_region, day.year) and rng.random() >= HOLIDAY_WORK:
-                    continue
-                if week in vacation:
-                    if half == 0 or (weekday, 0) not in slots:
-                        yield self.absence(assignment, zone, day, "vacation")
-                    continue
-                yield from self.half(assignment, zone, day, half)
+    def agents(self) -> list[Agent]:
+        held: dict[uuid.UUID, list[Assignment]] = {}
+        for a in self.demo.assignments:
+            if a.role == "agent":
+                held.setdefault(a.employee_id, []).append(a)
+        weeks = list(self.weeks)
+        agents = []
+        for employee in self.demo.employees:
+            if employee.id not in held:
+                continue
+            assignments = sorted(held[employee.id], key=lambda a: (a.start, a.id))
+            zone = (self.sites[employee.home_site_id].timezone if employee.home_site_id
+                    else self.lobs[assignments[0].lob_id].timezone)
+            vacation = frozenset(self.rng.sample(weeks, VACATION_WEEKS)) if len(weeks) > 8 else frozenset()
+            agents.append(Agent(employee, assignments, zone, vacation, len({a.client_id for a in assignments})))
+        return agents
+
+    def week_rows(self, agent: Agent, week: int) -> Iterator[tuple]:
+        rng, plan, zone = self.rng, self.plan, agent.zone
+        start = self.monday + timedelta(weeks=week)
+        slots = self.week_slots(agent.assignments, start, agent.clients)
+        for (weekday, half), assignment in slots.items():
+            day = start + timedelta(days=weekday)
+            if not plan.first <= day <= plan.last or not self.working(assignment, day):
+                continue
+            if day in _holidays(agent.employee.work_region, day.year) and rng.random() >= HOLIDAY_WORK:
+                continue
+            if week in agent.vacation:
+                if half == 0 or (weekday, 0) not in slots:
+                    yield self.absence(assignment, zone, day, "vacation")
+                continue
+            yield from self.half(assignment, zone, day, half)
 
     def week_slots(self, assignments: list[Assignment], monday: date, clients: int) -> dict[tuple[int, int], Assignment]:
         """Which assignment works each half-day of the week starting ``monday``."""
@@ -210,8 +236,9 @@ class Ledger:
         plan = self.plan
         approved = day <= plan.approved_through
         approver = plan.approvers.get(a.lob_id, plan.admin) if approved else None
-        return (self.new_id(), a.tenant_id, a.client_id, a.lob_id, a.employee_id, a.id, activity,
-                _instant(zone, day, begin), _instant(zone, day, end), source,
+        started = _instant(zone, day, begin)
+        return (self.new_id(started), a.tenant_id, a.client_id, a.lob_id, a.employee_id, a.id, activity,
+                started, _instant(zone, day, end), source,
                 "approved" if approved else "recorded", "active", None, None, None, approver,
                 _instant("UTC", day + timedelta(days=2), time(15)) if approved else None)
 
@@ -220,7 +247,7 @@ class Ledger:
         ended = row[8]
         early = timedelta(minutes=self.rng.randint(1, 8) * 5)
         approver = row[15] or self.plan.approvers.get(row[3], self.plan.admin)
-        self.corrections.append((self.new_id(), *row[1:8], ended - early, "manual", row[10], "active", row[0],
+        self.corrections.append((self.new_id(row[7]), *row[1:8], ended - early, "manual", row[10], "active", row[0],
                                  "Logged out early; corrected from the supervisor's notes", approver, *row[15:]))
         return (*row[:11], "superseded", *row[12:])
 
@@ -236,10 +263,10 @@ def add_demo_entries(conn: Connection, demo: DemoResult) -> int:
         text("INSERT INTO period_close (tenant_id, client_id, closed_through, closed_by)"
              " SELECT tenant_id, id, :through, :by FROM client WHERE tenant_id = :t ORDER BY code"),
         {"through": plan.closed_through, "by": plan.finance, "t": demo.tenant_id})
-    return counted.count + _adjust_closed_days(conn, demo, plan, ledger.rng)
+    return counted.count + _adjust_closed_days(conn, demo, plan, ledger)
 
 
-def _adjust_closed_days(conn: Connection, demo: DemoResult, plan: Plan, rng: random.Random) -> int:
+def _adjust_closed_days(conn: Connection, demo: DemoResult, plan: Plan, ledger: Ledger) -> int:
     """A few corrections to closed days: each supersedes an entry of the closed month and
     lands as an adjustment booked in the next open period (the ledger's triggers check it)."""
     picked = conn.execute(text("""
@@ -256,6 +283,7 @@ def _adjust_closed_days(conn: Connection, demo: DemoResult, plan: Plan, rng: ran
     chosen = [e for entries in per_client.values() for e in entries[:ADJUSTMENTS_PER_CLIENT]]
     if not chosen:
         return 0
+    rng = ledger.rng
     conn.execute(text("UPDATE time_entry SET status = 'superseded' WHERE tenant_id = :t AND id = ANY (:ids)"),
                  {"t": demo.tenant_id, "ids": [e["id"] for e in chosen]})
     booked = plan.closed_through + timedelta(days=1)
@@ -266,7 +294,7 @@ def _adjust_closed_days(conn: Connection, demo: DemoResult, plan: Plan, rng: ran
                 :started_at, :ended_at, :booked, 'manual', :supersedes, true,
                 'Late punch correction after the month-end close', :by)"""),
         [{**{k: e[k] for k in ("tenant_id", "client_id", "lob_id", "employee_id", "assignment_id", "started_at")},
-          "id": uuid.UUID(int=rng.getrandbits(128), version=4), "supersedes": e["id"],
+          "id": ledger.new_id(e["started_at"]), "supersedes": e["id"],
           "ended_at": e["ended_at"] - timedelta(minutes=rng.randint(1, 6) * 5),
           "booked": booked + timedelta(days=rng.randint(0, 9)), "by": plan.finance} for e in chosen])
     return len(chosen)

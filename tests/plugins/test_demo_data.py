@@ -50,6 +50,14 @@ def test_the_ledger_generator_is_deterministic_for_a_seed():
     assert digest(SEED) != digest(SEED + 1)
 
 
+def test_entry_ids_are_time_ordered():
+    result = generate(SIZES["small"], SEED, "hash")
+    rows = list(Ledger(result, Plan.of(result)).rows())
+    assert all(r[0].version == 7 and r[0].int >> 80 == int(r[7].timestamp() * 1000) for r in rows)
+    weeks = [r[7].isocalendar()[:2] for r in rows if r[12] is None]
+    assert weeks == sorted(weeks)  # written week by week: loads append to the indexes
+
+
 def test_four_weeks_of_entries_with_corrections_a_close_and_adjustments(demo):
     runtime, result, _ = demo
     plan = Plan.of(result)
