@@ -185,6 +185,14 @@ def create_scoped_table(op, table: ScopedTable) -> None:
         op.execute(statement)
 
 
+def execute_for_runtime(op, sql: str) -> None:
+    """Run hand-written DDL through ``op`` with ``{runtime}`` replaced by the runtime role's
+    name (for the grants of functions and columns a migration adds itself)."""
+    from ..config import get_settings
+
+    op.execute(sql.replace("{runtime}", get_settings().runtime_role))
+
+
 def drop_scoped_table(op, name: str) -> None:
     """Drop a scoped table (its policies and triggers go with it)."""
     op.execute(f"DROP TABLE IF EXISTS {name} CASCADE")

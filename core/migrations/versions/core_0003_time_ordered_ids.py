@@ -32,11 +32,11 @@ PORTABLE_EXPRESSION = (
 PORTABLE = f"CREATE FUNCTION app.uuid_v7() RETURNS uuid LANGUAGE sql VOLATILE PARALLEL SAFE AS $$ SELECT {PORTABLE_EXPRESSION} $$"
 
 def upgrade() -> None:
-    from switchboard.core.config import get_settings
+    from switchboard.core.db.scoped import execute_for_runtime
 
     version = op.get_bind().execute(text("SELECT current_setting('server_version_num')::int")).scalar()
     op.execute(NATIVE if version >= 180000 else PORTABLE)
-    op.execute(f"GRANT EXECUTE ON FUNCTION app.uuid_v7() TO {get_settings().runtime_role}")
+    execute_for_runtime(op, "GRANT EXECUTE ON FUNCTION app.uuid_v7() TO {runtime}")
 
 
 def downgrade() -> None:

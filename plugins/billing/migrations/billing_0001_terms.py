@@ -12,6 +12,7 @@ from switchboard.core.db.scoped import (
     ScopedTable,
     create_scoped_table,
     drop_scoped_table,
+    execute_for_runtime,
 )
 from switchboard.plugins.timekeeping.activities import WORKED, Activity, sql_list
 
@@ -172,11 +173,9 @@ GRANT EXECUTE ON FUNCTION billing.entry_hours(date, date, uuid, uuid, jsonb, jso
 
 
 def upgrade() -> None:
-    from switchboard.core.config import get_settings
-
     for table in TABLES:
         create_scoped_table(op, table)
-    op.execute(CLASSIFY.replace("{runtime}", get_settings().runtime_role))
+    execute_for_runtime(op, CLASSIFY)
 
 
 def downgrade() -> None:

@@ -8,6 +8,7 @@ Create Date: 2026-11-23
 """
 
 from alembic import op
+from switchboard.core.db.scoped import execute_for_runtime
 from switchboard.plugins.billing.migrations.billing_0001_terms import CLASSIFY as PREVIOUS
 from switchboard.plugins.billing.migrations.billing_0001_terms import ENTRY_VISIBLE
 from switchboard.plugins.timekeeping.activities import WORKED, sql_list
@@ -122,16 +123,10 @@ GRANT EXECUTE ON FUNCTION billing.entry_hours(date, date, uuid, uuid, jsonb, jso
 """
 
 
-def _with_runtime(sql: str) -> str:
-    from switchboard.core.config import get_settings
-
-    return sql.replace("{runtime}", get_settings().runtime_role)
-
-
 def upgrade() -> None:
-    op.execute(_with_runtime(CLASSIFY))
+    execute_for_runtime(op, CLASSIFY)
 
 
 def downgrade() -> None:
     op.execute("DROP FUNCTION billing.entry_hours(date, date, uuid, uuid, jsonb, jsonb)")
-    op.execute(_with_runtime(PREVIOUS.replace("CREATE SCHEMA billing;", "")))
+    execute_for_runtime(op, PREVIOUS.replace("CREATE SCHEMA billing;", ""))

@@ -11,6 +11,7 @@ from switchboard.core.db.scoped import (
     ScopedTable,
     create_scoped_table,
     drop_scoped_table,
+    execute_for_runtime,
     scope_predicate,
 )
 
@@ -243,13 +244,11 @@ GRANT EXECUTE ON FUNCTION billing.creditable(uuid, uuid) TO {runtime};
 
 
 def upgrade() -> None:
-    from switchboard.core.config import get_settings
-
     # invoice lines name terms of their own client
     op.execute("ALTER TABLE billing_terms ADD CONSTRAINT billing_terms_client_key UNIQUE (tenant_id, client_id, id)")
     for table in TABLES:
         create_scoped_table(op, table)
-    op.execute(GUARD.replace("{runtime}", get_settings().runtime_role))
+    execute_for_runtime(op, GUARD)
 
 
 def downgrade() -> None:

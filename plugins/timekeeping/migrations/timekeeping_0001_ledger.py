@@ -10,6 +10,7 @@ from switchboard.core.db.scoped import (
     ScopedTable,
     create_scoped_table,
     drop_scoped_table,
+    execute_for_runtime,
 )
 from switchboard.plugins.timekeeping.activities import ABSENCES, Activity, sql_list
 
@@ -161,11 +162,9 @@ GRANT UPDATE (state, status, approved_by, approved_at) ON time_entry TO {runtime
 
 
 def upgrade() -> None:
-    from switchboard.core.config import get_settings
-
     for table in TABLES:
         create_scoped_table(op, table)
-    op.execute(GUARD.replace("{runtime}", get_settings().runtime_role))
+    execute_for_runtime(op, GUARD)
 
 
 def downgrade() -> None:

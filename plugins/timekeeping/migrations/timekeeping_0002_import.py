@@ -23,6 +23,7 @@ Create Date: 2026-11-24
 """
 
 from alembic import op
+from switchboard.core.db.scoped import execute_for_runtime
 from sqlalchemy import text
 
 revision = "timekeeping_0002"
@@ -83,7 +84,7 @@ def upgrade() -> None:
     from switchboard.core.config import get_settings
 
     runtime = get_settings().runtime_role
-    op.execute(FUNCTIONS.replace("{runtime}", runtime))
+    execute_for_runtime(op, FUNCTIONS)
     version = op.get_bind().execute(text("SELECT current_setting('server_version_num')::int")).scalar()
     op.execute(IS_TIMESTAMPTZ if version >= 160000 else IS_TIMESTAMPTZ_15)
     op.execute(f"GRANT EXECUTE ON FUNCTION timekeeping.is_timestamptz(text) TO {runtime}")
