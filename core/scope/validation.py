@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from zoneinfo import available_timezones
 
 from babel.numbers import list_currencies
@@ -14,6 +15,13 @@ CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _TIMEZONES = frozenset(available_timezones())
 _CURRENCIES = frozenset(list_currencies())
+
+
+def aware(value: datetime, field: str) -> datetime:
+    """A moment with its UTC offset (``TIMEZONE_REQUIRED``): a local time is never guessed."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise UserError("TIMEZONE_REQUIRED", field)
+    return value
 
 
 def timezone(value: str, field: str = "timezone") -> str:

@@ -38,6 +38,7 @@ from ..db.session import DbSession
 from ..errors import NotFound, UserError
 from ..graphql.pagination import keyset
 from ..identity.caller import Caller
+from ..scope.validation import aware
 from .service import EMPLOYEE_COLUMNS
 
 PERMISSION = "workforce.eligibility.read"
@@ -182,9 +183,8 @@ def statement(rules: Sequence[EligibilityRule], first: int | None, after: str | 
 
 def check_window(start: datetime, end: datetime) -> None:
     """Time-zone-aware, ``start < end``, at most 31 days (``END_BEFORE_START``, ``WINDOW_TOO_LONG``)."""
-    for value, field in ((start, "start"), (end, "end")):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise UserError("TIMEZONE_REQUIRED", field)
+    aware(start, "start")
+    aware(end, "end")
     if end <= start:
         raise UserError("END_BEFORE_START", "end")
     if end - start > MAX_WINDOW:

@@ -24,6 +24,7 @@ from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError, UserError, ValidationErrors
 from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
+from switchboard.core.scope.validation import aware
 
 from .activities import ABSENCES
 
@@ -55,10 +56,11 @@ class EntryValues:
 def validate(values: EntryValues, prefix: str = "") -> EntryValues:
     """Check times are timezone-aware, in order and at most 16 hours apart (all errors at once)."""
     errors = []
-    for name in ("started_at", "ended_at"):
-        moment = getattr(values, name)
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            errors.append(UserError("TIMEZONE_REQUIRED", prefix + ("startedAt" if name == "started_at" else "endedAt")))
+    for moment, field in ((values.started_at, "startedAt"), (values.ended_at, "endedAt")):
+        try:
+            aware(moment, prefix + field)
+        except UserError as exc:
+            errors.append(exc)
     if errors:
         raise ValidationErrors(errors)
     if values.ended_at <= values.started_at:
