@@ -27,7 +27,7 @@ from benchmarks.harness import interleaved, live_server, ms, post_graphql, prepa
 from benchmarks.tokens import admin_token
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
 from switchboard.plugins.billing.rules import RULES, stat_holidays
-from switchboard.plugins.billing.service import Group, billable_hours_sql, classification_params
+from switchboard.plugins.billing.service import HOLIDAY_MARGIN, Group, billable_hours_sql, classification_params
 from switchboard.plugins.timekeeping.activities import WORKED, sql_list
 
 QUERY = """query($from: Date!, $to: Date!) {
@@ -126,7 +126,7 @@ def hand_written_sql(first: date, last: date) -> str:
 
     rules = ", ".join(f"('{r.region}', {literal(r.weekly)}::numeric, {literal(r.daily)}::numeric,"
                       f" {literal(r.double)}::numeric, {literal(r.timezone)})" for r in RULES)
-    days = [(r.region, d) for r in RULES for d in stat_holidays(r, first - timedelta(days=10), last + timedelta(days=10))]
+    days = [(r.region, d) for r in RULES for d in stat_holidays(r, first - HOLIDAY_MARGIN, last + HOLIDAY_MARGIN)]
     holidays = ", ".join(f"('{region}', DATE '{d.isoformat()}')" for region, d in days)
     return HAND_WRITTEN.format(rules=rules, holidays=holidays, worked=sql_list(WORKED))
 

@@ -227,8 +227,8 @@ class Ledger:
         return BLOCK_ACTIVITY[0][0]
 
     def absence(self, a: Assignment, zone: str, day: date, activity: str, half: int | None = None) -> tuple:
-        begin, end = (AM[0][0], PM[-1][1]) if half is None else ((AM if half == 0 else PM)[0][0],
-                                                                  (AM if half == 0 else PM)[-1][1])
+        blocks = AM + PM if half is None else AM if half == 0 else PM
+        begin, end = blocks[0][0], blocks[-1][1]
         return self.row(a, zone, day, activity, begin, end, source="manual")
 
     def row(self, a: Assignment, zone: str, day: date, activity: str, begin: time, end: time,
