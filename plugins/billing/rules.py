@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-import holidays
+from switchboard.core.scope.holidays import public_holidays
 
 
 @dataclass(frozen=True)
@@ -61,19 +60,10 @@ def rules_json(rules: tuple[LabourRule, ...] = RULES) -> str:
                         "tz": r.timezone} for r in rules])
 
 
-@lru_cache(maxsize=64)
-def _holidays(country: str, subdivision: str | None, year: int) -> tuple[date, ...]:
-    try:
-        found = holidays.country_holidays(country, subdiv=subdivision, years=year)
-    except NotImplementedError:
-        found = holidays.country_holidays(country, years=year)
-    return tuple(sorted(found))
-
-
 def stat_holidays(rule: LabourRule, first: date, last: date) -> list[date]:
     """The rule's stat holidays between ``first`` and ``last`` (inclusive)."""
     subdivision = rule.region.split("-")[1] if rule.holiday_subdivision and "-" in rule.region else None
-    days = [d for year in range(first.year, last.year + 1) for d in _holidays(rule.country, subdivision, year)]
+    days = [d for year in range(first.year, last.year + 1) for d in sorted(public_holidays(rule.country, subdivision, year))]
     return [d for d in days if first <= d <= last]
 
 

@@ -33,10 +33,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from sqlalchemy import Connection, text
 from switchboard.core.demo.builder import load_rows
 from switchboard.core.demo.model import Assignment, DemoResult, Employee
+from switchboard.core.scope.holidays import public_holidays
 
 SPAN_DAYS = {"small": 28, "mid": 364, "large": 364}
 HALF_HOURS = 4
@@ -91,15 +91,6 @@ class Plan:
 def _instant(zone: str, day: date, at: time) -> datetime:
     """``day`` at local time ``at`` in ``zone``, in UTC (the DST change included)."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-@cache
-def _holidays(region: str, year: int) -> frozenset[date]:
-    country, _, subdivision = region.partition("-")
-    try:
-        return frozenset(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
-    except NotImplementedError:
-        return frozenset(holidays.country_holidays(country, years=year))
 
 
 @dataclass(frozen=True)
@@ -168,7 +159,8 @@ class Ledger:
             day = start + timedelta(days=weekday)
             if not plan.first <= day <= plan.last or not self.working(assignment, day):
                 continue
-            if day in _holidays(agent.employee.work_region, day.year) and rng.random() >= HOLIDAY_WORK:
+            country, _, subdivision = agent.employee.work_region.partition("-")
+            if day in public_holidays(country, subdivision or None, day.year) and rng.random() >= HOLIDAY_WORK:
                 continue
             if week in agent.vacation:
                 if half == 0 or (weekday, 0) not in slots:
