@@ -10,13 +10,14 @@ import pytest
 from switchboard.core.platform import migrate_all
 from switchboard.core.runtime import Runtime
 from switchboard.plugins.billing import plugin as billing
+from switchboard.plugins.scheduling import plugin as scheduling
 from switchboard.plugins.timekeeping import plugin as timekeeping
 
 from tests.conftest import TEMPLATE, clone_database, cloned_runtime, make_host
 from tests.world import World, build_world
 
 PLUGINS_TEMPLATE = "sb_template_plugins"
-BUILTINS = (("timekeeping", timekeeping), ("billing", billing))
+BUILTINS = (("timekeeping", timekeeping), ("billing", billing), ("scheduling", scheduling))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Scheduling: volume history, forecasts, Erlang staffing, CP-SAT schedules, adherence and coverage."""
