@@ -109,8 +109,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Migrate and load the demo BPO first if the database is empty."),
+    worker: bool = typer.Option(True, "--worker/--no-worker", help="Also run background jobs in this process."),
 ) -> None:
-    """Serve /graphql and /portal/graphql with uvicorn (refuses to start if a self-check fails)."""
+    """Serve /graphql and /portal/graphql with uvicorn (refuses to start if a self-check fails),
+    and run background jobs in a thread unless --no-worker."""
     import uvicorn
 
     from .app import create_app
@@ -134,7 +136,38 @@ def serve(
     # uvicorn re-raises SIGTERM after its graceful shutdown, under the handler it found:
     # exiting normally there lets atexit stop the embedded PostgreSQL.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if worker:
+        from .jobs.worker import start_worker_thread
+
+        start_worker_thread(runtime)
     uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+
+
+@app.command("worker")
+@one_line_errors
+def worker_command(
+    once: bool = typer.Option(False, "--once", help="Run the queued jobs, then exit."),
+) -> None:
+    """Run background jobs (schedule solves and the like) until stopped; any number may run."""
+    import threading
+
+    from .jobs.worker import Worker
+    from .platform import ensure_servable
+
+    runtime = load_runtime()
+    ensure_servable(runtime)
+    runner = Worker(runtime)
+    if once:
+        while runner.run_once() is not None:
+            pass
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    typer.echo(f"worker {runner.name}: job kinds {', '.join(sorted(runner.handlers)) or 'none'}")
+    try:
+        runner.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @token_app.command("create")

@@ -94,6 +94,18 @@ def switchboard_eligibility_rules():
 
 
 @hookspec
+def switchboard_job_handlers():
+    """Return ``{job_kind: handler}`` for the background jobs this plugin runs, or None.
+
+    Kinds are dotted lowercase (``scheduling.solve``). A handler is ``async def
+    handler(ctx: JobContext) -> dict | None`` (:mod:`switchboard.core.jobs.worker`): it
+    works as the job's requester through ``ctx.acting()``, reports through
+    ``ctx.progress(...)``, honours ``ctx.time_limit_seconds`` and raises ``JobCancelled``
+    once ``ctx.cancel_requested()``; what it returns becomes the job's result.
+    """
+
+
+@hookspec
 def switchboard_audit_sink(events):
     """Receive the audit events a request committed (list of dicts), to forward elsewhere.
 

@@ -9,6 +9,8 @@ from .hookspecs import hookimpl
 from .audit.queries import AuditQuery
 from .identity.mutations import IdentityMutation
 from .identity.queries import IdentityQuery
+from .jobs.mutations import JobMutation
+from .jobs.queries import JobQuery
 from .scope.mutations import ScopeMutation
 from .scope.queries import ScopeQuery
 from .portal import PortalQuery
@@ -60,7 +62,8 @@ def switchboard_migrations():
 def switchboard_graphql_query():
     return merge(
         "CoreQuery",
-        [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery)],
+        [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery),
+         ("jobs", JobQuery)],
     )
 
 
@@ -68,7 +71,8 @@ def switchboard_graphql_query():
 def switchboard_graphql_mutation():
     return merge(
         "CoreMutation",
-        [("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation)],
+        [("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation),
+         ("jobs", JobMutation)],
     )
 
 

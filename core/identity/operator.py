@@ -27,16 +27,19 @@ from .secrets import new_token, token_hash
 from .service import authenticate
 
 
-def issue_operator_token(owner: Engine, email: str, *, hours: float, name: str) -> tuple[str, UUID]:
-    """A new bearer token for the active user ``email`` (second factor counted) and its id."""
+def issue_operator_token(owner: Engine, email: str | None = None, *, user_id: UUID | None = None,
+                         hours: float, name: str) -> tuple[str, UUID]:
+    """A new bearer token for the active user ``email`` (or ``user_id``), second factor
+    counted, and its id."""
     token = new_token()
     expires = datetime.now(UTC) + timedelta(hours=hours)
     with owner.begin() as conn:
         user = conn.execute(
-            text("SELECT id FROM app_user WHERE lower(email) = lower(:e) AND active"), {"e": email}
+            text("SELECT id FROM app_user WHERE (lower(email) = lower(:e) OR id = :u) AND active"),
+            {"e": email, "u": user_id},
         ).first()
         if user is None:
-            raise SwitchboardError(f"no active user with e-mail {email}")
+            raise SwitchboardError(f"no active user with e-mail {email}" if email else f"no active user with id {user_id}")
         token_id = conn.execute(
             text("SELECT app.issue_token(:u, 'api', :n, :h, :x, true)"),
             {"u": user.id, "n": name, "h": token_hash(token), "x": expires},
@@ -45,14 +48,15 @@ def issue_operator_token(owner: Engine, email: str, *, hours: float, name: str) 
 
 
 @asynccontextmanager
-async def acting_as(runtime: Any, email: str, *, name: str) -> AsyncIterator[tuple[DbSession, Caller]]:
-    """A runtime-role transaction as the active user ``email``, and that user's caller.
+async def acting_as(runtime: Any, email: str | None = None, *, user_id: UUID | None = None,
+                    name: str) -> AsyncIterator[tuple[DbSession, Caller]]:
+    """A runtime-role transaction as the active user ``email`` (or ``user_id``), and that user's caller.
 
     The transaction commits when the block ends normally (audit sinks hear of it as
     of a request) and rolls back on an exception; the one-hour token it acted
     through (named ``name``) is revoked either way.
     """
-    token, token_id = issue_operator_token(runtime.owner, email, hours=1, name=name)
+    token, token_id = issue_operator_token(runtime.owner, email, user_id=user_id, hours=1, name=name)
     engine = runtime_engine(runtime.database, pool_size=1)
     db = DbSession(engine, None)
     try:

@@ -65,6 +65,7 @@ TABLES = {
     "tenant": "id", "client": "id", "lob": "id", "site": "id", "employee": "id", "assignment": "id",
     "credential": "id", "app_user": "id", "role_grant": "id", "client_binding": "id", "auth_token": "id",
     "audit_event": "tenant_id, seq", "pii_access": "tenant_id, id", "audit_chain_head": "tenant_id",
+    "job": "id",
 }
 # A harmless write of one row per table the runtime role may write to.
 WRITES = {
@@ -79,6 +80,7 @@ WRITES = {
     "auth_token": "UPDATE auth_token SET revoked_at = revoked_at WHERE id = :id",
     "role_grant": "DELETE FROM role_grant WHERE id = :id",
     "client_binding": "DELETE FROM client_binding WHERE id = :id",
+    "job": "UPDATE job SET cancel_requested = cancel_requested WHERE id = :id",
 }
 # The logs: nobody writes them but the triggers.
 LOG_WRITES = [
@@ -140,6 +142,7 @@ class World:
     grants: dict[UUID, UUID]                   # role_grant → user
     bindings: dict[UUID, UUID]                 # client_binding → user
     tokens: dict[UUID, UUID]                   # auth_token → user
+    jobs: dict[UUID, tuple[UUID, frozenset]]   # job → (requester, the LOBs it is about)
     multi_client: dict[UUID, list[UUID]]       # tenant → employees currently working for 2+ clients
     mixed_dates: dict[UUID, list[UUID]]        # tenant → employees with ended or future assignments too
     # Inserts to try: an employee on a LOB of a client they have worked for (so residency
@@ -210,6 +213,7 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
                        active=r.active)
              for r in q("SELECT id, tenant_id, kind, employee_id, active FROM app_user")}
     tokens = {r.id: r.user_id for r in q("SELECT id, user_id FROM auth_token")}
+    jobs = {r.id: (r.requested_by, frozenset(r.lob_ids)) for r in q("SELECT id, requested_by, lob_ids FROM job")}
     clients_now, kinds = defaultdict(set), defaultdict(set)
     for e, lob, current in g.assignments.values():
         kinds[e].add(current)
@@ -228,7 +232,7 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
     assignment_slots = [(g.employees[e], cl, lob, e) for e, cl in worked for lob in lobs_of[cl]]
     credential_slots = [(t, e, cl) for e, t in sorted(g.employees.items())
                         for cl in [None, *sorted(x for x, ct in g.clients.items() if ct == t)]]
-    return World(g, today, demo, other, names, home, supervisor, users, grant_ids, binding_ids, tokens,
+    return World(g, today, demo, other, names, home, supervisor, users, grant_ids, binding_ids, tokens, jobs,
                  dict(multi), dict(mixed), assignment_slots, credential_slots)
 
 
@@ -247,6 +251,7 @@ def demo_world(template) -> Iterator[SimpleNamespace]:
                 other = second_tenant(owner, today)
                 bearer = {user: f.token(owner, user)
                           for user in owner.execute(text("SELECT id FROM app_user ORDER BY id")).scalars()}
+                _queue_some_jobs(owner)
                 world = load_world(owner, demo.tenant_id, other)
                 _read_some_contacts(world, sql)
                 with TestClient(create_app(runtime)) as http:
@@ -254,6 +259,23 @@ def demo_world(template) -> Iterator[SimpleNamespace]:
                                           gql=GraphQLClient(http), bearer=bearer)
         finally:
             sql.engine.dispose()
+
+
+def _queue_some_jobs(owner: Connection) -> None:
+    """A job for each staff user: about no LOB, some LOBs of one client, or LOBs of several."""
+    rnd = random.Random(7)
+    lobs = defaultdict(list)
+    for r in owner.execute(text("SELECT tenant_id, client_id, id FROM lob ORDER BY id")):
+        lobs[r.tenant_id].append((r.client_id, r.id))
+    staff = owner.execute(text("SELECT id, tenant_id FROM app_user WHERE kind = 'staff' ORDER BY id")).all()
+    for user, tenant in staff:
+        mode = rnd.randrange(3)
+        client = rnd.choice(lobs[tenant])[0]
+        pool = [lob for cl, lob in lobs[tenant] if mode == 2 or cl == client] if mode else []
+        about = rnd.sample(pool, min(len(pool), rnd.randint(1, 3))) if pool else []
+        owner.execute(text("INSERT INTO job (tenant_id, kind, lob_ids, requested_by, time_limit_seconds)"
+                           " VALUES (:t, 'model.check', CAST(:l AS uuid[]), :u, 60)"),
+                      {"t": tenant, "l": [str(x) for x in about], "u": user})
 
 
 def _read_some_contacts(w: World, sql: RuntimeSQL) -> None:
@@ -320,11 +342,15 @@ def expected_rows(w: World, c: Who, own: Own, logs: Logs) -> dict[str, set]:
     rows["audit_event"] = {k for k, cl in logs.events.items() if k[0] == t and (tw or cl in clients)}
     rows["pii_access"] = {k for k in logs.pii if k[0] == t} if tw else set()
     rows["audit_chain_head"] = {t} & logs.heads if tw else set()
+    # jobs: staff see their own, tenant-wide staff all, others those about LOBs they wholly see
+    lobs = writable_lobs(w.graph, c)
+    rows["job"] = {j for j, (u, about) in w.jobs.items()
+                   if c.kind == "staff" and w.users[u].tenant == t and (tw or u == own.user or (about and about <= lobs))}
     assert set(rows) == set(TABLES)
     return rows
 
 
-def writable_rows(w: World, c: Who, seen: dict[str, set]) -> dict[str, set]:
+def writable_rows(w: World, c: Who, own: Own, seen: dict[str, set]) -> dict[str, set]:
     """Rows this caller may change (by the write policies' design), given what it sees."""
     if not c.active or c.kind != "staff":
         # everyone may revoke their own tokens (client users included); nothing else
@@ -344,6 +370,7 @@ def writable_rows(w: World, c: Who, seen: dict[str, set]) -> dict[str, set]:
         "role_grant": seen["role_grant"] if tw else set(),
         "client_binding": seen["client_binding"] if tw else set(),
         "auth_token": seen["auth_token"],  # tenant-wide: the tenant's; otherwise one's own
+        "job": seen["job"] if tw else {j for j in seen["job"] if w.jobs[j][0] == own.user},
     }
     for table, ids in can.items():
         assert ids <= seen[table], table  # a row one may write is a row one sees
@@ -428,12 +455,13 @@ def write_mismatches(conn: Connection, w: World, c: Who, own: Own, seen: dict[st
     ``inserts``: assignments and credentials tried per kind (allowed, refused), and a
     credential for the caller's own employee."""
     g, problems = w.graph, []
-    can = writable_rows(w, c, seen)
+    can = writable_rows(w, c, own, seen)
     every = {
         "tenant": set(g.tenants), "client": set(g.clients), "lob": set(g.lobs), "site": set(g.sites),
         "employee": set(g.employees), "assignment": set(g.assignments), "credential": set(g.credentials),
         "app_user": set(w.users) | {own.user}, "role_grant": set(w.grants) | own.grants,
         "client_binding": set(w.bindings) | own.bindings, "auth_token": set(w.tokens) | own.tokens,
+        "job": set(w.jobs),
     }
 
     def pick(ids: Any, k: int = sample) -> list:
@@ -490,6 +518,7 @@ CONNECTIONS = [  # field, selection, table, permission
     ("employees", EMPLOYEE, "employee", "workforce.read"),
     ("users", "id boundClientId grants { id }", "app_user", "identity.user.manage"),
     ("piiAccessLog", "userId employeeId", "pii_access", "audit.read"),
+    ("jobs", "id", "job", None),
 ]
 
 
@@ -549,7 +578,7 @@ def graphql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Rando
     employees: list[dict] = []
     for field, selection, table, permission in CONNECTIONS:
         nodes, code = paged(gql, token, field, selection)
-        allowed = holds(c, permission, tenant_level=field == "users")
+        allowed = permission is None or holds(c, permission, tenant_level=field == "users")
         if not allowed or code:
             problems += _diff(f"{field} refusal", code, None if allowed else "FORBIDDEN")
             continue

@@ -1,0 +1,28 @@
+"""Job mutations: cancel (jobs are started by the mutations of the plugins that run them)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.payload import UserErrorType, atomically
+from . import service
+from .types import Job
+
+
+@strawberry.type
+class JobPayload:
+    job: Job | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class JobMutation:
+    @strawberry.mutation(description="Cancel a queued or running job you requested (tenant-wide staff: any)."
+                         " A running job stops at its next progress report and keeps nothing.")
+    async def cancel_job(self, info: strawberry.Info, id: UUID) -> JobPayload:
+        ctx = info.context
+        service.require_staff(ctx.me)
+        row, errors = await atomically(info, lambda: service.cancel(ctx.db, id))
+        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)

@@ -1,0 +1,34 @@
+"""Job queries: one job, or the jobs the caller may see, newest first."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.pagination import Connection, connection, keyset
+from . import service
+from .types import Job, JobState
+
+
+@strawberry.type
+class JobQuery:
+    @strawberry.field(description="A job the caller requested, or may see (tenant-wide staff; staff who see"
+                      " every LOB it is about); null otherwise.")
+    async def job(self, info: strawberry.Info, id: UUID) -> Job | None:
+        ctx = info.context
+        service.require_staff(ctx.me)
+        row = await service.get(ctx.db, id)
+        return row and Job.from_row(row, ctx.message)
+
+    @strawberry.field(description="Jobs the caller may see, newest first, optionally of one kind or state.")
+    async def jobs(self, info: strawberry.Info, kind: str | None = None, state: JobState | None = None,
+                   first: int | None = None, after: str | None = None) -> Connection[Job]:
+        ctx = info.context
+        service.require_staff(ctx.me)
+        where = " AND ".join(c for c, v in (("kind = :kind", kind), ("state = :state", state)) if v) or "true"
+        sql, params, size = keyset(
+            "SELECT * FROM (SELECT *, -extract(epoch FROM created_at) AS newest FROM job) j",
+            ["newest", "id"], first, after, ctx.runtime.settings.page_size_cap, where)
+        rows = await ctx.db.all(sql, {**params, "kind": kind, "state": state and state.value})
+        return connection(rows, size, lambda r: (r.newest, r.id), lambda r: Job.from_row(r, ctx.message))

@@ -1,0 +1,58 @@
+"""Request, read and cancel jobs as the caller (runtime role, row security applies)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from ..db.session import DbSession
+from ..errors import AccessError, UserError
+from ..identity.caller import Caller
+
+STATES = ("queued", "running", "succeeded", "failed", "cancelled")
+FINISHED = ("succeeded", "failed", "cancelled")
+MAX_TIME_LIMIT = 86_400
+
+
+def require_staff(caller: Caller) -> None:
+    """Jobs are staff business: ``FORBIDDEN`` for client users."""
+    if caller.kind != "staff":
+        raise AccessError("FORBIDDEN", permission="jobs")
+
+
+async def enqueue(db: DbSession, caller: Caller, kind: str, params: dict[str, Any], *,
+                  lob_ids: Sequence[UUID] = (), time_limit_seconds: int) -> Any:
+    """Queue a job of ``kind`` for the caller (who must already be allowed to run it) and return its row.
+
+    ``lob_ids`` are the LOBs the job is about: staff who see all of them see the job.
+    ``TIME_LIMIT_INVALID`` unless ``1 ≤ time_limit_seconds ≤ 86,400``.
+    """
+    if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT:
+        raise UserError("TIME_LIMIT_INVALID", "timeLimitSeconds", max=MAX_TIME_LIMIT)
+    return await db.one(
+        "INSERT INTO job (tenant_id, kind, lob_ids, params, time_limit_seconds)"
+        " VALUES (:tenant, :kind, CAST(:lobs AS uuid[]), CAST(:params AS jsonb), :limit) RETURNING *",
+        {"tenant": caller.tenant_id, "kind": kind, "lobs": [str(x) for x in lob_ids],
+         "params": json.dumps(params), "limit": time_limit_seconds},
+    )
+
+
+async def get(db: DbSession, job_id: UUID) -> Any:
+    """The job, or None when it does not exist or the caller may not see it."""
+    return await db.one("SELECT * FROM job WHERE id = :id", {"id": job_id})
+
+
+async def cancel(db: DbSession, job_id: UUID) -> Any:
+    """Ask the worker to stop a queued or running job; a queued one never starts.
+
+    ``NOT_FOUND`` unless the caller requested it or is tenant-wide staff;
+    ``JOB_FINISHED`` when it has already ended.
+    """
+    row = await db.found(
+        "UPDATE job SET cancel_requested = true WHERE id = :id RETURNING *", {"id": job_id}, "id"
+    )
+    if row.state in FINISHED:
+        raise UserError("JOB_FINISHED", "id", state=row.state)
+    return row

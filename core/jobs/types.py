@@ -1,0 +1,69 @@
+"""GraphQL types of background jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+
+
+@strawberry.enum(description="Where a job is in its life.")
+class JobState(Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@strawberry.type(description="Why a job failed: a stable code and a message in the reader's language.")
+class JobError:
+    code: str
+    message: str
+
+
+@strawberry.type(description="A job's latest report. Optimizers report their objective, best bound and gap.")
+class JobProgress:
+    elapsed_seconds: float | None = strawberry.field(description="Seconds since the job started working.")
+    objective: float | None = strawberry.field(description="Value of the best solution found (lower is better).")
+    best_bound: float | None = strawberry.field(description="Proven bound: no solution can be better than this.")
+    gap: float | None = strawberry.field(description="Relative distance between objective and bound (0.05 = 5%).")
+    phase: str | None = strawberry.field(description="What the job is doing now.")
+    detail: JSON = strawberry.field(description="Everything the job reported, as it reported it.")
+
+    @classmethod
+    def from_json(cls, p: dict[str, Any]) -> "JobProgress":
+        return cls(elapsed_seconds=p.get("elapsedSeconds"), objective=p.get("objective"),
+                   best_bound=p.get("bestBound"), gap=p.get("gap"), phase=p.get("phase"), detail=p)
+
+
+@strawberry.type(description="A background job (a schedule solve, for one) and how it is going.")
+class Job:
+    id: UUID
+    kind: str
+    state: JobState
+    lob_ids: list[UUID]
+    params: JSON
+    requested_by: UUID
+    requested_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    time_limit_seconds: int
+    cancel_requested: bool
+    progress: JobProgress
+    result: JSON | None = strawberry.field(description="What the job produced (ids of what it wrote).")
+    error: JobError | None
+
+    @classmethod
+    def from_row(cls, r: Any, message: Any) -> "Job":
+        """``message(code, **params)`` renders an error in the reader's language."""
+        error = r.error_code and JobError(code=r.error_code, message=message(r.error_code, **(r.error_params or {})))
+        return cls(id=r.id, kind=r.kind, state=JobState(r.state), lob_ids=list(r.lob_ids), params=r.params,
+                   requested_by=r.requested_by, requested_at=r.created_at, started_at=r.started_at,
+                   finished_at=r.finished_at, time_limit_seconds=r.time_limit_seconds,
+                   cancel_requested=r.cancel_requested, progress=JobProgress.from_json(r.progress or {}),
+                   result=r.result, error=error)
