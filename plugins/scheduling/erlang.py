@@ -86,23 +86,61 @@ def log_queue_series(x, y) -> np.ndarray:
     return out
 
 
+def erlang_b_inverse(agents, traffic) -> np.ndarray:
+    """``1/B(n, A)``, the reciprocal of the Erlang B blocking probability: ``F(n)/p(n)`` with
+    ``p`` and ``F`` the Poisson(A) mass and distribution function, taken in log space.
+
+    Going up one agent is the stable recursion ``1/B(n+1) = 1 + (n+1)/A · 1/B(n)``.
+    """
+    n, a = _arrays(agents, traffic)
+    with np.errstate(divide="ignore", over="ignore"):
+        return np.exp(np.log(gammaincc(n + 1, a)) + _log_gamma_ratio(n, a))
+
+
+def erlang_c_service_level(agents, traffic, answer_seconds, aht_seconds, b_inverse) -> np.ndarray:
+    """``1 − C·e^{−(n−A)·T/AHT}`` from ``b_inverse = 1/B(n, A)``, for ``n > A``; P(wait) is
+    ``C = n / ((n−A)/B + A)``."""
+    spare = agents - traffic
+    return 1.0 - agents / (spare * b_inverse + traffic) * np.exp(-spare * answer_seconds / aht_seconds)
+
+
 def erlang_c(agents, traffic, answer_seconds, aht_seconds) -> QueueMetrics:
     """Erlang C measures with ``agents`` agents facing ``traffic`` Erlangs (traffic > 0).
 
-    P(wait) = C(n, A) = p·n/(n−A) / (F + p·n/(n−A)) with ``p`` the Poisson(A) mass at n
-    and ``F`` its distribution function at n−1; service level ``1 − C·e^{−(n−A)·T/AHT}``;
+    P(wait) = C(n, A) = n / ((n−A)/B(n, A) + A); service level ``1 − C·e^{−(n−A)·T/AHT}``;
     ASA ``C·AHT/(n−A)``; occupancy ``A/n``.
     """
     n, a, t, aht = _arrays(agents, traffic, answer_seconds, aht_seconds)
     stable = n > a
+    spare = np.where(stable, n - a, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        spare = np.where(stable, n - a, 1.0)
-        log_ratio = _log_poisson_pmf(n, a) + np.log(n / spare) - np.log(gammaincc(n, a))
-        wait = np.where(stable, expit(log_ratio), 1.0)
+        wait = np.where(stable, n / (spare * erlang_b_inverse(n, a) + a), 1.0)
         service_level = np.where(stable, 1.0 - wait * np.exp(-spare * t / aht), 0.0)
         asa = np.where(stable, wait * aht / spare, np.inf)
         occupancy = np.minimum(a / n, 1.0)
     return QueueMetrics(service_level, wait, asa, occupancy)
+
+
+def least_agents_erlang_c(traffic, target, answer_seconds, aht_seconds):
+    """Per element, the least whole ``n > A`` whose Erlang C service level meets ``target``.
+
+    Returns ``(n, service level at n, service level at n − 1)`` (0 where ``n − 1 ≤ A``).
+    Starts at ``⌊A⌋ + 1`` with one log-space Erlang B and steps up by its recursion, every
+    unfinished element at once; a step costs a few multiplications.
+    """
+    a, goal, t, aht = _arrays(traffic, target, answer_seconds, aht_seconds)
+    n = np.floor(a) + 1
+    b_inverse = erlang_b_inverse(n, a)
+    level = erlang_c_service_level(n, a, t, aht, b_inverse)
+    below = np.zeros_like(a)
+    todo = np.flatnonzero(~(level >= goal))
+    while todo.size:
+        below[todo] = level[todo]
+        n[todo] += 1
+        b_inverse[todo] = 1.0 + n[todo] / a[todo] * b_inverse[todo]
+        level[todo] = erlang_c_service_level(n[todo], a[todo], t[todo], aht[todo], b_inverse[todo])
+        todo = todo[~(level[todo] >= goal[todo])]
+    return n.astype(np.int64), level, below
 
 
 def erlang_a(agents, traffic, answer_seconds, aht_seconds, patience_seconds) -> QueueMetrics:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from switchboard.core.errors import UserError
-from switchboard.plugins.scheduling.erlang import QueueMetrics, erlang_a, erlang_c
+from switchboard.plugins.scheduling.erlang import QueueMetrics, erlang_a, erlang_c, least_agents_erlang_c
 
 # Quotients within this relative distance above a whole number are that number: a
 # float quotient such as 21 / (1 − 0.30) = 30.000000000000004 needs 30 agents, not 31.
@@ -76,30 +76,34 @@ def whole(x) -> np.ndarray:
 
 
 def smallest_meeting(service_level_at: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                     below: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Per element, the smallest whole ``n > below`` with ``service_level_at(n, idx) ≥ target``.
+                     target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per element, the least whole ``n ≥ 1`` with ``service_level_at(n, idx) ≥ target``.
 
-    ``below`` must miss the target and the service level must rise with ``n``. Galloping
-    (steps 1, 2, 4, …) brackets the answer, bisection closes the bracket; each round
-    evaluates every unfinished element at once.
+    Returns ``(n, service level at n, service level at n − 1)``; the service level must
+    rise with ``n`` and be 0 at ``n = 0``. Galloping (1, 2, 4, … agents) brackets the
+    answer, bisection closes the bracket; each round evaluates every unfinished element
+    at once.
     """
-    lo, step = below.copy(), np.ones_like(below)
-    hi = below + step
-    todo = np.arange(below.size)
-    while todo.size:
-        met = service_level_at(hi[todo], todo) >= target[todo]
-        todo = todo[~met]
-        lo[todo] = hi[todo]
-        step[todo] *= 2
-        hi[todo] = below[todo] + step[todo]
+    size = target.size
+    lo, hi = np.zeros(size, np.int64), np.ones(size, np.int64)
+    level_lo, level_hi = np.zeros(size), np.zeros(size)
+    todo = np.arange(size)
+    while todo.size:  # gallop
+        level = service_level_at(hi[todo], todo)
+        met = level >= target[todo]
+        level_hi[todo[met]] = level[met]
+        todo, level = todo[~met], level[~met]
+        lo[todo], level_lo[todo] = hi[todo], level
+        hi[todo] *= 2
     todo = np.flatnonzero(hi - lo > 1)
-    while todo.size:
+    while todo.size:  # bisect
         mid = (lo[todo] + hi[todo]) // 2
-        met = service_level_at(mid, todo) >= target[todo]
-        hi[todo[met]] = mid[met]
-        lo[todo[~met]] = mid[~met]
+        level = service_level_at(mid, todo)
+        met = level >= target[todo]
+        hi[todo[met]], level_hi[todo[met]] = mid[met], level[met]
+        lo[todo[~met]], level_lo[todo[~met]] = mid[~met], level[~met]
         todo = todo[hi[todo] - lo[todo] > 1]
-    return hi
+    return hi, level_hi, level_lo
 
 
 def required_agents(volume, aht_seconds, *, interval_seconds, service_level, answer_seconds,
@@ -147,18 +151,15 @@ def required_agents(volume, aht_seconds, *, interval_seconds, service_level, ans
             return erlang_a(n, traffic[sel], answer[sel], aht[sel], patience[sel])
         return erlang_c(n, traffic[sel], answer[sel], aht[sel])
 
-    def level(n: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        return measures(n, idx).service_level
-
     load, goal = traffic[busy], target[busy]
-    below = np.zeros(busy.size, np.int64) if erlang_model else np.floor(load).astype(np.int64)
-    n = smallest_meeting(level, below, goal)
-    everyone = np.arange(busy.size)
-    level_lower = level(n - 1, everyone)
-    crossing = n - 1 + (goal - level_lower) / (level(n, everyone) - level_lower)
+    if erlang_model:
+        n, level, level_lower = smallest_meeting(lambda k, idx: measures(k, idx).service_level, goal)
+    else:
+        n, level, level_lower = least_agents_erlang_c(load, goal, answer[busy], aht[busy])
+    crossing = n - 1 + (goal - level_lower) / (level - level_lower)
     floor = load / cap[busy]
     n_whole = np.maximum(n, whole(floor))
-    achieved = measures(n_whole, everyone)
+    achieved = measures(n_whole, np.arange(busy.size))
 
     def spread(values, idle) -> np.ndarray:
         out = np.full(traffic.size, idle, dtype=np.asarray(values).dtype)
