@@ -137,7 +137,7 @@ def required_agents(volume, aht_seconds, *, interval_seconds, service_level, ans
     """
     validate(volume, aht_seconds, interval_seconds, service_level, answer_seconds, occupancy_cap, shrinkage,
              patience_seconds)
-    erlang_model = patience_seconds is not None
+    abandonment = patience_seconds is not None
     inputs = np.broadcast_arrays(volume, aht_seconds, interval_seconds, service_level, answer_seconds,
                                  occupancy_cap, shrinkage, 1.0 if patience_seconds is None else patience_seconds)
     shape = inputs[0].shape
@@ -147,12 +147,12 @@ def required_agents(volume, aht_seconds, *, interval_seconds, service_level, ans
 
     def measures(n: np.ndarray, idx: np.ndarray) -> QueueMetrics:
         sel = busy[idx]
-        if erlang_model:
+        if abandonment:
             return erlang_a(n, traffic[sel], answer[sel], aht[sel], patience[sel])
         return erlang_c(n, traffic[sel], answer[sel], aht[sel])
 
     load, goal = traffic[busy], target[busy]
-    if erlang_model:
+    if abandonment:
         n, level, level_lower = smallest_meeting(lambda k, idx: measures(k, idx).service_level, goal)
     else:
         n, level, level_lower = least_agents_erlang_c(load, goal, answer[busy], aht[busy])
@@ -178,5 +178,5 @@ def required_agents(volume, aht_seconds, *, interval_seconds, service_level, ans
         occupancy=spread(achieved.occupancy, 0.0),
         wait_probability=spread(achieved.wait_probability, 0.0),
         asa_seconds=spread(achieved.asa_seconds, 0.0),
-        abandon_probability=spread(achieved.abandon_probability, 0.0) if erlang_model else None,
+        abandon_probability=spread(achieved.abandon_probability, 0.0) if abandonment else None,
     )
