@@ -41,7 +41,7 @@ from .local_grid import from_local_grid, holiday_mask, local_slots, slots_per_da
 
 METHODS = ("seasonal_naive", "mstl_ets")
 FIT_WEEKS = 12
-MIN_WEEKS = 3  # a weekly seasonal model needs two full weeks to fit, and one to test
+MIN_WEEKS = 4  # a weekly seasonal model needs over two weeks to fit (three here), and a week to test
 HOLDOUT_WEEKS = 4
 FACTOR_RANGE = (0.05, 2.0)
 
@@ -138,6 +138,8 @@ def forecast(history: History, starts: pd.DatetimeIndex, method: str, factor: fl
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
+    if len(starts) == 0 or starts[0] <= history.starts[-1]:
+        raise ValueError("the forecast's intervals must follow the history")
     zone, minutes = history.zone, history.minutes
     offered = to_local_grid(history.starts, history.offered, zone, minutes)
     target = local_slots(starts, zone, minutes)
@@ -187,7 +189,7 @@ def _mstl_ets(series: pd.Series, future: pd.DatetimeIndex, minutes: int) -> pd.S
     steps = len(future)
     days = -(-steps // day)
     ahead = np.repeat(model.forecast(days), day)[:steps]
-    for column, period in enumerate(periods):
+    for column, period in enumerate(periods[:seasonal.shape[1]]):  # MSTL drops a period too long to fit
         ahead = ahead + np.resize(seasonal[-period:, column], steps)
     fitted = np.expm1(np.repeat(model.fittedvalues, day) + seasonal.sum(axis=1)).clip(0, None)
     smear = values.sum() / fitted.sum() if fitted.sum() > 0 else 1.0
@@ -195,9 +197,9 @@ def _mstl_ets(series: pd.Series, future: pd.DatetimeIndex, minutes: int) -> pd.S
 
 
 def holdout_weeks(history: History, weeks: int = HOLDOUT_WEEKS) -> int:
-    """How many of ``weeks`` a backtest of ``history`` holds out: at most all but two
-    (the fit needs two weekly cycles), at least one."""
-    return max(1, min(weeks, int(history.weeks()) - 2))
+    """How many of ``weeks`` a backtest of ``history`` holds out: at most all but three
+    (the fit needs more than two weekly cycles), at least one."""
+    return max(1, min(weeks, int(history.weeks()) - 3))
 
 
 def holdout_start(history: History, weeks: int = HOLDOUT_WEEKS) -> pd.Timestamp:

@@ -120,7 +120,7 @@ async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastReque
         " SELECT :t, :c, :l, :f, to_timestamp(s), round(CAST(o AS numeric), 3), round(CAST(a AS numeric), 1)"
         " FROM unnest(CAST(:starts AS float8[]), CAST(:offered AS float8[]), CAST(:aht AS float8[])) AS x(s, o, a)",
         {"t": caller.tenant_id, "c": lob.client_id, "l": lob.lob_id, "f": row.id,
-         "starts": (result.starts.asi8 // 10**9).astype(float).tolist(), "offered": result.offered.tolist(),
+         "starts": result.starts.as_unit("s").asi8.astype(float).tolist(), "offered": result.offered.tolist(),
          "aht": np.nan_to_num(result.aht).tolist()},
     )
     return row

@@ -93,7 +93,7 @@ def lob_series(lob: Lob, client: Client, first: date, last: date, seed: int) -> 
                            freq=f"{MINUTES}min", inclusive="left")
     local = starts.tz_convert(lob.timezone)
     hours = np.asarray(local.hour + local.minute / 60.0 + MINUTES / 120.0)
-    weekday = np.asarray(local.weekday)
+    weekday = np.asarray(local.day_of_week)
     days = np.asarray(local.normalize().tz_localize(None).date)
     channel = lob.channel
     shape = _curve(channel, hours)

@@ -109,9 +109,11 @@ keyed AS (  -- clean rows: the stored interval at the same start, and the file's
 ),
 candidates AS (
     SELECT k.*, lag(ARRAY[extract(epoch FROM k.interval_start + k.interval_minutes * interval '1 minute'), k.line])
-               OVER (PARTITION BY k.lob_id ORDER BY k.interval_start, k.line) AS before
+               OVER (PARTITION BY k.lob_id ORDER BY k.interval_start, k.line) AS before,
+           lead(ARRAY[extract(epoch FROM k.interval_start), k.line])
+               OVER (PARTITION BY k.lob_id ORDER BY k.interval_start, k.line) AS after
       FROM keyed k
-     WHERE NOT k.clash AND k.line = k.first_line
+     WHERE NOT k.clash AND k.line = k.first_line AND NOT k.in_history  -- stored ones: VOLUME_OVERLAP
 ),
 v AS (
     SELECT c.line, c.client_id, c.lob_id, c.interval_start, c.interval_minutes, c.offered, c.handled,
@@ -121,7 +123,9 @@ v AS (
                CASE WHEN k.clash THEN 'interval_start:IMPORT_DUPLICATE_INTERVAL:'
                     || CASE WHEN k.line = k.first_line THEN k.second_line ELSE k.first_line END END,
                CASE WHEN d.before[1] > extract(epoch FROM d.interval_start)
-                    THEN 'interval_start:IMPORT_INTERVAL_OVERLAP_IN_FILE:' || d.before[2] END,
+                    THEN 'interval_start:IMPORT_INTERVAL_OVERLAP_IN_FILE:' || d.before[2]
+                    WHEN d.after[1] < extract(epoch FROM d.interval_start + d.interval_minutes * interval '1 minute')
+                    THEN 'interval_start:IMPORT_INTERVAL_OVERLAP_IN_FILE:' || d.after[2] END,
                CASE WHEN d.stored AND NOT d.in_history THEN 'interval_start:VOLUME_CONFLICT' END,
                CASE WHEN d.line IS NOT NULL AND NOT d.stored AND EXISTS (
                         SELECT 1 FROM interval_volume o
