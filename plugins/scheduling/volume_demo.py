@@ -11,6 +11,7 @@ from one generator seeded by the demo's seed and the LOB's id:
   mild annual swing;
 * dips on the client's public holidays (its holiday region);
 * day-to-day noise (log-normal) and Poisson arrivals per interval;
+* no row outside a LOB's opening hours (as an ACD exports it: nothing was offered);
 * AHT by channel, longer early, late and on Mondays, noisier where few contacts were
   handled; abandonment rising with load (none for e-mail and back office) and the
   service level achieved falling with it.
@@ -68,6 +69,7 @@ class VolumeSeries:
     abandoned: np.ndarray
     aht: np.ndarray  # NaN where nothing was handled
     service_level: np.ndarray  # NaN where nothing was offered
+    open: np.ndarray  # False outside the LOB's opening hours: no row (nothing offered)
 
 
 def span(demo: DemoResult) -> tuple[date, date]:
@@ -118,7 +120,7 @@ def lob_series(lob: Lob, client: Client, first: date, last: date, seed: int) -> 
     aht = np.where(handled > 0, AHT[channel] * slow * rng.lognormal(0.0, spread), np.nan)
     service = np.clip(0.92 - 0.2 * load ** 2 + rng.normal(0, 0.04, len(starts)), 0, 1)
     service = np.where(offered > 0, service, np.nan)
-    return VolumeSeries(lob, starts, offered, handled, abandoned, np.round(aht, 1), np.round(service, 4))
+    return VolumeSeries(lob, starts, offered, handled, abandoned, np.round(aht, 1), np.round(service, 4), shape > 0)
 
 
 def demo_series(demo: DemoResult) -> list[VolumeSeries]:
@@ -135,6 +137,8 @@ def _rows(demo: DemoResult, series: list[VolumeSeries]) -> Iterator[tuple]:
     bits = rng.integers(0, 1 << 62, size=(len(series[0].starts), len(series)), dtype=np.int64) if series else []
     for i, start in enumerate(series[0].starts.to_pydatetime() if series else []):
         for j, s in enumerate(series):
+            if not s.open[i]:
+                continue
             aht, level = s.aht[i], s.service_level[i]
             yield (time_ordered_id(start, int(bits[i, j])), demo.tenant_id, s.lob.client_id, s.lob.id, start,
                    MINUTES, int(s.offered[i]), int(s.handled[i]), int(s.abandoned[i]),
@@ -145,4 +149,4 @@ def add_demo_volumes(conn: Connection, demo: DemoResult) -> int:
     """Write every demo LOB's interval history on ``conn`` (owner); returns the row count."""
     series = demo_series(demo)
     load_rows(conn, "interval_volume", COLUMNS, _rows(demo, series))
-    return sum(len(s.starts) for s in series)
+    return sum(int(s.open.sum()) for s in series)

@@ -84,8 +84,9 @@ SELECT l.id AS lob_id, l.client_id, l.timezone, c.holiday_region, h.minutes, h.s
 
 async def lob_histories(db: DbSession, lob_ids: list[UUID], before: datetime, until: date) -> dict[UUID, LobHistory]:
     """The visible LOBs of ``lob_ids`` with their last year of history before ``before``
-    (intervals of the length of the latest one; missing intervals NaN) and their
-    client's holidays through ``until``."""
+    (intervals of the length of the latest one) and their client's holidays through
+    ``until``. An interval without a row had nothing offered (an ACD exports no row for
+    a closed queue); its AHT is unknown (NaN)."""
     rows = await db.all(SERIES, {"lobs": list(lob_ids), "before": before})
     found = {}
     for r in rows:
@@ -93,7 +94,8 @@ async def lob_histories(db: DbSession, lob_ids: list[UUID], before: datetime, un
         if r.starts:
             stamps = pd.to_datetime(np.asarray(r.starts, dtype="int64"), unit="s", utc=True)
             index = pd.date_range(stamps[0], stamps[-1], freq=f"{r.minutes}min")
-            offered = pd.Series(np.asarray(r.offered, dtype=float), index=stamps).reindex(index).to_numpy()
+            offered = pd.Series(np.asarray(r.offered, dtype=float), index=stamps).reindex(index, fill_value=0.0)
+            offered = offered.to_numpy()
             aht = pd.Series(np.asarray(r.aht, dtype=float), index=stamps).reindex(index).to_numpy()
             holidays = region_holidays(r.holiday_region, index[0].date() - timedelta(days=1),
                                        until + timedelta(days=1))
