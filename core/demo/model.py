@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 from uuid import UUID
@@ -30,6 +30,14 @@ EXPIRING_DAYS = 30
 def make_id(seed: int, kind: str, *key: object) -> UUID:
     """The deterministic id of a demo row: the same seed and key give the same id."""
     return uuid.uuid5(NAMESPACE, "/".join([str(seed), kind, *map(str, key)]))
+
+
+def time_ordered_id(moment: datetime, bits: int) -> UUID:
+    """A version-7 id for ``moment``: its Unix milliseconds, then 74 of ``bits`` (random
+    bits from a seeded generator, so the demo's ids are deterministic too)."""
+    bits &= (1 << 74) - 1
+    return uuid.UUID(int=(int(moment.timestamp() * 1000) << 80) | (0x7 << 76) | ((bits >> 62) << 64)
+                     | (0b10 << 62) | (bits & ((1 << 62) - 1)))
 
 
 @dataclass(slots=True)

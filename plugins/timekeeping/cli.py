@@ -14,8 +14,9 @@ from switchboard.core.cli import one_line_errors
 from switchboard.core.db.constraints import user_error_from_db
 from switchboard.core.errors import AccessError, SwitchboardError, UserError
 from switchboard.core.identity.operator import acting_as
+from switchboard.core.imports.report import ImportReport, report_lines
 
-from .imports import ImportReport, import_entries
+from .imports import import_entries
 
 
 class Source(str, Enum):
@@ -59,14 +60,3 @@ async def _import(runtime, file: Path, email: str, source: str, clean_rows_only:
                     raise
                 message = runtime.messages.render(error.code, caller.locale, error.params)
                 raise SwitchboardError(f"{error.code}: {message}") from exc
-
-
-def report_lines(report: ImportReport, message) -> list[str]:
-    """The report as printed: counts, then one line per listed error."""
-    lines = [f"rows read: {report.rows_read}", f"inserted: {report.inserted}",
-             f"already imported: {report.already_imported}", f"rejected: {report.rejected}",
-             f"applied: {'yes' if report.applied else 'no'}"]
-    lines += [f"line {e.line}: {e.field or '-'}: {e.code}: {message(e.code, **e.params)}" for e in report.errors]
-    if report.error_count > len(report.errors):
-        lines.append(f"… {report.error_count - len(report.errors)} more errors")
-    return lines

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 from switchboard.core.demo.builder import load_rows
-from switchboard.core.demo.model import Assignment, DemoResult, Employee
+from switchboard.core.demo.model import Assignment, DemoResult, Employee, time_ordered_id
 from switchboard.core.scope.holidays import public_holidays
 
 SPAN_DAYS = {"small": 28, "mid": 364, "large": 364}
@@ -122,9 +122,7 @@ class Ledger:
 
     def new_id(self, moment: datetime) -> uuid.UUID:
         """A version-7 id for ``moment``: its Unix milliseconds, then 74 random bits."""
-        bits = self.rng.getrandbits(74)
-        return uuid.UUID(int=(int(moment.timestamp() * 1000) << 80) | (0x7 << 76) | ((bits >> 62) << 64)
-                         | (0b10 << 62) | (bits & ((1 << 62) - 1)))
+        return time_ordered_id(moment, self.rng.getrandbits(74))
 
     def rows(self) -> Iterator[tuple]:
         """Every entry row (``COLUMNS``), week by week; corrections after the entries they supersede."""

@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
+from switchboard.core.imports.header import Columns
+
 REQUIRED_COLUMNS = ("employee", "client", "lob", "activity", "started_at", "ended_at")
 COLUMNS = (*REQUIRED_COLUMNS, "key")
-BOM = b"\xef\xbb\xbf"
+FILE_COLUMNS = Columns(REQUIRED_COLUMNS, ("key",))
 DIGEST_PREFIX = "sha256:"
 SEPARATOR = "\x1f"  # the unit separator: never part of a code, a number or a time
 
@@ -84,31 +86,3 @@ def natural_key(employee: str, client: str, lob: str, activity: str, started_at:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@dataclass(frozen=True)
-class HeaderProblem:
-    """Why a header line is refused: ``code`` with ``column`` for its message."""
-
-    code: str
-    column: str | None = None
-
-
-def parse_header(line: bytes) -> tuple[list[str], HeaderProblem | None]:
-    """The columns a header line names (in file order), or the problem with it."""
-    try:
-        text_ = line.removeprefix(BOM).decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        return [], HeaderProblem("IMPORT_BAD_ENCODING")
-    names = [name.strip().lower() for name in next(csv.reader([text_]), [])]
-    seen: set[str] = set()
-    for name in names:
-        if name not in COLUMNS:
-            return [], HeaderProblem("IMPORT_UNKNOWN_COLUMN", name)
-        if name in seen:
-            return [], HeaderProblem("IMPORT_DUPLICATE_COLUMN", name)
-        seen.add(name)
-    for name in REQUIRED_COLUMNS:
-        if name not in seen:
-            return [], HeaderProblem("IMPORT_MISSING_COLUMN", name)
-    return names, None

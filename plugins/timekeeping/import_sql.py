@@ -29,6 +29,8 @@ row is bad and the caller did not ask for the clean rows only, none.
 
 from __future__ import annotations
 
+from switchboard.core.imports.report import APPLY, SUMMARY
+
 from .activities import ABSENCES, Activity, sql_list
 from .import_file import DIGEST_PREFIX
 from .service import MAX_LENGTH
@@ -50,14 +52,14 @@ def _offset(raw: str) -> str:
     return f"(right({raw}, 1) = 'Z' OR {signs})"
 
 
-def _instant(raw: str) -> str:
+def instant(raw: str) -> str:
     """The timestamp ``raw`` denotes when it is ISO 8601 with an offset, else NULL
     (the cast never sees text it would refuse)."""
     return (f"CASE WHEN {_iso(raw)} AND {_offset(raw)} AND timekeeping.is_timestamptz({raw})"
             f" THEN CAST({raw} AS timestamptz) END")
 
 
-def _time_problem(column: str) -> str:
+def time_problem(column: str) -> str:
     """The error of a start or end column that did not parse (NULL when it did)."""
     raw = f"p.{column}_raw"
     return (f"CASE WHEN p.{column} IS NOT NULL THEN NULL"
@@ -67,7 +69,7 @@ def _time_problem(column: str) -> str:
             f" ELSE '{column}:INVALID_TIMESTAMP' END")
 
 
-def _required(column: str, missing: str) -> str:
+def required(column: str, missing: str) -> str:
     """``REQUIRED`` when the column is empty, ``NOT_FOUND`` when ``missing`` holds."""
     return f"CASE WHEN p.{column} = '' THEN '{column}:REQUIRED' WHEN {missing} THEN '{column}:NOT_FOUND' END"
 
@@ -95,8 +97,8 @@ staged AS MATERIALIZED (  -- each file row parsed once (OFFSET 0 keeps each leve
     SELECT z.*, coalesce(z.given_key, '{DIGEST_PREFIX}' || z.digest) AS key
       FROM (SELECT y.*, {_digest("y.employee", "y.client", "y.lob", "y.activity", _utc("y.started_at"),
                                  _utc("y.ended_at"))} AS digest
-              FROM (SELECT w.*, {_instant("w.started_at_raw")} AS started_at,
-                           {_instant("w.ended_at_raw")} AS ended_at
+              FROM (SELECT w.*, {instant("w.started_at_raw")} AS started_at,
+                           {instant("w.ended_at_raw")} AS ended_at
                       FROM (SELECT i.line, coalesce(btrim(i.employee), '') AS employee,
                                    coalesce(upper(btrim(i.client)), '') AS client,
                                    coalesce(upper(btrim(i.lob)), '') AS lob,
@@ -131,13 +133,13 @@ keyed AS (  -- the row's key, the ledger entry holding it, and the file's other 
 ),
 row_checked AS (  -- what each row says by itself
     SELECT p.*, array_remove(ARRAY[
-               {_required("employee", "p.employee_id IS NULL")},
-               {_required("client", "NOT p.client_known")},
-               {_required("lob", "p.client_known AND p.lob_id IS NULL")},
+               {required("employee", "p.employee_id IS NULL")},
+               {required("client", "NOT p.client_known")},
+               {required("lob", "p.client_known AND p.lob_id IS NULL")},
                CASE WHEN p.activity = '' THEN 'activity:REQUIRED'
                     WHEN p.activity NOT IN {ACTIVITIES} THEN 'activity:INVALID_ACTIVITY' END,
-               {_time_problem("started_at")},
-               {_time_problem("ended_at")},
+               {time_problem("started_at")},
+               {time_problem("ended_at")},
                CASE WHEN p.ended_at <= p.started_at THEN 'ended_at:END_BEFORE_START'
                     WHEN p.ended_at - p.started_at > interval '{HOURS} hours' THEN 'ended_at:TIME_ENTRY_TOO_LONG' END,
                CASE WHEN length(p.given_key) > {MAX_KEY} THEN 'key:TOO_LONG' END,
@@ -191,19 +193,8 @@ inserted AS (
     SELECT :tenant, v.client_id, v.lob_id, v.employee_id, v.assignment_id, v.activity, v.started_at,
            v.ended_at, :source, v.key, :recorded_by, NULL, NULL, NULL
       FROM v
-     WHERE cardinality(v.errors) = 0 AND NOT v.skip
-       AND (:clean_rows_only OR NOT EXISTS (SELECT 1 FROM v WHERE cardinality(v.errors) > 0))
+     WHERE {APPLY}
     ON CONFLICT (tenant_id, source, import_key) DO NOTHING
     RETURNING 1
 )
-SELECT count(*) AS rows_read,
-       count(*) FILTER (WHERE cardinality(v.errors) = 0 AND NOT v.skip) AS clean,
-       count(*) FILTER (WHERE cardinality(v.errors) = 0 AND v.skip) AS skipped,
-       count(*) FILTER (WHERE cardinality(v.errors) > 0) AS rejected,
-       coalesce(sum(cardinality(v.errors)), 0) AS error_count,
-       (SELECT count(*) FROM inserted) AS inserted,
-       (SELECT coalesce(array_agg(x.line || ':' || x.error ORDER BY x.line, x.n), '{{}}')
-          FROM (SELECT v.line, e.error, e.n FROM v, unnest(v.errors) WITH ORDINALITY e(error, n)
-                 ORDER BY v.line, e.n LIMIT :cap) x) AS errors
-  FROM v
-"""
+{SUMMARY}"""

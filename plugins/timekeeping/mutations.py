@@ -7,8 +7,8 @@ from uuid import UUID
 
 import strawberry
 from strawberry.file_uploads import Upload
-from switchboard.core.errors import UserError
 from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.imports.types import upload_stream
 
 from . import imports, service
 from .activities import Activity
@@ -76,14 +76,6 @@ def _entry(row) -> TimeEntry | None:
     return row and TimeEntry.from_row(row)
 
 
-def _stream(upload: Upload):
-    """The uploaded file's binary stream (``REQUIRED`` when the variable is not a file)."""
-    stream = getattr(upload, "file", None)
-    if stream is None:
-        raise UserError("REQUIRED", "file")
-    return stream
-
-
 @strawberry.type
 class TimekeepingMutation:
     @strawberry.mutation(description="Record worked or absence time of an employee on a LOB.")
@@ -126,7 +118,7 @@ class TimekeepingMutation:
                                   clean_rows_only: bool | None = False) -> ImportTimeEntriesPayload:
         ctx = info.context
         report, errors = await atomically(info, lambda: imports.import_entries(
-            ctx.db, ctx.me, _stream(file), source.value, bool(clean_rows_only),
+            ctx.db, ctx.me, upload_stream(file), source.value, bool(clean_rows_only),
             max_bytes=ctx.runtime.settings.max_upload_bytes))
-        return ImportTimeEntriesPayload(report=report and ImportReport.from_report(report, ctx.message),
+        return ImportTimeEntriesPayload(report=report and ImportReport.from_report(report, source.value, ctx.message),
                                         errors=errors)

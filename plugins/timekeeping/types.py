@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql import loaders
+from switchboard.core.imports.types import ImportCounts, report_fields
 from switchboard.core.scope.types import Lob, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 
 from . import service
 from .activities import CATEGORY, Activity, ActivityCategory
-from .imports import ERROR_CAP
 
 
 @strawberry.enum(description="Where an entry came from.")
@@ -126,34 +126,11 @@ class ImportSource(Enum):
     PUNCH = "punch"
 
 
-@strawberry.type(description="A refused row of an imported file, or the file itself (field: file).")
-class ImportRowError:
-    line: int = strawberry.field(description="The record's line in the file; the header is line 1.")
-    code: str = strawberry.field(description="Stable machine-readable code, e.g. TIME_ENTRY_NOT_ASSIGNED.")
-    field: str | None = strawberry.field(description="The file's column at fault (or file).")
-    message: str = strawberry.field(description="Human-readable message in the caller's language.")
-
-
-@strawberry.type(description="What an import did.")
-class ImportReport:
+@strawberry.type(description="What an import of time entries did.")
+class ImportReport(ImportCounts):
     source: ImportSource
-    rows_read: int
-    inserted: int
-    already_imported: int = strawberry.field(description="Rows already in the ledger (same key and content),"
-                                             " or repeating an earlier row of the file: skipped.")
-    rejected: int = strawberry.field(description="Bad rows.")
-    error_count: int = strawberry.field(description="Every error found (a row may have several).")
-    applied: bool = strawberry.field(description="Whether the clean rows were written: false when any row"
-                                     " is bad and cleanRowsOnly was not asked, or when the file is malformed.")
-    errors: list[ImportRowError] = strawberry.field(description=f"The first {ERROR_CAP:,} errors, by line.")
 
     @classmethod
-    def from_report(cls, report: Any, message: Callable[..., str]) -> ImportReport:
-        """The GraphQL form of an :class:`~.imports.ImportReport`; ``message(code, **params)`` localizes."""
-        return cls(
-            source=ImportSource(report.source), rows_read=report.rows_read, inserted=report.inserted,
-            already_imported=report.already_imported, rejected=report.rejected, error_count=report.error_count,
-            applied=report.applied,
-            errors=[ImportRowError(line=e.line, code=e.code, field=e.field, message=message(e.code, **e.params))
-                    for e in report.errors],
-        )
+    def from_report(cls, report: Any, source: str, message: Callable[..., str]) -> ImportReport:
+        """The GraphQL form of an import's report; ``message(code, **params)`` localizes."""
+        return cls(source=ImportSource(source), **report_fields(report, message))

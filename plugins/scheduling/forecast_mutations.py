@@ -1,0 +1,84 @@
+"""Mutations of interval volume history and forecasts: import, create, override."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+import strawberry
+from strawberry.file_uploads import Upload
+from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.imports.types import report_fields, upload_stream
+
+from . import forecasts, volume_import
+from .forecast_types import Forecast, ForecastInterval, ForecastMethod, VolumeImportReport
+
+IMPORT_DESCRIPTION = (
+    "Import interval volume history (a multipart upload: GraphQL multipart request specification). The file is"
+    " CSV in UTF-8 with a header row naming its columns: client and lob (codes), interval_start (ISO 8601 with a"
+    " UTC offset, a UTC multiple of the interval's length), interval_minutes (15 or 30), offered, handled,"
+    " abandoned (whole numbers; handled + abandoned at most offered), aht_seconds (empty when nothing was"
+    " handled) and optionally service_level (achieved, 0..1). An interval already stored with the same figures"
+    " is skipped; with other figures it is refused. When any row is bad nothing is applied and the report lists"
+    " every bad row by line; with cleanRowsOnly the clean rows are applied and the others reported."
+)
+
+
+@strawberry.input(description="Which LOBs to forecast, over which horizon, how.")
+class ForecastInput:
+    lob_ids: list[UUID]
+    horizon_start: datetime = strawberry.field(description="With a UTC offset, on an interval boundary.")
+    horizon_end: datetime = strawberry.field(description="Exclusive; at most 92 days after the LOB's history.")
+    method: ForecastMethod = ForecastMethod.MSTL_ETS
+
+
+@strawberry.type
+class ImportIntervalVolumesPayload:
+    report: VolumeImportReport | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class CreateForecastPayload:
+    forecasts: list[Forecast]
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class ForecastIntervalPayload:
+    interval: ForecastInterval | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class ForecastMutation:
+    @strawberry.mutation(description=IMPORT_DESCRIPTION)
+    async def import_interval_volumes(self, info: strawberry.Info, file: Upload,
+                                      clean_rows_only: bool | None = False) -> ImportIntervalVolumesPayload:
+        ctx = info.context
+        report, errors = await atomically(info, lambda: volume_import.import_volumes(
+            ctx.db, ctx.me, upload_stream(file), bool(clean_rows_only), max_bytes=ctx.runtime.settings.max_upload_bytes))
+        return ImportIntervalVolumesPayload(
+            report=report and VolumeImportReport(**report_fields(report, ctx.message)), errors=errors)
+
+    @strawberry.mutation(description="Forecast offered volume and AHT of each LOB over the horizon from its history"
+                         " (the intervals before the horizon), as the LOB's next forecast version, with a backtest"
+                         " on its last weeks of history. All LOBs or none.")
+    async def create_forecast(self, info: strawberry.Info, input: ForecastInput) -> CreateForecastPayload:
+        ctx = info.context
+        request = forecasts.ForecastRequest(list(input.lob_ids), input.horizon_start, input.horizon_end,
+                                            input.method.value)
+        rows, errors = await atomically(info, lambda: forecasts.create_forecasts(ctx.db, ctx.me, request))
+        return CreateForecastPayload(forecasts=[Forecast.from_row(r) for r in rows or []], errors=errors)
+
+    @strawberry.mutation(description="Override a forecast interval's offered volume and/or AHT, with a reason"
+                         " (audited). Both values null clears the override.")
+    async def override_forecast_interval(self, info: strawberry.Info, forecast_id: UUID, interval_start: datetime,
+                                         offered: Decimal | None = None, aht_seconds: Decimal | None = None,
+                                         reason: str | None = None) -> ForecastIntervalPayload:
+        ctx = info.context
+        override = forecasts.Override(offered, aht_seconds, reason)
+        row, errors = await atomically(info, lambda: forecasts.override_interval(
+            ctx.db, ctx.me, forecast_id, interval_start, override))
+        return ForecastIntervalPayload(interval=row and ForecastInterval.from_row(row), errors=errors)

@@ -1,0 +1,52 @@
+"""Queries of interval volume history and forecasts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from switchboard.core.graphql.pagination import Connection, connection
+
+from . import forecasts, volumes
+from .forecast_permissions import FORECAST_READ, VOLUME_READ
+from .forecast_types import Forecast, ForecastAccuracy, IntervalVolume, forecast_by_id
+
+FROM = Annotated[datetime | None, strawberry.argument(name="from")]
+
+
+@strawberry.type
+class ForecastQuery:
+    @strawberry.field(description="A LOB's interval volume history by interval start, from `from` (inclusive) to"
+                      " `to` (exclusive); empty for a LOB outside the caller's scope.")
+    async def interval_volumes(self, info: strawberry.Info, lob_id: UUID, start: FROM = None,
+                               to: datetime | None = None, first: int | None = None,
+                               after: str | None = None) -> Connection[IntervalVolume]:
+        ctx = info.context
+        ctx.me.require_somewhere(VOLUME_READ)
+        rows, size = await volumes.volumes_page(ctx.db, lob_id, start, to, first, after,
+                                                ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.interval_start, r.id), IntervalVolume.from_row)
+
+    @strawberry.field(description="A LOB's forecast versions, oldest first.")
+    async def forecasts(self, info: strawberry.Info, lob_id: UUID, first: int | None = None,
+                        after: str | None = None) -> Connection[Forecast]:
+        ctx = info.context
+        ctx.me.require_somewhere(FORECAST_READ)
+        rows, size = await forecasts.forecasts_page(ctx.db, lob_id, first, after, ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.version, r.id), Forecast.from_row)
+
+    @strawberry.field(description="One forecast, or null when it does not exist or is outside the caller's scope.")
+    async def forecast(self, info: strawberry.Info, id: UUID) -> Forecast | None:
+        info.context.me.require_somewhere(FORECAST_READ)
+        return await forecast_by_id(info.context).load(id)
+
+    @strawberry.field(description="How the latest forecast of each LOB (overrides included) did against the volume"
+                      " that came from `from` to `to` (at most 92 days): WAPE and bias per LOB, and across them the"
+                      " total's WAPE and the mix error.")
+    async def forecast_accuracy(self, info: strawberry.Info, lob_ids: list[UUID], start: Annotated[datetime, strawberry.argument(name="from")],
+                                to: datetime) -> ForecastAccuracy:
+        ctx = info.context
+        report = await forecasts.forecast_accuracy(ctx.db, ctx.me, lob_ids, start, to)
+        return ForecastAccuracy.from_report(report)

@@ -1,0 +1,179 @@
+"""GraphQL types of interval volume history and forecasts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import strawberry
+from switchboard.core.graphql import loaders
+from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.imports.types import ImportCounts
+from switchboard.core.scope.types import Lob, lob_by_id
+
+from . import forecasts
+from .forecast_permissions import FORECAST_READ
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+@strawberry.type(description="One interval of a LOB's history: what was offered and how it went.")
+class IntervalVolume:
+    id: UUID
+    lob_id: UUID
+    interval_start: datetime = strawberry.field(description="Start, in UTC.")
+    local_interval_start: datetime = strawberry.field(description="Start in the LOB's timezone.")
+    interval_minutes: int = strawberry.field(description="15 or 30.")
+    offered: int
+    handled: int
+    abandoned: int
+    aht_seconds: float | None = strawberry.field(description="Average handle time; null when nothing was handled.")
+    service_level: float | None = strawberry.field(description="Service level achieved, 0..1.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> IntervalVolume:
+        return cls(id=r.id, lob_id=r.lob_id, interval_start=r.interval_start,
+                   local_interval_start=_local(r.interval_start, r.timezone), interval_minutes=r.interval_minutes,
+                   offered=r.offered, handled=r.handled, abandoned=r.abandoned, aht_seconds=_float(r.aht_seconds),
+                   service_level=_float(r.service_level))
+
+
+@strawberry.type(description="What an import of interval volume history did.")
+class VolumeImportReport(ImportCounts):
+    pass
+
+
+@strawberry.enum(description="How a forecast is made.")
+class ForecastMethod(Enum):
+    SEASONAL_NAIVE = strawberry.enum_value("seasonal_naive", description="Each interval repeats the same local"
+                                           " interval one week earlier.")
+    MSTL_ETS = strawberry.enum_value("mstl_ets", description="Daily and weekly seasonality (MSTL) with a damped"
+                                     " trend (exponential smoothing), and the client's holidays.")
+
+
+@strawberry.type(description="A forecast's accuracy on the LOB's last weeks of history, held out, next to"
+                 " seasonal naive's on the same weeks. WAPE = Σ|f − a| / Σa; bias = (Σf − Σa) / Σa.")
+class Backtest:
+    weeks: int
+    wape: float | None
+    bias: float | None
+    baseline_wape: float | None = strawberry.field(description="Seasonal naive's WAPE.")
+    baseline_bias: float | None = strawberry.field(description="Seasonal naive's bias.")
+
+
+@strawberry.type(description="A planner's override of a forecast interval.")
+class ForecastOverride:
+    offered: float | None
+    aht_seconds: float | None
+    by_user_id: UUID
+    at: datetime
+    reason: str
+
+
+@strawberry.type(description="One interval of a forecast.")
+class ForecastInterval:
+    id: UUID
+    forecast_id: UUID
+    interval_start: datetime = strawberry.field(description="Start, in UTC.")
+    local_interval_start: datetime = strawberry.field(description="Start in the LOB's timezone.")
+    offered: float = strawberry.field(description="Forecast offered volume.")
+    aht_seconds: float = strawberry.field(description="Forecast average handle time.")
+    override: ForecastOverride | None
+
+    @strawberry.field(description="The offered volume in force: the override's, else the forecast's.")
+    def effective_offered(self) -> float:
+        return self.offered if self.override is None or self.override.offered is None else self.override.offered
+
+    @strawberry.field(description="The AHT in force: the override's, else the forecast's.")
+    def effective_aht_seconds(self) -> float:
+        o = self.override
+        return self.aht_seconds if o is None or o.aht_seconds is None else o.aht_seconds
+
+    @classmethod
+    def from_row(cls, r: Any) -> ForecastInterval:
+        override = None if r.override_by is None else ForecastOverride(
+            offered=_float(r.override_offered), aht_seconds=_float(r.override_aht_seconds), by_user_id=r.override_by,
+            at=r.override_at, reason=r.override_reason)
+        return cls(id=r.id, forecast_id=r.forecast_id, interval_start=r.interval_start,
+                   local_interval_start=_local(r.interval_start, r.timezone), offered=float(r.offered),
+                   aht_seconds=float(r.aht_seconds), override=override)
+
+
+@strawberry.type(description="Version n of a LOB's forecast.")
+class Forecast:
+    id: UUID
+    lob_id: UUID
+    version: int
+    method: ForecastMethod
+    horizon_start: datetime
+    horizon_end: datetime = strawberry.field(description="Exclusive.")
+    interval_minutes: int
+    history_start: datetime = strawberry.field(description="The first interval of history it was made from.")
+    history_end: datetime = strawberry.field(description="The end of the history it was made from.")
+    holiday_factor: float = strawberry.field(description="Holiday volume over an ordinary day's, applied to the"
+                                             " client's holidays in the horizon (1: none).")
+    backtest: Backtest
+    created_by_user_id: UUID
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, r: Any) -> Forecast:
+        return cls(id=r.id, lob_id=r.lob_id, version=r.version, method=ForecastMethod(r.method),
+                   horizon_start=r.horizon_start, horizon_end=r.horizon_end, interval_minutes=r.interval_minutes,
+                   history_start=r.history_start, history_end=r.history_end, holiday_factor=float(r.holiday_factor),
+                   backtest=Backtest(weeks=r.backtest_weeks, wape=_float(r.backtest_wape), bias=_float(r.backtest_bias),
+                                     baseline_wape=_float(r.baseline_wape), baseline_bias=_float(r.baseline_bias)),
+                   created_by_user_id=r.created_by, created_at=r.created_at)
+
+    @strawberry.field
+    async def lob(self, info: strawberry.Info) -> Lob | None:
+        return await lob_by_id(info.context).load(self.lob_id)
+
+    @strawberry.field(description="The forecast's intervals by start.")
+    async def intervals(self, info: strawberry.Info, first: int | None = None,
+                        after: str | None = None) -> Connection[ForecastInterval]:
+        ctx = info.context
+        ctx.me.require_somewhere(FORECAST_READ)
+        rows, size = await forecasts.intervals_page(ctx.db, self.id, first, after, ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.interval_start, r.id), ForecastInterval.from_row)
+
+
+def forecast_by_id(ctx: Any):
+    """The request's loader of forecasts by id (None when not visible)."""
+    return loaders.by_id(ctx, "forecast_by_id", forecasts.forecasts_by_ids, Forecast.from_row)
+
+
+@strawberry.type(description="A LOB's latest forecast against the volume that came.")
+class LobForecastAccuracy:
+    lob_id: UUID
+    forecast_id: UUID
+    version: int
+    intervals: int = strawberry.field(description="Intervals with both a forecast and an actual.")
+    forecast_volume: float = strawberry.field(description="Forecast offered volume (overrides included).")
+    actual_volume: float
+    wape: float | None = strawberry.field(description="Σ|f − a| / Σa over the intervals.")
+    bias: float | None = strawberry.field(description="(Σf − Σa) / Σa.")
+
+
+@strawberry.type(description="Forecast accuracy over a range, per LOB and across them.")
+class ForecastAccuracy:
+    lobs: list[LobForecastAccuracy]
+    total_wape: float | None = strawberry.field(description="The WAPE of the LOBs' summed volume per interval.")
+    mix_error: float | None = strawberry.field(description=(
+        "How far the split of volume between the LOBs is off even when the total is right: per interval, half"
+        " the sum over LOBs of |forecast share − actual share| (0: the same split, 1: none in common), averaged"
+        " over the intervals weighted by their actual volume."))
+
+    @classmethod
+    def from_report(cls, report: forecasts.AccuracyReport) -> ForecastAccuracy:
+        return cls(lobs=[LobForecastAccuracy(**vars(a)) for a in report.lobs], total_wape=report.total_wape,
+                   mix_error=report.mix_error)

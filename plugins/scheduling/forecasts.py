@@ -1,0 +1,271 @@
+"""Forecast services: create versioned forecasts with their backtest, read them, override
+intervals, and score forecasts against the volume that came (WAPE, bias, mix error).
+
+Writes check their input before touching the database, look every LOB up (``NOT_FOUND``
+whether missing or out of scope), check the permission on it, then write as the
+runtime role; the tables' constraints back every rule. The statistics run in a worker
+thread (:mod:`.forecasting`) so a long forecast never blocks the server's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import numpy as np
+import pandas as pd
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError, ValidationErrors
+from switchboard.core.graphql.pagination import keyset
+from switchboard.core.identity.caller import Caller
+
+from . import accuracy, forecasting
+from .forecast_permissions import FORECAST_MANAGE, FORECAST_READ
+from .volumes import check_range, lob_histories
+
+MAX_LOBS = 50
+MAX_HORIZON = timedelta(days=92)  # from the end of history to the end of the horizon
+MAX_REASON = 500
+FORECAST_COLUMNS = ("id, client_id, lob_id, version, method, horizon_start, horizon_end, interval_minutes,"
+                    " history_start, history_end, holiday_factor, backtest_weeks, backtest_wape, backtest_bias,"
+                    " baseline_wape, baseline_bias, created_by, created_at")
+INTERVAL_COLUMNS = ("i.id, i.forecast_id, i.lob_id, i.interval_start, i.offered, i.aht_seconds, i.override_offered,"
+                    " i.override_aht_seconds, i.override_by, i.override_at, i.override_reason, l.timezone")
+INTERVAL_FROM = "forecast_interval i JOIN lob l ON l.tenant_id = i.tenant_id AND l.id = i.lob_id"
+
+
+@dataclass(frozen=True)
+class ForecastRequest:
+    """Which LOBs to forecast, over which horizon (UTC instants, end exclusive), how."""
+
+    lob_ids: list[UUID]
+    horizon_start: datetime
+    horizon_end: datetime
+    method: str
+
+
+def _validate(request: ForecastRequest) -> None:
+    if not request.lob_ids:
+        raise UserError("REQUIRED", "lobIds")
+    if len(set(request.lob_ids)) > MAX_LOBS:
+        raise UserError("TOO_MANY_LOBS", "lobIds", max=MAX_LOBS)
+    if request.method not in forecasting.METHODS:
+        raise UserError("INVALID_FORECAST_METHOD", "method")
+    check_range(request.horizon_start, request.horizon_end, "horizonStart", "horizonEnd")
+
+
+async def create_forecasts(db: DbSession, caller: Caller, request: ForecastRequest) -> list[Any]:
+    """A new forecast version of each LOB, with its intervals and its backtest; all LOBs
+    or none (each LOB's refusal names its index in ``lobIds``)."""
+    caller.require_somewhere(FORECAST_MANAGE)
+    _validate(request)
+    lob_ids = list(dict.fromkeys(request.lob_ids))
+    found = await lob_histories(db, lob_ids, request.horizon_start, request.horizon_end.date())
+    errors, histories = [], []
+    for index, lob_id in enumerate(lob_ids):
+        field = f"lobIds.{index}"
+        lob = found.get(lob_id)
+        if lob is None:
+            errors.append(UserError("NOT_FOUND", field))
+            continue
+        caller.require(FORECAST_MANAGE, lob.client_id, lob.lob_id)
+        history = lob.history
+        if history is None or history.weeks() < forecasting.MIN_WEEKS:
+            errors.append(UserError("INSUFFICIENT_HISTORY", field, weeks=forecasting.MIN_WEEKS))
+        elif request.horizon_start.timestamp() % (history.minutes * 60):
+            errors.append(UserError("INTERVAL_NOT_ALIGNED", "horizonStart", minutes=history.minutes))
+        elif request.horizon_end - history.starts[-1].to_pydatetime() > MAX_HORIZON:
+            errors.append(UserError("FORECAST_HORIZON_TOO_LONG", field, days=MAX_HORIZON.days))
+        else:
+            histories.append(lob)
+    if errors:
+        raise ValidationErrors(errors)
+    horizons = [pd.date_range(request.horizon_start, request.horizon_end, freq=f"{lob.history.minutes}min",
+                              inclusive="left") for lob in histories]
+    results = await asyncio.to_thread(forecasting.forecast_lobs, [lob.history for lob in histories], horizons,
+                                      request.method)
+    return [await _store(db, caller, lob, request, *result) for lob, result in zip(histories, results, strict=True)]
+
+
+def _metric(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(f"{value:.4f}")
+
+
+async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastRequest, result: forecasting.Forecast,
+                 test: forecasting.Backtest) -> Any:
+    """Insert one LOB's forecast (the next version) and its intervals; the forecast's row."""
+    history = lob.history
+    row = await db.one(
+        "INSERT INTO forecast (tenant_id, client_id, lob_id, version, method, horizon_start, horizon_end,"
+        " interval_minutes, history_start, history_end, holiday_factor, backtest_weeks, backtest_wape, backtest_bias,"
+        " baseline_wape, baseline_bias, created_by)"
+        " SELECT :t, :c, :l, coalesce(max(version), 0) + 1, :method, :start, :end, :minutes, :h_start, :h_end,"
+        " :factor, :weeks, :wape, :bias, :b_wape, :b_bias, :by FROM forecast WHERE tenant_id = :t AND lob_id = :l"
+        f" RETURNING {FORECAST_COLUMNS}",
+        {"t": caller.tenant_id, "c": lob.client_id, "l": lob.lob_id, "method": request.method,
+         "start": request.horizon_start, "end": request.horizon_end, "minutes": history.minutes,
+         "h_start": history.starts[0].to_pydatetime(),
+         "h_end": (history.starts[-1] + pd.Timedelta(minutes=history.minutes)).to_pydatetime(),
+         "factor": Decimal(f"{result.holiday_factor:.4f}"), "weeks": test.weeks, "wape": _metric(test.wape),
+         "bias": _metric(test.bias), "b_wape": _metric(test.baseline_wape), "b_bias": _metric(test.baseline_bias),
+         "by": caller.user_id},
+    )
+    await db.execute(
+        "INSERT INTO forecast_interval (tenant_id, client_id, lob_id, forecast_id, interval_start, offered,"
+        " aht_seconds)"
+        " SELECT :t, :c, :l, :f, to_timestamp(s), round(CAST(o AS numeric), 3), round(CAST(a AS numeric), 1)"
+        " FROM unnest(CAST(:starts AS float8[]), CAST(:offered AS float8[]), CAST(:aht AS float8[])) AS x(s, o, a)",
+        {"t": caller.tenant_id, "c": lob.client_id, "l": lob.lob_id, "f": row.id,
+         "starts": result.starts.as_unit("s").asi8.astype(float).tolist(), "offered": result.offered.tolist(),
+         "aht": np.nan_to_num(result.aht).tolist()},
+    )
+    return row
+
+
+# --- reads -----------------------------------------------------------------------------
+
+
+async def forecasts_page(db: DbSession, lob_id: UUID, first: int | None, after: str | None, cap: int):
+    """One page of a LOB's forecast versions, oldest first."""
+    sql, page, size = keyset(f"SELECT {FORECAST_COLUMNS} FROM forecast", ["version", "id"], first, after, cap,
+                             "lob_id = :lob")
+    return await db.all(sql, {"lob": lob_id, **page}), size
+
+
+async def forecasts_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    return await db.all(f"SELECT {FORECAST_COLUMNS} FROM forecast WHERE id = ANY(:ids)", {"ids": list(ids)})
+
+
+async def intervals_page(db: DbSession, forecast_id: UUID, first: int | None, after: str | None, cap: int):
+    """One page of a forecast's intervals by start."""
+    sql, page, size = keyset(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}", ["i.interval_start", "i.id"],
+                             first, after, cap, "i.forecast_id = :f")
+    return await db.all(sql, {"f": forecast_id, **page}), size
+
+
+# --- overrides -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Override:
+    """A planner's values for one forecast interval (both None: clear the override)."""
+
+    offered: Decimal | None
+    aht_seconds: Decimal | None
+    reason: str | None
+
+
+def _check_override(o: Override) -> Override:
+    errors = []
+    for value, field in ((o.offered, "offered"), (o.aht_seconds, "ahtSeconds")):
+        if value is not None and (not value.is_finite() or value < 0 or value >= Decimal("1e8")):
+            errors.append(UserError("INVALID_NUMBER", field))
+    reason = (o.reason or "").strip() or None
+    clearing = o.offered is None and o.aht_seconds is None
+    if not clearing and reason is None:
+        errors.append(UserError("REQUIRED", "reason"))
+    if reason is not None and len(reason) > MAX_REASON:
+        errors.append(UserError("TOO_LONG", "reason", max=MAX_REASON))
+    if errors:
+        raise ValidationErrors(errors)
+    return Override(o.offered, o.aht_seconds, None if clearing else reason)
+
+
+async def override_interval(db: DbSession, caller: Caller, forecast_id: UUID, interval_start: datetime,
+                            override: Override) -> Any:
+    """Set (or with no values, clear) a planner's override of one forecast interval."""
+    caller.require_somewhere(FORECAST_MANAGE)
+    check_range(interval_start, None, "intervalStart", "intervalStart")
+    override = _check_override(override)
+    found = await db.found(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}"
+                           " WHERE i.forecast_id = :f AND i.interval_start = :s",
+                           {"f": forecast_id, "s": interval_start}, "intervalStart")
+    lob = await db.one("SELECT client_id FROM lob WHERE id = :l", {"l": found.lob_id})
+    caller.require(FORECAST_MANAGE, lob.client_id, found.lob_id)
+    setting = override.reason is not None
+    await db.execute(
+        "UPDATE forecast_interval SET override_offered = :o, override_aht_seconds = :a, override_reason = :r,"
+        " override_by = :by, override_at = CASE WHEN :set THEN now() END WHERE id = :id",
+        {"o": override.offered, "a": override.aht_seconds, "r": override.reason,
+         "by": caller.user_id if setting else None, "set": setting, "id": found.id})
+    return await db.one(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM} WHERE i.id = :id", {"id": found.id})
+
+
+# --- accuracy --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LobAccuracy:
+    """One LOB's latest forecast against its actual volume over a range."""
+
+    lob_id: UUID
+    forecast_id: UUID
+    version: int
+    intervals: int
+    forecast_volume: float
+    actual_volume: float
+    wape: float | None
+    bias: float | None
+
+
+@dataclass(frozen=True)
+class AccuracyReport:
+    """Per-LOB accuracy, the total's WAPE (all LOBs summed per interval) and the mix error."""
+
+    lobs: list[LobAccuracy]
+    total_wape: float | None
+    mix_error: float | None
+
+
+PAIRS = """
+WITH latest AS (  -- each LOB's latest forecast reaching into the range
+    SELECT DISTINCT ON (f.lob_id) f.id, f.lob_id, f.version
+      FROM forecast f
+     WHERE f.lob_id = ANY (CAST(:lobs AS uuid[])) AND f.horizon_start < :end AND f.horizon_end > :start
+     ORDER BY f.lob_id, f.version DESC
+)
+SELECT l.id AS forecast_id, l.lob_id, l.version, extract(epoch FROM i.interval_start) AS at,
+       CAST(coalesce(i.override_offered, i.offered) AS float8) AS forecast, CAST(v.offered AS float8) AS actual
+  FROM latest l
+  JOIN forecast_interval i ON i.forecast_id = l.id AND i.lob_id = l.lob_id
+  JOIN interval_volume v ON v.tenant_id = i.tenant_id AND v.lob_id = i.lob_id AND v.interval_start = i.interval_start
+ WHERE i.interval_start >= :start AND i.interval_start < :end
+"""
+
+
+async def forecast_accuracy(db: DbSession, caller: Caller, lob_ids: list[UUID], start: datetime,
+                            end: datetime) -> AccuracyReport:
+    """How the latest forecast of each LOB (overrides included) did against the volume
+    that came from ``start`` to ``end``: WAPE and bias per LOB, and across the LOBs the
+    total's WAPE and the mix error (:mod:`.accuracy`). LOBs without a forecast or
+    history in the range are left out."""
+    caller.require_somewhere(FORECAST_READ)
+    if not lob_ids:
+        raise UserError("REQUIRED", "lobIds")
+    if len(set(lob_ids)) > MAX_LOBS:
+        raise UserError("TOO_MANY_LOBS", "lobIds", max=MAX_LOBS)
+    check_range(start, end, "from", "to")
+    if end - start > MAX_HORIZON:
+        raise UserError("RANGE_TOO_LONG", "to", days=MAX_HORIZON.days)
+    lobs = await db.all("SELECT id, client_id FROM lob WHERE id = ANY(:l)", {"l": list(set(lob_ids))})
+    readable = [r.id for r in lobs if caller.can(FORECAST_READ, r.client_id, r.id)]
+    rows = await db.all(PAIRS, {"lobs": readable, "start": start, "end": end})
+    if not rows:
+        return AccuracyReport([], None, None)
+    frame = pd.DataFrame([r._mapping for r in rows])
+    forecast = frame.pivot(index="lob_id", columns="at", values="forecast")
+    actual = frame.pivot(index="lob_id", columns="at", values="actual").reindex_like(forecast)
+    per_lob = []
+    for (lob_id, forecast_id, version), group in frame.groupby(["lob_id", "forecast_id", "version"], sort=False):
+        per_lob.append(LobAccuracy(lob_id, forecast_id, int(version), len(group), float(group.forecast.sum()),
+                                   float(group.actual.sum()), accuracy.wape(group.forecast, group.actual),
+                                   accuracy.bias(group.forecast, group.actual)))
+    order = {lob: n for n, lob in enumerate(lob_ids)}
+    per_lob.sort(key=lambda a: order[a.lob_id])
+    f, a = forecast.to_numpy(), actual.to_numpy()
+    return AccuracyReport(per_lob, accuracy.wape(np.nansum(f, axis=0), np.nansum(a, axis=0)),
+                          accuracy.mix_error(f, a))
