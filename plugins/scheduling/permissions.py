@@ -1,0 +1,36 @@
+"""Permission keys of schedules, time off and availability, and who holds them by default.
+
+Casbin decides what a caller may do with these keys; row security decides on which
+rows (an agent holding ``scheduling.time_off.request`` reaches only their own).
+"""
+
+from __future__ import annotations
+
+SCHEDULE_READ = "scheduling.schedule.read"
+TEMPLATE_MANAGE = "scheduling.template.manage"
+PUBLISH = "scheduling.schedule.publish"
+AVAILABILITY_READ = "scheduling.availability.read"
+AVAILABILITY_MANAGE = "scheduling.availability.manage"
+TIME_OFF_REQUEST = "scheduling.time_off.request"
+TIME_OFF_APPROVE = "scheduling.time_off.approve"
+SETTINGS_MANAGE = "scheduling.settings.manage"
+
+PERMISSIONS = {
+    SCHEDULE_READ: "Read shift templates, schedules and their segments in scope (agents: their own published segments)",
+    TEMPLATE_MANAGE: "Create, change and delete the shift templates of a LOB",
+    PUBLISH: "Publish and unpublish schedules of LOBs",
+    AVAILABILITY_READ: "Read the availability and time off of employees in scope (agents: their own)",
+    AVAILABILITY_MANAGE: "Set the weekly availability of employees in scope (agents: their own)",
+    TIME_OFF_REQUEST: "Request and cancel time off (agents: their own)",
+    TIME_OFF_APPROVE: "Approve and reject time off of employees in scope",
+    SETTINGS_MANAGE: "Change the tenant's scheduling settings (legal weekly maximum)",
+}
+
+GRANTS = {
+    "tenant_admin": list(PERMISSIONS),
+    "workforce_planner": [SCHEDULE_READ, TEMPLATE_MANAGE, PUBLISH, AVAILABILITY_READ, AVAILABILITY_MANAGE,
+                          TIME_OFF_REQUEST],
+    "supervisor": [SCHEDULE_READ, AVAILABILITY_READ, AVAILABILITY_MANAGE, TIME_OFF_REQUEST, TIME_OFF_APPROVE],
+    "account_manager": [SCHEDULE_READ, AVAILABILITY_READ],
+    "agent": [SCHEDULE_READ, AVAILABILITY_READ, AVAILABILITY_MANAGE, TIME_OFF_REQUEST],
+}
