@@ -309,10 +309,10 @@ END $$;
 CREATE TRIGGER time_off_update BEFORE UPDATE OF status ON time_off
     FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status) EXECUTE FUNCTION scheduling.time_off_update();
 
--- Minutes of a multirange.
+-- Minutes of a multirange, to the hundredth.
 CREATE FUNCTION scheduling.minutes(m tstzmultirange) RETURNS numeric
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0) / 60 FROM unnest(m) r $$;
+AS $$ SELECT round(coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0) / 60, 2) FROM unnest(m) r $$;
 
 -- The legal weekly maximum of the caller's tenant, across every client, in minutes.
 CREATE FUNCTION scheduling.legal_weekly_max_minutes() RETURNS integer
