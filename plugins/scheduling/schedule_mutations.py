@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -94,16 +96,11 @@ def _template_values(i: ShiftTemplateInput) -> shift_templates.TemplateValues:
                                           i.start_step_minutes, i.unpaid_break_minutes, tuple(i.weekdays))
 
 
-def _template(row) -> ShiftTemplate | None:
-    return row and ShiftTemplate.from_row(row)
-
-
-def _time_off(row) -> TimeOff | None:
-    return row and TimeOff.from_row(row)
-
-
-def _schedule(row) -> Schedule | None:
-    return row and Schedule.from_row(row)
+async def _run(info: strawberry.Info, action: Callable[[], Awaitable[Any]], payload: type, field: str,
+               build: Callable[[Any], Any]) -> Any:
+    """Run ``action`` atomically; ``payload`` holds its result built by ``build`` under ``field``, or the errors."""
+    result, errors = await atomically(info, action)
+    return payload(**{field: None if errors else build(result), "errors": errors})
 
 
 @strawberry.type
@@ -112,23 +109,22 @@ class ScheduleMutation:
     async def create_shift_template(self, info: strawberry.Info, lob_id: UUID,
                                     input: ShiftTemplateInput) -> ShiftTemplatePayload:
         ctx = info.context
-        row, errors = await atomically(
-            info, lambda: shift_templates.create(ctx.db, ctx.me, lob_id, _template_values(input)))
-        return ShiftTemplatePayload(template=_template(row), errors=errors)
+        return await _run(info, lambda: shift_templates.create(ctx.db, ctx.me, lob_id, _template_values(input)),
+                          ShiftTemplatePayload, "template", ShiftTemplate.from_row)
 
     @strawberry.mutation(description="Change a shift template.")
     async def update_shift_template(self, info: strawberry.Info, id: UUID,
                                     patch: ShiftTemplatePatch) -> ShiftTemplatePayload:
         ctx = info.context
         changes = {k: (tuple(v) if k == "weekdays" and v is not None else v) for k, v in vars(patch).items()}
-        row, errors = await atomically(info, lambda: shift_templates.update(ctx.db, ctx.me, id, changes))
-        return ShiftTemplatePayload(template=_template(row), errors=errors)
+        return await _run(info, lambda: shift_templates.update(ctx.db, ctx.me, id, changes),
+                          ShiftTemplatePayload, "template", ShiftTemplate.from_row)
 
     @strawberry.mutation(description="Delete a shift template (schedules already made keep their segments).")
     async def delete_shift_template(self, info: strawberry.Info, id: UUID) -> DeletePayload:
         ctx = info.context
-        deleted, errors = await atomically(info, lambda: shift_templates.delete(ctx.db, ctx.me, id))
-        return DeletePayload(deleted_id=deleted, errors=errors)
+        return await _run(info, lambda: shift_templates.delete(ctx.db, ctx.me, id), DeletePayload, "deleted_id",
+                          lambda deleted: deleted)
 
     @strawberry.mutation(description="Replace an employee's weekly availability (an empty list: available any"
                          " time). Times are in the given time zone, the one the employee is in.")
@@ -136,54 +132,50 @@ class ScheduleMutation:
                                windows: list[AvailabilityWindowInput]) -> AvailabilityPayload:
         ctx = info.context
         given = [availability.Window(w.weekday, w.start, w.end) for w in windows]
-        rows, errors = await atomically(
-            info, lambda: availability.set_week(ctx.db, ctx.me, employee_id, timezone, given))
-        return AvailabilityPayload(windows=None if errors else [AvailabilityWindow.from_row(r) for r in rows],
-                                   errors=errors)
+        return await _run(info, lambda: availability.set_week(ctx.db, ctx.me, employee_id, timezone, given),
+                          AvailabilityPayload, "windows", lambda rows: [AvailabilityWindow.from_row(r) for r in rows])
 
     @strawberry.mutation(description="Request time off (for oneself, or as staff for an employee in scope).")
     async def request_time_off(self, info: strawberry.Info, input: TimeOffInput) -> TimeOffPayload:
         ctx = info.context
         asked = time_off_service.TimeOffRequest(input.starts_at, input.ends_at, input.kind.value, input.note)
-        row, errors = await atomically(
-            info, lambda: time_off_service.request(ctx.db, ctx.me, input.employee_id, asked))
-        return TimeOffPayload(time_off=_time_off(row), errors=errors)
+        return await _run(info, lambda: time_off_service.request(ctx.db, ctx.me, input.employee_id, asked),
+                          TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Approve requested time off (a supervisor of the employee; never one's own).")
     async def approve_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "approved"))
-        return TimeOffPayload(time_off=_time_off(row), errors=errors)
+        return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "approved"),
+                          TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Reject requested time off (a supervisor of the employee; never one's own).")
     async def reject_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "rejected"))
-        return TimeOffPayload(time_off=_time_off(row), errors=errors)
+        return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "rejected"),
+                          TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Cancel requested or approved time off (approved: by staff).")
     async def cancel_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: time_off_service.cancel(ctx.db, ctx.me, id))
-        return TimeOffPayload(time_off=_time_off(row), errors=errors)
+        return await _run(info, lambda: time_off_service.cancel(ctx.db, ctx.me, id),
+                          TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Publish a draft schedule: refused when a segment overlaps the employee's"
                          " published segments elsewhere, or its assignment is not active on its local date.")
     async def publish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: schedules.publish(ctx.db, ctx.me, id))
-        return SchedulePayload(schedule=_schedule(row), errors=errors)
+        return await _run(info, lambda: schedules.publish(ctx.db, ctx.me, id),
+                          SchedulePayload, "schedule", Schedule.from_row)
 
     @strawberry.mutation(description="Turn a published schedule back into a draft.")
     async def unpublish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: schedules.unpublish(ctx.db, ctx.me, id))
-        return SchedulePayload(schedule=_schedule(row), errors=errors)
+        return await _run(info, lambda: schedules.unpublish(ctx.db, ctx.me, id),
+                          SchedulePayload, "schedule", Schedule.from_row)
 
     @strawberry.mutation(description="Set the tenant's legal weekly maximum of scheduled hours across every"
                          " client (whole minutes, 1 to 168 hours).")
     async def set_legal_weekly_max_hours(self, info: strawberry.Info, hours: Decimal) -> LegalWeeklyMaxPayload:
         ctx = info.context
-        minutes, errors = await atomically(info, lambda: schedules.set_legal_weekly_max(ctx.db, ctx.me, hours))
-        return LegalWeeklyMaxPayload(hours=None if errors else schedules.hours(minutes),
-                                     errors=errors)
+        return await _run(info, lambda: schedules.set_legal_weekly_max(ctx.db, ctx.me, hours),
+                          LegalWeeklyMaxPayload, "hours", schedules.hours)

@@ -24,11 +24,32 @@ def _local(moment: datetime, timezone: str | None) -> datetime | None:
     return moment.astimezone(ZoneInfo(timezone)) if timezone else None
 
 
+@strawberry.type
+class OfEmployee:
+    """A record about one employee, who is loaded on demand (null when not visible)."""
+
+    employee_id: UUID
+
+    @strawberry.field
+    async def employee(self, info: strawberry.Info) -> Employee | None:
+        return await employee_by_id(info.context).load(self.employee_id)
+
+
+@strawberry.type
+class OnLob:
+    """A record on one LOB, which is loaded on demand (null when not visible)."""
+
+    lob_id: UUID
+
+    @strawberry.field
+    async def lob(self, info: strawberry.Info) -> Lob | None:
+        return await lob_by_id(info.context).load(self.lob_id)
+
+
 @strawberry.type(description="A shape of shift a LOB may schedule. Start times are the LOB's local times.")
-class ShiftTemplate:
+class ShiftTemplate(OnLob):
     id: UUID
     client_id: UUID
-    lob_id: UUID
     name: str
     length_minutes: int = strawberry.field(description="From start to end, the unpaid break included.")
     earliest_start: time
@@ -44,10 +65,6 @@ class ShiftTemplate:
                    start_step_minutes=r.start_step_minutes, unpaid_break_minutes=r.unpaid_break_minutes,
                    weekdays=list(r.weekdays))
 
-    @strawberry.field
-    async def lob(self, info: strawberry.Info) -> Lob | None:
-        return await lob_by_id(info.context).load(self.lob_id)
-
 
 @strawberry.type(description="A weekly window when an employee can work, in the time zone they are in.")
 class AvailabilityWindow:
@@ -62,9 +79,8 @@ class AvailabilityWindow:
 
 
 @strawberry.type(description="Time an employee is away: requested, then approved or rejected by a supervisor.")
-class TimeOff:
+class TimeOff(OfEmployee):
     id: UUID
-    employee_id: UUID
     starts_at: datetime
     ends_at: datetime = strawberry.field(description="Exclusive.")
     kind: TimeOffKind
@@ -77,18 +93,12 @@ class TimeOff:
         return cls(id=r.id, employee_id=r.employee_id, starts_at=r.starts_at, ends_at=r.ends_at,
                    kind=TimeOffKind(r.kind), status=TimeOffStatus(r.status), note=r.note, decided_at=r.decided_at)
 
-    @strawberry.field
-    async def employee(self, info: strawberry.Info) -> Employee | None:
-        return await employee_by_id(info.context).load(self.employee_id)
-
 
 @strawberry.type(description="One employee doing one activity on one LOB for a stretch of a schedule.")
-class ScheduleSegment:
+class ScheduleSegment(OfEmployee, OnLob):
     id: UUID
     schedule_id: UUID
     client_id: UUID
-    lob_id: UUID
-    employee_id: UUID
     assignment_id: UUID
     activity: SegmentActivity
     starts_at: datetime = strawberry.field(description="In UTC.")
@@ -109,14 +119,6 @@ class ScheduleSegment:
     @strawberry.field(description="End in the LOB's time zone.")
     def local_ends_at(self) -> datetime | None:
         return _local(self.ends_at, self.timezone)
-
-    @strawberry.field
-    async def employee(self, info: strawberry.Info) -> Employee | None:
-        return await employee_by_id(info.context).load(self.employee_id)
-
-    @strawberry.field
-    async def lob(self, info: strawberry.Info) -> Lob | None:
-        return await lob_by_id(info.context).load(self.lob_id)
 
 
 def segment_connection(rows: list[Any], size: int) -> Connection[ScheduleSegment]:

@@ -19,10 +19,10 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 
+from .pages import filtered_page
 from .permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
 
 SCHEDULE_COLUMNS = (
@@ -45,16 +45,8 @@ async def schedules_page(db: DbSession, caller: Caller, week_start: date | None,
                          first: int | None, after: str | None, cap: int):
     """One page of visible schedules by week: ``size + 1`` rows and ``size``."""
     caller.require_somewhere(SCHEDULE_READ)
-    where, params = ["true"], {}
-    if week_start is not None:
-        where.append("week_start = :week")
-        params["week"] = week_start
-    if state is not None:
-        where.append("state = :state")
-        params["state"] = state
-    sql, page, size = keyset(f"SELECT {SCHEDULE_COLUMNS} FROM schedule", ["week_start", "id"], first, after, cap,
-                             " AND ".join(where))
-    return await db.all(sql, {**params, **page}), size
+    return await filtered_page(db, f"SELECT {SCHEDULE_COLUMNS} FROM schedule", ["week_start", "id"], first, after,
+                               cap, {"week_start": week_start, "state": state})
 
 
 async def schedules_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
@@ -76,19 +68,9 @@ async def segments_page(db: DbSession, caller: Caller, f: SegmentFilter, first: 
                         cap: int):
     """One page of visible segments by start: ``size + 1`` rows and ``size``."""
     caller.require_somewhere(SCHEDULE_READ)
-    where, params = ["true"], {}
-    for column in ("schedule_id", "employee_id", "lob_id"):
-        if getattr(f, column) is not None:
-            where.append(f"{column} = :{column}")
-            params[column] = getattr(f, column)
-    if f.start is not None:
-        where.append("ends_at > :start")
-        params["start"] = aware(f.start, "start")
-    if f.end is not None:
-        where.append("starts_at < :end")
-        params["end"] = aware(f.end, "end")
-    sql, page, size = keyset(SEGMENTS, ["starts_at", "id"], first, after, cap, " AND ".join(where))
-    return await db.all(sql, {**params, **page}), size
+    equal = {"schedule_id": f.schedule_id, "employee_id": f.employee_id, "lob_id": f.lob_id}
+    return await filtered_page(db, SEGMENTS, ["starts_at", "id"], first, after, cap, equal,
+                               ("starts_at", "ends_at"), f.start, f.end)
 
 
 async def committed_minutes(db: DbSession, caller: Caller, employee_ids: list[UUID], start: datetime,

@@ -15,10 +15,10 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
-from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as v
 
+from .pages import filtered_page
 from .permissions import SCHEDULE_READ, TEMPLATE_MANAGE
 
 STEPS = (15, 30, 60)
@@ -95,9 +95,8 @@ async def templates_page(db: DbSession, caller: Caller, lob_id: UUID | None, fir
                          after: str | None, cap: int):
     """One page of visible templates by name (of one LOB when given): ``size + 1`` rows and ``size``."""
     caller.require_somewhere(SCHEDULE_READ)
-    where, params = ("lob_id = :lob", {"lob": lob_id}) if lob_id else ("true", {})
-    sql, page, size = keyset(f"SELECT {COLUMNS} FROM shift_template", ["name", "id"], first, after, cap, where)
-    return await db.all(sql, {**params, **page}), size
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM shift_template", ["name", "id"], first, after, cap,
+                               {"lob_id": lob_id})
 
 
 async def get_template(db: DbSession, template_id: UUID) -> Any:

@@ -16,11 +16,11 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
-from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 
 from .employee_access import require_for_employee
+from .pages import filtered_page
 from .permissions import AVAILABILITY_READ, TIME_OFF_APPROVE, TIME_OFF_REQUEST
 
 MAX_LENGTH = timedelta(days=366)
@@ -76,22 +76,9 @@ async def time_off_page(db: DbSession, caller: Caller, f: TimeOffFilter, first: 
                         cap: int):
     """One page of visible time off by start: ``size + 1`` rows and ``size``."""
     caller.require_somewhere(AVAILABILITY_READ)
-    where, params = ["true"], {}
-    if f.employee_id is not None:
-        where.append("employee_id = :employee")
-        params["employee"] = f.employee_id
-    if f.status is not None:
-        where.append("status = :status")
-        params["status"] = f.status
-    if f.start is not None:
-        where.append("upper(during) > :start")
-        params["start"] = aware(f.start, "start")
-    if f.end is not None:
-        where.append("lower(during) < :end")
-        params["end"] = aware(f.end, "end")
-    sql, page, size = keyset(f"SELECT {COLUMNS} FROM time_off", ["lower(during)", "id"], first, after, cap,
-                             " AND ".join(where))
-    return await db.all(sql, {**params, **page}), size
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM time_off", ["lower(during)", "id"], first, after, cap,
+                               {"employee_id": f.employee_id, "status": f.status},
+                               ("lower(during)", "upper(during)"), f.start, f.end)
 
 
 async def time_off_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
