@@ -1,13 +1,20 @@
-"""eligibleAgents for one LOB and a one-week window, four ways in one run.
+"""eligibleAgents for one LOB and one shift-long window, five ways in one run.
 
 1. end to end: GraphQL over HTTP (a live uvicorn server, keep-alive connection);
 2. the statement eligibleAgents sends, as the runtime role, with row security;
-3. the same statement as the owner (row security bypassed): 2 ÷ 3 is RLS's cost;
-4. hand-written SQL as the owner — written independently, set-based, with an
+3. the statement with core's rules only, as the runtime role: 2 ÷ 3 is the plugin rules' cost;
+4. the statement of 2 as the owner (row security bypassed): 2 ÷ 4 is RLS's cost;
+5. hand-written SQL as the owner — written independently, set-based, with an
    explicit tenant filter: the baseline every ratio is against.
 
-All four must return the same candidates with the same reason codes (checked
-before timing). Usage: ``python -m benchmarks.bench_eligibility [--size mid|large] [--rounds 30]``.
+Variants 1, 2 and 4 run every enabled module's rules (the scheduling plugin's weekly-hours,
+time-off and availability rules among them); the hand-written query knows core's
+rules only, so the window is one shift (8 hours on the demo's anchor Monday, where
+no published schedule, time off or availability gives a plugin reason) and all five
+must return the same candidates with the same reason codes (checked before timing).
+A week-long window is a week of work to the weekly-hours rules: every candidate
+would exceed their caps. Usage:
+``python -m benchmarks.bench_eligibility [--size mid|large] [--rounds 30] [--hours 8]``.
 """
 
 from __future__ import annotations
@@ -111,6 +118,7 @@ def main() -> None:
     parser.add_argument("--size", default="mid")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--first", type=int, default=50, help="page size (the API's default page is 50)")
+    parser.add_argument("--hours", type=float, default=8, help="the window's length, from 09:00 local")
     args = parser.parse_args()
     page_size = args.first
     runtime, _ = prepared(args.size)
@@ -122,9 +130,11 @@ def main() -> None:
         admin = conn.execute(text("SELECT user_id FROM auth_token WHERE name = 'benchmark' ORDER BY created_at DESC"
                                   " LIMIT 1")).scalar_one()
     zone = ZoneInfo(lob.timezone)
-    start = datetime(2026, 11, 23, tzinfo=zone)  # the demo's anchor Monday, one week, in the LOB's zone
-    end = start + timedelta(days=7)
-    sql, page_params, _ = statement(CORE_RULES, page_size, None, runtime.settings.page_size_cap)
+    start = datetime(2026, 11, 23, 9, tzinfo=zone)  # the demo's anchor Monday, in the LOB's zone
+    end = start + timedelta(hours=args.hours)
+    rules = runtime.eligibility_rules
+    sql, page_params, _ = statement(rules, page_size, None, runtime.settings.page_size_cap)
+    core_sql, _, _ = statement(CORE_RULES, page_size, None, runtime.settings.page_size_cap)
     params = {**page_params, "lob_id": lob.id, "window_start": start, "window_end": end}
     hand_params = {"tenant_id": lob.tenant_id, "lob_id": lob.id, "window_start": start, "window_end": end,
                    "limit": page_size}
@@ -144,19 +154,23 @@ def main() -> None:
         def sql_rls():
             return [(r.id, [x["code"] for x in r.reasons]) for r in rt.execute(text(sql), params) if r.id][:page_size]
 
+        def sql_rls_core_rules():
+            return [(r.id, [x["code"] for x in r.reasons]) for r in rt.execute(text(core_sql), params) if r.id][:page_size]
+
         def sql_owner():
             return [(r.id, [x["code"] for x in r.reasons]) for r in own.execute(text(sql), params) if r.id][:page_size]
 
         def hand_written():
             return list(own.execute(text(HAND_WRITTEN), hand_params))
 
-        answers = {f.__name__: canonical(f()) for f in (over_http, sql_rls, sql_owner, hand_written)}
+        answers = {f.__name__: canonical(f()) for f in (over_http, sql_rls, sql_rls_core_rules, sql_owner, hand_written)}
         reference = answers["hand_written"]
         for name, answer in answers.items():
             assert answer == reference, f"{name} disagrees with the hand-written SQL"
         candidates = own.execute(text("SELECT count(*) FROM employee WHERE tenant_id = :t"),
                                  {"t": lob.tenant_id}).scalar()
         timings = interleaved({"GraphQL over HTTP": over_http, "same SQL, runtime role (RLS)": sql_rls,
+                               "core rules only, runtime role (RLS)": sql_rls_core_rules,
                                "same SQL, owner (no RLS)": sql_owner, "hand-written SQL, owner": hand_written},
                               rounds=args.rounds)
         conn_http.close()
@@ -164,10 +178,12 @@ def main() -> None:
     base_t = timings["hand-written SQL, owner"].median
     rls = timings["same SQL, runtime role (RLS)"].median / timings["same SQL, owner (no RLS)"].median
     rows = [[name, ms(t.median), ms(t.p95), f"{t.median / base_t:.2f}x"] for name, t in timings.items()]
-    print(table(f"eligibleAgents — {args.size} demo, LOB {lob.name!r}, {candidates} candidates, one week, "
-                f"tenant admin, first {page_size}; {args.rounds} interleaved rounds",
+    print(table(f"eligibleAgents — {args.size} demo, LOB {lob.name!r}, {candidates} candidates, {args.hours:g} h "
+                f"window, {len(rules)} rules, tenant admin, first {page_size}; {args.rounds} interleaved rounds",
                 ["variant", "median", "p95", "÷ hand-written"], rows))
     print(f"RLS overhead (same statement, runtime role ÷ owner): {rls:.2f}x")
+    plugins = timings["same SQL, runtime role (RLS)"].median / timings["core rules only, runtime role (RLS)"].median
+    print(f"plugin rules' cost (every rule ÷ core rules only, runtime role): {plugins:.2f}x")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import strawberry
 from switchboard.core.graphql.pagination import Connection, connection
 
 from . import forecasts, volumes
-from .forecast_permissions import FORECAST_READ, VOLUME_READ
+from .permissions import FORECAST_READ, VOLUME_READ
 from .forecast_types import Forecast, ForecastAccuracy, IntervalVolume, forecast_by_id
 
 FROM = Annotated[datetime | None, strawberry.argument(name="from")]

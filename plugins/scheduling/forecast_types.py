@@ -15,7 +15,7 @@ from switchboard.core.imports.types import ImportCounts
 from switchboard.core.scope.types import Lob, lob_by_id
 
 from . import forecasts
-from .forecast_permissions import FORECAST_READ
+from .permissions import FORECAST_READ
 
 
 def _float(value: Any) -> float | None:

@@ -24,7 +24,7 @@ from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
 
 from . import accuracy, forecasting
-from .forecast_permissions import FORECAST_MANAGE, FORECAST_READ
+from .permissions import FORECAST_MANAGE, FORECAST_READ
 from .volumes import check_range, lob_histories
 
 MAX_LOBS = 50

@@ -8,9 +8,12 @@ from switchboard.core.db.constraints import register_constraints
 from switchboard.core.graphql.merge import merge
 from switchboard.core.hookspecs import hookimpl
 
-from . import forecast_permissions
+from . import permissions
+from .eligibility import RULES
 from .forecast_mutations import ForecastMutation
 from .forecast_queries import ForecastQuery
+from .schedule_mutations import ScheduleMutation
+from .schedule_queries import ScheduleQuery
 
 HERE = Path(__file__).resolve().parent
 # adherence compares schedules with the ledger
@@ -27,6 +30,39 @@ register_constraints([
     ("interval_volume_overlap", "VOLUME_OVERLAP", "intervalStart"),
     ("forecast_version_unique", "FORECAST_VERSION_TAKEN", "lobIds"),
     ("forecast_interval_override", "REQUIRED", "reason"),
+    ("shift_template_name", "REQUIRED", "name"),
+    ("shift_template_name_unique", "NAME_TAKEN", "name"),
+    ("shift_template_length", "SHIFT_LENGTH_INVALID", "lengthMinutes"),
+    ("shift_template_step", "START_STEP_INVALID", "startStepMinutes"),
+    ("shift_template_weekdays", "WEEKDAYS_INVALID", "weekdays"),
+    ("shift_template_start_window", "LATEST_BEFORE_EARLIEST", "latestStart"),
+    ("shift_template_start_alignment", "START_NOT_ON_STEP", "earliestStart"),
+    ("shift_template_break", "BREAK_OUT_OF_RANGE", "unpaidBreakMinutes"),
+    ("availability_weekday", "WEEKDAY_INVALID", "windows"),
+    ("availability_timezone", "INVALID_TIMEZONE", "timezone"),
+    ("availability_order", "END_BEFORE_START", "windows"),
+    ("availability_overlap", "AVAILABILITY_OVERLAP", "windows"),
+    ("time_off_kind", "TIME_OFF_KIND_INVALID", "kind"),
+    ("time_off_note", "TOO_LONG", "note"),
+    ("time_off_bounds", "END_BEFORE_START", "endsAt"),
+    ("time_off_length", "TIME_OFF_TOO_LONG", "endsAt"),
+    ("time_off_overlap", "TIME_OFF_OVERLAP", "startsAt"),
+    ("time_off_transition", "TIME_OFF_FINAL", "id"),
+    ("time_off_self_decision", "TIME_OFF_SELF_DECISION", "id"),
+    ("time_off_decider", "TIME_OFF_DECISION_NOT_PERMITTED", "id"),
+    ("scheduling_settings_legal_max", "LEGAL_MAX_OUT_OF_RANGE", "hours"),
+    ("schedule_lobs", "SCHEDULE_LOBS_INVALID", "lobIds"),
+    ("schedule_lobs_given", "SCHEDULE_LOBS_INVALID", "lobIds"),
+    ("schedule_week_start", "WEEK_START_NOT_MONDAY", "weekStart"),
+    ("schedule_publish_permission", "PUBLISH_NOT_PERMITTED", "id"),
+    ("schedule_segment_assignment_active", "SCHEDULE_ASSIGNMENT_INACTIVE", "id"),
+    ("schedule_segment_published_overlap", "SCHEDULE_CONFLICT", "id"),
+    ("schedule_segment_overlap", "SEGMENT_OVERLAP", "startsAt"),
+    ("schedule_segment_order", "END_BEFORE_START", "endsAt"),
+    ("schedule_segment_length", "SEGMENT_TOO_LONG", "endsAt"),
+    ("schedule_segment_draft", "SCHEDULE_PUBLISHED", "scheduleId"),
+    ("schedule_segment_lob", "SEGMENT_LOB_OUTSIDE_SCHEDULE", "lobId"),
+    ("schedule_segment_assignment", "SEGMENT_ASSIGNMENT_MISMATCH", "assignmentId"),
 ])
 
 
@@ -42,22 +78,27 @@ def switchboard_locale_dirs():
 
 @hookimpl
 def switchboard_graphql_query():
-    return merge("SchedulingQuery", [("forecasts", ForecastQuery)])
+    return merge("SchedulingQuery", [("forecasts", ForecastQuery), ("schedules", ScheduleQuery)])
 
 
 @hookimpl
 def switchboard_graphql_mutation():
-    return merge("SchedulingMutation", [("forecasts", ForecastMutation)])
+    return merge("SchedulingMutation", [("forecasts", ForecastMutation), ("schedules", ScheduleMutation)])
 
 
 @hookimpl
 def switchboard_permissions():
-    return dict(forecast_permissions.PERMISSIONS)
+    return permissions.PERMISSIONS
 
 
 @hookimpl
 def switchboard_default_grants():
-    return {role: list(keys) for role, keys in forecast_permissions.GRANTS.items()}
+    return permissions.GRANTS
+
+
+@hookimpl
+def switchboard_eligibility_rules():
+    return list(RULES)
 
 
 @hookimpl

@@ -26,7 +26,7 @@ from switchboard.core.imports.scope import importable_lobs
 from switchboard.core.imports.staging import Staging, stage_file
 
 from . import volume_import_sql
-from .forecast_permissions import VOLUME_IMPORT
+from .permissions import VOLUME_IMPORT
 
 FILE_COLUMNS = Columns(("client", "lob", "interval_start", "interval_minutes", "offered", "handled", "abandoned",
                         "aht_seconds"), ("service_level",))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from tests.plugins.scheduling.helpers import CREATE, OVERRIDE, START, history, horizon
+from tests.plugins.scheduling.volume_helpers import CREATE, OVERRIDE, START, history, horizon
 
 TABLES = ("interval_volume", "forecast", "forecast_interval")
 LOBS = {"A1a": "L1-EN", "A1b": "L1-FR", "A2a": "CARDS", "B1a": "SUP"}

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from tests import factories as f
-from tests.plugins.scheduling.helpers import (
+from tests.plugins.scheduling.volume_helpers import (
     CREATE,
     INTERVALS,
     OVERRIDE,

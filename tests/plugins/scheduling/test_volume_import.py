@@ -14,7 +14,7 @@ from switchboard.core.imports.report import FILE_CODES
 from switchboard.plugins.scheduling.volume_import import ROW_CODES
 
 from tests import factories as f
-from tests.plugins.scheduling.helpers import VOLUME_TABLES
+from tests.plugins.scheduling.volume_helpers import VOLUME_TABLES
 
 IMPORT = """mutation($file: Upload!, $clean: Boolean) {
   importIntervalVolumes(file: $file, cleanRowsOnly: $clean) {

@@ -1,0 +1,94 @@
+"""The scheduling plugin's eligibility rules, so ``eligibleAgents`` and the scheduler agree.
+
+Each rule is one set-based relation inside core's single ``eligibleAgents``
+statement (see :mod:`switchboard.core.workforce.eligibility` for ``target`` and
+``candidate``):
+
+* ``weekly_hours`` — per ISO week the window touches, in the LOB's time zone:
+  minutes already in PUBLISHED schedules outside the window plus the window's own
+  minutes in that week. ``WEEKLY_CAP_REACHED`` when that exceeds the weekly-hours
+  cap of the candidate's assignment to the LOB (counting that assignment's
+  segments); ``LEGAL_WEEKLY_MAX_REACHED`` when it exceeds the tenant's legal
+  weekly maximum across every client (``scheduling_settings``; 48 h by default).
+  Minutes come from ``scheduling.committed_minutes``, which never says which other
+  client they are for. The reason's date is the week's Monday.
+* ``time_off`` — ``TIME_OFF`` when approved time off overlaps the window (the date:
+  the first local day of the overlap).
+* ``availability`` — ``NOT_AVAILABLE`` when the candidate recorded weekly
+  availability and the window is not wholly inside it (no availability recorded:
+  available any time).
+"""
+
+from __future__ import annotations
+
+from switchboard.core.workforce.eligibility import EligibilityRule
+
+WEEKLY_HOURS = EligibilityRule(
+    name="weekly_hours",
+    sql="""WITH week AS MATERIALIZED (
+                SELECT t.tenant_id, t.lob_id, t.first_day, t.last_day, w.day::date AS week_start,
+                       tstzrange(t.window_start, t.window_end) AS win,
+                       tstzrange(w.day AT TIME ZONE l.timezone, (w.day + interval '7 days') AT TIME ZONE l.timezone)
+                           AS span
+                  FROM target t JOIN lob l ON l.tenant_id = t.tenant_id AND l.id = t.lob_id
+                 CROSS JOIN generate_series(date_trunc('week', t.first_day::timestamp), t.last_day::timestamp,
+                                            interval '1 week') AS w(day)
+           ), load AS MATERIALIZED (
+                SELECT w.*, scheduling.minutes(tstzmultirange(w.span * w.win)) AS own FROM week w
+           ), committed AS MATERIALIZED (
+                SELECT w.week_start, m.employee_id, m.assignment_id, m.minutes
+                  FROM week w CROSS JOIN LATERAL scheduling.committed_minutes(
+                       ARRAY(SELECT id FROM candidate), tstzmultirange(w.span) - tstzmultirange(w.win)) m
+           )
+           SELECT a.employee_id, 'WEEKLY_CAP_REACHED', NULL, w.week_start
+             FROM load w
+             JOIN assignment a ON a.tenant_id = w.tenant_id AND a.lob_id = w.lob_id
+                  AND a.valid_during && daterange(w.first_day, w.last_day, '[]')
+                  AND a.employee_id IN (SELECT id FROM candidate)
+             LEFT JOIN committed m ON m.week_start = w.week_start AND m.assignment_id = a.id
+            WHERE coalesce(m.minutes, 0) + w.own > a.weekly_hours_cap * 60
+           UNION ALL
+           SELECT c.id, 'LEGAL_WEEKLY_MAX_REACHED', NULL, w.week_start
+             FROM load w CROSS JOIN candidate c
+             LEFT JOIN (SELECT week_start, employee_id, sum(minutes) AS minutes FROM committed
+                         GROUP BY week_start, employee_id) m ON m.week_start = w.week_start AND m.employee_id = c.id
+            WHERE coalesce(m.minutes, 0) + w.own > (SELECT scheduling.legal_weekly_max_minutes())""",
+    codes=("WEEKLY_CAP_REACHED", "LEGAL_WEEKLY_MAX_REACHED"),
+)
+
+TIME_OFF = EligibilityRule(
+    name="time_off",
+    sql="""SELECT o.employee_id, 'TIME_OFF', NULL,
+                  (greatest(lower(o.during), t.window_start) AT TIME ZONE l.timezone)::date
+             FROM target t JOIN lob l ON l.tenant_id = t.tenant_id AND l.id = t.lob_id
+             JOIN time_off o ON o.tenant_id = t.tenant_id AND o.status = 'approved'
+                  AND o.during && tstzrange(t.window_start, t.window_end)
+            WHERE o.employee_id IN (SELECT id FROM candidate)""",
+    codes=("TIME_OFF",),
+)
+
+AVAILABILITY = EligibilityRule(
+    name="availability",
+    sql="""WITH offered AS (
+                SELECT a.employee_id,
+                       tstzrange((d.day + a.start_time) AT TIME ZONE a.timezone,
+                                 (d.day + a.end_time) AT TIME ZONE a.timezone) AS during
+                  FROM target t
+                  JOIN availability a ON a.tenant_id = t.tenant_id AND a.employee_id IN (SELECT id FROM candidate)
+                 CROSS JOIN LATERAL generate_series((t.window_start AT TIME ZONE a.timezone)::date::timestamp
+                                                        - interval '1 day',
+                                                    (t.window_end AT TIME ZONE a.timezone)::date::timestamp,
+                                                    interval '1 day') AS d(day)
+                 WHERE extract(isodow FROM d.day) = a.weekday
+           ), free AS (
+                SELECT employee_id, range_agg(during) AS during FROM offered GROUP BY employee_id
+           )
+           SELECT DISTINCT a.employee_id, 'NOT_AVAILABLE', NULL::text, NULL::date
+             FROM target t
+             JOIN availability a ON a.tenant_id = t.tenant_id AND a.employee_id IN (SELECT id FROM candidate)
+             LEFT JOIN free f ON f.employee_id = a.employee_id
+            WHERE NOT coalesce(f.during @> tstzrange(t.window_start, t.window_end), false)""",
+    codes=("NOT_AVAILABLE",),
+)
+
+RULES = (WEEKLY_HOURS, TIME_OFF, AVAILABILITY)

@@ -1,0 +1,102 @@
+"""Queries of shift templates, availability, time off, schedules and segments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+import strawberry
+from switchboard.core.graphql.pagination import Connection, connection
+
+from . import schedules, shift_templates
+from . import time_off as time_off_service
+from .permissions import AVAILABILITY_READ, SCHEDULE_READ
+from .schedule_types import (
+    AvailabilityWindow,
+    CommittedMinutes,
+    Schedule,
+    ScheduleSegment,
+    ShiftTemplate,
+    TimeOff,
+    availability_of_employee,
+    schedule_by_id,
+    segment_connection,
+    time_off_by_id,
+)
+from .vocabulary import ScheduleState, TimeOffStatus
+
+
+@strawberry.type
+class ScheduleQuery:
+    @strawberry.field(description="Shift templates the caller can see, by name; of one LOB when given.")
+    async def shift_templates(self, info: strawberry.Info, lob_id: UUID | None = None, first: int | None = None,
+                              after: str | None = None) -> Connection[ShiftTemplate]:
+        ctx = info.context
+        rows, size = await shift_templates.templates_page(ctx.db, ctx.me, lob_id, first, after,
+                                                          ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.name, r.id), ShiftTemplate.from_row)
+
+    @strawberry.field(description="An employee's weekly availability (empty: available any time, or not visible).")
+    async def availability(self, info: strawberry.Info, employee_id: UUID) -> list[AvailabilityWindow]:
+        info.context.me.require_somewhere(AVAILABILITY_READ)
+        return await availability_of_employee(info.context).load(employee_id)
+
+    @strawberry.field(description="Time off the caller can see, by start; optionally of one employee, in one"
+                      " status, or meeting [start, end).")
+    async def time_off(self, info: strawberry.Info, employee_id: UUID | None = None,
+                       status: TimeOffStatus | None = None, start: datetime | None = None,
+                       end: datetime | None = None, first: int | None = None,
+                       after: str | None = None) -> Connection[TimeOff]:
+        ctx = info.context
+        f = time_off_service.TimeOffFilter(employee_id, status and status.value, start, end)
+        rows, size = await time_off_service.time_off_page(ctx.db, ctx.me, f, first, after, ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.starts_at, r.id), TimeOff.from_row)
+
+    @strawberry.field(description="One time-off record, or null when it does not exist or is not visible.")
+    async def time_off_request(self, info: strawberry.Info, id: UUID) -> TimeOff | None:
+        info.context.me.require_somewhere(AVAILABILITY_READ)
+        return await time_off_by_id(info.context).load(id)
+
+    @strawberry.field(description="Schedules the caller can see (tenant-wide staff, or staff who see every LOB"
+                      " of one), by week.")
+    async def schedules(self, info: strawberry.Info, week_start: date | None = None,
+                        state: ScheduleState | None = None, first: int | None = None,
+                        after: str | None = None) -> Connection[Schedule]:
+        ctx = info.context
+        rows, size = await schedules.schedules_page(ctx.db, ctx.me, week_start, state and state.value, first, after,
+                                                    ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.week_start, r.id), Schedule.from_row)
+
+    @strawberry.field(description="One schedule, or null when it does not exist or is not visible.")
+    async def schedule(self, info: strawberry.Info, id: UUID) -> Schedule | None:
+        info.context.me.require_somewhere(SCHEDULE_READ)
+        return await schedule_by_id(info.context).load(id)
+
+    @strawberry.field(description="Scheduled segments the caller can see (of the LOBs in their scope; an agent:"
+                      " their own published ones), by start; filters combine.")
+    async def scheduled_segments(self, info: strawberry.Info, start: datetime | None = None,
+                                 end: datetime | None = None, employee_id: UUID | None = None,
+                                 lob_id: UUID | None = None, schedule_id: UUID | None = None,
+                                 first: int | None = None, after: str | None = None) -> Connection[ScheduleSegment]:
+        ctx = info.context
+        f = schedules.SegmentFilter(schedule_id, employee_id, lob_id, start, end)
+        rows, size = await schedules.segments_page(ctx.db, ctx.me, f, first, after,
+                                                   ctx.runtime.settings.page_size_cap)
+        return segment_connection(rows, size)
+
+    @strawberry.field(description="Minutes already in published schedules during [start, end) for the employees"
+                      " the caller can see among those given; minutes for assignments the caller cannot see are"
+                      " one row without an assignment, so no other client is revealed.")
+    async def committed_minutes(self, info: strawberry.Info, employee_ids: list[UUID], start: datetime,
+                                end: datetime) -> list[CommittedMinutes]:
+        ctx = info.context
+        rows = await schedules.committed_minutes(ctx.db, ctx.me, employee_ids, start, end)
+        return [CommittedMinutes(employee_id=r.employee_id, assignment_id=r.assignment_id, minutes=r.minutes)
+                for r in rows]
+
+    @strawberry.field(description="The tenant's legal weekly maximum of scheduled hours across every client"
+                      " (48 unless set).")
+    async def legal_weekly_max_hours(self, info: strawberry.Info) -> Decimal:
+        ctx = info.context
+        return schedules.hours(await schedules.legal_weekly_max_minutes(ctx.db, ctx.me))

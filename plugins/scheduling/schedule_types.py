@@ -1,0 +1,191 @@
+"""GraphQL types of shift templates, availability, time off, schedules and segments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import strawberry
+from switchboard.core.graphql import loaders
+from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.jobs import service as jobs
+from switchboard.core.jobs.types import Job
+from switchboard.core.scope.types import Lob, lob_by_id
+from switchboard.core.workforce.types import Employee, employee_by_id
+
+from . import availability, schedules, time_off
+from .vocabulary import ScheduleState, SegmentActivity, TimeOffKind, TimeOffStatus
+
+
+def _local(moment: datetime, timezone: str | None) -> datetime | None:
+    return moment.astimezone(ZoneInfo(timezone)) if timezone else None
+
+
+@strawberry.type
+class OfEmployee:
+    """A record about one employee, who is loaded on demand (null when not visible)."""
+
+    employee_id: UUID
+
+    @strawberry.field
+    async def employee(self, info: strawberry.Info) -> Employee | None:
+        return await employee_by_id(info.context).load(self.employee_id)
+
+
+@strawberry.type
+class OnLob:
+    """A record on one LOB, which is loaded on demand (null when not visible)."""
+
+    lob_id: UUID
+
+    @strawberry.field
+    async def lob(self, info: strawberry.Info) -> Lob | None:
+        return await lob_by_id(info.context).load(self.lob_id)
+
+
+@strawberry.type(description="A shape of shift a LOB may schedule. Start times are the LOB's local times.")
+class ShiftTemplate(OnLob):
+    id: UUID
+    client_id: UUID
+    name: str
+    length_minutes: int = strawberry.field(description="From start to end, the unpaid break included.")
+    earliest_start: time
+    latest_start: time
+    start_step_minutes: int = strawberry.field(description="Starts fall every 15, 30 or 60 minutes from earliestStart.")
+    unpaid_break_minutes: int
+    weekdays: list[int] = strawberry.field(description="ISO weekdays it may be used on (1 = Monday).")
+
+    @classmethod
+    def from_row(cls, r: Any) -> ShiftTemplate:
+        return cls(id=r.id, client_id=r.client_id, lob_id=r.lob_id, name=r.name, length_minutes=r.length_minutes,
+                   earliest_start=r.earliest_start, latest_start=r.latest_start,
+                   start_step_minutes=r.start_step_minutes, unpaid_break_minutes=r.unpaid_break_minutes,
+                   weekdays=list(r.weekdays))
+
+
+@strawberry.type(description="A weekly window when an employee can work, in the time zone they are in.")
+class AvailabilityWindow:
+    weekday: int = strawberry.field(description="ISO weekday (1 = Monday).")
+    start: time
+    end: time = strawberry.field(description="Exclusive; 00:00 is midnight at the end of the day.")
+    timezone: str
+
+    @classmethod
+    def from_row(cls, r: Any) -> AvailabilityWindow:
+        return cls(weekday=r.weekday, start=r.start_time, end=r.end_time, timezone=r.timezone)
+
+
+@strawberry.type(description="Time an employee is away: requested, then approved or rejected by a supervisor.")
+class TimeOff(OfEmployee):
+    id: UUID
+    starts_at: datetime
+    ends_at: datetime = strawberry.field(description="Exclusive.")
+    kind: TimeOffKind
+    status: TimeOffStatus
+    note: str | None
+    decided_at: datetime | None = strawberry.field(description="When it was last approved, rejected or cancelled.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> TimeOff:
+        return cls(id=r.id, employee_id=r.employee_id, starts_at=r.starts_at, ends_at=r.ends_at,
+                   kind=TimeOffKind(r.kind), status=TimeOffStatus(r.status), note=r.note, decided_at=r.decided_at)
+
+
+@strawberry.type(description="One employee doing one activity on one LOB for a stretch of a schedule.")
+class ScheduleSegment(OfEmployee, OnLob):
+    id: UUID
+    schedule_id: UUID
+    client_id: UUID
+    assignment_id: UUID
+    activity: SegmentActivity
+    starts_at: datetime = strawberry.field(description="In UTC.")
+    ends_at: datetime = strawberry.field(description="In UTC, exclusive.")
+    published: bool
+    timezone: str | None = strawberry.field(description="The LOB's time zone.")
+
+    @classmethod
+    def from_row(cls, r: Any) -> ScheduleSegment:
+        return cls(id=r.id, schedule_id=r.schedule_id, client_id=r.client_id, lob_id=r.lob_id,
+                   employee_id=r.employee_id, assignment_id=r.assignment_id, activity=SegmentActivity(r.activity),
+                   starts_at=r.starts_at, ends_at=r.ends_at, published=r.published, timezone=r.timezone)
+
+    @strawberry.field(description="Start in the LOB's time zone.")
+    def local_starts_at(self) -> datetime | None:
+        return _local(self.starts_at, self.timezone)
+
+    @strawberry.field(description="End in the LOB's time zone.")
+    def local_ends_at(self) -> datetime | None:
+        return _local(self.ends_at, self.timezone)
+
+
+def segment_connection(rows: list[Any], size: int) -> Connection[ScheduleSegment]:
+    """A page of segments as a connection keyed by start and id."""
+    return connection(rows, size, lambda r: (r.starts_at, r.id), ScheduleSegment.from_row)
+
+
+@strawberry.type(description="One solve's outcome for a set of LOBs and a week; published, what employees work.")
+class Schedule:
+    id: UUID
+    lob_ids: list[UUID]
+    week_start: date = strawberry.field(description="The Monday the week starts on.")
+    state: ScheduleState
+    job_id: UUID | None
+    solver_status: str | None
+    objective: Decimal | None
+    best_bound: Decimal | None
+    gap: Decimal | None = strawberry.field(description="Relative gap between objective and bound (0.05 = 5%).")
+    published_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, r: Any) -> Schedule:
+        return cls(id=r.id, lob_ids=list(r.lob_ids), week_start=r.week_start, state=ScheduleState(r.state),
+                   job_id=r.job_id, solver_status=r.solver_status, objective=r.objective, best_bound=r.best_bound,
+                   gap=r.gap, published_at=r.published_at, created_at=r.created_at)
+
+    @strawberry.field(description="Its LOBs the caller can see.")
+    async def lobs(self, info: strawberry.Info) -> list[Lob]:
+        found = await lob_by_id(info.context).load_many(self.lob_ids)
+        return [lob for lob in found if lob is not None]
+
+    @strawberry.field(description="The solve job that produced it, when the caller may see it.")
+    async def job(self, info: strawberry.Info) -> Job | None:
+        if self.job_id is None:
+            return None
+        row = await jobs.get(info.context.db, self.job_id)
+        return row and Job.from_row(row, info.context.message)
+
+    @strawberry.field(description="Its segments the caller can see, by start.")
+    async def segments(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+                       employee_id: UUID | None = None, lob_id: UUID | None = None) -> Connection[ScheduleSegment]:
+        ctx = info.context
+        f = schedules.SegmentFilter(schedule_id=self.id, employee_id=employee_id, lob_id=lob_id)
+        rows, size = await schedules.segments_page(ctx.db, ctx.me, f, first, after, ctx.runtime.settings.page_size_cap)
+        return segment_connection(rows, size)
+
+
+@strawberry.type(description="Minutes already in published schedules: on one assignment the caller can see, or"
+                 " (assignmentId null) on every other assignment of the employee together.")
+class CommittedMinutes:
+    employee_id: UUID
+    assignment_id: UUID | None
+    minutes: Decimal
+
+
+def schedule_by_id(ctx: Any):
+    """The request's loader of schedules by id (None when not visible)."""
+    return loaders.by_id(ctx, "schedule_by_id", schedules.schedules_by_ids, Schedule.from_row)
+
+
+def time_off_by_id(ctx: Any):
+    """The request's loader of time off by id (None when not visible)."""
+    return loaders.by_id(ctx, "time_off_by_id", time_off.time_off_by_ids, TimeOff.from_row)
+
+
+def availability_of_employee(ctx: Any):
+    """The request's loader of each employee's visible availability windows."""
+    return loaders.grouped(ctx, "availability_of_employee", availability.windows_of_employees,
+                           AvailabilityWindow.from_row, "employee_id")

@@ -1,0 +1,152 @@
+"""Schedules and their segments: read them, publish and unpublish them.
+
+A schedule is one solve's outcome for a set of LOBs and a week (written by the
+solve job, as its requester). Publishing it makes its segments what employees
+work: the database refuses (``SCHEDULE_CONFLICT``) when a segment overlaps a
+published segment of the same employee in another schedule, whichever client that
+one is for, and (``SCHEDULE_ASSIGNMENT_INACTIVE``) when a segment's assignment is
+not active on its local date. Publishing and unpublishing need
+``scheduling.schedule.publish`` on every LOB of the schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError
+from switchboard.core.identity.caller import Caller
+from switchboard.core.scope.validation import aware
+
+from .pages import filtered_page
+from .permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
+
+SCHEDULE_COLUMNS = (
+    "id, lob_ids, week_start, state, job_id, solver_status, objective, best_bound, gap, published_at,"
+    " published_by, created_at"
+)
+# the LOB's time zone renders a segment locally (NULL when the LOB is no longer visible)
+SEGMENTS = (
+    "SELECT * FROM (SELECT s.id, s.schedule_id, s.client_id, s.lob_id, s.employee_id, s.assignment_id,"
+    " s.activity, s.starts_at, s.ends_at, s.published, l.timezone FROM schedule_segment s"
+    " LEFT JOIN lob l ON l.tenant_id = s.tenant_id AND l.id = s.lob_id) segment"
+)
+MAX_LEGAL_HOURS = 168
+
+
+# --- reads -----------------------------------------------------------------------------
+
+
+async def schedules_page(db: DbSession, caller: Caller, week_start: date | None, state: str | None,
+                         first: int | None, after: str | None, cap: int):
+    """One page of visible schedules by week: ``size + 1`` rows and ``size``."""
+    caller.require_somewhere(SCHEDULE_READ)
+    return await filtered_page(db, f"SELECT {SCHEDULE_COLUMNS} FROM schedule", ["week_start", "id"], first, after,
+                               cap, {"week_start": week_start, "state": state})
+
+
+async def schedules_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    return await db.all(f"SELECT {SCHEDULE_COLUMNS} FROM schedule WHERE id = ANY(:ids)", {"ids": list(ids)})
+
+
+@dataclass(frozen=True)
+class SegmentFilter:
+    """Which segments: of a schedule, an employee, a LOB, meeting ``[start, end)``."""
+
+    schedule_id: UUID | None = None
+    employee_id: UUID | None = None
+    lob_id: UUID | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+async def segments_page(db: DbSession, caller: Caller, f: SegmentFilter, first: int | None, after: str | None,
+                        cap: int):
+    """One page of visible segments by start: ``size + 1`` rows and ``size``."""
+    caller.require_somewhere(SCHEDULE_READ)
+    equal = {"schedule_id": f.schedule_id, "employee_id": f.employee_id, "lob_id": f.lob_id}
+    return await filtered_page(db, SEGMENTS, ["starts_at", "id"], first, after, cap, equal,
+                               ("starts_at", "ends_at"), f.start, f.end)
+
+
+async def committed_minutes(db: DbSession, caller: Caller, employee_ids: list[UUID], start: datetime,
+                            end: datetime) -> list[Any]:
+    """Published paid minutes in ``[start, end)`` per visible employee and assignment; the
+    assignments the caller cannot see fold into one row without an assignment."""
+    caller.require_somewhere(SCHEDULE_READ)
+    aware(start, "start")
+    aware(end, "end")
+    if end <= start:
+        raise UserError("END_BEFORE_START", "end")
+    return await db.all(
+        "SELECT employee_id, assignment_id, minutes FROM scheduling.committed_minutes("
+        " CAST(:ids AS uuid[]), tstzmultirange(tstzrange(:s, :e))) ORDER BY employee_id, assignment_id NULLS LAST",
+        {"ids": [str(i) for i in employee_ids], "s": start, "e": end},
+    )
+
+
+# --- publication -----------------------------------------------------------------------
+
+
+async def _require_publisher(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
+    """The visible schedule, once the caller is known to hold the publish key on each of its LOBs."""
+    caller.require_somewhere(PUBLISH)
+    row = await db.found(f"SELECT {SCHEDULE_COLUMNS} FROM schedule WHERE id = :id", {"id": schedule_id}, "id")
+    for lob in await db.all("SELECT id, client_id FROM lob WHERE id = ANY(:ids)", {"ids": row.lob_ids}):
+        caller.require(PUBLISH, lob.client_id, lob.id)
+    return row
+
+
+async def _set_state(db: DbSession, schedule_id: UUID, state: str) -> Any:
+    return await db.one(f"UPDATE schedule SET state = :state WHERE id = :id RETURNING {SCHEDULE_COLUMNS}",
+                        {"state": state, "id": schedule_id})
+
+
+async def publish(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
+    """Publish a draft schedule (refusals: ``SCHEDULE_ALREADY_PUBLISHED``, ``SCHEDULE_CONFLICT``,
+    ``SCHEDULE_ASSIGNMENT_INACTIVE``)."""
+    row = await _require_publisher(db, caller, schedule_id)
+    if row.state == "published":
+        raise UserError("SCHEDULE_ALREADY_PUBLISHED", "id")
+    return await _set_state(db, schedule_id, "published")
+
+
+async def unpublish(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
+    """Turn a published schedule back into a draft (``SCHEDULE_NOT_PUBLISHED``)."""
+    row = await _require_publisher(db, caller, schedule_id)
+    if row.state != "published":
+        raise UserError("SCHEDULE_NOT_PUBLISHED", "id")
+    return await _set_state(db, schedule_id, "draft")
+
+
+# --- settings --------------------------------------------------------------------------
+
+
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours, to the hundredth."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+
+async def legal_weekly_max_minutes(db: DbSession, caller: Caller) -> int:
+    """The tenant's legal weekly maximum across clients, in minutes (48 h unless set)."""
+    caller.require_somewhere(SCHEDULE_READ)
+    return await db.scalar("SELECT scheduling.legal_weekly_max_minutes()")
+
+
+async def set_legal_weekly_max(db: DbSession, caller: Caller, hours: Decimal) -> int:
+    """Set the tenant's legal weekly maximum (whole minutes, 1 to 168 hours); returns it in minutes."""
+    caller.require(SETTINGS_MANAGE)
+    minutes = Decimal(hours) * 60
+    if not (1 <= hours <= MAX_LEGAL_HOURS) or minutes != minutes.to_integral_value():
+        raise UserError("LEGAL_MAX_OUT_OF_RANGE", "hours", min=1, max=MAX_LEGAL_HOURS)
+    return await db.scalar(
+        "INSERT INTO scheduling_settings (tenant_id, legal_weekly_max_minutes) VALUES (:t, :m)"
+        " ON CONFLICT (tenant_id) DO UPDATE SET legal_weekly_max_minutes = EXCLUDED.legal_weekly_max_minutes"
+        " RETURNING legal_weekly_max_minutes",
+        {"t": caller.tenant_id, "m": int(minutes)},
+    )
+
