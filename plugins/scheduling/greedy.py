@@ -3,11 +3,13 @@
 Agents are taken one at a time, single-LOB agents first (multi-LOB agents then fill
 what is left). For each agent every column is scored against the coverage still
 missing; days are taken best first, each with its best column that the rules (rest,
-consecutive days, legal maximum, caps) still allow.
+consecutive days, legal maximum, caps) still allow. Then passes of best responses:
+each agent's week is re-chosen against everyone else's, and kept when it is better.
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from .model import SCALE, AgentModel, Column, Model
@@ -15,42 +17,72 @@ from .plan import Plan, Work
 from .rules import clash, longest_run, rest_intervals
 
 
-def greedy_plan(model: Model) -> Plan:
-    """A rule-abiding plan for ``model`` built greedily against the requirement."""
+def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None) -> Plan:
+    """A rule-abiding plan for ``model``: greedy, then up to ``passes`` rounds of best
+    responses (stopping at ``deadline``, a ``time.perf_counter()`` instant)."""
     problem = model.problem
     w = problem.weights
     residual = [list(lob.required) for lob in problem.lobs]
     under = [lob.priority * w.under * SCALE for lob in problem.lobs]
     over = w.over * SCALE
+
+    def gain(lob: int, t: int) -> float:
+        """What one more agent on ``lob`` at ``t`` is worth against the objective."""
+        r = min(1.0, max(0.0, residual[lob][t]))
+        return under[lob] * r - over * (1 - r)
+
+    def place(works: list[Work], sign: int) -> None:
+        for work in works:
+            for t, lob in work.lobs.items():
+                residual[lob][t] -= sign
+
     plan: Plan = {}
     multi = [len({lob for c in m.columns for lob in c.minutes}) > 1 for m in model.agents]
-    for a in sorted(range(len(model.agents)), key=lambda a: (multi[a], a)):
-        m = model.agents[a]
-
-        def gain(lob: int, t: int) -> float:
-            r = min(1.0, max(0.0, residual[lob][t]))
-            return under[lob] * r - over * (1 - r)
-
-        works = _choose(model, m, gain)
-        if works:
-            plan[a] = sorted(works, key=lambda work: m.agent.shifts[work.shift].start)
-            for work in works:
-                for t, lob in work.lobs.items():
-                    residual[lob][t] -= 1
+    order = sorted(range(len(model.agents)), key=lambda a: (multi[a], a))
+    for a in order:
+        plan[a] = _choose(model, model.agents[a], gain)
+        place(plan[a], 1)
+    for _ in range(passes):
+        better = 0
+        for a in order:
+            if deadline is not None and time.perf_counter() > deadline:
+                return _ordered(model, plan)
+            place(plan[a], -1)
+            new = _choose(model, model.agents[a], gain)
+            if _value(model, a, new, gain) > _value(model, a, plan[a], gain) + 1e-6:
+                plan[a] = new
+                better += 1
+            place(plan[a], 1)
+        if not better:
+            break
     return _ordered(model, plan)
+
+
+def _value(model: Model, a: int, works: list[Work], gain) -> float:
+    """What an agent's week adds to the objective against everyone else's (higher: better)."""
+    m = model.agents[a]
+    total = 0.0
+    for work in works:
+        column = next(c for c in m.columns if c.shift == work.shift and c.lobs == work.lobs)
+        total += sum(gain(lob, t) for t, lob in work.lobs.items()) - _cost(model, m, column)
+    return total
+
+
+def _cost(model: Model, m: AgentModel, c: Column) -> float:
+    """The column's own cost in the objective: pay, preference, LOB switches."""
+    w = model.problem.weights
+    cents = float(m.agent.cost_per_hour) * sum(c.minutes.values()) * 100 / 60
+    return w.cost * cents + w.preference * m.agent.shifts[c.shift].preference + w.switch * c.switches
 
 
 def _choose(model: Model, m: AgentModel, gain) -> list[Work]:
     """The agent's columns, best days first, each day's best column the rules allow."""
-    agent, im, w = m.agent, model.problem.horizon.interval_minutes, model.problem.weights
+    agent, im = m.agent, model.problem.horizon.interval_minutes
     by_day: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for j, c in enumerate(m.columns):
-        shift = agent.shifts[c.shift]
-        cents = float(agent.cost_per_hour) * sum(c.minutes.values()) * 100 / 60
-        value = (sum(gain(lob, t) for t, lob in c.lobs.items()) - w.cost * cents
-                 - w.preference * shift.preference - w.switch * c.switches)
+        value = sum(gain(lob, t) for t, lob in c.lobs.items()) - _cost(model, m, c)
         if value > 0:
-            by_day[shift.day].append((value, j))
+            by_day[agent.shifts[c.shift].day].append((value, j))
     caps = {model.lob_index[e.lob]: e.weekly_cap_minutes for e in agent.eligibility}
     rest = rest_intervals(agent, model.problem.horizon)
     chosen: list[Column] = []

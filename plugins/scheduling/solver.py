@@ -66,8 +66,8 @@ class ScheduleSolver:
         """Build, hint and solve the model; the best schedule found, its bound and diagnosis."""
         started = time.perf_counter()
         model = build(self.problem)
-        if self.hint:
-            add_hint(model, greedy_plan(model))
+        if self.hint:  # at most a fifth of the time limit on the greedy start
+            add_hint(model, greedy_plan(model, deadline=started + self.time_limit / 5))
         solver = self._solver
         p = solver.parameters
         p.max_time_in_seconds = max(0.0, self.time_limit - (time.perf_counter() - started))
