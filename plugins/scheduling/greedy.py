@@ -1,0 +1,116 @@
+"""A fast greedy plan that obeys every hard rule: the solver's starting point (hint).
+
+Agents are taken one at a time, single-LOB agents first (multi-LOB agents then fill
+what is left). For each agent every column is scored against the coverage still
+missing; days are taken best first, each with its best column that the rules (rest,
+consecutive days, legal maximum, caps) still allow. Then passes of best responses:
+each agent's week is re-chosen against everyone else's, and kept when it is better.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from .model import SCALE, AgentModel, Column, Model
+from .plan import Plan, Work
+from .rules import clash, longest_run, rest_intervals
+
+
+def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None) -> Plan:
+    """A rule-abiding plan for ``model``: greedy, then up to ``passes`` rounds of best
+    responses (stopping at ``deadline``, a ``time.perf_counter()`` instant)."""
+    problem = model.problem
+    w = problem.weights
+    residual = [list(lob.required) for lob in problem.lobs]
+    under = [lob.priority * w.under * SCALE for lob in problem.lobs]
+    over = w.over * SCALE
+
+    def gain(lob: int, t: int) -> float:
+        """What one more agent on ``lob`` at ``t`` is worth against the objective."""
+        r = min(1.0, max(0.0, residual[lob][t]))
+        return under[lob] * r - over * (1 - r)
+
+    def place(works: list[Work], sign: int) -> None:
+        for work in works:
+            for t, lob in work.lobs.items():
+                residual[lob][t] -= sign
+
+    plan: Plan = {}
+    multi = [len({lob for c in m.columns for lob in c.minutes}) > 1 for m in model.agents]
+    order = sorted(range(len(model.agents)), key=lambda a: (multi[a], a))
+    for a in order:
+        plan[a] = _choose(model, model.agents[a], gain)
+        place(plan[a], 1)
+    for _ in range(passes):
+        better = 0
+        for a in order:
+            if deadline is not None and time.perf_counter() > deadline:
+                return _ordered(model, plan)
+            place(plan[a], -1)
+            new = _choose(model, model.agents[a], gain)
+            if _value(model, a, new, gain) > _value(model, a, plan[a], gain) + 1e-6:
+                plan[a] = new
+                better += 1
+            place(plan[a], 1)
+        if not better:
+            break
+    return _ordered(model, plan)
+
+
+def _value(model: Model, a: int, works: list[Work], gain) -> float:
+    """What an agent's week adds to the objective against everyone else's (higher: better)."""
+    m = model.agents[a]
+    total = 0.0
+    for work in works:
+        column = next(c for c in m.columns if c.shift == work.shift and c.lobs == work.lobs)
+        total += sum(gain(lob, t) for t, lob in work.lobs.items()) - _cost(model, m, column)
+    return total
+
+
+def _cost(model: Model, m: AgentModel, c: Column) -> float:
+    """The column's own cost in the objective: pay, preference, LOB switches."""
+    w = model.problem.weights
+    cents = float(m.agent.cost_per_hour) * sum(c.minutes.values()) * 100 / 60
+    return w.cost * cents + w.preference * m.agent.shifts[c.shift].preference + w.switch * c.switches
+
+
+def _choose(model: Model, m: AgentModel, gain) -> list[Work]:
+    """The agent's columns, best days first, each day's best column the rules allow."""
+    agent, im = m.agent, model.problem.horizon.interval_minutes
+    by_day: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for j, c in enumerate(m.columns):
+        value = sum(gain(lob, t) for t, lob in c.lobs.items()) - _cost(model, m, c)
+        if value > 0:
+            by_day[agent.shifts[c.shift].day].append((value, j))
+    caps = {model.lob_index[e.lob]: e.weekly_cap_minutes for e in agent.eligibility}
+    rest = rest_intervals(agent, model.problem.horizon)
+    chosen: list[Column] = []
+    used: dict[int, int] = defaultdict(int)
+
+    def fits(c: Column) -> bool:
+        shift = agent.shifts[c.shift]
+        return (sum(len(x.lobs) for x in chosen) * im + len(c.lobs) * im <= agent.legal_max_minutes
+                and all(caps[lob] is None or used[lob] + mins <= caps[lob] for lob, mins in c.minutes.items())
+                and not any(clash(shift, agent.shifts[x.shift], rest) for x in chosen)
+                and longest_run({agent.shifts[x.shift].day for x in chosen} | {shift.day},
+                                agent.prior_consecutive_days) <= agent.max_consecutive_days)
+
+    for day in sorted(by_day, key=lambda d: -max(by_day[d])[0]):
+        for _, j in sorted(by_day[day], reverse=True):
+            c = m.columns[j]
+            if fits(c):
+                chosen.append(c)
+                for lob, mins in c.minutes.items():
+                    used[lob] += mins
+                break
+    return [Work(c.shift, c.lobs) for c in chosen]
+
+
+def _ordered(model: Model, plan: Plan) -> Plan:
+    """The plan with identical agents' weeks swapped so the model's symmetry order holds."""
+    for group in model.identical:
+        weeks = sorted((plan.get(a, []) for a in group), key=lambda works: -sum(len(w.lobs) for w in works))
+        for a, works in zip(group, weeks):
+            plan[a] = works
+    return {a: works for a, works in plan.items() if works}

@@ -1,0 +1,269 @@
+"""The CP-SAT model of a :class:`~.problem.Problem`.
+
+One boolean per *column*: an (agent, candidate shift, LOB pattern) triple, where the
+pattern gives the LOB of every worked interval (one LOB, or a split at the shift's
+switch points for an agent with several LOBs). A single-LOB agent has one column per
+usable shift. Every hard rule is then linear in the columns: at most one column per
+maximal clique of conflicting shifts (one per day, no overlap, minimum rest), windows
+over consecutive days, caps as weighted sums. Coverage per LOB-interval is an
+aggregate sum, compared with the requirement in hundredths of an agent so that
+fractional requirements stay fractional in the objective. The model is a set-packing
+problem with coverage rows, whose LP relaxation stays small and tight.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .plan import Plan, Work, coverage_counts
+from .problem import Agent, Horizon, Problem
+from .rules import lob_patterns, rest_intervals
+
+SCALE = 100  # coverage is compared with the requirement in hundredths of an agent
+TIER = 4     # fairness: the first quarter of a shortfall costs 1×, the rest 3× (spreads shortfalls)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A way to work one candidate shift: its index, the LOB index per worked interval,
+    the minutes per LOB index and the number of LOB switches."""
+
+    shift: int
+    lobs: dict[int, int]
+    minutes: dict[int, int]
+    switches: int
+
+
+def agent_columns(agent: Agent, lob_index: dict[object, int], horizon: Horizon, max_switches: int) -> list[Column]:
+    """Every column of ``agent`` that no rule rules out on its own: each worked interval
+    on a LOB the agent may work then, within the legal maximum and each assignment's cap."""
+    options: dict[int, set[int]] = defaultdict(set)
+    caps = {}
+    for e in agent.eligibility:
+        lob = lob_index[e.lob]
+        caps[lob] = e.weekly_cap_minutes
+        for a, b in e.windows:
+            for t in range(a, b):
+                options[t].add(lob)
+    im = horizon.interval_minutes
+    out = []
+    for k, shift in enumerate(agent.shifts):
+        if len(shift.worked) * im > agent.legal_max_minutes:
+            continue
+        for lobs in lob_patterns(shift, options, max_switches):
+            minutes: dict[int, int] = defaultdict(int)
+            for lob in lobs.values():
+                minutes[lob] += im
+            if all(caps[lob] is None or m <= caps[lob] for lob, m in minutes.items()):
+                order = [lobs[t] for t in shift.worked]
+                out.append(Column(k, lobs, dict(minutes), sum(x != y for x, y in zip(order, order[1:]))))
+    return out
+
+
+@dataclass
+class AgentModel:
+    """One agent's columns and their booleans; ``shortfall``: the fairness tiers."""
+
+    agent: Agent
+    columns: list[Column]
+    vars: list[cp_model.IntVar]
+    shortfall: tuple[cp_model.IntVar, cp_model.IntVar] | None = None
+
+    def worked(self):
+        """Intervals worked over the horizon, as a linear expression."""
+        return cp_model.LinearExpr.weighted_sum(self.vars, [len(c.lobs) for c in self.columns])
+
+
+@dataclass
+class Deviation:
+    """Under- and over-coverage of one LOB-interval, in hundredths of an agent."""
+
+    lob: int
+    interval: int
+    under: cp_model.IntVar
+    over: cp_model.IntVar
+
+
+@dataclass
+class Model:
+    """A built model and the handles needed to hint it and read its solution;
+    ``identical``: groups of interchangeable agents (indices, in symmetry order)."""
+
+    problem: Problem
+    cp: cp_model.CpModel
+    agents: list[AgentModel]
+    deviations: list[Deviation]
+    lob_index: dict[object, int]
+    identical: list[list[int]] = field(default_factory=list)
+
+
+def build(problem: Problem, break_symmetry: bool = True) -> Model:
+    """The CP-SAT model of ``problem`` (which must be valid: see :mod:`.validation`)."""
+    builder = _Builder(problem)
+    for agent in problem.agents:
+        builder.add_agent(agent)
+    identical = builder.order_identical_agents() if break_symmetry else []
+    builder.add_coverage()
+    builder.cp.minimize(cp_model.LinearExpr.weighted_sum(builder.obj_vars, builder.obj_coeffs))
+    return Model(problem, builder.cp, builder.agents, builder.deviations, builder.lob_index, identical)
+
+
+class _Builder:
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.horizon = problem.horizon
+        self.cp = cp_model.CpModel()
+        self.lob_index = {lob.id: i for i, lob in enumerate(problem.lobs)}
+        self.terms: list[dict[int, list]] = [defaultdict(list) for _ in problem.lobs]
+        self.agents: list[AgentModel] = []
+        self.deviations: list[Deviation] = []
+        self.obj_vars: list = []
+        self.obj_coeffs: list[int] = []
+
+    def _cost(self, var, coeff: int) -> None:
+        if coeff:
+            self.obj_vars.append(var)
+            self.obj_coeffs.append(coeff)
+
+    def add_agent(self, agent: Agent) -> None:
+        """The agent's columns, rules and costs."""
+        cp, w, n = self.cp, self.problem.weights, len(self.agents)
+        columns = agent_columns(agent, self.lob_index, self.horizon, self.problem.max_switches)
+        xs = [cp.new_bool_var(f"x{n}_{c.shift}_{j}") for j, c in enumerate(columns)]
+        model = AgentModel(agent, columns, xs)
+        self.agents.append(model)
+        if not xs:
+            return
+        by_lob: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+        for c, x in zip(columns, xs):
+            for t, lob in c.lobs.items():
+                self.terms[lob][t].append(x)
+            for lob, minutes in c.minutes.items():
+                by_lob[lob][0].append(x)
+                by_lob[lob][1].append(minutes)
+            shift = agent.shifts[c.shift]
+            cents = round(agent.cost_per_hour * sum(c.minutes.values()) * 100 / 60)
+            self._cost(x, w.cost * cents + w.preference * shift.preference + w.switch * c.switches)
+        im = self.horizon.interval_minutes
+        cp.add(cp_model.LinearExpr.weighted_sum(xs, [len(c.lobs) * im for c in columns]) <= agent.legal_max_minutes)
+        for lob, (lits, minutes) in by_lob.items():
+            cap = agent.eligibility_for(self.problem.lobs[lob].id).weekly_cap_minutes
+            if cap is not None and sum(minutes) > cap:
+                cp.add(cp_model.LinearExpr.weighted_sum(lits, minutes) <= cap)
+        self._add_rest_and_days(model)
+        if agent.target_minutes:
+            self._add_fairness(model)
+
+    def _add_rest_and_days(self, model: AgentModel) -> None:
+        """One shift per day, no overlap and the minimum rest (one at-most-one per maximal
+        clique of stretched spans ``[start, end + rest)``), and at most
+        ``max_consecutive_days`` worked days in any window of consecutive days."""
+        agent = model.agent
+        rest = rest_intervals(agent, self.horizon)
+        by_shift: dict[int, list] = defaultdict(list)
+        for c, x in zip(model.columns, model.vars):
+            by_shift[c.shift].append(x)
+        spans = sorted((agent.shifts[k].start, agent.shifts[k].end + rest, k) for k in by_shift)
+        cliques: list[set[int]] = []
+        for point, _, _ in spans:
+            clique = {k for a, b, k in spans if a <= point < b}
+            if cliques and cliques[-1] <= clique:
+                cliques[-1] = clique
+            elif not (cliques and clique <= cliques[-1]):
+                cliques.append(clique)
+        days: dict[int, list] = defaultdict(list)
+        for k, xs in by_shift.items():
+            days[agent.shifts[k].day].extend(xs)
+        groups = [[x for k in clique for x in by_shift[k]] for clique in cliques] + list(days.values())
+        for lits in groups:
+            if len(lits) > 1:
+                self.cp.add_at_most_one(lits)
+        limit = agent.max_consecutive_days
+        prior = min(agent.prior_consecutive_days, limit + 1)
+        first, last = min(days), max(days)
+        for start in range(first - prior, last - limit + 1):
+            window = range(start, start + limit + 1)
+            open_days = [d for d in window if d in days]
+            constant = sum(1 for d in window if first - prior <= d < first)
+            if open_days and len(open_days) + constant > limit:
+                self.cp.add(cp_model.LinearExpr.sum([x for d in open_days for x in days[d]]) + constant <= limit)
+
+    def _add_fairness(self, model: AgentModel) -> None:
+        """Intervals short of the contract target: the first quarter costs 1×, the rest 3×."""
+        target = model.agent.target_minutes // self.horizon.interval_minutes
+        n = len(self.agents) - 1
+        first = self.cp.new_int_var(0, -(-target // TIER), f"f{n}")
+        rest = self.cp.new_int_var(0, target, f"g{n}")
+        self.cp.add(first + rest + model.worked() >= target)
+        model.shortfall = (first, rest)
+        weight = self.problem.weights.fairness
+        self._cost(first, weight)
+        self._cost(rest, 3 * weight)
+
+    def order_identical_agents(self) -> list[list[int]]:
+        """Among agents identical in everything but their id, the earlier works at least as
+        many intervals: any schedule can be reordered that way at the same cost. Returns the
+        groups of agent indices, in that order."""
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for i, m in enumerate(self.agents):
+            if m.vars:
+                a = m.agent
+                groups[(a.shifts, a.eligibility, a.legal_max_minutes, a.min_rest_minutes, a.max_consecutive_days,
+                        a.prior_consecutive_days, a.cost_per_hour, a.target_minutes)].append(i)
+        for members in groups.values():
+            for first, second in zip(members, members[1:]):
+                self.cp.add(self.agents[first].worked() >= self.agents[second].worked())
+        return [g for g in groups.values() if len(g) > 1]
+
+    def add_coverage(self) -> None:
+        """Under- and over-coverage of every LOB-interval someone can work."""
+        w = self.problem.weights
+        for lob_i, lob in enumerate(self.problem.lobs):
+            under_weight = round(lob.priority * w.under)
+            for t, terms in sorted(self.terms[lob_i].items()):
+                need = round(lob.required[t] * SCALE)
+                under = self.cp.new_int_var(0, need, f"u{lob_i}_{t}")
+                over = self.cp.new_int_var(0, SCALE * len(terms), f"o{lob_i}_{t}")
+                self.cp.add(SCALE * cp_model.LinearExpr.sum(terms) - over + under == need)
+                self.deviations.append(Deviation(lob_i, t, under, over))
+                self._cost(under, under_weight)
+                self._cost(over, w.over)
+
+
+# -- plans in and out --------------------------------------------------------------------------
+
+
+def read_plan(model: Model, value) -> Plan:
+    """The plan a solution holds; ``value(var)`` reads a boolean (solver or callback)."""
+    plan: Plan = {}
+    for a, m in enumerate(model.agents):
+        works = [Work(c.shift, c.lobs) for c, x in zip(m.columns, m.vars) if value(x)]
+        if works:
+            plan[a] = sorted(works, key=lambda w: m.agent.shifts[w.shift].start)
+    return plan
+
+
+def add_hint(model: Model, plan: Plan) -> None:
+    """Hint every variable of ``model`` with the values ``plan`` implies (a complete,
+    feasible start when the plan obeys the rules)."""
+    cp, problem = model.cp, model.problem
+    im = problem.horizon.interval_minutes
+    for a, m in enumerate(model.agents):
+        chosen = {(w.shift, tuple(sorted(w.lobs.items()))) for w in plan.get(a, [])}
+        for c, x in zip(m.columns, m.vars):
+            cp.add_hint(x, (c.shift, tuple(sorted(c.lobs.items()))) in chosen)
+        if m.shortfall is not None:
+            target = m.agent.target_minutes // im
+            short = max(0, target - sum(len(w.lobs) for w in plan.get(a, [])))
+            head = min(short, -(-target // TIER))
+            cp.add_hint(m.shortfall[0], head)
+            cp.add_hint(m.shortfall[1], short - head)
+    coverage = coverage_counts(problem, plan)
+    for d in model.deviations:
+        need = round(problem.lobs[d.lob].required[d.interval] * SCALE)
+        have = SCALE * coverage[d.lob][d.interval]
+        cp.add_hint(d.under, max(0, need - have))
+        cp.add_hint(d.over, max(0, have - need))

@@ -1,0 +1,160 @@
+"""Solve a :class:`~.problem.Problem` with CP-SAT: time limit, relative-gap target,
+progress reports, cancellation from another thread, and a diagnosed result.
+
+    solver = ScheduleSolver(problem, time_limit=60, on_progress=print)
+    threading.Timer(5, solver.cancel).start()   # from anywhere
+    schedule = solver.solve()
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from .diagnosis import diagnose
+from .greedy import greedy_plan
+from .model import Model, add_hint, build, read_plan
+from .plan import Plan, lob_coverage, scheduled_shifts
+from .problem import Problem, Progress, Schedule
+from .validation import validate
+
+STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
+          cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """CP-SAT's relative gap: ``|objective - bound| / max(1, |objective|)``."""
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+class ScheduleSolver:
+    """One solve of ``problem``. ``solve()`` runs it in the calling thread; ``cancel()``
+    may be called from any thread, before or during the solve, and makes ``solve()``
+    return the best schedule found so far with status ``CANCELLED``.
+
+    ``relative_gap``: stop once the best schedule is within this fraction of the
+    solver's own bound. ``seed`` with ``num_workers=1`` makes a solve reproducible
+    (when it ends on the gap or optimality, not on the time limit). ``on_progress``
+    receives a :class:`Progress` per improving schedule and per bound improvement."""
+
+    def __init__(self, problem: Problem, *, time_limit: float = 60.0, relative_gap: float = 0.05,
+                 num_workers: int = 2, seed: int = 0, on_progress: Callable[[Progress], None] | None = None,
+                 hint: bool = True, log: bool = False) -> None:
+        validate(problem)
+        self.problem = problem
+        self.time_limit = time_limit
+        self.relative_gap = relative_gap
+        self.num_workers = num_workers
+        self.seed = seed
+        self.on_progress = on_progress
+        self.hint = hint
+        self.log = log
+        self._cancelled = threading.Event()
+        self._wake = threading.Event()
+        self._solver = cp_model.CpSolver()
+
+    def cancel(self) -> None:
+        """Stop the solve as soon as possible (thread-safe; idempotent)."""
+        self._cancelled.set()
+        self._wake.set()
+        self._solver.stop_search()
+
+    def solve(self) -> Schedule:
+        """Build, hint and solve the model; the best schedule found, its bound and diagnosis."""
+        started = time.perf_counter()
+        model = build(self.problem)
+        if self.hint:  # at most a fifth of the time limit on the greedy start
+            add_hint(model, greedy_plan(model, deadline=started + self.time_limit / 5))
+        solver = self._solver
+        p = solver.parameters
+        p.max_time_in_seconds = max(0.0, self.time_limit - (time.perf_counter() - started))
+        p.relative_gap_limit = self.relative_gap
+        p.num_workers = self.num_workers
+        p.random_seed = self.seed
+        p.log_search_progress = self.log
+        # Probing and symmetry detection cost tens of seconds of presolve on a week of
+        # hundreds of agents and gain little here (identical agents are ordered in the model).
+        p.cp_model_probing_level = 0
+        p.symmetry_level = 0
+        watch = _Watch(self, started)
+        solver.best_bound_callback = watch.on_bound
+        finished = threading.Event()
+        watcher = threading.Thread(target=self._stop_while_cancelled, args=(finished,), daemon=True)
+        watcher.start()
+        try:
+            status = cp_model.UNKNOWN if self._cancelled.is_set() else solver.solve(model.cp, watch)
+        finally:
+            finished.set()
+            self._wake.set()
+            watcher.join()
+        return self._result(model, watch, status, time.perf_counter() - started)
+
+    def _stop_while_cancelled(self, finished: threading.Event) -> None:
+        """Keep asking CP-SAT to stop once cancelled (covers a cancel racing the solve's start)."""
+        self._wake.wait()
+        while self._cancelled.is_set() and not finished.is_set():
+            self._solver.stop_search()
+            finished.wait(0.01)
+
+    def _result(self, model: Model, watch: _Watch, status: int, wall: float) -> Schedule:
+        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        plan: Plan = read_plan(model, self._solver.boolean_value) if solved else {}
+        objective = self._solver.objective_value if solved else None
+        bound = self._solver.best_objective_bound if solved else None
+        if status == cp_model.OPTIMAL and objective > bound:  # CP-SAT says OPTIMAL once within the gap target
+            status = cp_model.FEASIBLE
+        name = "CANCELLED" if self._cancelled.is_set() and status != cp_model.OPTIMAL else STATUS[status]
+        gap = relative_gap(objective, bound) if solved else None
+        reached = watch.gap_reached
+        if reached is None and gap is not None and gap <= self.relative_gap:
+            reached = wall
+        coverage = lob_coverage(self.problem, plan)
+        return Schedule(name, objective, bound, gap, wall, watch.first if solved else None, reached,
+                        scheduled_shifts(self.problem, plan), coverage, diagnose(self.problem, plan, coverage))
+
+
+class _Watch(cp_model.CpSolverSolutionCallback):
+    """Reports progress and notes when the first schedule and the target gap came."""
+
+    def __init__(self, owner: ScheduleSolver, started: float) -> None:
+        super().__init__()
+        self.owner = owner
+        self.started = started
+        self.objective: float | None = None
+        self.bound = float("-inf")
+        self.first: float | None = None
+        self.gap_reached: float | None = None
+        self.lock = threading.Lock()
+
+    def on_solution_callback(self) -> None:
+        with self.lock:
+            self.objective = self.objective_value
+            self.bound = max(self.bound, self.best_objective_bound)
+            if self.first is None:
+                self.first = time.perf_counter() - self.started
+        self._report()
+        if self.owner._cancelled.is_set():
+            self.stop_search()
+
+    def on_bound(self, bound: float) -> None:
+        with self.lock:
+            self.bound = max(self.bound, bound)
+        if self.objective is not None:
+            self._report()
+
+    def _report(self) -> None:
+        with self.lock:
+            elapsed = time.perf_counter() - self.started
+            progress = Progress(self.objective, self.bound, relative_gap(self.objective, self.bound), elapsed)
+            if self.gap_reached is None and progress.gap <= self.owner.relative_gap:
+                self.gap_reached = elapsed
+        if self.owner.on_progress is not None:
+            self.owner.on_progress(progress)
+
+
+def solve(problem: Problem, **options) -> Schedule:
+    """Solve ``problem`` once (``options``: those of :class:`ScheduleSolver`)."""
+    return ScheduleSolver(problem, **options).solve()
