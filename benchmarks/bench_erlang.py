@@ -31,7 +31,7 @@ import numpy as np
 from pyworkforce.queuing import ErlangC
 
 from benchmarks.harness import interleaved, table
-from switchboard.plugins.scheduling.staffing import required_agents
+from switchboard.plugins.scheduling.staffing.requirement import required_agents
 
 LOBS, DAYS, PER_DAY, INTERVAL = 23, 365, 48, 1800
 

@@ -19,8 +19,8 @@ import pandas as pd
 from benchmarks.harness import interleaved, table
 from switchboard.core.demo.generate import SIZES, generate
 from switchboard.core.scope.holidays import region_holidays
-from switchboard.plugins.scheduling import forecasting
-from switchboard.plugins.scheduling.volume_demo import demo_series, span
+from switchboard.plugins.scheduling.forecasts import models as forecasting
+from switchboard.plugins.scheduling.forecasts.demo import demo_series, span
 
 
 def histories(size: str) -> tuple[list, list[forecasting.History], list[pd.DatetimeIndex]]:

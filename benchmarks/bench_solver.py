@@ -18,12 +18,12 @@ import time
 
 from benchmarks.harness import table
 from benchmarks.solver_instances import mid_demo_problem, single_lob_problem
-from switchboard.plugins.scheduling.checker import violations
-from switchboard.plugins.scheduling.greedy import greedy_plan
-from switchboard.plugins.scheduling.model import build
-from switchboard.plugins.scheduling.plan import lob_coverage
-from switchboard.plugins.scheduling.problem import LobCoverage, Problem, Schedule
-from switchboard.plugins.scheduling.solver import ScheduleSolver
+from switchboard.plugins.scheduling.solver.checker import violations
+from switchboard.plugins.scheduling.solver.greedy import greedy_plan
+from switchboard.plugins.scheduling.solver.model import build
+from switchboard.plugins.scheduling.solver.plan import lob_coverage
+from switchboard.plugins.scheduling.solver.problem import LobCoverage, Problem, Schedule
+from switchboard.plugins.scheduling.solver.search import ScheduleSolver
 
 HOURS_PER_INTERVAL = 0.5
 

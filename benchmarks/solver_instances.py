@@ -18,7 +18,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from switchboard.core.demo.generate import SIZES, generate
-from switchboard.plugins.scheduling.problem import Agent, Eligibility, Horizon, Lob, Problem, Shift
+from switchboard.plugins.scheduling.solver.problem import Agent, Eligibility, Horizon, Lob, Problem, Shift
 
 INTERVAL_MINUTES = 30
 DAYS = 7

@@ -8,12 +8,12 @@ from switchboard.core.db.constraints import register_constraints
 from switchboard.core.graphql.merge import merge
 from switchboard.core.hookspecs import hookimpl
 
-from . import permissions
-from .eligibility import RULES
-from .forecast_mutations import ForecastMutation
-from .forecast_queries import ForecastQuery
-from .schedule_mutations import ScheduleMutation
-from .schedule_queries import ScheduleQuery
+from switchboard.plugins.scheduling import permissions
+from switchboard.plugins.scheduling.schedules.eligibility import RULES
+from switchboard.plugins.scheduling.forecasts.mutations import ForecastMutation
+from switchboard.plugins.scheduling.forecasts.queries import ForecastQuery
+from switchboard.plugins.scheduling.schedules.mutations import ScheduleMutation
+from switchboard.plugins.scheduling.schedules.queries import ScheduleQuery
 
 HERE = Path(__file__).resolve().parent
 # adherence compares schedules with the ledger
@@ -103,6 +103,6 @@ def switchboard_eligibility_rules():
 
 @hookimpl
 def switchboard_demo_data(conn, demo):
-    from .volume_demo import add_demo_volumes
+    from switchboard.plugins.scheduling.forecasts.demo import add_demo_volumes
 
     add_demo_volumes(conn, demo)

@@ -140,7 +140,7 @@ def test_billable_hours_of_the_demo_over_http(demo):
 
 
 def test_interval_history_for_every_lob_is_deterministic_for_a_seed():
-    from switchboard.plugins.scheduling.volume_demo import demo_series
+    from switchboard.plugins.scheduling.forecasts.demo import demo_series
 
     def digest(seed: int) -> int:
         return hash(tuple(s.offered.tobytes() + s.aht.tobytes() for s in demo_series(generate(SIZES["small"], seed,
@@ -156,7 +156,7 @@ def test_eight_weeks_of_interval_history_forecast_better_than_seasonal_naive(dem
         'first', min(interval_start), 'last', max(interval_start), 'offered', sum(offered),
         'unaligned', count(*) FILTER (WHERE extract(minute FROM interval_start) NOT IN (0, 30)))
         FROM interval_volume"""))
-    from switchboard.plugins.scheduling.volume_demo import demo_series
+    from switchboard.plugins.scheduling.forecasts.demo import demo_series
 
     series = demo_series(result)
     assert counts["rows"] == sum(int(s.open.sum()) for s in series) and counts["lobs"] == 23

@@ -30,7 +30,7 @@ from switchboard.core.db.scoped import (
     scope_predicate,
 )
 from switchboard.plugins.scheduling.permissions import PUBLISH, TIME_OFF_APPROVE
-from switchboard.plugins.scheduling.vocabulary import (
+from switchboard.plugins.scheduling.schedules.vocabulary import (
     DEFAULT_LEGAL_WEEKLY_MAX_MINUTES,
     SCHEDULE_STATES,
     SEGMENT_ACTIVITIES,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from switchboard.plugins.scheduling.accuracy import bias, mix_error, wape
+from switchboard.plugins.scheduling.forecasts.accuracy import bias, mix_error, wape
 
 
 def test_wape_and_bias_by_hand():

@@ -27,8 +27,8 @@ from scipy.linalg import expm
 from scipy.special import logsumexp
 from scipy.stats import poisson
 
-from switchboard.plugins.scheduling.erlang import erlang_a, erlang_c, log_queue_series
-from switchboard.plugins.scheduling.staffing import required_agents
+from switchboard.plugins.scheduling.staffing.erlang import erlang_a, erlang_c, log_queue_series
+from switchboard.plugins.scheduling.staffing.requirement import required_agents
 
 volumes = st.floats(0.5, 600)
 ahts = st.floats(30, 600)

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from switchboard.core.demo.generate import SIZES, generate
 from switchboard.core.scope.holidays import region_holidays
-from switchboard.plugins.scheduling import forecasting
-from switchboard.plugins.scheduling.local_grid import from_local_grid, to_local_grid
-from switchboard.plugins.scheduling.volume_demo import demo_series, span
+from switchboard.plugins.scheduling.forecasts import models as forecasting
+from switchboard.plugins.scheduling.forecasts.local_grid import from_local_grid, to_local_grid
+from switchboard.plugins.scheduling.forecasts.demo import demo_series, span
 
 SEED = 7
 

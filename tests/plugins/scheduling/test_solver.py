@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from switchboard.core.errors import ValidationErrors
-from switchboard.plugins.scheduling.checker import violations
-from switchboard.plugins.scheduling.problem import (
+from switchboard.plugins.scheduling.solver.checker import violations
+from switchboard.plugins.scheduling.solver.problem import (
     Agent,
     Eligibility,
     Horizon,
@@ -23,8 +23,8 @@ from switchboard.plugins.scheduling.problem import (
     Segment,
     Shift,
 )
-from switchboard.plugins.scheduling.rules import longest_run
-from switchboard.plugins.scheduling.solver import ScheduleSolver, solve
+from switchboard.plugins.scheduling.solver.rules import longest_run
+from switchboard.plugins.scheduling.solver.search import ScheduleSolver, solve
 
 START = datetime(2026, 11, 23, tzinfo=UTC)
 DAY = 24  # hourly intervals

@@ -10,7 +10,7 @@ import pytest
 from switchboard.core.errors import UserError
 from switchboard.core.i18n import Messages, core_locale_dir
 from switchboard.plugins.scheduling import plugin
-from switchboard.plugins.scheduling.staffing import required_agents
+from switchboard.plugins.scheduling.staffing.requirement import required_agents
 
 GOOD = dict(volume=[100.0, 0.0], aht_seconds=180.0, interval_seconds=1800, service_level=0.8, answer_seconds=20,
             occupancy_cap=0.85, shrinkage=0.3, patience_seconds=120.0)

@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import text
 from switchboard.core.imports.report import FILE_CODES
-from switchboard.plugins.scheduling.volume_import import ROW_CODES
+from switchboard.plugins.scheduling.forecasts.volume_import import ROW_CODES
 
 from tests import factories as f
 from tests.plugins.scheduling.volume_helpers import VOLUME_TABLES

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .problem import LobCoverage, Problem, ScheduledShift, Segment
+from switchboard.plugins.scheduling.solver.problem import LobCoverage, Problem, ScheduledShift, Segment
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from switchboard.core.graphql.pagination import keyset
 from switchboard.core.scope.holidays import region_holidays
 from switchboard.core.scope.validation import aware
 
-from .forecasting import History
+from switchboard.plugins.scheduling.forecasts.models import History
 
 COLUMNS = ("v.id, v.lob_id, v.client_id, v.interval_start, v.interval_minutes, v.offered, v.handled, v.abandoned,"
            " v.aht_seconds, v.service_level, l.timezone")

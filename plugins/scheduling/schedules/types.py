@@ -16,8 +16,12 @@ from switchboard.core.jobs.types import Job
 from switchboard.core.scope.types import Lob, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 
-from . import availability, schedules, time_off
-from .vocabulary import ScheduleState, SegmentActivity, TimeOffKind, TimeOffStatus
+from switchboard.plugins.scheduling.schedules import availability
+
+from switchboard.plugins.scheduling.schedules import service as schedules
+
+from switchboard.plugins.scheduling.schedules import time_off
+from switchboard.plugins.scheduling.schedules.vocabulary import ScheduleState, SegmentActivity, TimeOffKind, TimeOffStatus
 
 
 def _local(moment: datetime, timezone: str | None) -> datetime | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .problem import Agent, Problem, Schedule, ScheduledShift
-from .rules import clash, longest_run, rest_intervals
+from switchboard.plugins.scheduling.solver.problem import Agent, Problem, Schedule, ScheduledShift
+from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
 
 
 def violations(problem: Problem, schedule: Schedule) -> list[str]:

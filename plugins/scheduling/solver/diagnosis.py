@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 
-from .model import Column, agent_columns
-from .plan import Plan, Work
-from .problem import Agent, Gap, GapReason, LobCoverage, Problem
-from .rules import clash, longest_run, rest_intervals
+from switchboard.plugins.scheduling.solver.model import Column, agent_columns
+from switchboard.plugins.scheduling.solver.plan import Plan, Work
+from switchboard.plugins.scheduling.solver.problem import Agent, Gap, GapReason, LobCoverage, Problem
+from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
 
 NO_ELIGIBLE_AGENT = "SCHEDULE_GAP_NO_ELIGIBLE_AGENT"
 UNAVAILABLE = "SCHEDULE_GAP_UNAVAILABLE"

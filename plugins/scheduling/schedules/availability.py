@@ -18,9 +18,9 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as v
 
-from .employee_access import require_for_employee
-from .permissions import AVAILABILITY_MANAGE, AVAILABILITY_READ
-from .shift_templates import local_time
+from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
+from switchboard.plugins.scheduling.permissions import AVAILABILITY_MANAGE, AVAILABILITY_READ
+from switchboard.plugins.scheduling.schedules.templates import local_time
 
 MAX_WINDOWS = 50
 DAY_END = 24 * 60

@@ -23,9 +23,11 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
 
-from . import accuracy, forecasting
-from .permissions import FORECAST_MANAGE, FORECAST_READ
-from .volumes import check_range, lob_histories
+from switchboard.plugins.scheduling.forecasts import accuracy
+
+from switchboard.plugins.scheduling.forecasts import models as forecasting
+from switchboard.plugins.scheduling.permissions import FORECAST_MANAGE, FORECAST_READ
+from switchboard.plugins.scheduling.forecasts.volumes import check_range, lob_histories
 
 MAX_LOBS = 50
 MAX_HORIZON = timedelta(days=92)  # from the end of history to the end of the horizon

@@ -9,9 +9,11 @@ from uuid import UUID
 import strawberry
 from switchboard.core.graphql.pagination import Connection, connection
 
-from . import forecasts, volumes
-from .permissions import FORECAST_READ, VOLUME_READ
-from .forecast_types import Forecast, ForecastAccuracy, IntervalVolume, forecast_by_id
+from switchboard.plugins.scheduling.forecasts import service as forecasts
+
+from switchboard.plugins.scheduling.forecasts import volumes
+from switchboard.plugins.scheduling.permissions import FORECAST_READ, VOLUME_READ
+from switchboard.plugins.scheduling.forecasts.types import Forecast, ForecastAccuracy, IntervalVolume, forecast_by_id
 
 FROM = Annotated[datetime | None, strawberry.argument(name="from")]
 

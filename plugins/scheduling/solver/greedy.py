@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from .model import SCALE, AgentModel, Column, Model
-from .plan import Plan, Work
-from .rules import clash, longest_run, rest_intervals
+from switchboard.plugins.scheduling.solver.model import SCALE, AgentModel, Column, Model
+from switchboard.plugins.scheduling.solver.plan import Plan, Work
+from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
 
 
 def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None) -> Plan:

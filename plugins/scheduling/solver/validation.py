@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from switchboard.core.errors import UserError, ValidationErrors
 
-from .problem import Agent, Problem
+from switchboard.plugins.scheduling.solver.problem import Agent, Problem
 
 INTERVAL_MINUTES = (5, 10, 15, 20, 30, 60)
 

@@ -11,8 +11,10 @@ from strawberry.file_uploads import Upload
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.imports.types import report_fields, upload_stream
 
-from . import forecasts, volume_import
-from .forecast_types import Forecast, ForecastInterval, ForecastMethod, VolumeImportReport
+from switchboard.plugins.scheduling.forecasts import service as forecasts
+
+from switchboard.plugins.scheduling.forecasts import volume_import
+from switchboard.plugins.scheduling.forecasts.types import Forecast, ForecastInterval, ForecastMethod, VolumeImportReport
 
 IMPORT_DESCRIPTION = (
     "Import interval volume history (a multipart upload: GraphQL multipart request specification). The file is"

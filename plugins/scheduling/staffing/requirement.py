@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from switchboard.core.errors import UserError
-from switchboard.plugins.scheduling.erlang import QueueMetrics, erlang_a, erlang_c, least_agents_erlang_c
+from switchboard.plugins.scheduling.staffing.erlang import QueueMetrics, erlang_a, erlang_c, least_agents_erlang_c
 
 # Quotients within this relative distance above a whole number are that number: a
 # float quotient such as 21 / (1 − 0.30) = 30.000000000000004 needs 30 agents, not 31.
@@ -29,7 +29,7 @@ class Staffing:
     scheduling covers. ``whole_agents`` is the smallest whole number of agents meeting
     every target, ``whole_scheduled`` is ``⌈whole_agents / (1 − shrinkage)⌉``. The
     measures are those achieved with ``whole_agents`` on the phones; see
-    :mod:`switchboard.plugins.scheduling.erlang` for their definitions.
+    :mod:`switchboard.plugins.scheduling.staffing.erlang` for their definitions.
     ``abandon_probability`` is None under Erlang C.
     """
 

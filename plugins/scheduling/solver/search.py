@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .diagnosis import diagnose
-from .greedy import greedy_plan
-from .model import Model, add_hint, build, read_plan
-from .plan import Plan, lob_coverage, scheduled_shifts
-from .problem import Problem, Progress, Schedule
-from .validation import validate
+from switchboard.plugins.scheduling.solver.diagnosis import diagnose
+from switchboard.plugins.scheduling.solver.greedy import greedy_plan
+from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, read_plan
+from switchboard.plugins.scheduling.solver.plan import Plan, lob_coverage, scheduled_shifts
+from switchboard.plugins.scheduling.solver.problem import Problem, Progress, Schedule
+from switchboard.plugins.scheduling.solver.validation import validate
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
           cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}

@@ -18,8 +18,8 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as v
 
-from .pages import filtered_page
-from .permissions import SCHEDULE_READ, TEMPLATE_MANAGE
+from switchboard.plugins.scheduling.schedules.pages import filtered_page
+from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, TEMPLATE_MANAGE
 
 STEPS = (15, 30, 60)
 MIN_LENGTH, MAX_LENGTH, LENGTH_STEP = 60, 960, 15

@@ -9,10 +9,12 @@ from uuid import UUID
 import strawberry
 from switchboard.core.graphql.pagination import Connection, connection
 
-from . import schedules, shift_templates
-from . import time_off as time_off_service
-from .permissions import AVAILABILITY_READ, SCHEDULE_READ
-from .schedule_types import (
+from switchboard.plugins.scheduling.schedules import service as schedules
+
+from switchboard.plugins.scheduling.schedules import templates as shift_templates
+from switchboard.plugins.scheduling.schedules import time_off as time_off_service
+from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, SCHEDULE_READ
+from switchboard.plugins.scheduling.schedules.types import (
     AvailabilityWindow,
     CommittedMinutes,
     Schedule,
@@ -24,7 +26,7 @@ from .schedule_types import (
     segment_connection,
     time_off_by_id,
 )
-from .vocabulary import ScheduleState, TimeOffStatus
+from switchboard.plugins.scheduling.schedules.vocabulary import ScheduleState, TimeOffStatus
 
 
 @strawberry.type

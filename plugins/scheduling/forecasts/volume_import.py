@@ -25,8 +25,8 @@ from switchboard.core.imports.report import ERROR_CAP, ImportReport
 from switchboard.core.imports.scope import importable_lobs
 from switchboard.core.imports.staging import Staging, stage_file
 
-from . import volume_import_sql
-from .permissions import VOLUME_IMPORT
+from switchboard.plugins.scheduling.forecasts import volume_import_sql
+from switchboard.plugins.scheduling.permissions import VOLUME_IMPORT
 
 FILE_COLUMNS = Columns(("client", "lob", "interval_start", "interval_minutes", "offered", "handled", "abandoned",
                         "aht_seconds"), ("service_level",))

@@ -22,8 +22,8 @@ from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 
-from .pages import filtered_page
-from .permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
+from switchboard.plugins.scheduling.schedules.pages import filtered_page
+from switchboard.plugins.scheduling.permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
 
 SCHEDULE_COLUMNS = (
     "id, lob_ids, week_start, state, job_id, solver_status, objective, best_bound, gap, published_at,"

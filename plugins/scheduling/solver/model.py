@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .plan import Plan, Work, coverage_counts
-from .problem import Agent, Horizon, Problem
-from .rules import lob_patterns, rest_intervals
+from switchboard.plugins.scheduling.solver.plan import Plan, Work, coverage_counts
+from switchboard.plugins.scheduling.solver.problem import Agent, Horizon, Problem
+from switchboard.plugins.scheduling.solver.rules import lob_patterns, rest_intervals
 
 SCALE = 100  # coverage is compared with the requirement in hundredths of an agent
 TIER = 4     # fairness: the first quarter of a shortfall costs 1×, the rest 3× (spreads shortfalls)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import combinations, product
 
-from .problem import Agent, Horizon, Shift
+from switchboard.plugins.scheduling.solver.problem import Agent, Horizon, Shift
 
 
 def rest_intervals(agent: Agent, horizon: Horizon) -> int:

@@ -19,9 +19,9 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 
-from .employee_access import require_for_employee
-from .pages import filtered_page
-from .permissions import AVAILABILITY_READ, TIME_OFF_APPROVE, TIME_OFF_REQUEST
+from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
+from switchboard.plugins.scheduling.schedules.pages import filtered_page
+from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, TIME_OFF_APPROVE, TIME_OFF_REQUEST
 
 MAX_LENGTH = timedelta(days=366)
 MAX_NOTE = 500

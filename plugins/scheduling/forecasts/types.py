@@ -14,8 +14,8 @@ from switchboard.core.graphql.pagination import Connection, connection
 from switchboard.core.imports.types import ImportCounts
 from switchboard.core.scope.types import Lob, lob_by_id
 
-from . import forecasts
-from .permissions import FORECAST_READ
+from switchboard.plugins.scheduling.forecasts import service as forecasts
+from switchboard.plugins.scheduling.permissions import FORECAST_READ
 
 
 def _float(value: Any) -> float | None:

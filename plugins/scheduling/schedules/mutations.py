@@ -11,10 +11,14 @@ from uuid import UUID
 import strawberry
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
-from . import availability, schedules, shift_templates
-from . import time_off as time_off_service
-from .schedule_types import AvailabilityWindow, Schedule, ShiftTemplate, TimeOff
-from .vocabulary import TimeOffKind
+from switchboard.plugins.scheduling.schedules import availability
+
+from switchboard.plugins.scheduling.schedules import service as schedules
+
+from switchboard.plugins.scheduling.schedules import templates as shift_templates
+from switchboard.plugins.scheduling.schedules import time_off as time_off_service
+from switchboard.plugins.scheduling.schedules.types import AvailabilityWindow, Schedule, ShiftTemplate, TimeOff
+from switchboard.plugins.scheduling.schedules.vocabulary import TimeOffKind
 
 
 @strawberry.input(description="A shift template; start times are the LOB's local times (no UTC offset).")

@@ -1,0 +1,1 @@
+"""Interval volume history, forecasts, their accuracy and the mix error."""

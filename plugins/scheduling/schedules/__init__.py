@@ -1,0 +1,1 @@
+"""Shift templates, availability, time off, schedules and segments, publishing, eligibility rules."""

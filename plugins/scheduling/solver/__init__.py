@@ -1,0 +1,1 @@
+"""The CP-SAT schedule solver: a pure problem in index space, its model, greedy start and checker."""

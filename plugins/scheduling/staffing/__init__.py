@@ -1,0 +1,1 @@
+"""Required agents per interval: Erlang C and Erlang A, fractional until scheduling."""
