@@ -5,8 +5,8 @@ interval and employee (minutes of the interval):
 
 * ``scheduled``: published ``work`` segments on the LOB;
 * ``withdrawn``: ``work`` segments on the LOB of schedules that were published and
-  then unpublished (an audit event on the schedule records the change), minus what
-  the employee is scheduled for now;
+  are no longer (``scheduling.was_unpublished``: the audit log holds the change),
+  minus what the employee is scheduled for now;
 * ``present``: active productive time entries on the LOB;
 * ``absent``: scheduled, not present, and covered by an active absence entry;
 * ``no_show``: scheduled, not present, no absence entry;
@@ -54,11 +54,7 @@ WITH latest AS (
            CASE WHEN s.published THEN 's' ELSE 'g' END AS kind
       FROM schedule_segment s
      WHERE s.activity = 'work' AND s.lob_id = ANY (CAST(:lobs AS uuid[])) AND s.starts_at < :end AND s.ends_at > :start
-       AND (s.published OR EXISTS (
-            SELECT 1 FROM schedule sch JOIN audit_event e
-                ON e.tenant_id = sch.tenant_id AND e.table_name = 'schedule' AND e.row_id = sch.id
-             WHERE sch.tenant_id = s.tenant_id AND sch.id = s.schedule_id AND sch.state = 'draft'
-               AND e.op = 'UPDATE' AND e.changed -> 'state' ->> 0 = 'published'))
+       AND (s.published OR scheduling.was_unpublished(s.schedule_id))
     UNION ALL
     SELECT t.lob_id, t.employee_id, tstzrange(t.started_at, t.ended_at), 'w'
       FROM time_entry t
