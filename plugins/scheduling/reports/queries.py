@@ -45,5 +45,4 @@ class ReportQuery:
     async def sla_scorecard(self, info: strawberry.Info, start: FROM_DATE, to: date,
                             lob_ids: list[UUID] | None = None) -> list[ScorecardEntry]:
         ctx = info.context
-        lines = await scorecard_service.scorecard(ctx.db, ctx.me, start, to, lob_ids)
-        return [ScorecardEntry.from_line(line) for line in lines]
+        return await scorecard_service.scorecard(ctx.db, ctx.me, start, to, lob_ids)

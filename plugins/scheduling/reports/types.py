@@ -102,20 +102,7 @@ class CoverageReport:
                    coverage=round(totals["scheduled"] / need, 4) if need > 0 else None)
 
 
-@strawberry.type(description="One LOB's SLA scorecard over a range of local dates.")
-class ScorecardEntry:
-    client_id: UUID
-    lob_id: UUID
-    adherence: Decimal | None
-    conformance: Decimal | None
-    scheduled_hours: Decimal
-    required_hours: Decimal
-    coverage: Decimal | None = strawberry.field(description="Scheduled ÷ required hours.")
-    service_level: Decimal | None = strawberry.field(description="Service level achieved, weighted by offered.")
-    offered: int
-    handled: int
-    abandoned: int
-
-    @classmethod
-    def from_line(cls, line: ScorecardLine) -> ScorecardEntry:
-        return cls(**line.__dict__)
+ScorecardEntry = strawberry.type(ScorecardLine, name="ScorecardEntry",
+                                 description="One LOB's SLA scorecard over a range of local dates: coverage is"
+                                 " scheduled ÷ required hours, the service level achieved is weighted by offered"
+                                 " volume; ratios are null when their denominator is zero.")

@@ -7,17 +7,13 @@ from uuid import UUID
 
 from sqlalchemy import text
 
+from tests.plugins.billing.helpers import entry as time_entry
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, UNPUBLISH, ok, schedule, segment
 
 
 def entry(owner, employee: UUID, lob: UUID, start: datetime, hours: float, activity: str = "handling") -> UUID:
-    """An active time entry of ``employee`` on ``lob`` through their assignment to it."""
-    return owner.execute(text(
-        "INSERT INTO time_entry (tenant_id, client_id, lob_id, employee_id, assignment_id, activity, started_at,"
-        " ended_at, source, work_date, timezone, booked_on)"
-        " SELECT a.tenant_id, a.client_id, a.lob_id, a.employee_id, a.id, :act, :s, :e, 'acd', NULL, NULL, NULL"
-        " FROM assignment a WHERE a.employee_id = :emp AND a.lob_id = :l RETURNING id"),
-        {"act": activity, "s": start, "e": start + timedelta(hours=hours), "emp": employee, "l": lob}).scalar_one()
+    """An active time entry of ``employee`` on ``lob`` lasting ``hours``."""
+    return time_entry(owner, employee, lob, start, start + timedelta(hours=hours), activity)
 
 
 def published(gql, world, owner, lobs: list[UUID], segments: list[tuple[UUID, UUID, datetime, float]],
