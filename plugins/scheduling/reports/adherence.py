@@ -43,13 +43,17 @@ class Grouping(Enum):
     AGENT = "employee_id"
 
 
-CELLS = f"""
+def cells_sql(lobs: str, start: str, end: str) -> str:
+    """The ``WITH … cells`` clause (one row per client, LOB, employee and local day with
+    scheduled, adherent and worked minutes) over the LOB ids of the SQL expression
+    ``lobs`` and the local dates ``start`` to ``end`` (SQL expressions, both included)."""
+    return f"""
 WITH seg AS (
     SELECT s.tenant_id, s.client_id, s.lob_id, s.employee_id, (s.starts_at AT TIME ZONE l.timezone)::date AS day,
            tstzrange(s.starts_at, s.ends_at) AS span
       FROM schedule_segment s JOIN lob l ON l.tenant_id = s.tenant_id AND l.id = s.lob_id
-     WHERE s.published AND s.activity = 'work' AND s.lob_id = ANY (CAST(:lobs AS uuid[]))
-       AND s.starts_at >= CAST(:start AS date) - 2 AND s.starts_at < CAST(:end AS date) + 2
+     WHERE s.published AND s.activity = 'work' AND s.lob_id = ANY ({lobs})
+       AND s.starts_at >= CAST({start} AS date) - 2 AND s.starts_at < CAST({end} AS date) + 2
 ), planned AS (
     SELECT seg.client_id, seg.lob_id, seg.employee_id, seg.day,
            sum(scheduling.minutes(tstzmultirange(seg.span))) AS scheduled,
@@ -59,14 +63,14 @@ WITH seg AS (
                  WHERE t.tenant_id = seg.tenant_id AND t.employee_id = seg.employee_id AND t.lob_id = seg.lob_id
                    AND t.status = 'active' AND t.activity IN {PRODUCTIVE}
                    AND tstzrange(t.started_at, t.ended_at) && seg.span)) AS adherent
-      FROM seg WHERE seg.day BETWEEN :start AND :end
+      FROM seg WHERE seg.day BETWEEN {start} AND {end}
      GROUP BY 1, 2, 3, 4
 ), worked AS (
     SELECT t.client_id, t.lob_id, t.employee_id, t.work_date AS day,
            sum(extract(epoch FROM t.ended_at - t.started_at) / 60) AS worked
       FROM time_entry t
-     WHERE t.status = 'active' AND t.activity IN {PRODUCTIVE} AND t.lob_id = ANY (CAST(:lobs AS uuid[]))
-       AND t.work_date BETWEEN :start AND :end
+     WHERE t.status = 'active' AND t.activity IN {PRODUCTIVE} AND t.lob_id = ANY ({lobs})
+       AND t.work_date BETWEEN {start} AND {end}
      GROUP BY 1, 2, 3, 4
 ), cells AS (
     SELECT client_id, lob_id, employee_id, day, coalesce(p.scheduled, 0) AS scheduled,
@@ -74,6 +78,9 @@ WITH seg AS (
       FROM planned p FULL JOIN worked w USING (client_id, lob_id, employee_id, day)
 )
 """
+
+
+CELLS = cells_sql("CAST(:lobs AS uuid[])", ":start", ":end")
 
 
 @dataclass(frozen=True)
@@ -104,13 +111,14 @@ def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     return None if not whole else (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
 
 
-def rollup_sql(by: list[Grouping]) -> str:
-    """The statement rolling the cells up by the dimensions ``by`` (fixed column names only)."""
+def rollup_sql(by: list[Grouping], cells: str = CELLS) -> str:
+    """The statement rolling ``cells`` (a ``WITH`` clause defining ``cells``) up by the
+    dimensions ``by`` (fixed column names only)."""
     dims = [g for g in Grouping if g in by]
     select = ", ".join(g.value if g in dims else f"NULL AS {g.value}" for g in Grouping)
     group = f" GROUP BY {', '.join(g.value for g in dims)}" if dims else ""
     order = f" ORDER BY {', '.join(g.value for g in dims)}" if dims else ""
-    return (f"{CELLS} SELECT {select}, round(sum(scheduled), 2) AS scheduled_minutes,"
+    return (f"{cells} SELECT {select}, round(sum(scheduled), 2) AS scheduled_minutes,"
             f" round(sum(adherent), 2) AS adherent_minutes, round(sum(worked), 2) AS worked_minutes"
             f" FROM cells{group}{order}")
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from switchboard.plugins.scheduling.reports.adherence import Grouping, rollup_sql
+from tests import factories as f
 from tests.plugins.scheduling.report_helpers import entry, published
 from tests.plugins.scheduling.schedule_helpers import at
 
@@ -131,3 +132,57 @@ def test_bad_ranges_are_refused_coded_in_english_and_french(gql, world, span, co
         body = gql(QUERY, {"from": span[0], "to": span[1], "by": []}, token=world.tokens["admin"], lang=lang)
         assert body["errors"][0]["extensions"] == {"code": code, "field": "to"}
         assert body["errors"][0]["message"] == message
+
+
+PORTAL = """query($from: Date!, $to: Date!, $by: [PortalReportGrouping!]!) {
+  scheduleAdherence(from: $from, to: $to, by: $by) {
+    day lobId agent scheduledMinutes adherentMinutes workedMinutes adherence conformance } }"""
+
+
+def portal_rows(gql, world, by, who="portal"):
+    body = gql(PORTAL, {"from": "2027-03-01", "to": "2027-03-01", "by": by}, token=world.tokens[who], portal=True)
+    assert "errors" not in body, body
+    return body["data"]["scheduleAdherence"]
+
+
+def test_the_portal_shows_its_own_account_with_opaque_agents(gql, day):
+    """The client user bound to A1 sees A1's figures only; e2's Cards work never appears."""
+    got = portal_rows(gql, day, ["LOB", "AGENT"])
+    assert {(r["lobId"], cell(r)) for r in got} == {
+        (str(day.A1a), (480, 390, 450, Decimal("0.8125"), Decimal("0.9375"))),
+        (str(day.A1b), (180, 180, 180, Decimal("1.0000"), Decimal("1.0000"))),
+    }
+    agents = {r["agent"] for r in got}
+    assert len(agents) == 2 and all(a.startswith("agent-") for a in agents)
+    assert not any(str(day.ids[e]) in a for a in agents for e in ("e1", "e2"))
+    (total,) = portal_rows(gql, day, [])
+    assert cell(total) == (660, 570, 630, Decimal("0.8636"), Decimal("0.9545"))
+
+
+def test_the_portal_function_reaches_only_the_bound_clients_lobs(as_runtime, owner, day):
+    """As the runtime role: a client user reads no segment, and the portal's LOBs are their client's; staff get none."""
+    w = day
+    viewer = f.user(owner, w.tA, ("client_viewer", w.A2, None), kind="client", bound_client=w.A2)
+    reach = {}
+    for who, user in (("A2", viewer), ("A1", w.portal), ("staff", w.admin)):
+        with as_runtime.caller(user) as conn:
+            reach[who] = set(conn.execute(text("SELECT scheduling.portal_lob_ids()")).scalar())
+            if who != "staff":
+                assert conn.execute(text("SELECT count(*) FROM schedule_segment")).scalar() == 0
+                assert {r.lob_id for r in conn.execute(text(
+                    "SELECT * FROM scheduling.portal_adherence('2027-03-01', '2027-03-01')"))} == reach[who]
+    assert reach == {"A2": {w.A2a}, "A1": {w.A1a, w.A1b}, "staff": set()}
+
+
+def test_portal_identifiers_differ_per_client(gql, day, owner):
+    viewer = f.user(owner, day.tA, ("client_viewer", day.A2, None), kind="client", bound_client=day.A2)
+    day.tokens["viewerA2"] = f.token(owner, viewer)
+    a2 = portal_rows(gql, day, ["LOB", "AGENT"], who="viewerA2")
+    assert [(r["lobId"], cell(r)[:3]) for r in a2] == [(str(day.A2a), (240, 240, 240))]
+    a1_agents = {r["agent"] for r in portal_rows(gql, day, ["AGENT"])}
+    assert a2[0]["agent"] not in a1_agents
+
+
+def test_staff_cannot_use_the_portal_query(gql, day):
+    body = gql(PORTAL, {"from": "2027-03-01", "to": "2027-03-01", "by": []}, token=day.tokens["admin"], portal=True)
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] in {"FORBIDDEN", "WRONG_ENDPOINT"}
