@@ -1,5 +1,5 @@
 """Permission keys of the scheduling plugin (volumes, forecasts, schedules, time off,
-availability), and who holds them by default.
+availability, reports), and who holds them by default.
 
 Casbin decides what a caller may do with these keys; row security decides on which
 rows (an agent holding ``scheduling.time_off.request`` reaches only their own).
@@ -19,6 +19,7 @@ VOLUME_READ = "scheduling.volume.read"
 VOLUME_IMPORT = "scheduling.volume.import"
 FORECAST_READ = "scheduling.forecast.read"
 FORECAST_MANAGE = "scheduling.forecast.manage"
+REPORT_READ = "scheduling.report.read"
 
 PERMISSIONS = {
     SCHEDULE_READ: "Read shift templates, schedules and their segments in scope (agents: their own published segments)",
@@ -33,6 +34,7 @@ PERMISSIONS = {
     VOLUME_IMPORT: "Import interval volume history files",
     FORECAST_READ: "Read forecasts and their accuracy",
     FORECAST_MANAGE: "Create forecasts and override their intervals",
+    REPORT_READ: "Read adherence, coverage, SLA scorecards and coverage-gap explanations of LOBs in scope",
 }
 
 # Planners own forecasts; account managers and supervisors read them; agents see none.
@@ -40,9 +42,9 @@ PERMISSIONS = {
 GRANTS = {
     "tenant_admin": list(PERMISSIONS),
     "workforce_planner": [SCHEDULE_READ, TEMPLATE_MANAGE, PUBLISH, AVAILABILITY_READ, AVAILABILITY_MANAGE,
-                          TIME_OFF_REQUEST, VOLUME_READ, VOLUME_IMPORT, FORECAST_READ, FORECAST_MANAGE],
+                          TIME_OFF_REQUEST, VOLUME_READ, VOLUME_IMPORT, FORECAST_READ, FORECAST_MANAGE, REPORT_READ],
     "supervisor": [SCHEDULE_READ, AVAILABILITY_READ, AVAILABILITY_MANAGE, TIME_OFF_REQUEST, TIME_OFF_APPROVE,
-                   VOLUME_READ, FORECAST_READ],
-    "account_manager": [SCHEDULE_READ, AVAILABILITY_READ, VOLUME_READ, FORECAST_READ],
+                   VOLUME_READ, FORECAST_READ, REPORT_READ],
+    "account_manager": [SCHEDULE_READ, AVAILABILITY_READ, VOLUME_READ, FORECAST_READ, REPORT_READ],
     "agent": [SCHEDULE_READ, AVAILABILITY_READ, AVAILABILITY_MANAGE, TIME_OFF_REQUEST],
 }

@@ -12,6 +12,8 @@ from switchboard.plugins.scheduling import permissions
 from switchboard.plugins.scheduling.schedules.eligibility import RULES
 from switchboard.plugins.scheduling.forecasts.mutations import ForecastMutation
 from switchboard.plugins.scheduling.forecasts.queries import ForecastQuery
+from switchboard.plugins.scheduling.reports.portal import PortalReportQuery
+from switchboard.plugins.scheduling.reports.queries import ReportQuery
 from switchboard.plugins.scheduling.schedules.mutations import ScheduleMutation
 from switchboard.plugins.scheduling.schedules.queries import ScheduleQuery
 
@@ -78,7 +80,13 @@ def switchboard_locale_dirs():
 
 @hookimpl
 def switchboard_graphql_query():
-    return merge("SchedulingQuery", [("forecasts", ForecastQuery), ("schedules", ScheduleQuery)])
+    return merge("SchedulingQuery", [("forecasts", ForecastQuery), ("schedules", ScheduleQuery),
+                                      ("reports", ReportQuery)])
+
+
+@hookimpl
+def switchboard_portal_query():
+    return PortalReportQuery
 
 
 @hookimpl

@@ -1,0 +1,63 @@
+"""Reports: whether a schedule was published and then unpublished; adherence for the portal.
+
+The audit log records every change of a schedule's state, but a schedule spans LOBs
+and its events carry no client, so only tenant-wide callers read them. Reports need
+the one fact for callers who see the schedule's segments: ``scheduling.was_unpublished``
+tells it for a schedule of the caller's tenant, and nothing else of the log.
+
+Client users read no segment or time entry. ``scheduling.portal_adherence`` gives
+them the adherence cells (see :mod:`switchboard.plugins.scheduling.reports.adherence`)
+of the LOBs of the client they are bound to, and nothing else: each agent appears as
+an identifier derived from the client and the employee, so the same agent reads
+differently to two clients and never as an employee id.
+
+Revision ID: scheduling_reports_0001
+Revises: scheduling_0003
+Create Date: 2026-11-24
+"""
+
+from alembic import op
+from switchboard.core.db.scoped import execute_for_runtime
+from switchboard.plugins.scheduling.reports.adherence import cells_sql
+
+revision = "scheduling_reports_0001"
+down_revision = "scheduling_0003"
+branch_labels = None
+depends_on = None
+
+FUNCTIONS = r"""
+CREATE FUNCTION scheduling.was_unpublished(p_schedule uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ SELECT EXISTS (
+        SELECT 1 FROM audit_event e
+         WHERE e.tenant_id = app.tenant_id() AND e.table_name = 'schedule' AND e.row_id = p_schedule
+           AND e.op = 'UPDATE' AND e.changed -> 'state' ->> 0 = 'published') $$;
+
+-- The LOBs of the client the caller is bound to as a client user (none for staff).
+CREATE FUNCTION scheduling.portal_lob_ids() RETURNS uuid[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ SELECT coalesce(array_agg(l.id), '{}') FROM client_binding b
+       JOIN lob l ON l.tenant_id = b.tenant_id AND l.client_id = b.client_id
+      WHERE b.tenant_id = app.tenant_id() AND b.user_id = app.user_id() $$;
+
+CREATE FUNCTION scheduling.portal_adherence(p_start date, p_end date)
+RETURNS TABLE (day date, lob_id uuid, agent text, scheduled numeric, adherent numeric, worked numeric)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$ CELLS
+  SELECT c.day, c.lob_id,
+         'agent-' || left(encode(sha256(convert_to(c.client_id::text || '/' || c.employee_id::text, 'UTF8')), 'hex'), 16),
+         c.scheduled, c.adherent, c.worked
+    FROM cells c $$;
+
+GRANT EXECUTE ON FUNCTION scheduling.was_unpublished(uuid), scheduling.portal_lob_ids(),
+    scheduling.portal_adherence(date, date) TO {runtime};
+""".replace("CELLS", cells_sql("(SELECT scheduling.portal_lob_ids())::uuid[]", "p_start", "p_end"))
+
+
+def upgrade() -> None:
+    execute_for_runtime(op, FUNCTIONS)
+
+
+def downgrade() -> None:
+    op.execute("DROP FUNCTION IF EXISTS scheduling.portal_adherence(date, date), scheduling.portal_lob_ids(),"
+               " scheduling.was_unpublished(uuid)")

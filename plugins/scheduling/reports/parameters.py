@@ -1,0 +1,33 @@
+"""The staffing parameters reports size requirements with, per LOB.
+
+One place reads them: the service-level target and answer time from the LOB, the
+occupancy cap and shrinkage at their defaults until LOBs carry their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from switchboard.core.db.session import DbSession
+
+DEFAULT_OCCUPANCY_CAP = 0.85
+DEFAULT_SHRINKAGE = 0.30
+
+
+@dataclass(frozen=True)
+class StaffingParameters:
+    """What :func:`required_agents` needs of a LOB besides volume and handle time."""
+
+    service_level: float
+    answer_seconds: int
+    occupancy_cap: float
+    shrinkage: float
+
+
+async def staffing_parameters(db: DbSession, lob_ids: list[UUID]) -> dict[UUID, StaffingParameters]:
+    """The staffing parameters of each LOB the caller can see among ``lob_ids``."""
+    rows = await db.all("SELECT id, sla_target_pct, sla_answer_seconds FROM lob WHERE id = ANY(:l)",
+                        {"l": list(lob_ids)})
+    return {r.id: StaffingParameters(float(r.sla_target_pct) / 100, r.sla_answer_seconds, DEFAULT_OCCUPANCY_CAP,
+                                     DEFAULT_SHRINKAGE) for r in rows}

@@ -1,0 +1,60 @@
+"""The client portal's view of adherence: the bound client's LOBs, opaque agents, no names."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from switchboard.core.errors import AccessError
+
+from switchboard.plugins.scheduling.reports.adherence import AdherenceRow, Grouping, rollup_sql
+from switchboard.plugins.scheduling.reports.scope import check_days
+
+PORTAL_READ = "portal.read"
+PORTAL_CELLS = ("WITH cells AS (SELECT day, CAST(NULL AS uuid) AS client_id, lob_id, agent AS employee_id, scheduled,"
+                " adherent, worked FROM scheduling.portal_adherence(:start, :end))")
+
+
+@strawberry.enum(name="PortalReportGrouping", description="A dimension portal report rows are rolled up by.")
+class PortalGrouping(Enum):
+    DAY = "day"
+    LOB = "lob"
+    AGENT = "agent"
+
+
+@strawberry.type(name="PortalAdherence", description="Schedule adherence of the caller's account; dimensions not"
+                 " grouped by are null.")
+class PortalAdherence:
+    day: date | None = strawberry.field(description="Local date of the LOB.")
+    lob_id: UUID | None
+    agent: str | None = strawberry.field(description="An opaque agent identifier, stable for this account.")
+    scheduled_minutes: Decimal
+    adherent_minutes: Decimal
+    worked_minutes: Decimal
+    adherence: Decimal | None = strawberry.field(description="Adherent ÷ scheduled minutes.")
+    conformance: Decimal | None = strawberry.field(description="Worked ÷ scheduled minutes.")
+
+    @classmethod
+    def from_row(cls, r: AdherenceRow) -> PortalAdherence:
+        return cls(day=r.day, lob_id=r.lob_id, agent=r.employee_id, scheduled_minutes=r.scheduled_minutes,
+                   adherent_minutes=r.adherent_minutes, worked_minutes=r.worked_minutes, adherence=r.adherence,
+                   conformance=r.conformance)
+
+
+@strawberry.type
+class PortalReportQuery:
+    @strawberry.field(description="Schedule adherence of the caller's account from `from` to `to` (local dates,"
+                      " both included, at most 92 days), rolled up by `by` (none: one total).")
+    async def schedule_adherence(self, info: strawberry.Info, start: Annotated[date, strawberry.argument(name="from")],
+                                 to: date, by: list[PortalGrouping]) -> list[PortalAdherence]:
+        caller, db = info.context.me, info.context.db
+        if caller.bound_client_id is None:
+            raise AccessError("FORBIDDEN", permission=PORTAL_READ)
+        caller.require(PORTAL_READ, caller.bound_client_id)
+        check_days(start, to)
+        rows = await db.all(rollup_sql([Grouping[g.name] for g in by], PORTAL_CELLS), {"start": start, "end": to})
+        return [PortalAdherence.from_row(AdherenceRow(*r)) for r in rows if r.scheduled_minutes or r.worked_minutes]

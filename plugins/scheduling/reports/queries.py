@@ -1,0 +1,48 @@
+"""Queries of the scheduling reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from switchboard.plugins.scheduling.reports import adherence as adherence_service
+from switchboard.plugins.scheduling.reports import coverage as coverage_service
+from switchboard.plugins.scheduling.reports import scorecard as scorecard_service
+from switchboard.plugins.scheduling.reports.types import (
+    AdherenceFigures,
+    CoverageReport,
+    ReportGrouping,
+    ScorecardEntry,
+)
+
+FROM_DATE = Annotated[date, strawberry.argument(name="from")]
+FROM_INSTANT = Annotated[datetime, strawberry.argument(name="from")]
+
+
+@strawberry.type
+class ReportQuery:
+    @strawberry.field(description="Adherence and conformance from `from` to `to` (local dates, both included, at"
+                      " most 92 days), rolled up by the dimensions in `by` (none: one total), over the LOBs in"
+                      " the caller's scope (or those of `lobIds`).")
+    async def adherence(self, info: strawberry.Info, start: FROM_DATE, to: date, by: list[ReportGrouping],
+                        lob_ids: list[UUID] | None = None) -> list[AdherenceFigures]:
+        ctx = info.context
+        rows = await adherence_service.adherence(ctx.db, ctx.me, start, to, [g.grouping for g in by], lob_ids)
+        return [AdherenceFigures.from_row(r) for r in rows]
+
+    @strawberry.field(description="Coverage per interval of the LOBs' latest forecasts from `from` to `to`"
+                      " (instants, end excluded, at most 92 days), and why it fell short of what was needed.")
+    async def coverage(self, info: strawberry.Info, start: FROM_INSTANT, to: datetime,
+                       lob_ids: list[UUID] | None = None) -> CoverageReport:
+        ctx = info.context
+        return CoverageReport.from_gap(await coverage_service.coverage_gap(ctx.db, ctx.me, lob_ids, start, to))
+
+    @strawberry.field(description="The SLA scorecard per client and LOB from `from` to `to` (local dates, both"
+                      " included, at most 92 days).")
+    async def sla_scorecard(self, info: strawberry.Info, start: FROM_DATE, to: date,
+                            lob_ids: list[UUID] | None = None) -> list[ScorecardEntry]:
+        ctx = info.context
+        return await scorecard_service.scorecard(ctx.db, ctx.me, start, to, lob_ids)
