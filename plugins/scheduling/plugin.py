@@ -12,6 +12,9 @@ from switchboard.plugins.scheduling import permissions
 from switchboard.plugins.scheduling.schedules.eligibility import RULES
 from switchboard.plugins.scheduling.forecasts.mutations import ForecastMutation
 from switchboard.plugins.scheduling.forecasts.queries import ForecastQuery
+from switchboard.plugins.scheduling.planning.graphql import PlanningMutation, PlanningQuery
+from switchboard.plugins.scheduling.planning.solve_job import KIND as SOLVE_KIND
+from switchboard.plugins.scheduling.planning.solve_job import solve_schedule
 from switchboard.plugins.scheduling.schedules.mutations import ScheduleMutation
 from switchboard.plugins.scheduling.schedules.queries import ScheduleQuery
 
@@ -63,6 +66,10 @@ register_constraints([
     ("schedule_segment_draft", "SCHEDULE_PUBLISHED", "scheduleId"),
     ("schedule_segment_lob", "SEGMENT_LOB_OUTSIDE_SCHEDULE", "lobId"),
     ("schedule_segment_assignment", "SEGMENT_ASSIGNMENT_MISMATCH", "assignmentId"),
+    ("lob_staffing_shrinkage", "SHRINKAGE_OUT_OF_RANGE", "shrinkage"),
+    ("lob_staffing_occupancy", "OCCUPANCY_CAP_OUT_OF_RANGE", "occupancyCap"),
+    ("lob_staffing_patience", "PATIENCE_NOT_POSITIVE", "patienceSeconds"),
+    ("lob_staffing_priority", "PRIORITY_OUT_OF_RANGE", "priority"),
 ])
 
 
@@ -78,12 +85,14 @@ def switchboard_locale_dirs():
 
 @hookimpl
 def switchboard_graphql_query():
-    return merge("SchedulingQuery", [("forecasts", ForecastQuery), ("schedules", ScheduleQuery)])
+    return merge("SchedulingQuery", [("forecasts", ForecastQuery), ("schedules", ScheduleQuery),
+                                         ("planning", PlanningQuery)])
 
 
 @hookimpl
 def switchboard_graphql_mutation():
-    return merge("SchedulingMutation", [("forecasts", ForecastMutation), ("schedules", ScheduleMutation)])
+    return merge("SchedulingMutation", [("forecasts", ForecastMutation), ("schedules", ScheduleMutation),
+                                            ("planning", PlanningMutation)])
 
 
 @hookimpl
@@ -94,6 +103,11 @@ def switchboard_permissions():
 @hookimpl
 def switchboard_default_grants():
     return permissions.GRANTS
+
+
+@hookimpl
+def switchboard_job_handlers():
+    return {SOLVE_KIND: solve_schedule}
 
 
 @hookimpl
