@@ -77,8 +77,9 @@ async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
                         elapsedSeconds=round(p.elapsed, 3)):
             solver.cancel()
 
+    if ctx.progress(force=True, phase="solving"):
+        raise JobCancelled
     solver = ScheduleSolver(week.problem, time_limit=ctx.time_limit_seconds, on_progress=report)
-    ctx.progress(force=True, phase="solving")
     task = asyncio.create_task(asyncio.to_thread(solver.solve))
     while not task.done():
         await asyncio.wait({task}, timeout=POLL_SECONDS)
