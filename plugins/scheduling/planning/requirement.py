@@ -15,8 +15,8 @@ import numpy as np
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
-from switchboard.core.scope.validation import aware
 
+from switchboard.plugins.scheduling.forecasts import volumes
 from switchboard.plugins.scheduling.permissions import FORECAST_READ
 from switchboard.plugins.scheduling.planning.lobs import lob_for
 from switchboard.plugins.scheduling.planning.parameters import StaffingParameters, parameters_of
@@ -57,10 +57,7 @@ class Requirement:
 
 def check_range(start: datetime, end: datetime) -> None:
     """Aware bounds, ``start < end``, at most 31 days (``END_BEFORE_START``, ``RANGE_TOO_LONG``)."""
-    aware(start, "from")
-    aware(end, "to")
-    if end <= start:
-        raise UserError("END_BEFORE_START", "to")
+    volumes.check_range(start, end, "from", "to")
     if end - start > MAX_RANGE:
         raise UserError("RANGE_TOO_LONG", "to", days=MAX_RANGE.days)
 
