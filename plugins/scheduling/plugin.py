@@ -118,5 +118,7 @@ def switchboard_eligibility_rules():
 @hookimpl
 def switchboard_demo_data(conn, demo):
     from switchboard.plugins.scheduling.forecasts.demo import add_demo_volumes
+    from switchboard.plugins.scheduling.planning.demo import add_demo_planning
 
     add_demo_volumes(conn, demo)
+    add_demo_planning(conn, demo)
