@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from switchboard.core.db.session import DbSession
+from switchboard.core.errors import ValidationErrors
 from switchboard.core.jobs.worker import JobCancelled, JobContext
 
 from switchboard.plugins.scheduling.planning.week_problem import WeekProblem, build_week_problem
@@ -66,9 +67,12 @@ async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
     """The job handler (see the module's doc)."""
     ctx.progress(force=True, phase="building")
     rules = [r for r in ctx.runtime.eligibility_rules if r not in SCHEDULING_RULES]
-    async with ctx.acting() as (db, caller):
-        week = await build_week_problem(db, caller, rules, [UUID(x) for x in ctx.params["lobIds"]],
-                                        date.fromisoformat(ctx.params["weekStart"]))
+    try:
+        async with ctx.acting() as (db, caller):
+            week = await build_week_problem(db, caller, rules, [UUID(x) for x in ctx.params["lobIds"]],
+                                            date.fromisoformat(ctx.params["weekStart"]))
+    except ValidationErrors as exc:  # a LOB went out of the requester's sight since the job was queued
+        raise exc.errors[0] from exc
 
     solver: ScheduleSolver
 
