@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -35,17 +36,21 @@ def _gaps_json(schedule: Schedule) -> list[dict[str, Any]]:
             for g in schedule.gaps]
 
 
+def under_coverage_minutes(week: WeekProblem, schedule: Schedule) -> float:
+    """Agent-minutes short of the requirement, over every LOB and interval."""
+    return sum(c.under for c in schedule.coverage) * week.problem.horizon.interval_minutes
+
+
 async def write_schedule(db: DbSession, tenant_id: UUID, job_id: UUID, week: WeekProblem, schedule: Schedule) -> Any:
     """Insert the draft schedule (solver figures, gaps) and its work segments; the schedule's id."""
-    im = week.problem.horizon.interval_minutes
-    under = sum(c.under for c in schedule.coverage) * im
     schedule_id = await db.scalar(
         "INSERT INTO schedule (tenant_id, lob_ids, week_start, job_id, solver_status, objective, best_bound, gap,"
         " coverage_gaps, under_coverage_minutes) VALUES (:t, CAST(:lobs AS uuid[]), :week, :job, :status, :obj,"
         " :bound, :gap, CAST(:gaps AS jsonb), :under) RETURNING id",
         {"t": tenant_id, "lobs": [str(lob.id) for lob in week.lobs], "week": week.week_start, "job": job_id,
          "status": schedule.status.lower(), "obj": schedule.objective, "bound": schedule.bound, "gap": schedule.gap,
-         "gaps": json.dumps(_gaps_json(schedule)), "under": round(under, 2)})
+         "gaps": json.dumps(_gaps_json(schedule)),
+         "under": round(under_coverage_minutes(week, schedule), 2)})
     lob_client = {lob.id: lob.client_id for lob in week.lobs}
     segments = [seg for shift in schedule.shifts for seg in shift.segments]
     agents = [shift.agent for shift in schedule.shifts for _ in shift.segments]
@@ -65,6 +70,7 @@ async def write_schedule(db: DbSession, tenant_id: UUID, job_id: UUID, week: Wee
 
 async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
     """The job handler (see the module's doc)."""
+    started = time.monotonic()
     ctx.progress(force=True, phase="building")
     rules = [r for r in ctx.runtime.eligibility_rules if r not in SCHEDULING_RULES]
     try:
@@ -83,7 +89,8 @@ async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
 
     if ctx.progress(force=True, phase="solving"):
         raise JobCancelled
-    solver = ScheduleSolver(week.problem, time_limit=ctx.time_limit_seconds, on_progress=report)
+    remaining = max(1.0, ctx.time_limit_seconds - (time.monotonic() - started))  # the limit covers the whole job
+    solver = ScheduleSolver(week.problem, time_limit=remaining, on_progress=report)
     task = asyncio.create_task(asyncio.to_thread(solver.solve))
     while not task.done():
         await asyncio.wait({task}, timeout=POLL_SECONDS)
@@ -96,7 +103,7 @@ async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
                  gap=schedule.gap, elapsedSeconds=round(schedule.wall_seconds, 3))
     async with ctx.acting() as (db, _):
         schedule_id = await write_schedule(db, ctx.tenant_id, ctx.id, week, schedule)
-    under = sum(c.under for c in schedule.coverage) * week.problem.horizon.interval_minutes / 60
+    under = under_coverage_minutes(week, schedule) / 60
     return {"scheduleId": str(schedule_id), "status": schedule.status, "objective": schedule.objective,
             "bestBound": schedule.bound, "gap": schedule.gap, "underCoverageAgentHours": round(under, 2),
             "gaps": len(schedule.gaps), "segments": sum(len(s.segments) for s in schedule.shifts),
