@@ -20,6 +20,8 @@ VOLUME_IMPORT = "scheduling.volume.import"
 FORECAST_READ = "scheduling.forecast.read"
 FORECAST_MANAGE = "scheduling.forecast.manage"
 REPORT_READ = "scheduling.report.read"
+SOLVE = "scheduling.schedule.solve"
+STAFFING_MANAGE = "scheduling.staffing.manage"
 
 PERMISSIONS = {
     SCHEDULE_READ: "Read shift templates, schedules and their segments in scope (agents: their own published segments)",
@@ -35,6 +37,8 @@ PERMISSIONS = {
     FORECAST_READ: "Read forecasts and their accuracy",
     FORECAST_MANAGE: "Create forecasts and override their intervals",
     REPORT_READ: "Read adherence, coverage, SLA scorecards and coverage-gap explanations of LOBs in scope",
+    SOLVE: "Solve a week's schedule for LOBs (a background job writing a draft schedule)",
+    STAFFING_MANAGE: "Set the staffing parameters of a LOB (shrinkage, occupancy cap, patience, priority)",
 }
 
 # Planners own forecasts; account managers and supervisors read them; agents see none.
@@ -42,7 +46,8 @@ PERMISSIONS = {
 GRANTS = {
     "tenant_admin": list(PERMISSIONS),
     "workforce_planner": [SCHEDULE_READ, TEMPLATE_MANAGE, PUBLISH, AVAILABILITY_READ, AVAILABILITY_MANAGE,
-                          TIME_OFF_REQUEST, VOLUME_READ, VOLUME_IMPORT, FORECAST_READ, FORECAST_MANAGE, REPORT_READ],
+                          TIME_OFF_REQUEST, VOLUME_READ, VOLUME_IMPORT, FORECAST_READ, FORECAST_MANAGE, REPORT_READ,
+                          SOLVE, STAFFING_MANAGE],
     "supervisor": [SCHEDULE_READ, AVAILABILITY_READ, AVAILABILITY_MANAGE, TIME_OFF_REQUEST, TIME_OFF_APPROVE,
                    VOLUME_READ, FORECAST_READ, REPORT_READ],
     "account_manager": [SCHEDULE_READ, AVAILABILITY_READ, VOLUME_READ, FORECAST_READ, REPORT_READ],

@@ -12,6 +12,9 @@ from switchboard.plugins.scheduling import permissions
 from switchboard.plugins.scheduling.schedules.eligibility import RULES
 from switchboard.plugins.scheduling.forecasts.mutations import ForecastMutation
 from switchboard.plugins.scheduling.forecasts.queries import ForecastQuery
+from switchboard.plugins.scheduling.planning.graphql import PlanningMutation, PlanningQuery
+from switchboard.plugins.scheduling.planning.solve_job import KIND as SOLVE_KIND
+from switchboard.plugins.scheduling.planning.solve_job import solve_schedule
 from switchboard.plugins.scheduling.reports.portal import PortalReportQuery
 from switchboard.plugins.scheduling.reports.queries import ReportQuery
 from switchboard.plugins.scheduling.schedules.mutations import ScheduleMutation
@@ -65,6 +68,10 @@ register_constraints([
     ("schedule_segment_draft", "SCHEDULE_PUBLISHED", "scheduleId"),
     ("schedule_segment_lob", "SEGMENT_LOB_OUTSIDE_SCHEDULE", "lobId"),
     ("schedule_segment_assignment", "SEGMENT_ASSIGNMENT_MISMATCH", "assignmentId"),
+    ("lob_staffing_shrinkage", "SHRINKAGE_OUT_OF_RANGE", "shrinkage"),
+    ("lob_staffing_occupancy", "OCCUPANCY_CAP_OUT_OF_RANGE", "occupancyCap"),
+    ("lob_staffing_patience", "PATIENCE_NOT_POSITIVE", "patienceSeconds"),
+    ("lob_staffing_priority", "PRIORITY_OUT_OF_RANGE", "priority"),
 ])
 
 
@@ -81,7 +88,7 @@ def switchboard_locale_dirs():
 @hookimpl
 def switchboard_graphql_query():
     return merge("SchedulingQuery", [("forecasts", ForecastQuery), ("schedules", ScheduleQuery),
-                                      ("reports", ReportQuery)])
+                                      ("reports", ReportQuery), ("planning", PlanningQuery)])
 
 
 @hookimpl
@@ -91,7 +98,8 @@ def switchboard_portal_query():
 
 @hookimpl
 def switchboard_graphql_mutation():
-    return merge("SchedulingMutation", [("forecasts", ForecastMutation), ("schedules", ScheduleMutation)])
+    return merge("SchedulingMutation", [("forecasts", ForecastMutation), ("schedules", ScheduleMutation),
+                                            ("planning", PlanningMutation)])
 
 
 @hookimpl
@@ -105,6 +113,11 @@ def switchboard_default_grants():
 
 
 @hookimpl
+def switchboard_job_handlers():
+    return {SOLVE_KIND: solve_schedule}
+
+
+@hookimpl
 def switchboard_eligibility_rules():
     return list(RULES)
 
@@ -112,5 +125,7 @@ def switchboard_eligibility_rules():
 @hookimpl
 def switchboard_demo_data(conn, demo):
     from switchboard.plugins.scheduling.forecasts.demo import add_demo_volumes
+    from switchboard.plugins.scheduling.planning.demo import add_demo_planning
 
     add_demo_volumes(conn, demo)
+    add_demo_planning(conn, demo)

@@ -173,3 +173,34 @@ def test_eight_weeks_of_interval_history_forecast_better_than_seasonal_naive(dem
     assert made["errors"] == [] and len(made["forecasts"]) == 23
     assert all(f["backtest"]["weeks"] == 4 and f["backtest"]["wape"] < f["backtest"]["baselineWape"]
                for f in made["forecasts"])
+
+
+def test_a_planner_solves_their_client_week_on_the_demo_out_of_the_box(demo):
+    from switchboard.core.jobs.worker import Worker
+
+    runtime, result, tokens = demo
+    boreale = next(c.id for c in result.clients if c.code == "BOREALE")
+    lobs = [str(lob.id) for lob in result.lobs if lob.client_id == boreale]
+    assert scalar(runtime, "SELECT count(*) FROM shift_template") == 2 * 23
+    assert scalar(runtime, "SELECT count(*) FROM lob_staffing") == 23
+
+    def post(query: str, variables: dict) -> dict:
+        body = http.post("/graphql", json={"query": query, "variables": variables},
+                         headers={"Authorization": f"Bearer {tokens['planner']}"}).json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    with TestClient(create_app(runtime)) as http:
+        made = post("""mutation($input: ForecastInput!) { createForecast(input: $input) { errors { code } } }""",
+                    {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
+                               "horizonEnd": "2026-11-30T06:00:00Z", "method": "SEASONAL_NAIVE"}})
+        assert made["createForecast"]["errors"] == []
+        job = post("""mutation($lobs: [UUID!]!) { solveSchedule(lobIds: $lobs, weekStart: "2026-11-23",
+                      timeLimitSeconds: 30) { job { id } errors { code } } }""", {"lobs": lobs})["solveSchedule"]
+        assert job["errors"] == []
+        assert Worker(runtime).run_once() == uuid.UUID(job["job"]["id"])
+        done = post("query($id: UUID!) { job(id: $id) { state result } }", {"id": job["job"]["id"]})["job"]
+    assert done["state"] == "SUCCEEDED", done
+    assert done["result"]["status"] in ("OPTIMAL", "FEASIBLE") and done["result"]["segments"] > 50
+    assert scalar(runtime, "SELECT count(DISTINCT lob_id) FROM schedule_segment WHERE schedule_id = :s",
+                  s=done["result"]["scheduleId"]) == len(lobs)

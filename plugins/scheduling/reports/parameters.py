@@ -1,7 +1,8 @@
 """The staffing parameters reports size requirements with, per LOB.
 
 One place reads them: the service-level target and answer time from the LOB, the
-occupancy cap and shrinkage at their defaults until LOBs carry their own.
+occupancy cap and shrinkage from the LOB's staffing parameters (``lob_staffing``,
+with its defaults), as the solve job uses them. Reports size with Erlang C.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from switchboard.core.db.session import DbSession
-
-DEFAULT_OCCUPANCY_CAP = 0.85
-DEFAULT_SHRINKAGE = 0.30
+from switchboard.plugins.scheduling.planning.parameters import parameters_of
 
 
 @dataclass(frozen=True)
@@ -29,5 +28,7 @@ async def staffing_parameters(db: DbSession, lob_ids: list[UUID]) -> dict[UUID, 
     """The staffing parameters of each LOB the caller can see among ``lob_ids``."""
     rows = await db.all("SELECT id, sla_target_pct, sla_answer_seconds FROM lob WHERE id = ANY(:l)",
                         {"l": list(lob_ids)})
-    return {r.id: StaffingParameters(float(r.sla_target_pct) / 100, r.sla_answer_seconds, DEFAULT_OCCUPANCY_CAP,
-                                     DEFAULT_SHRINKAGE) for r in rows}
+    staffing = await parameters_of(db, [r.id for r in rows])
+    return {r.id: StaffingParameters(float(r.sla_target_pct) / 100, r.sla_answer_seconds,
+                                     float(staffing[r.id].occupancy_cap), float(staffing[r.id].shrinkage))
+            for r in rows}

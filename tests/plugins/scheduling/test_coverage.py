@@ -18,12 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from switchboard.plugins.scheduling.planning.parameters import DEFAULT
 from switchboard.plugins.scheduling.reports.coverage import PARTS, explain
-from switchboard.plugins.scheduling.reports.parameters import (
-    DEFAULT_OCCUPANCY_CAP,
-    DEFAULT_SHRINKAGE,
-    StaffingParameters,
-)
+from switchboard.plugins.scheduling.reports.parameters import StaffingParameters
 from switchboard.plugins.scheduling.staffing.requirement import required_agents
 from tests import factories as f
 from tests.plugins.scheduling.report_helpers import entry, forecast, published, volume
@@ -49,8 +46,8 @@ CAMEL = {"forecast_error": "forecastError", "never_scheduled": "neverScheduled",
 def agents(offered) -> np.ndarray:
     """Agents to schedule per interval for L1-EN (80 % in 20 s, default cap and shrinkage)."""
     return required_agents(np.array(offered, dtype=float), AHT, interval_seconds=1800, service_level=0.8,
-                           answer_seconds=20, occupancy_cap=DEFAULT_OCCUPANCY_CAP,
-                           shrinkage=DEFAULT_SHRINKAGE).scheduled
+                           answer_seconds=20, occupancy_cap=float(DEFAULT.occupancy_cap),
+                           shrinkage=float(DEFAULT.shrinkage)).scheduled
 
 
 @pytest.fixture

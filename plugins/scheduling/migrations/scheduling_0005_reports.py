@@ -11,8 +11,8 @@ of the LOBs of the client they are bound to, and nothing else: each agent appear
 an identifier derived from the client and the employee, so the same agent reads
 differently to two clients and never as an employee id.
 
-Revision ID: scheduling_reports_0001
-Revises: scheduling_0003
+Revision ID: scheduling_0005
+Revises: scheduling_0004
 Create Date: 2026-11-24
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 from switchboard.core.db.scoped import execute_for_runtime
 from switchboard.plugins.scheduling.reports.adherence import cells_sql
 
-revision = "scheduling_reports_0001"
-down_revision = "scheduling_0003"
+revision = "scheduling_0005"
+down_revision = "scheduling_0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Planning: LOB staffing parameters, requirements from forecasts, and the schedule solve job."""

@@ -1,0 +1,102 @@
+"""Planning's queries and mutations: staffing parameters and requirements, solving a week."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.jobs import service as jobs
+from switchboard.core.jobs.mutations import JobPayload
+from switchboard.core.jobs.types import Job
+
+from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, SOLVE
+from switchboard.plugins.scheduling.planning import parameters
+from switchboard.plugins.scheduling.planning.lobs import lob_for, lobs_for
+from switchboard.plugins.scheduling.planning.requirement import staffing_requirement
+from switchboard.plugins.scheduling.planning.solve_job import KIND
+from switchboard.plugins.scheduling.planning.types import (
+    CoverageGap,
+    LobStaffing,
+    ScheduleCoverage,
+    StaffingRequirement,
+)
+from switchboard.plugins.scheduling.planning.week_problem import check_week
+
+DEFAULT_TIME_LIMIT = 60
+
+
+@strawberry.input(description="A LOB's staffing parameters; omitted fields take their defaults.")
+class LobStaffingInput:
+    shrinkage: Decimal = parameters.DEFAULT.shrinkage
+    occupancy_cap: Decimal = parameters.DEFAULT.occupancy_cap
+    patience_seconds: Decimal | None = None
+    priority: Decimal = parameters.DEFAULT.priority
+
+
+@strawberry.type
+class LobStaffingPayload:
+    staffing: LobStaffing | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class PlanningQuery:
+    @strawberry.field(description="A LOB's staffing parameters (defaults when never set).")
+    async def lob_staffing(self, info: strawberry.Info, lob_id: UUID) -> LobStaffing:
+        ctx = info.context
+        lob = await lob_for(ctx.db, ctx.me, lob_id, SCHEDULE_READ)
+        return LobStaffing.of(lob.id, (await parameters.parameters_of(ctx.db, [lob.id]))[lob.id])
+
+    @strawberry.field(description="Per interval of the LOB's latest forecast in [from, to) (overrides included):"
+                                  " agents required, fractional and whole, and the service level achieved.")
+    async def staffing_requirement(self, info: strawberry.Info, lob_id: UUID,
+                                   start: Annotated[datetime, strawberry.argument(name="from")],
+                                   to: datetime) -> StaffingRequirement:
+        ctx = info.context
+        return StaffingRequirement.of(await staffing_requirement(ctx.db, ctx.me, lob_id, start, to))
+
+    @strawberry.field(description="A solved schedule's shortfall and its under-covered intervals with their reasons;"
+                                  " null when the schedule is not visible.")
+    async def schedule_coverage(self, info: strawberry.Info, schedule_id: UUID) -> ScheduleCoverage | None:
+        ctx = info.context
+        ctx.me.require_somewhere(SCHEDULE_READ)
+        row = await ctx.db.one("SELECT id, coverage_gaps, under_coverage_minutes FROM schedule WHERE id = :id",
+                               {"id": schedule_id})
+        if row is None:
+            return None
+        gaps = [CoverageGap.from_json(g) for g in row.coverage_gaps]  # row security: the caller sees every LOB
+        return ScheduleCoverage(schedule_id=row.id, gaps=gaps,
+                                under_coverage_agent_hours=(row.under_coverage_minutes / 60).quantize(Decimal("0.01")))
+
+
+@strawberry.type
+class PlanningMutation:
+    @strawberry.mutation(description="Set a LOB's staffing parameters.")
+    async def set_lob_staffing(self, info: strawberry.Info, lob_id: UUID,
+                               input: LobStaffingInput) -> LobStaffingPayload:
+        ctx = info.context
+        values = parameters.StaffingParameters(input.shrinkage, input.occupancy_cap, input.patience_seconds,
+                                               input.priority)
+        result, errors = await atomically(info, lambda: parameters.set_parameters(ctx.db, ctx.me, lob_id, values))
+        return LobStaffingPayload(staffing=result and LobStaffing.of(lob_id, result), errors=errors)
+
+    @strawberry.mutation(description="Queue a solve of the week starting on the Monday weekStart for these LOBs;"
+                                     " the job writes a draft schedule (see the job's result).")
+    async def solve_schedule(self, info: strawberry.Info, lob_ids: list[UUID], week_start: date,
+                             time_limit_seconds: int = DEFAULT_TIME_LIMIT) -> JobPayload:
+        ctx = info.context
+
+        async def queue():
+            lobs = await lobs_for(ctx.db, ctx.me, lob_ids, SOLVE)
+            check_week(week_start)
+            ids = [lob.id for lob in lobs]
+            return await jobs.enqueue(ctx.db, ctx.me, KIND, {"lobIds": [str(i) for i in ids],
+                                                             "weekStart": week_start.isoformat()},
+                                      lob_ids=ids, time_limit_seconds=time_limit_seconds)
+
+        row, errors = await atomically(info, queue)
+        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)

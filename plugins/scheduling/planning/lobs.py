@@ -1,0 +1,43 @@
+"""The LOBs a planning request names, as the caller sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError, ValidationErrors
+from switchboard.core.identity.caller import Caller
+
+MAX_LOBS = 50
+LOB_COLUMNS = "id, client_id, timezone, sla_target_pct, sla_answer_seconds"
+
+
+async def lobs_for(db: DbSession, caller: Caller, lob_ids: Sequence[UUID], permission: str) -> list[Any]:
+    """The named LOBs in order, once the caller holds ``permission`` on each.
+
+    ``REQUIRED`` for none, ``TOO_MANY_LOBS`` over 50, ``NOT_FOUND`` (field
+    ``lobIds.<index>``) for a LOB that does not exist or that row security hides;
+    ``FORBIDDEN`` when the permission is missing on one of them."""
+    caller.require_somewhere(permission)
+    ids = list(dict.fromkeys(lob_ids))
+    if not ids:
+        raise UserError("REQUIRED", "lobIds")
+    if len(ids) > MAX_LOBS:
+        raise UserError("TOO_MANY_LOBS", "lobIds", max=MAX_LOBS)
+    rows = {r.id: r for r in await db.all(f"SELECT {LOB_COLUMNS} FROM lob WHERE id = ANY(:ids)", {"ids": ids})}
+    missing = [UserError("NOT_FOUND", f"lobIds.{n}") for n, lob_id in enumerate(ids) if lob_id not in rows]
+    if missing:
+        raise ValidationErrors(missing)
+    for row in rows.values():
+        caller.require(permission, row.client_id, row.id)
+    return [rows[i] for i in ids]
+
+
+async def lob_for(db: DbSession, caller: Caller, lob_id: UUID, permission: str) -> Any:
+    """One LOB (``NOT_FOUND`` on ``lobId`` when hidden), once the caller holds ``permission`` on it."""
+    caller.require_somewhere(permission)
+    row = await db.found(f"SELECT {LOB_COLUMNS} FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
+    caller.require(permission, row.client_id, row.id)
+    return row

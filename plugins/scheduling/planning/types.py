@@ -1,0 +1,87 @@
+"""GraphQL types of planning: staffing parameters, requirements, and a solve's coverage gaps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import strawberry
+
+from switchboard.plugins.scheduling.planning.parameters import StaffingParameters
+from switchboard.plugins.scheduling.planning.requirement import Requirement
+
+
+@strawberry.type(description="How a LOB is staffed (defaults when never set).")
+class LobStaffing:
+    lob_id: UUID
+    shrinkage: Decimal = strawberry.field(description="Share of paid time not on the phones, in [0, 1).")
+    occupancy_cap: Decimal = strawberry.field(description="Highest acceptable occupancy, in (0, 1].")
+    patience_seconds: Decimal | None = strawberry.field(description="Callers' mean patience (Erlang A); null: Erlang C.")
+    priority: Decimal = strawberry.field(description="Weight of the LOB's under-coverage when scheduling (1: normal).")
+
+    @classmethod
+    def of(cls, lob_id: UUID, p: StaffingParameters) -> LobStaffing:
+        return cls(lob_id=lob_id, shrinkage=p.shrinkage, occupancy_cap=p.occupancy_cap,
+                   patience_seconds=p.patience_seconds, priority=p.priority)
+
+
+@strawberry.type(description="One forecast interval's staffing requirement.")
+class RequirementInterval:
+    starts_at: datetime = strawberry.field(description="Start, UTC.")
+    local_starts_at: datetime = strawberry.field(description="Start in the LOB's time zone.")
+    offered: float = strawberry.field(description="Forecast calls (the planner's override when there is one).")
+    aht_seconds: float
+    required: float = strawberry.field(description="Agents to schedule, fractional, after shrinkage.")
+    required_whole: int = strawberry.field(description="Whole agents to schedule, after shrinkage.")
+    service_level: float = strawberry.field(description="Service level achieved with the whole requirement.")
+
+
+@strawberry.type(description="A LOB's requirement per interval of its latest forecast over a range.")
+class StaffingRequirement:
+    lob_id: UUID
+    interval_minutes: int | None
+    staffing: LobStaffing
+    intervals: list[RequirementInterval]
+
+    @classmethod
+    def of(cls, r: Requirement) -> StaffingRequirement:
+        zone = ZoneInfo(r.lob.timezone)
+        rows = [RequirementInterval(starts_at=s, local_starts_at=s.astimezone(zone), offered=float(o),
+                                    aht_seconds=float(a), required=float(q), required_whole=int(w),
+                                    service_level=float(sl))
+                for s, o, a, q, w, sl in zip(r.starts, r.offered, r.aht_seconds, r.scheduled, r.whole_scheduled,
+                                             r.service_level, strict=True)]
+        return cls(lob_id=r.lob.id, interval_minutes=r.interval_minutes, staffing=LobStaffing.of(r.lob.id, r.parameters),
+                   intervals=rows)
+
+
+@strawberry.type(description="Why agents did not cover a gap: a reason code and the employees it applies to.")
+class GapReason:
+    code: str
+    employee_ids: list[UUID]
+
+
+@strawberry.type(description="A LOB-interval a solve left under-covered, and why.")
+class CoverageGap:
+    lob_id: UUID
+    starts_at: datetime
+    required: float
+    scheduled: int
+    reasons: list[GapReason]
+
+    @classmethod
+    def from_json(cls, g: dict[str, Any]) -> CoverageGap:
+        return cls(lob_id=UUID(g["lobId"]), starts_at=datetime.fromisoformat(g["startsAt"]), required=g["required"],
+                   scheduled=g["scheduled"],
+                   reasons=[GapReason(code=r["code"], employee_ids=[UUID(e) for e in r["employeeIds"]])
+                            for r in g["reasons"]])
+
+
+@strawberry.type(description="How far a solved schedule falls short of the requirement.")
+class ScheduleCoverage:
+    schedule_id: UUID
+    under_coverage_agent_hours: Decimal
+    gaps: list[CoverageGap]
