@@ -19,10 +19,12 @@ from switchboard.plugins.scheduling.solver.greedy import greedy_plan
 from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, read_plan
 from switchboard.plugins.scheduling.solver.plan import Plan, lob_coverage, scheduled_shifts
 from switchboard.plugins.scheduling.solver.problem import Problem, Progress, Schedule
+from switchboard.plugins.scheduling.solver.relaxation import solve_relaxation
 from switchboard.plugins.scheduling.solver.validation import validate
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
           cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
+LP_SHARE = 1 / 3  # of the time limit, at most, for the LP relaxation's bound
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -38,11 +40,15 @@ class ScheduleSolver:
     ``relative_gap``: stop once the best schedule is within this fraction of the
     solver's own bound. ``seed`` with ``num_workers=1`` makes a solve reproducible
     (when it ends on the gap or optimality, not on the time limit). ``on_progress``
-    receives a :class:`Progress` per improving schedule and per bound improvement."""
+    receives a :class:`Progress` per improving schedule and per bound improvement.
+
+    ``lp_bound``: also bound the objective by the model's LP relaxation (PDLP, in a
+    thread, for at most a third of the time limit; see :mod:`.relaxation`). The bound
+    reported is the stronger of that and CP-SAT's, and the gap target counts against it."""
 
     def __init__(self, problem: Problem, *, time_limit: float = 60.0, relative_gap: float = 0.05,
                  num_workers: int = 2, seed: int = 0, on_progress: Callable[[Progress], None] | None = None,
-                 hint: bool = True, log: bool = False) -> None:
+                 hint: bool = True, log: bool = False, lp_bound: bool = True) -> None:
         validate(problem)
         self.problem = problem
         self.time_limit = time_limit
@@ -52,6 +58,7 @@ class ScheduleSolver:
         self.on_progress = on_progress
         self.hint = hint
         self.log = log
+        self.lp_bound = lp_bound
         self._cancelled = threading.Event()
         self._wake = threading.Event()
         self._solver = cp_model.CpSolver()
@@ -66,6 +73,9 @@ class ScheduleSolver:
         """Build, hint and solve the model; the best schedule found, its bound and diagnosis."""
         started = time.perf_counter()
         model = build(self.problem)
+        watch = _Watch(self, started)
+        if self.lp_bound:
+            threading.Thread(target=self._bound_by_relaxation, args=(model, watch), daemon=True).start()
         if self.hint:  # at most a fifth of the time limit on the greedy start
             add_hint(model, greedy_plan(model, deadline=started + self.time_limit / 5))
         solver = self._solver
@@ -79,7 +89,6 @@ class ScheduleSolver:
         # hundreds of agents and gain little here (identical agents are ordered in the model).
         p.cp_model_probing_level = 0
         p.symmetry_level = 0
-        watch = _Watch(self, started)
         solver.best_bound_callback = watch.on_bound
         finished = threading.Event()
         watcher = threading.Thread(target=self._stop_while_cancelled, args=(finished,), daemon=True)
@@ -92,6 +101,12 @@ class ScheduleSolver:
             watcher.join()
         return self._result(model, watch, status, time.perf_counter() - started)
 
+    def _bound_by_relaxation(self, model: Model, watch: _Watch) -> None:
+        """Solve the LP relaxation and hand its bound to ``watch`` (runs in its own thread)."""
+        relaxed = solve_relaxation(model.cp, time_limit=LP_SHARE * self.time_limit)
+        if relaxed is not None:
+            watch.on_bound(relaxed.bound)
+
     def _stop_while_cancelled(self, finished: threading.Event) -> None:
         """Keep asking CP-SAT to stop once cancelled (covers a cancel racing the solve's start)."""
         self._wake.wait()
@@ -103,7 +118,7 @@ class ScheduleSolver:
         solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         plan: Plan = read_plan(model, self._solver.boolean_value) if solved else {}
         objective = self._solver.objective_value if solved else None
-        bound = self._solver.best_objective_bound if solved else None
+        bound = max(self._solver.best_objective_bound, watch.bound) if solved else None
         if status == cp_model.OPTIMAL and objective > bound:  # CP-SAT says OPTIMAL once within the gap target
             status = cp_model.FEASIBLE
         name = "CANCELLED" if self._cancelled.is_set() and status != cp_model.OPTIMAL else STATUS[status]
@@ -149,8 +164,11 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         with self.lock:
             elapsed = time.perf_counter() - self.started
             progress = Progress(self.objective, self.bound, relative_gap(self.objective, self.bound), elapsed)
-            if self.gap_reached is None and progress.gap <= self.owner.relative_gap:
+            reached = progress.gap <= self.owner.relative_gap
+            if self.gap_reached is None and reached:
                 self.gap_reached = elapsed
+        if reached:  # CP-SAT stops on its own bound only; the LP bound may get there first
+            self.owner._solver.stop_search()
         if self.owner.on_progress is not None:
             self.owner.on_progress(progress)
 
