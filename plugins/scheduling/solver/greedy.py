@@ -17,7 +17,7 @@ from switchboard.plugins.scheduling.solver.model import SCALE, AgentModel, Colum
 from switchboard.plugins.scheduling.solver.plan import Plan, Work
 from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
 
-GUIDE_FLOOR = 0.25  # LP values at or below this do not start a column in a guided week
+GUIDE_FLOOR = 0.1  # LP values at or below this do not start a column in a guided week
 
 
 def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,

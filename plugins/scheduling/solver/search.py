@@ -11,12 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from ortools.sat.python import cp_model
 
 from switchboard.plugins.scheduling.solver.diagnosis import diagnose
 from switchboard.plugins.scheduling.solver.greedy import greedy_plan
-from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, read_plan
+from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, plan_objective, read_plan
 from switchboard.plugins.scheduling.solver.plan import Plan, lob_coverage, scheduled_shifts
 from switchboard.plugins.scheduling.solver.problem import Problem, Progress, Schedule
 from switchboard.plugins.scheduling.solver.relaxation import solve_relaxation
@@ -25,6 +26,8 @@ from switchboard.plugins.scheduling.solver.validation import validate
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
           cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
 LP_SHARE = 1 / 3  # of the time limit, at most, for the LP relaxation's bound
+GUIDED_PASSES = 12  # best-response rounds after rounding the LP relaxation (they stop once none helps)
+GUIDED_SHARE = 0.6  # of the time limit: where the guided start must end (CP-SAT improves little on it at scale)
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -42,9 +45,10 @@ class ScheduleSolver:
     (when it ends on the gap or optimality, not on the time limit). ``on_progress``
     receives a :class:`Progress` per improving schedule and per bound improvement.
 
-    ``lp_bound``: also bound the objective by the model's LP relaxation (PDLP, in a
-    thread, for at most a third of the time limit; see :mod:`.relaxation`). The bound
-    reported is the stronger of that and CP-SAT's, and the gap target counts against it."""
+    ``lp_bound``: also solve the model's LP relaxation (PDLP, in a thread, for at most a
+    third of the time limit; see :mod:`.relaxation`). Its bound is reported when it is
+    stronger than CP-SAT's, and the gap target counts against it; its fractional
+    optimum, rounded and improved by best responses, replaces the greedy hint when better."""
 
     def __init__(self, problem: Problem, *, time_limit: float = 60.0, relative_gap: float = 0.05,
                  num_workers: int = 2, seed: int = 0, on_progress: Callable[[Progress], None] | None = None,
@@ -74,10 +78,14 @@ class ScheduleSolver:
         started = time.perf_counter()
         model = build(self.problem)
         watch = _Watch(self, started)
-        if self.lp_bound:
-            threading.Thread(target=self._bound_by_relaxation, args=(model, watch), daemon=True).start()
-        if self.hint:  # at most a fifth of the time limit on the greedy start
-            add_hint(model, greedy_plan(model, deadline=started + self.time_limit / 5))
+        relaxed = _in_background(solve_relaxation, model.cp, LP_SHARE * self.time_limit) if self.lp_bound else None
+        if relaxed is not None:
+            relaxed.add_done_callback(lambda done: _bound_from(done, watch))
+        start: tuple[Plan, float] | None = None  # the hint and when it was ready
+        if self.hint and not self._cancelled.is_set():
+            plan = self._start(model, relaxed, started)
+            add_hint(model, plan)
+            start = (plan, time.perf_counter() - started)
         solver = self._solver
         p = solver.parameters
         p.max_time_in_seconds = max(0.0, self.time_limit - (time.perf_counter() - started))
@@ -99,13 +107,22 @@ class ScheduleSolver:
             finished.set()
             self._wake.set()
             watcher.join()
-        return self._result(model, watch, status, time.perf_counter() - started)
+        return self._result(model, watch, status, time.perf_counter() - started, start)
 
-    def _bound_by_relaxation(self, model: Model, watch: _Watch) -> None:
-        """Solve the LP relaxation and hand its bound to ``watch`` (runs in its own thread)."""
-        relaxed = solve_relaxation(model.cp, time_limit=LP_SHARE * self.time_limit)
-        if relaxed is not None:
-            watch.on_bound(relaxed.bound)
+    def _start(self, model: Model, relaxed: Future | None, started: float) -> Plan:
+        """The hint: the greedy plan (at most a fifth of the time limit), or the LP
+        relaxation rounded and improved the same way (until ``GUIDED_SHARE`` of it) when better."""
+        plan = greedy_plan(model, deadline=started + self.time_limit / 5)
+        if relaxed is None:
+            return plan
+        wait_until = started + (LP_SHARE + 0.05) * self.time_limit
+        while not relaxed.done() and not self._cancelled.is_set() and time.perf_counter() < wait_until:
+            self._wake.wait(0.05)
+        if self._cancelled.is_set() or not relaxed.done() or relaxed.exception() is not None or relaxed.result() is None:
+            return plan
+        guided = greedy_plan(model, passes=GUIDED_PASSES, deadline=started + GUIDED_SHARE * self.time_limit,
+                             guide=relaxed.result().values)
+        return min((plan, guided), key=lambda p: plan_objective(model, p))
 
     def _stop_while_cancelled(self, finished: threading.Event) -> None:
         """Keep asking CP-SAT to stop once cancelled (covers a cancel racing the solve's start)."""
@@ -114,20 +131,31 @@ class ScheduleSolver:
             self._solver.stop_search()
             finished.wait(0.01)
 
-    def _result(self, model: Model, watch: _Watch, status: int, wall: float) -> Schedule:
+    def _result(self, model: Model, watch: _Watch, status: int, wall: float,
+                start: tuple[Plan, float] | None) -> Schedule:
+        """The schedule CP-SAT found; when it found none in time, the rule-abiding hint."""
         solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        plan: Plan = read_plan(model, self._solver.boolean_value) if solved else {}
-        objective = self._solver.objective_value if solved else None
-        bound = max(self._solver.best_objective_bound, watch.bound) if solved else None
+        plan: Plan = {}
+        objective = bound = first = None
+        if solved:
+            plan = read_plan(model, self._solver.boolean_value)
+            objective = self._solver.objective_value
+            bound = max(self._solver.best_objective_bound, watch.bound)
+            first = watch.first
+        elif status == cp_model.UNKNOWN and start is not None:
+            plan, first = start
+            objective = float(plan_objective(model, plan))
+            bound = watch.bound if watch.bound > float("-inf") else None
+            status, solved = cp_model.FEASIBLE, True
         if status == cp_model.OPTIMAL and objective > bound:  # CP-SAT says OPTIMAL once within the gap target
             status = cp_model.FEASIBLE
         name = "CANCELLED" if self._cancelled.is_set() and status != cp_model.OPTIMAL else STATUS[status]
-        gap = relative_gap(objective, bound) if solved else None
+        gap = relative_gap(objective, bound) if solved and bound is not None else None
         reached = watch.gap_reached
         if reached is None and gap is not None and gap <= self.relative_gap:
             reached = wall
         coverage = lob_coverage(self.problem, plan)
-        return Schedule(name, objective, bound, gap, wall, watch.first if solved else None, reached,
+        return Schedule(name, objective, bound, gap, wall, first, reached,
                         scheduled_shifts(self.problem, plan), coverage, diagnose(self.problem, plan, coverage))
 
 
@@ -171,6 +199,26 @@ class _Watch(cp_model.CpSolverSolutionCallback):
             self.owner._solver.stop_search()
         if self.owner.on_progress is not None:
             self.owner.on_progress(progress)
+
+
+def _in_background(fn: Callable, *args) -> Future:
+    """``fn(*args)`` in a daemon thread (never waited for at exit), as a future."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(fn(*args))
+        except Exception as error:  # handed to whoever reads the future
+            future.set_exception(error)
+
+    threading.Thread(target=run, daemon=True).start()
+    return future
+
+
+def _bound_from(done: Future, watch: _Watch) -> None:
+    """Hand a finished relaxation's bound to ``watch``."""
+    if done.exception() is None and done.result() is not None:
+        watch.on_bound(done.result().bound)
 
 
 def solve(problem: Problem, **options) -> Schedule:
