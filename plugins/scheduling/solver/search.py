@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 
 from ortools.sat.python import cp_model
 
@@ -20,14 +19,14 @@ from switchboard.plugins.scheduling.solver.greedy import greedy_plan
 from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, plan_objective, read_plan
 from switchboard.plugins.scheduling.solver.plan import Plan, lob_coverage, scheduled_shifts
 from switchboard.plugins.scheduling.solver.problem import Problem, Progress, Schedule
-from switchboard.plugins.scheduling.solver.relaxation import solve_relaxation
+from switchboard.plugins.scheduling.solver.relaxation import LpSolution, solve_relaxation
 from switchboard.plugins.scheduling.solver.validation import validate
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
           cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
-LP_SHARE = 1 / 3  # of the time limit, at most, for the LP relaxation's bound
+LP_SHARE = 0.25  # of the time limit, at most, for the LP relaxation's bound
 GUIDED_PASSES = 12  # best-response rounds after rounding the LP relaxation (they stop once none helps)
-GUIDED_SHARE = 0.6  # of the time limit: where the guided start must end (CP-SAT improves little on it at scale)
+GUIDED_SHARE = 0.7  # of the time limit: where the guided start must end (CP-SAT improves little on it at scale)
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -78,9 +77,11 @@ class ScheduleSolver:
         started = time.perf_counter()
         model = build(self.problem)
         watch = _Watch(self, started)
-        relaxed = _in_background(solve_relaxation, model.cp, LP_SHARE * self.time_limit) if self.lp_bound else None
-        if relaxed is not None:
-            relaxed.add_done_callback(lambda done: _bound_from(done, watch))
+        relaxed = None
+        if self.lp_bound and not self._cancelled.is_set():
+            relaxed = solve_relaxation(model.cp, time_limit=LP_SHARE * self.time_limit)
+            if relaxed is not None:
+                watch.on_bound(relaxed.bound)
         start: tuple[Plan, float] | None = None  # the hint and when it was ready
         if self.hint and not self._cancelled.is_set():
             plan = self._start(model, relaxed, started)
@@ -109,19 +110,15 @@ class ScheduleSolver:
             watcher.join()
         return self._result(model, watch, status, time.perf_counter() - started, start)
 
-    def _start(self, model: Model, relaxed: Future | None, started: float) -> Plan:
-        """The hint: the greedy plan (at most a fifth of the time limit), or the LP
-        relaxation rounded and improved the same way (until ``GUIDED_SHARE`` of it) when better."""
-        plan = greedy_plan(model, deadline=started + self.time_limit / 5)
-        if relaxed is None:
-            return plan
-        wait_until = started + (LP_SHARE + 0.05) * self.time_limit
-        while not relaxed.done() and not self._cancelled.is_set() and time.perf_counter() < wait_until:
-            self._wake.wait(0.05)
-        if self._cancelled.is_set() or not relaxed.done() or relaxed.exception() is not None or relaxed.result() is None:
+    def _start(self, model: Model, relaxed: LpSolution | None, started: float) -> Plan:
+        """The hint: the greedy plan with best responses (until a fifth of the time limit);
+        with an LP solution, the better of the bare greedy plan and the LP optimum rounded
+        and improved by best responses (until ``GUIDED_SHARE`` of the time limit)."""
+        plan = greedy_plan(model, passes=0 if relaxed else 3, deadline=started + self.time_limit / 5)
+        if relaxed is None or self._cancelled.is_set():
             return plan
         guided = greedy_plan(model, passes=GUIDED_PASSES, deadline=started + GUIDED_SHARE * self.time_limit,
-                             guide=relaxed.result().values)
+                             guide=relaxed.values)
         return min((plan, guided), key=lambda p: plan_objective(model, p))
 
     def _stop_while_cancelled(self, finished: threading.Event) -> None:
@@ -199,26 +196,6 @@ class _Watch(cp_model.CpSolverSolutionCallback):
             self.owner._solver.stop_search()
         if self.owner.on_progress is not None:
             self.owner.on_progress(progress)
-
-
-def _in_background(fn: Callable, *args) -> Future:
-    """``fn(*args)`` in a daemon thread (never waited for at exit), as a future."""
-    future: Future = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(fn(*args))
-        except Exception as error:  # handed to whoever reads the future
-            future.set_exception(error)
-
-    threading.Thread(target=run, daemon=True).start()
-    return future
-
-
-def _bound_from(done: Future, watch: _Watch) -> None:
-    """Hand a finished relaxation's bound to ``watch``."""
-    if done.exception() is None and done.result() is not None:
-        watch.on_bound(done.result().bound)
 
 
 def solve(problem: Problem, **options) -> Schedule:
