@@ -5,6 +5,8 @@ what is left). For each agent every column is scored against the coverage still
 missing; days are taken best first, each with its best column that the rules (rest,
 consecutive days, legal maximum, caps) still allow. Then passes of best responses:
 each agent's week is re-chosen against everyone else's, and kept when it is better.
+Guided by the LP relaxation's optimum, the first weeks round it instead (each agent's
+columns by LP value) and the same best responses repair and improve the rounding.
 """
 
 from __future__ import annotations
