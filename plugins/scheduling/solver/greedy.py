@@ -5,21 +5,31 @@ what is left). For each agent every column is scored against the coverage still
 missing; days are taken best first, each with its best column that the rules (rest,
 consecutive days, legal maximum, caps) still allow. Then passes of best responses:
 each agent's week is re-chosen against everyone else's, and kept when it is better.
+Guided by the LP relaxation's optimum, the first weeks round it instead (each agent's
+columns by LP value) and the same best responses repair and improve the rounding.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 
-from switchboard.plugins.scheduling.solver.model import SCALE, AgentModel, Column, Model
+from switchboard.plugins.scheduling.solver.model import SCALE, AgentModel, Column, Model, column_cost
 from switchboard.plugins.scheduling.solver.plan import Plan, Work
 from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
 
+GUIDE_FLOOR = 0.1  # LP values at or below this do not start a column in a guided week
 
-def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None) -> Plan:
+
+def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,
+                guide: Sequence[float] | None = None) -> Plan:
     """A rule-abiding plan for ``model``: greedy, then up to ``passes`` rounds of best
-    responses (stopping at ``deadline``, a ``time.perf_counter()`` instant)."""
+    responses (stopping at ``deadline``, a ``time.perf_counter()`` instant).
+
+    ``guide``: a fractional value per model variable (the LP relaxation's optimum); the
+    first week of each agent then rounds it (columns by LP value, above ``GUIDE_FLOOR``)
+    instead of chasing the coverage still missing."""
     problem = model.problem
     w = problem.weights
     residual = [list(lob.required) for lob in problem.lobs]
@@ -40,7 +50,9 @@ def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None) ->
     multi = [len({lob for c in m.columns for lob in c.minutes}) > 1 for m in model.agents]
     order = sorted(range(len(model.agents)), key=lambda a: (multi[a], a))
     for a in order:
-        plan[a] = _choose(model, model.agents[a], gain)
+        m = model.agents[a]
+        score = _by_gain(model, m, gain) if guide is None else (lambda j, c, m=m: guide[m.vars[j].index] - GUIDE_FLOOR)
+        plan[a] = _choose(model, m, score)
         place(plan[a], 1)
     for _ in range(passes):
         better = 0
@@ -48,7 +60,7 @@ def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None) ->
             if deadline is not None and time.perf_counter() > deadline:
                 return _ordered(model, plan)
             place(plan[a], -1)
-            new = _choose(model, model.agents[a], gain)
+            new = _choose(model, model.agents[a], _by_gain(model, model.agents[a], gain))
             if _value(model, a, new, gain) > _value(model, a, plan[a], gain) + 1e-6:
                 plan[a] = new
                 better += 1
@@ -70,17 +82,20 @@ def _value(model: Model, a: int, works: list[Work], gain) -> float:
 
 def _cost(model: Model, m: AgentModel, c: Column) -> float:
     """The column's own cost in the objective: pay, preference, LOB switches."""
-    w = model.problem.weights
-    cents = float(m.agent.cost_per_hour) * sum(c.minutes.values()) * 100 / 60
-    return w.cost * cents + w.preference * m.agent.shifts[c.shift].preference + w.switch * c.switches
+    return column_cost(m.agent, c, model.problem.weights)
 
 
-def _choose(model: Model, m: AgentModel, gain) -> list[Work]:
-    """The agent's columns, best days first, each day's best column the rules allow."""
+def _by_gain(model: Model, m: AgentModel, gain) -> Callable[[int, Column], float]:
+    """Scores a column of ``m`` by what it adds to coverage less its own cost."""
+    return lambda j, c: sum(gain(lob, t) for t, lob in c.lobs.items()) - _cost(model, m, c)
+
+
+def _choose(model: Model, m: AgentModel, score: Callable[[int, Column], float]) -> list[Work]:
+    """The agent's columns scoring above 0, best days first, each day's best column the rules allow."""
     agent, im = m.agent, model.problem.horizon.interval_minutes
     by_day: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for j, c in enumerate(m.columns):
-        value = sum(gain(lob, t) for t, lob in c.lobs.items()) - _cost(model, m, c)
+        value = score(j, c)
         if value > 0:
             by_day[agent.shifts[c.shift].day].append((value, j))
     caps = {model.lob_index[e.lob]: e.weekly_cap_minutes for e in agent.eligibility}

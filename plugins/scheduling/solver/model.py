@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from switchboard.plugins.scheduling.solver.plan import Plan, Work, coverage_counts
-from switchboard.plugins.scheduling.solver.problem import Agent, Horizon, Problem
+from switchboard.plugins.scheduling.solver.problem import Agent, Horizon, Problem, Weights
 from switchboard.plugins.scheduling.solver.rules import lob_patterns, rest_intervals
 
 SCALE = 100  # coverage is compared with the requirement in hundredths of an agent
@@ -63,6 +63,24 @@ def agent_columns(agent: Agent, lob_index: dict[object, int], horizon: Horizon, 
     return out
 
 
+def column_cost(agent: Agent, column: Column, weights: Weights) -> int:
+    """The column's own term in the objective: pay (in cents), preference and LOB switches."""
+    cents = round(agent.cost_per_hour * sum(column.minutes.values()) * 100 / 60)
+    return weights.cost * cents + weights.preference * agent.shifts[column.shift].preference + weights.switch * column.switches
+
+
+def shortfall_tiers(target: int, worked: int) -> tuple[int, int]:
+    """Intervals short of a contract ``target`` split into the fairness tiers (first quarter, rest)."""
+    short = max(0, target - worked)
+    head = min(short, -(-target // TIER))
+    return head, short - head
+
+
+def deviation(need: int, have: int) -> tuple[int, int]:
+    """Under- and over-coverage, in hundredths of an agent, of ``have`` agents against ``need`` hundredths."""
+    return max(0, need - SCALE * have), max(0, SCALE * have - need)
+
+
 @dataclass
 class AgentModel:
     """One agent's columns and their booleans; ``shortfall``: the fairness tiers."""
@@ -90,7 +108,8 @@ class Deviation:
 @dataclass
 class Model:
     """A built model and the handles needed to hint it and read its solution;
-    ``identical``: groups of interchangeable agents (indices, in symmetry order)."""
+    ``identical``: groups of interchangeable agents (indices, in symmetry order);
+    ``coeffs``: the objective's coefficient per variable index."""
 
     problem: Problem
     cp: cp_model.CpModel
@@ -98,6 +117,7 @@ class Model:
     deviations: list[Deviation]
     lob_index: dict[object, int]
     identical: list[list[int]] = field(default_factory=list)
+    coeffs: dict[int, int] = field(default_factory=dict)
 
 
 def build(problem: Problem, break_symmetry: bool = True) -> Model:
@@ -108,7 +128,10 @@ def build(problem: Problem, break_symmetry: bool = True) -> Model:
     identical = builder.order_identical_agents() if break_symmetry else []
     builder.add_coverage()
     builder.cp.minimize(cp_model.LinearExpr.weighted_sum(builder.obj_vars, builder.obj_coeffs))
-    return Model(problem, builder.cp, builder.agents, builder.deviations, builder.lob_index, identical)
+    coeffs: dict[int, int] = defaultdict(int)
+    for var, coeff in zip(builder.obj_vars, builder.obj_coeffs):
+        coeffs[var.index] += coeff
+    return Model(problem, builder.cp, builder.agents, builder.deviations, builder.lob_index, identical, dict(coeffs))
 
 
 class _Builder:
@@ -144,9 +167,7 @@ class _Builder:
             for lob, minutes in c.minutes.items():
                 by_lob[lob][0].append(x)
                 by_lob[lob][1].append(minutes)
-            shift = agent.shifts[c.shift]
-            cents = round(agent.cost_per_hour * sum(c.minutes.values()) * 100 / 60)
-            self._cost(x, w.cost * cents + w.preference * shift.preference + w.switch * c.switches)
+            self._cost(x, column_cost(agent, c, w))
         im = self.horizon.interval_minutes
         cp.add(cp_model.LinearExpr.weighted_sum(xs, [len(c.lobs) * im for c in columns]) <= agent.legal_max_minutes)
         for lob, (lits, minutes) in by_lob.items():
@@ -249,21 +270,27 @@ def read_plan(model: Model, value) -> Plan:
 def add_hint(model: Model, plan: Plan) -> None:
     """Hint every variable of ``model`` with the values ``plan`` implies (a complete,
     feasible start when the plan obeys the rules)."""
-    cp, problem = model.cp, model.problem
+    for var, value in _assignment(model, plan):
+        model.cp.add_hint(var, value)
+
+
+def plan_objective(model: Model, plan: Plan) -> int:
+    """The model's objective for ``plan`` (which must obey the rules)."""
+    return sum(value * model.coeffs.get(var.index, 0) for var, value in _assignment(model, plan))
+
+
+def _assignment(model: Model, plan: Plan):
+    """(variable, value) for every variable of ``model`` under ``plan``."""
+    problem = model.problem
     im = problem.horizon.interval_minutes
     for a, m in enumerate(model.agents):
         chosen = {(w.shift, tuple(sorted(w.lobs.items()))) for w in plan.get(a, [])}
         for c, x in zip(m.columns, m.vars):
-            cp.add_hint(x, (c.shift, tuple(sorted(c.lobs.items()))) in chosen)
+            yield x, int((c.shift, tuple(sorted(c.lobs.items()))) in chosen)
         if m.shortfall is not None:
-            target = m.agent.target_minutes // im
-            short = max(0, target - sum(len(w.lobs) for w in plan.get(a, [])))
-            head = min(short, -(-target // TIER))
-            cp.add_hint(m.shortfall[0], head)
-            cp.add_hint(m.shortfall[1], short - head)
+            tiers = shortfall_tiers(m.agent.target_minutes // im, sum(len(w.lobs) for w in plan.get(a, [])))
+            yield from zip(m.shortfall, tiers)
     coverage = coverage_counts(problem, plan)
     for d in model.deviations:
         need = round(problem.lobs[d.lob].required[d.interval] * SCALE)
-        have = SCALE * coverage[d.lob][d.interval]
-        cp.add_hint(d.under, max(0, need - have))
-        cp.add_hint(d.over, max(0, have - need))
+        yield from zip((d.under, d.over), deviation(need, coverage[d.lob][d.interval]))

@@ -238,8 +238,11 @@ class Progress:
 
 @dataclass(frozen=True)
 class Schedule:
-    """What a solve returns. ``gap`` is relative to the solver's own bound; ``first_solution_seconds``
-    and ``gap_reached_seconds`` say when the first schedule and one within the target gap were found."""
+    """What a solve returns. ``bound`` is the solver's own lower bound on the objective (the
+    stronger of CP-SAT's and the LP relaxation's) and ``gap`` is relative to it;
+    ``first_solution_seconds`` and ``gap_reached_seconds`` say when the first schedule and
+    one within the target gap were found (when CP-SAT finds none in time, the schedule is
+    its rule-abiding start and ``first_solution_seconds`` says when that was ready)."""
 
     status: Status
     objective: float | None

@@ -16,13 +16,17 @@ from ortools.sat.python import cp_model
 
 from switchboard.plugins.scheduling.solver.diagnosis import diagnose
 from switchboard.plugins.scheduling.solver.greedy import greedy_plan
-from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, read_plan
+from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, plan_objective, read_plan
 from switchboard.plugins.scheduling.solver.plan import Plan, lob_coverage, scheduled_shifts
 from switchboard.plugins.scheduling.solver.problem import Problem, Progress, Schedule
+from switchboard.plugins.scheduling.solver.relaxation import LpSolution, solve_relaxation
 from switchboard.plugins.scheduling.solver.validation import validate
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
           cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
+LP_SHARE = 0.25  # of the time limit, at most, for the LP relaxation's bound
+GUIDED_PASSES = 12  # best-response rounds after rounding the LP relaxation (they stop once none helps)
+GUIDED_SHARE = 0.7  # of the time limit: where the guided start must end (CP-SAT improves little on it at scale)
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -38,11 +42,16 @@ class ScheduleSolver:
     ``relative_gap``: stop once the best schedule is within this fraction of the
     solver's own bound. ``seed`` with ``num_workers=1`` makes a solve reproducible
     (when it ends on the gap or optimality, not on the time limit). ``on_progress``
-    receives a :class:`Progress` per improving schedule and per bound improvement."""
+    receives a :class:`Progress` per improving schedule and per bound improvement.
+
+    ``lp_bound``: also solve the model's LP relaxation (PDLP, in a thread, for at most a
+    third of the time limit; see :mod:`.relaxation`). Its bound is reported when it is
+    stronger than CP-SAT's, and the gap target counts against it; its fractional
+    optimum, rounded and improved by best responses, replaces the greedy hint when better."""
 
     def __init__(self, problem: Problem, *, time_limit: float = 60.0, relative_gap: float = 0.05,
                  num_workers: int = 2, seed: int = 0, on_progress: Callable[[Progress], None] | None = None,
-                 hint: bool = True, log: bool = False) -> None:
+                 hint: bool = True, log: bool = False, lp_bound: bool = True) -> None:
         validate(problem)
         self.problem = problem
         self.time_limit = time_limit
@@ -52,6 +61,7 @@ class ScheduleSolver:
         self.on_progress = on_progress
         self.hint = hint
         self.log = log
+        self.lp_bound = lp_bound
         self._cancelled = threading.Event()
         self._wake = threading.Event()
         self._solver = cp_model.CpSolver()
@@ -66,8 +76,17 @@ class ScheduleSolver:
         """Build, hint and solve the model; the best schedule found, its bound and diagnosis."""
         started = time.perf_counter()
         model = build(self.problem)
-        if self.hint:  # at most a fifth of the time limit on the greedy start
-            add_hint(model, greedy_plan(model, deadline=started + self.time_limit / 5))
+        watch = _Watch(self, started)
+        relaxed = None
+        if self.lp_bound and not self._cancelled.is_set():
+            relaxed = solve_relaxation(model.cp, time_limit=LP_SHARE * self.time_limit)
+            if relaxed is not None:
+                watch.on_bound(relaxed.bound)
+        start: tuple[Plan, float] | None = None  # the hint and when it was ready
+        if self.hint and not self._cancelled.is_set():
+            plan = self._start(model, relaxed, started)
+            add_hint(model, plan)
+            start = (plan, time.perf_counter() - started)
         solver = self._solver
         p = solver.parameters
         p.max_time_in_seconds = max(0.0, self.time_limit - (time.perf_counter() - started))
@@ -79,7 +98,6 @@ class ScheduleSolver:
         # hundreds of agents and gain little here (identical agents are ordered in the model).
         p.cp_model_probing_level = 0
         p.symmetry_level = 0
-        watch = _Watch(self, started)
         solver.best_bound_callback = watch.on_bound
         finished = threading.Event()
         watcher = threading.Thread(target=self._stop_while_cancelled, args=(finished,), daemon=True)
@@ -90,7 +108,18 @@ class ScheduleSolver:
             finished.set()
             self._wake.set()
             watcher.join()
-        return self._result(model, watch, status, time.perf_counter() - started)
+        return self._result(model, watch, status, time.perf_counter() - started, start)
+
+    def _start(self, model: Model, relaxed: LpSolution | None, started: float) -> Plan:
+        """The hint: the greedy plan with best responses (until a fifth of the time limit);
+        with an LP solution, the better of the bare greedy plan and the LP optimum rounded
+        and improved by best responses (until ``GUIDED_SHARE`` of the time limit)."""
+        plan = greedy_plan(model, passes=0 if relaxed else 3, deadline=started + self.time_limit / 5)
+        if relaxed is None or self._cancelled.is_set():
+            return plan
+        guided = greedy_plan(model, passes=GUIDED_PASSES, deadline=started + GUIDED_SHARE * self.time_limit,
+                             guide=relaxed.values)
+        return min((plan, guided), key=lambda p: plan_objective(model, p))
 
     def _stop_while_cancelled(self, finished: threading.Event) -> None:
         """Keep asking CP-SAT to stop once cancelled (covers a cancel racing the solve's start)."""
@@ -99,20 +128,31 @@ class ScheduleSolver:
             self._solver.stop_search()
             finished.wait(0.01)
 
-    def _result(self, model: Model, watch: _Watch, status: int, wall: float) -> Schedule:
+    def _result(self, model: Model, watch: _Watch, status: int, wall: float,
+                start: tuple[Plan, float] | None) -> Schedule:
+        """The schedule CP-SAT found; when it found none in time, the rule-abiding hint."""
         solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        plan: Plan = read_plan(model, self._solver.boolean_value) if solved else {}
-        objective = self._solver.objective_value if solved else None
-        bound = self._solver.best_objective_bound if solved else None
+        plan: Plan = {}
+        objective = bound = first = None
+        if solved:
+            plan = read_plan(model, self._solver.boolean_value)
+            objective = self._solver.objective_value
+            bound = max(self._solver.best_objective_bound, watch.bound)
+            first = watch.first
+        elif status == cp_model.UNKNOWN and start is not None:
+            plan, first = start
+            objective = float(plan_objective(model, plan))
+            bound = watch.bound if watch.bound > float("-inf") else None
+            status, solved = cp_model.FEASIBLE, True
         if status == cp_model.OPTIMAL and objective > bound:  # CP-SAT says OPTIMAL once within the gap target
             status = cp_model.FEASIBLE
         name = "CANCELLED" if self._cancelled.is_set() and status != cp_model.OPTIMAL else STATUS[status]
-        gap = relative_gap(objective, bound) if solved else None
+        gap = relative_gap(objective, bound) if solved and bound is not None else None
         reached = watch.gap_reached
         if reached is None and gap is not None and gap <= self.relative_gap:
             reached = wall
         coverage = lob_coverage(self.problem, plan)
-        return Schedule(name, objective, bound, gap, wall, watch.first if solved else None, reached,
+        return Schedule(name, objective, bound, gap, wall, first, reached,
                         scheduled_shifts(self.problem, plan), coverage, diagnose(self.problem, plan, coverage))
 
 
@@ -149,8 +189,11 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         with self.lock:
             elapsed = time.perf_counter() - self.started
             progress = Progress(self.objective, self.bound, relative_gap(self.objective, self.bound), elapsed)
-            if self.gap_reached is None and progress.gap <= self.owner.relative_gap:
+            reached = progress.gap <= self.owner.relative_gap
+            if self.gap_reached is None and reached:
                 self.gap_reached = elapsed
+        if reached:  # CP-SAT stops on its own bound only; the LP bound may get there first
+            self.owner._solver.stop_search()
         if self.owner.on_progress is not None:
             self.owner.on_progress(progress)
 

@@ -11,8 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 from switchboard.core.errors import ValidationErrors
 from switchboard.plugins.scheduling.solver.checker import violations
+from switchboard.plugins.scheduling.solver.greedy import greedy_plan
+from switchboard.plugins.scheduling.solver.model import build, plan_objective, read_plan
+from switchboard.plugins.scheduling.solver.plan import lob_coverage, scheduled_shifts
 from switchboard.plugins.scheduling.solver.problem import (
     Agent,
     Eligibility,
@@ -23,6 +27,7 @@ from switchboard.plugins.scheduling.solver.problem import (
     Segment,
     Shift,
 )
+from switchboard.plugins.scheduling.solver.relaxation import solve_relaxation
 from switchboard.plugins.scheduling.solver.rules import longest_run
 from switchboard.plugins.scheduling.solver.search import ScheduleSolver, solve
 
@@ -341,3 +346,52 @@ def test_every_result_obeys_every_rule(problem):
     assert violations(problem, result) == []
     for gap in result.gaps:
         assert gap.reasons and gap.scheduled < gap.required
+
+
+# -- the LP relaxation: a valid bound, and a guided start that obeys the rules -------------------
+
+
+def test_lp_bound_rounds_a_fractional_optimum_up():
+    cp = cp_model.CpModel()
+    x, y, z = (cp.new_bool_var(n) for n in "xyz")
+    for pair in ((x, y), (y, z), (x, z)):
+        cp.add_at_most_one(pair)
+    cp.minimize(-x - y - z)  # LP optimum -1.5 (every variable at one half), integer optimum -1
+    assert solve_relaxation(cp).bound == -1
+
+
+def test_lp_bound_reads_negated_literals_and_equalities():
+    cp = cp_model.CpModel()
+    x, y = cp.new_bool_var("x"), cp.new_bool_var("y")
+    cp.add_bool_or([x, ~y])  # x >= y
+    cp.add(y == 1)
+    cp.minimize(3 * x + 2)
+    assert solve_relaxation(cp).bound == 5
+
+
+def test_lp_bound_is_reported_when_stronger_and_never_above_the_optimum():
+    problem = crowd(40)
+    with_lp = solve(problem, time_limit=20, relative_gap=0.0, num_workers=2)
+    model = build(problem)
+    relaxed = solve_relaxation(model.cp)
+    assert relaxed.bound <= with_lp.objective + 1e-6
+    assert with_lp.bound >= relaxed.bound
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_lp_bound_and_plan_objective_agree_with_cp_sat(problem):
+    model = build(problem)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.solve(model.cp) == cp_model.OPTIMAL
+    relaxed = solve_relaxation(model.cp)
+    if relaxed is not None:
+        assert relaxed.bound <= solver.objective_value + 1e-6
+    assert plan_objective(model, read_plan(model, solver.boolean_value)) == solver.objective_value
+    guide = relaxed.values if relaxed is not None else [0.5] * len(model.cp.proto.variables)
+    plan = greedy_plan(model, guide=guide)
+    schedule = Schedule("FEASIBLE", None, None, None, 0.0, None, None, scheduled_shifts(problem, plan),
+                        lob_coverage(problem, plan), ())
+    assert violations(problem, schedule) == []
