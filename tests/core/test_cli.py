@@ -26,6 +26,17 @@ def post(url: str, body: dict) -> tuple[int, dict]:
         return response.status, json.loads(response.read())
 
 
+def authorized(url: str, token: str, query: str, variables: dict | None = None) -> dict:
+    """The data of a GraphQL request made with ``token`` (no errors allowed)."""
+    request = urllib.request.Request(url, method="POST", data=json.dumps({"query": query, "variables": variables or {}})
+                                     .encode(), headers={"content-type": "application/json",
+                                                         "authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        body = json.loads(response.read())
+    assert "errors" not in body, body
+    return body["data"]
+
+
 @pytest.fixture
 def cli_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_") and k != "DATABASE_URL"}
@@ -59,6 +70,22 @@ def test_serve_demo_loads_the_demo_prints_logins_and_serves(cli_env):
         with urllib.request.urlopen(request, timeout=30) as response:
             clients = json.loads(response.read())["data"]["clients"]["edges"]
         assert clients  # the planner sees the client(s) they were granted
+        # serve runs background jobs too: a planner's schedule solve is picked up by its worker thread
+        url = f"http://127.0.0.1:{port}/graphql"
+        lobs = [e["node"]["id"] for e in authorized(url, token, "{ lobs(first: 100) { edges { node { id } } } }")
+                ["lobs"]["edges"]][:2]
+        made = authorized(url, token, """mutation($input: ForecastInput!) { createForecast(input: $input) {
+            errors { code } } }""", {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
+                                               "horizonEnd": "2026-11-30T06:00:00Z", "method": "SEASONAL_NAIVE"}})
+        assert made["createForecast"]["errors"] == []
+        job = authorized(url, token, """mutation($lobs: [UUID!]!) { solveSchedule(lobIds: $lobs,
+            weekStart: "2026-11-23", timeLimitSeconds: 20) { job { id } errors { code } } }""", {"lobs": lobs})
+        job_id = job["solveSchedule"]["job"]["id"]
+        deadline, state = time.monotonic() + 180, "QUEUED"
+        while state in ("QUEUED", "RUNNING") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            state = authorized(url, token, "query($id: UUID!) { job(id: $id) { state } }", {"id": job_id})["job"]["state"]
+        assert state == "SUCCEEDED"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
