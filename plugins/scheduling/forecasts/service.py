@@ -26,10 +26,10 @@ from switchboard.core.identity.caller import Caller
 from switchboard.plugins.scheduling.forecasts import accuracy
 
 from switchboard.plugins.scheduling.forecasts import models as forecasting
+from switchboard.plugins.scheduling.lobs import named_lob_ids, permitted_lobs
 from switchboard.plugins.scheduling.permissions import FORECAST_MANAGE, FORECAST_READ
 from switchboard.plugins.scheduling.forecasts.volumes import check_range, lob_histories
 
-MAX_LOBS = 50
 MAX_HORIZON = timedelta(days=92)  # from the end of history to the end of the horizon
 MAX_REASON = 500
 FORECAST_COLUMNS = ("id, client_id, lob_id, version, method, horizon_start, horizon_end, interval_minutes,"
@@ -51,10 +51,7 @@ class ForecastRequest:
 
 
 def _validate(request: ForecastRequest) -> None:
-    if not request.lob_ids:
-        raise UserError("REQUIRED", "lobIds")
-    if len(set(request.lob_ids)) > MAX_LOBS:
-        raise UserError("TOO_MANY_LOBS", "lobIds", max=MAX_LOBS)
+    named_lob_ids(request.lob_ids)
     if request.method not in forecasting.METHODS:
         raise UserError("INVALID_FORECAST_METHOD", "method")
     check_range(request.horizon_start, request.horizon_end, "horizonStart", "horizonEnd")
@@ -223,15 +220,21 @@ class AccuracyReport:
     mix_error: float | None
 
 
-PAIRS = """
-WITH latest AS (  -- each LOB's latest forecast reaching into the range
-    SELECT DISTINCT ON (f.lob_id) f.id, f.lob_id, f.version
+# Each of the LOBs ``:lobs``' latest forecast reaching into ``[:start, :end)``, and the
+# effective values of a forecast interval ``i`` (the planner's override, else the forecast):
+# what accuracy, requirements and coverage all read.
+LATEST_FORECASTS = """
+    SELECT DISTINCT ON (f.lob_id) f.id, f.lob_id, f.version, f.interval_minutes
       FROM forecast f
      WHERE f.lob_id = ANY (CAST(:lobs AS uuid[])) AND f.horizon_start < :end AND f.horizon_end > :start
-     ORDER BY f.lob_id, f.version DESC
-)
+     ORDER BY f.lob_id, f.version DESC"""
+EFFECTIVE_OFFERED = "CAST(coalesce(i.override_offered, i.offered) AS float8)"
+EFFECTIVE_AHT = "CAST(coalesce(i.override_aht_seconds, i.aht_seconds) AS float8)"
+
+PAIRS = f"""
+WITH latest AS ({LATEST_FORECASTS})
 SELECT l.id AS forecast_id, l.lob_id, l.version, extract(epoch FROM i.interval_start) AS at,
-       CAST(coalesce(i.override_offered, i.offered) AS float8) AS forecast, CAST(v.offered AS float8) AS actual
+       {EFFECTIVE_OFFERED} AS forecast, CAST(v.offered AS float8) AS actual
   FROM latest l
   JOIN forecast_interval i ON i.forecast_id = l.id AND i.lob_id = l.lob_id
   JOIN interval_volume v ON v.tenant_id = i.tenant_id AND v.lob_id = i.lob_id AND v.interval_start = i.interval_start
@@ -246,15 +249,9 @@ async def forecast_accuracy(db: DbSession, caller: Caller, lob_ids: list[UUID], 
     total's WAPE and the mix error (:mod:`.accuracy`). LOBs without a forecast or
     history in the range are left out."""
     caller.require_somewhere(FORECAST_READ)
-    if not lob_ids:
-        raise UserError("REQUIRED", "lobIds")
-    if len(set(lob_ids)) > MAX_LOBS:
-        raise UserError("TOO_MANY_LOBS", "lobIds", max=MAX_LOBS)
-    check_range(start, end, "from", "to")
-    if end - start > MAX_HORIZON:
-        raise UserError("RANGE_TOO_LONG", "to", days=MAX_HORIZON.days)
-    lobs = await db.all("SELECT id, client_id FROM lob WHERE id = ANY(:l)", {"l": list(set(lob_ids))})
-    readable = [r.id for r in lobs if caller.can(FORECAST_READ, r.client_id, r.id)]
+    ids = named_lob_ids(lob_ids)
+    check_range(start, end, "from", "to", MAX_HORIZON)
+    readable = [r.id for r in await permitted_lobs(db, caller, ids, FORECAST_READ)]
     rows = await db.all(PAIRS, {"lobs": readable, "start": start, "end": end})
     if not rows:
         return AccuracyReport([], None, None)

@@ -26,13 +26,17 @@ FROM = "interval_volume v JOIN lob l ON l.tenant_id = v.tenant_id AND l.id = v.l
 HISTORY_DAYS = 371  # a year, and the same week a year before
 
 
-def check_range(start: datetime | None, end: datetime | None, start_field: str, end_field: str) -> None:
-    """Both bounds timezone-aware (when given) and in order (``END_BEFORE_START``)."""
+def check_range(start: datetime | None, end: datetime | None, start_field: str, end_field: str,
+                longest: timedelta | None = None) -> None:
+    """Both bounds timezone-aware (when given), in order (``END_BEFORE_START``) and, with
+    ``longest``, at most that far apart (``RANGE_TOO_LONG``)."""
     for moment, field in ((start, start_field), (end, end_field)):
         if moment is not None:
             aware(moment, field)
     if start is not None and end is not None and end <= start:
         raise UserError("END_BEFORE_START", end_field)
+    if longest is not None and start is not None and end is not None and end - start > longest:
+        raise UserError("RANGE_TOO_LONG", end_field, days=longest.days)
 
 
 async def volumes_page(db: DbSession, lob_id: UUID, start: datetime | None, end: datetime | None,

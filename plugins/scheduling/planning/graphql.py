@@ -15,7 +15,7 @@ from switchboard.core.jobs.types import Job
 
 from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, SOLVE
 from switchboard.plugins.scheduling.planning import parameters
-from switchboard.plugins.scheduling.planning.lobs import lob_for, lobs_for
+from switchboard.plugins.scheduling.lobs import lob_for, lobs_for
 from switchboard.plugins.scheduling.planning.requirement import staffing_requirement
 from switchboard.plugins.scheduling.planning.solve_job import KIND
 from switchboard.plugins.scheduling.planning.types import (

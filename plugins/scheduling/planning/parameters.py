@@ -17,7 +17,7 @@ from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
 
 from switchboard.plugins.scheduling.permissions import STAFFING_MANAGE
-from switchboard.plugins.scheduling.planning.lobs import lob_for
+from switchboard.plugins.scheduling.lobs import lob_for
 from switchboard.plugins.scheduling.staffing import requirement
 
 MAX_PRIORITY = 100

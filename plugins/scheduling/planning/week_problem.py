@@ -39,7 +39,7 @@ from switchboard.plugins.scheduling.planning.grid import (
     on_grid,
     week_horizon,
 )
-from switchboard.plugins.scheduling.planning.lobs import lobs_for
+from switchboard.plugins.scheduling.lobs import lobs_for
 from switchboard.plugins.scheduling.planning.requirement import Requirement, lob_requirement
 from switchboard.plugins.scheduling.schedules.availability import windows_of_employees
 from switchboard.plugins.scheduling.solver.problem import Agent, Eligibility, Horizon, Lob, Problem, Shift

@@ -128,7 +128,7 @@ async def adherence(db: DbSession, caller: Caller, start: date, end: date, by: l
     """Adherence and conformance from ``start`` to ``end`` (local dates, both included),
     rolled up by ``by`` (none: one total), over the LOBs the caller may report on."""
     check_days(start, end)
-    lobs = await report_lobs(db, caller, lob_ids)
+    lobs = [r.id for r in await report_lobs(db, caller, lob_ids)]
     rows = await db.all(rollup_sql(by), {"lobs": lobs, "start": start, "end": end})
     return [AdherenceRow(r.day, r.client_id, r.lob_id, r.employee_id, r.scheduled_minutes, r.adherent_minutes,
                          r.worked_minutes) for r in rows if r.scheduled_minutes or r.worked_minutes]

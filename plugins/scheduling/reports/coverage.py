@@ -33,7 +33,7 @@ from switchboard.core.identity.caller import Caller
 from switchboard.plugins.scheduling.reports.intervals import interval_minutes
 from switchboard.plugins.scheduling.reports.parameters import StaffingParameters, staffing_parameters
 from switchboard.plugins.scheduling.reports.scope import check_instants, report_lobs
-from switchboard.plugins.scheduling.staffing.requirement import required_agents
+from switchboard.plugins.scheduling.staffing.requirement import required_agents, without_idle
 
 PARTS = ("forecast_error", "never_scheduled", "schedule_changes", "absences", "no_shows", "unscheduled_work")
 
@@ -41,8 +41,7 @@ PARTS = ("forecast_error", "never_scheduled", "schedule_changes", "absences", "n
 def requirement(volume: np.ndarray, aht: np.ndarray, minutes: np.ndarray,
                 params: list[StaffingParameters]) -> np.ndarray:
     """Agents to schedule per interval (fractional, after shrinkage); 0 without volume or handle time."""
-    idle = ~(np.nan_to_num(volume) > 0) | ~(np.nan_to_num(aht) > 0)
-    staffing = required_agents(np.where(idle, 0.0, volume), np.where(idle, 1.0, aht),
+    staffing = required_agents(*without_idle(volume, aht),
                                interval_seconds=minutes * 60.0,
                                service_level=np.array([p.service_level for p in params]),
                                answer_seconds=np.array([p.answer_seconds for p in params], dtype=float),
@@ -100,6 +99,6 @@ async def coverage_gap(db: DbSession, caller: Caller, lob_ids: list[UUID] | None
     """Coverage and why it fell short, per interval of the LOBs' latest forecasts from
     ``start`` to ``end`` (instants, end excluded), over the LOBs the caller may report on."""
     check_instants(start, end)
-    lobs = await report_lobs(db, caller, lob_ids)
+    lobs = [r.id for r in await report_lobs(db, caller, lob_ids)]
     frame = await interval_minutes(db, lobs, start, end)
     return CoverageGap(explain(frame, await staffing_parameters(db, lobs)))

@@ -25,22 +25,18 @@ import pandas as pd
 from switchboard.core.db.session import DbSession
 from switchboard.plugins.timekeeping.activities import ABSENCES, sql_list
 
+from switchboard.plugins.scheduling.forecasts.service import EFFECTIVE_AHT, EFFECTIVE_OFFERED, LATEST_FORECASTS
 from switchboard.plugins.scheduling.reports.adherence import PRODUCTIVE
 
 EMPTY = "'{}'::tstzmultirange"
 
 INTERVALS = f"""
-WITH latest AS (
-    SELECT DISTINCT ON (f.lob_id) f.id, f.lob_id, f.interval_minutes
-      FROM forecast f
-     WHERE f.lob_id = ANY (CAST(:lobs AS uuid[])) AND f.horizon_start < :end AND f.horizon_end > :start
-     ORDER BY f.lob_id, f.version DESC
+WITH latest AS ({LATEST_FORECASTS}
 ), grid AS (
     SELECT i.tenant_id, i.client_id, i.lob_id, i.interval_start, f.interval_minutes,
            (i.interval_start AT TIME ZONE l.timezone)::date AS day,
            tstzrange(i.interval_start, i.interval_start + f.interval_minutes * interval '1 minute') AS span,
-           CAST(coalesce(i.override_offered, i.offered) AS float8) AS forecast_offered,
-           CAST(coalesce(i.override_aht_seconds, i.aht_seconds) AS float8) AS forecast_aht,
+           {EFFECTIVE_OFFERED} AS forecast_offered, {EFFECTIVE_AHT} AS forecast_aht,
            CAST(v.offered AS float8) AS actual_offered, CAST(v.aht_seconds AS float8) AS actual_aht
       FROM latest f
       JOIN forecast_interval i ON i.forecast_id = f.id AND i.lob_id = f.lob_id

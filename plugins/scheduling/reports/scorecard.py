@@ -56,7 +56,8 @@ async def scorecard(db: DbSession, caller: Caller, start: date, end: date,
     """The scorecard of every LOB the caller may report on (among ``lob_ids``) from
     ``start`` to ``end`` (local dates, both included), by client and LOB."""
     check_days(start, end)
-    lobs = await report_lobs(db, caller, lob_ids)
+    clients = {r.id: r.client_id for r in await report_lobs(db, caller, lob_ids)}
+    lobs = list(clients)
     params = {"lobs": lobs, "start": start, "end": end}
     kept = {r.lob_id: AdherenceRow(None, r.client_id, r.lob_id, None, r.scheduled_minutes, r.adherent_minutes,
                                    r.worked_minutes)
@@ -67,8 +68,6 @@ async def scorecard(db: DbSession, caller: Caller, start: date, end: date,
                     await staffing_parameters(db, lobs))
     required = frame.groupby("lob_id").required.sum().to_dict() if not frame.empty else {}
     scheduled = (frame.groupby("lob_id").scheduled.sum() / 60).to_dict() if not frame.empty else {}
-    clients = dict((r.id, r.client_id) for r in await db.all("SELECT id, client_id FROM lob WHERE id = ANY(:l)",
-                                                            {"l": lobs}))
     lines = []
     for lob in sorted(set(kept) | set(volumes) | set(required), key=lambda x: (str(clients[x]), str(x))):
         a, v = kept.get(lob), volumes.get(lob)

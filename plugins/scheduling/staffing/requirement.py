@@ -106,6 +106,15 @@ def smallest_meeting(service_level_at: Callable[[np.ndarray, np.ndarray], np.nda
     return hi, level_hi, level_lo
 
 
+def without_idle(volume, aht_seconds) -> tuple[np.ndarray, np.ndarray]:
+    """``(volume, aht_seconds)`` ready for :func:`required_agents` when some intervals have no
+    volume or no handle time (none recorded): those need nobody, so their volume becomes 0 and
+    their handle time a placeholder second (the model refuses a handle time ≤ 0)."""
+    volume, aht_seconds = np.asarray(volume, dtype=float), np.asarray(aht_seconds, dtype=float)
+    idle = ~(np.nan_to_num(volume) > 0) | ~(np.nan_to_num(aht_seconds) > 0)
+    return np.where(idle, 0.0, volume), np.where(idle, 1.0, aht_seconds)
+
+
 def required_agents(volume, aht_seconds, *, interval_seconds, service_level, answer_seconds,
                     occupancy_cap=1.0, shrinkage=0.0, patience_seconds=None) -> Staffing:
     """Agents each interval needs: Erlang C, or Erlang A when ``patience_seconds`` is given.
