@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from switchboard.plugins.scheduling.solver.model import SCALE, AgentModel, Column, Model, column_cost
+from switchboard.plugins.scheduling.solver.model import SCALE, AgentModel, Column, Model, column_cost, in_symmetry_order
 from switchboard.plugins.scheduling.solver.plan import Plan, Work
 from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
 
@@ -58,7 +58,7 @@ def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,
         better = 0
         for a in order:
             if deadline is not None and time.perf_counter() > deadline:
-                return _ordered(model, plan)
+                return in_symmetry_order(model, plan)
             place(plan[a], -1)
             new = _choose(model, model.agents[a], _by_gain(model, model.agents[a], gain))
             if _value(model, a, new, gain) > _value(model, a, plan[a], gain) + 1e-6:
@@ -67,7 +67,7 @@ def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,
             place(plan[a], 1)
         if not better:
             break
-    return _ordered(model, plan)
+    return in_symmetry_order(model, plan)
 
 
 def _value(model: Model, a: int, works: list[Work], gain) -> float:
@@ -120,12 +120,3 @@ def _choose(model: Model, m: AgentModel, score: Callable[[int, Column], float]) 
                     used[lob] += mins
                 break
     return [Work(c.shift, c.lobs) for c in chosen]
-
-
-def _ordered(model: Model, plan: Plan) -> Plan:
-    """The plan with identical agents' weeks swapped so the model's symmetry order holds."""
-    for group in model.identical:
-        weeks = sorted((plan.get(a, []) for a in group), key=lambda works: -sum(len(w.lobs) for w in works))
-        for a, works in zip(group, weeks):
-            plan[a] = works
-    return {a: works for a, works in plan.items() if works}

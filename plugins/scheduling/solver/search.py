@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from switchboard.plugins.scheduling.solver.diagnosis import diagnose
 from switchboard.plugins.scheduling.solver.greedy import greedy_plan
-from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, plan_objective, read_plan
+from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, plan_objective, read_plan, tune
 from switchboard.plugins.scheduling.solver.plan import Plan, lob_coverage, scheduled_shifts
 from switchboard.plugins.scheduling.solver.problem import Problem, Progress, Schedule
 from switchboard.plugins.scheduling.solver.relaxation import LpSolution, solve_relaxation
@@ -94,10 +94,7 @@ class ScheduleSolver:
         p.num_workers = self.num_workers
         p.random_seed = self.seed
         p.log_search_progress = self.log
-        # Probing and symmetry detection cost tens of seconds of presolve on a week of
-        # hundreds of agents and gain little here (identical agents are ordered in the model).
-        p.cp_model_probing_level = 0
-        p.symmetry_level = 0
+        tune(p)
         solver.best_bound_callback = watch.on_bound
         finished = threading.Event()
         watcher = threading.Thread(target=self._stop_while_cancelled, args=(finished,), daemon=True)

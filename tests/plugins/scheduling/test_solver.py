@@ -198,6 +198,17 @@ def test_fractional_requirement_stays_fractional():
     assert worked_hours(solved(heavy)) == 8
 
 
+@pytest.mark.parametrize("over", [20, 80])
+def test_lp_relaxation_cannot_cover_a_fraction_with_fractional_shifts(over):
+    # 1.4 agents needed all day: the LP would cover it with 1.4 shifts at no coverage cost;
+    # costed as whole agents (0.4 short or 0.6 over, interpolated), its bound is the optimum
+    problem = Problem(horizon(1), (Lob("A", demand(1, 1.4)),),
+                      tuple(agent(n, day_shifts(1), (anywhere(days=1),)) for n in "ab"))
+    problem = replace(problem, weights=replace(problem.weights, over=over))
+    optimum = solve(problem, relative_gap=0.0, lp_bound=False).objective
+    assert solve_relaxation(build(problem).cp).bound == optimum
+
+
 def test_partial_schedule_says_what_and_why():
     # C has nobody; A's lone agent is capped at 16 h
     lobs = (Lob("A", demand()), Lob("C", demand()))
