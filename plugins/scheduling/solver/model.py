@@ -185,14 +185,25 @@ class _Builder:
                 by_lob[lob][1].append(minutes)
             self._cost(x, column_cost(agent, c, w))
         im = self.horizon.interval_minutes
-        cp.add(cp_model.LinearExpr.weighted_sum(xs, [len(c.lobs) * im for c in columns]) <= agent.legal_max_minutes)
+        self._add_limit(xs, [len(c.lobs) * im for c in columns], agent.legal_max_minutes)
         for lob, (lits, minutes) in by_lob.items():
             cap = agent.eligibility_for(self.problem.lobs[lob].id).weekly_cap_minutes
             if cap is not None and sum(minutes) > cap:
-                cp.add(cp_model.LinearExpr.weighted_sum(lits, minutes) <= cap)
+                self._add_limit(lits, minutes, cap)
         self._add_rest_and_days(model)
         if agent.target_minutes:
             self._add_fairness(model)
+
+    def _add_limit(self, lits: list, minutes: list[int], limit: int) -> None:
+        """``Σ minutes·x <= limit``, with its rounded forms for the LP relaxation: for each
+        of the three longest lengths ``d``, ``Σ floor(minutes/d)·x <= floor(limit/d)`` (Chvátal–Gomory;
+        valid because the left side is a whole number). A 40 h cap with 7.5 h shifts then
+        allows 5 shifts in the LP too, not 5.33."""
+        self.cp.add(cp_model.LinearExpr.weighted_sum(lits, minutes) <= limit)
+        for d in sorted(set(minutes))[-3:]:
+            rounded = [m // d for m in minutes]
+            if limit % d and any(rounded) and sum(rounded) > limit // d:
+                self.cp.add(cp_model.LinearExpr.weighted_sum(lits, rounded) <= limit // d)
 
     def _add_rest_and_days(self, model: AgentModel) -> None:
         """One shift per day, no overlap and the minimum rest (one at-most-one per maximal
