@@ -78,7 +78,7 @@ class PlanningQuery:
     @strawberry.field(description="Who fits one open shift [start, end) on the LOB best: every candidate of"
                                   " eligibleAgents, ranked, with every reason not to (eligibleAgents' own, then"
                                   " overlap, minimum rest and consecutive days against published shifts) and the"
-                                  " figures of the rank. At most 16 hours. One SQL statement.")
+                                  " figures of the rank. At most 16 hours. One SQL statement once the LOB is checked.")
     async def open_shift_candidates(self, info: strawberry.Info, lob_id: UUID, start: datetime, end: datetime,
                                     first: int | None = None, after: str | None = None
                                     ) -> Connection[OpenShiftCandidate]:

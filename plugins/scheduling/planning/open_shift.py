@@ -24,7 +24,7 @@ candidate of ``eligibleAgents`` for the shift's window comes with:
 Ranked: fitting candidates first, then fewer reasons; then inside recorded
 availability before none recorded; fewer published minutes that week (spreading
 hours, least overtime risk); more rest around the shift; lower pay rate; preferred
-name and id. One SQL statement, as the caller: row security bounds every row.
+name and id. One SQL statement after the LOB's check, as the caller: row security bounds every row.
 """
 
 from __future__ import annotations

@@ -278,3 +278,23 @@ def test_agrees_with_eligible_agents_on_any_window(gql, crew, lob, day, quarter,
     assert ranks == list(range(1, len(ranks) + 1))
     fits = [n["fits"] for n in sorted(ours.values(), key=lambda n: n["rank"])]
     assert fits == sorted(fits, reverse=True)
+
+
+def test_published_shifts_as_the_runtime_role_name_no_client_and_skip_unseen_employees(gql, crew, owner,
+                                                                                       as_runtime):
+    """Raw SQL as the planner of A1: eve's Cards shift comes back as a bare range, e3's (Cards only,
+    not visible to them) not at all, though the tenant admin gets it; another tenant's admin gets nothing."""
+    published(gql, owner, crew, WEEK, ("e3", crew.A2a, at(3, 9), 8))
+    sql = text("SELECT * FROM scheduling.published_shifts(CAST(:ids AS uuid[]), tstzrange(:s, :e))")
+    span = {"ids": [str(crew.eve), str(crew.e3)], "s": at(1, 0), "e": at(8, 0)}
+
+    def shifts(who):
+        with as_runtime.caller(crew.ids[who]) as conn:
+            rows = conn.execute(sql, span).mappings().all()
+        assert all(set(r) == {"employee_id", "during"} for r in rows)
+        return {(r["employee_id"], r["during"].lower, r["during"].upper) for r in rows}
+
+    eve, e3 = (crew.eve, at(2, 12), at(2, 16)), (crew.e3, at(3, 9), at(3, 17))
+    assert shifts("admin") == {eve, e3}
+    assert shifts("planner") == {eve}
+    assert shifts("adminB") == set()
