@@ -10,7 +10,7 @@ import strawberry
 from switchboard.core.graphql.money import Money
 from switchboard.core.workforce.types import Employee, IneligibilityReason, ineligibility_reasons
 
-from switchboard.plugins.scheduling.planning.open_shift import MAX_CONSECUTIVE_DAYS, MIN_REST_MINUTES
+from switchboard.plugins.scheduling.planning.week_problem import MAX_CONSECUTIVE_DAYS, MIN_REST_MINUTES
 
 
 @strawberry.type(description="A candidate for one open shift: whether they fit, every reason not, and the figures"
