@@ -66,23 +66,26 @@ def page_size(first: int | None, cap: int) -> int:
 
 
 def keyset(
-    select: str, keys: Sequence[str], first: int | None, after: str | None, cap: int, where: str = "true"
+    select: str, keys: Sequence[str], first: int | None, after: str | None, cap: int, where: str = "true",
+    prefix: str = "_",
 ) -> tuple[str, dict[str, Any], int]:
     """SQL for one page: ``select`` filtered by ``where``, after the cursor, ordered by ``keys``.
 
     ``keys`` are column expressions whose last one is unique (usually ``id``).
     Returns ``(sql, params, size)``; fetch ``size + 1`` rows to know if more follow.
+    Its parameters' names start with ``prefix``: another one lets a paged statement
+    enclose a paged statement.
     """
     size = page_size(first, cap)
-    params: dict[str, Any] = {"_limit": size + 1}
+    params: dict[str, Any] = {f"{prefix}limit": size + 1}
     conditions = [f"({where})"]
     if after:
         values = decode_cursor(after, len(keys))
-        names = [f"_after{i}" for i in range(len(keys))]
+        names = [f"{prefix}after{i}" for i in range(len(keys))]
         params.update(zip(names, values, strict=True))
         # psycopg sends strings untyped, so PostgreSQL reads each as its key's type.
         conditions.append(f"({', '.join(keys)}) > ({', '.join(':' + n for n in names)})")
-    sql = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(keys)} LIMIT :_limit"
+    sql = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(keys)} LIMIT :{prefix}limit"
     return sql, params, size
 
 

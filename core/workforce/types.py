@@ -198,11 +198,17 @@ class EligibleAgent:
 
     @classmethod
     def from_row(cls, r: Any, message: Callable[..., str]) -> "EligibleAgent":
-        reasons = []
-        for code, kind, day in map(parse_reason, r.reasons):
-            text = message(code, credentialKind=kind or "", date=day.isoformat() if day else "")
-            reasons.append(IneligibilityReason(code=code, message=text, credential_kind=kind, date=day))
+        reasons = ineligibility_reasons(r.reasons, message)
         return cls(employee=Employee.from_row(r), eligible=not reasons, reasons=reasons)
+
+
+def ineligibility_reasons(raw: list[dict[str, Any]], message: Callable[..., str]) -> list[IneligibilityReason]:
+    """The reason objects eligibility rules produced, each with its message in the caller's language."""
+    reasons = []
+    for code, kind, day in map(parse_reason, raw):
+        text = message(code, credentialKind=kind or "", date=day.isoformat() if day else "")
+        reasons.append(IneligibilityReason(code=code, message=text, credential_kind=kind, date=day))
+    return reasons
 
 
 def employee_by_id(ctx: Any):

@@ -26,13 +26,10 @@ from switchboard.core.workforce.eligibility import EligibilityRule
 WEEKLY_HOURS = EligibilityRule(
     name="weekly_hours",
     sql="""WITH week AS MATERIALIZED (
-                SELECT t.tenant_id, t.lob_id, t.first_day, t.last_day, w.day::date AS week_start,
-                       tstzrange(t.window_start, t.window_end) AS win,
-                       tstzrange(w.day AT TIME ZONE l.timezone, (w.day + interval '7 days') AT TIME ZONE l.timezone)
-                           AS span
+                SELECT t.tenant_id, t.lob_id, t.first_day, t.last_day, w.week_start,
+                       tstzrange(t.window_start, t.window_end) AS win, w.span
                   FROM target t JOIN lob l ON l.tenant_id = t.tenant_id AND l.id = t.lob_id
-                 CROSS JOIN generate_series(date_trunc('week', t.first_day::timestamp), t.last_day::timestamp,
-                                            interval '1 week') AS w(day)
+                 CROSS JOIN scheduling.local_weeks(tstzrange(t.window_start, t.window_end), l.timezone) AS w
            ), load AS MATERIALIZED (
                 SELECT w.*, scheduling.minutes(tstzmultirange(w.span * w.win)) AS own FROM week w
            ), committed AS MATERIALIZED (

@@ -1,0 +1,57 @@
+"""GraphQL type of a ranked candidate for one open shift."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from switchboard.core.graphql.money import Money
+from switchboard.core.workforce.types import Employee, IneligibilityReason, ineligibility_reasons
+
+from switchboard.plugins.scheduling.planning.week_problem import MAX_CONSECUTIVE_DAYS, MIN_REST_MINUTES
+
+
+@strawberry.type(description="A candidate for one open shift: whether they fit, every reason not, and the figures"
+                             " their rank is made of.")
+class OpenShiftCandidate:
+    rank: int = strawberry.field(description="1 for the best candidate: fitting first, then fewer reasons, inside"
+                                             " recorded availability, fewer published minutes that week, more rest"
+                                             " around the shift, lower pay rate, name.")
+    employee: Employee
+    fits: bool = strawberry.field(description="No reason against taking the shift.")
+    reasons: list[IneligibilityReason] = strawberry.field(
+        description="eligibleAgents' reasons for the window, then SHIFT_OVERLAP, MIN_REST_NOT_MET and"
+                    " MAX_CONSECUTIVE_DAYS_EXCEEDED against published shifts of every client.")
+    scheduled_minutes: Decimal = strawberry.field(
+        description="Published paid minutes, every client, in the LOB-local week the shift starts in, outside it.")
+    cap_headroom_minutes: Decimal | None = strawberry.field(
+        description="Minutes left under the assignment's weekly-hours cap once the shift is taken (the tightest"
+                    " week it touches); negative: over. Null without an active assignment.")
+    legal_headroom_minutes: Decimal = strawberry.field(
+        description="Minutes left under the legal weekly maximum, every client, once the shift is taken.")
+    rest_before_minutes: Decimal | None = strawberry.field(
+        description="From the end of the previous published shift to the start (null: none within two weeks).")
+    rest_after_minutes: Decimal | None = strawberry.field(
+        description="From the end to the next published shift (null: none within two weeks).")
+    consecutive_days: int = strawberry.field(
+        description="Days in a row with a shift it would make (LOB-local dates of shift starts).")
+    pay_rate: Money | None = strawberry.field(description="Of the assignment to the LOB; null without one.")
+    within_availability: bool | None = strawberry.field(
+        description="Inside the employee's recorded weekly availability; null when none is recorded.")
+
+    @classmethod
+    def from_row(cls, r: Any, message: Callable[..., str]) -> OpenShiftCandidate:
+        def rendered(code: str, **params: Any) -> str:
+            return message(code, hours=MIN_REST_MINUTES // 60, days=MAX_CONSECUTIVE_DAYS, **params)
+
+        reasons = ineligibility_reasons(r.all_reasons, rendered)
+        return cls(
+            rank=r.rank, employee=Employee.from_row(r), fits=r.fits, reasons=reasons,
+            scheduled_minutes=r.scheduled_minutes, cap_headroom_minutes=r.cap_headroom_minutes,
+            legal_headroom_minutes=r.legal_headroom_minutes, rest_before_minutes=r.rest_before_minutes,
+            rest_after_minutes=r.rest_after_minutes, consecutive_days=r.consecutive_days,
+            pay_rate=None if r.pay_rate is None else Money(amount=r.pay_rate, currency=r.pay_currency),
+            within_availability=r.within_availability,
+        )
