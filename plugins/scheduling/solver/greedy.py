@@ -6,7 +6,8 @@ missing; days are taken best first, each with its best column that the rules (re
 consecutive days, legal maximum, caps) still allow. Then passes of best responses:
 each agent's week is re-chosen against everyone else's, and kept when it is better.
 Guided by the LP relaxation's optimum, the first weeks round it instead (each agent's
-columns by LP value) and the same best responses repair and improve the rounding.
+columns by LP value, nudged by their coverage gain) and the same best responses repair
+and improve the rounding.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from switchboard.plugins.scheduling.solver.model import SCALE, AgentModel, Colum
 from switchboard.plugins.scheduling.solver.plan import Plan, Work
 from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
 
-GUIDE_FLOOR = 0.1  # LP values at or below this do not start a column in a guided week
+GUIDE_FLOOR = 0.2  # subtracted from a column's LP value when rounding
+GUIDE_AGENT_INTERVALS = 30  # a column's coverage gain, when rounding, in units of this many short agent-intervals
 
 
 def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,
@@ -28,8 +30,10 @@ def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,
     responses (stopping at ``deadline``, a ``time.perf_counter()`` instant).
 
     ``guide``: a fractional value per model variable (the LP relaxation's optimum); the
-    first week of each agent then rounds it (columns by LP value, above ``GUIDE_FLOOR``)
-    instead of chasing the coverage still missing."""
+    first week of each agent then rounds it: columns by LP value, less ``GUIDE_FLOOR``,
+    plus what they add to the coverage still missing (in units of
+    ``GUIDE_AGENT_INTERVALS`` short agent-intervals), so the rounding follows the LP
+    where it is sure and the coverage where it hesitates."""
     problem = model.problem
     w = problem.weights
     residual = [list(lob.required) for lob in problem.lobs]
@@ -49,9 +53,12 @@ def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,
     plan: Plan = {}
     multi = [len({lob for c in m.columns for lob in c.minutes}) > 1 for m in model.agents]
     order = sorted(range(len(model.agents)), key=lambda a: (multi[a], a))
+    unit = max(1, GUIDE_AGENT_INTERVALS * w.under * SCALE)
     for a in order:
         m = model.agents[a]
-        score = _by_gain(model, m, gain) if guide is None else (lambda j, c, m=m: guide[m.vars[j].index] - GUIDE_FLOOR)
+        score = by_gain = _by_gain(model, m, gain)
+        if guide is not None:
+            score = lambda j, c, m=m, by_gain=by_gain: guide[m.vars[j].index] - GUIDE_FLOOR + by_gain(j, c) / unit
         plan[a] = _choose(model, m, score)
         place(plan[a], 1)
     for _ in range(passes):

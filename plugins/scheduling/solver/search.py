@@ -87,6 +87,7 @@ class ScheduleSolver:
             plan = self._start(model, relaxed, started)
             add_hint(model, plan)
             start = (plan, time.perf_counter() - started)
+            watch.on_start(float(plan_objective(model, plan)))
         solver = self._solver
         p = solver.parameters
         p.max_time_in_seconds = max(0.0, self.time_limit - (time.perf_counter() - started))
@@ -99,8 +100,9 @@ class ScheduleSolver:
         finished = threading.Event()
         watcher = threading.Thread(target=self._stop_while_cancelled, args=(finished,), daemon=True)
         watcher.start()
-        try:
-            status = cp_model.UNKNOWN if self._cancelled.is_set() else solver.solve(model.cp, watch)
+        try:  # a start already within the gap target of the LP bound needs no search
+            done = self._cancelled.is_set() or watch.gap_reached is not None
+            status = cp_model.UNKNOWN if done else solver.solve(model.cp, watch)
         finally:
             finished.set()
             self._wake.set()
@@ -175,6 +177,15 @@ class _Watch(cp_model.CpSolverSolutionCallback):
         self._report()
         if self.owner._cancelled.is_set():
             self.stop_search()
+
+    def on_start(self, objective: float) -> None:
+        """The rule-abiding start (CP-SAT's hint) is ready: reported like a solution once a bound is known."""
+        with self.lock:
+            self.objective = objective
+            if self.first is None:
+                self.first = time.perf_counter() - self.started
+        if self.bound > float("-inf"):
+            self._report()
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
