@@ -40,14 +40,25 @@ PARTS = ("forecast_error", "never_scheduled", "schedule_changes", "absences", "n
 
 def requirement(volume: np.ndarray, aht: np.ndarray, minutes: np.ndarray,
                 params: list[StaffingParameters]) -> np.ndarray:
-    """Agents to schedule per interval (fractional, after shrinkage); 0 without volume or handle time."""
-    staffing = required_agents(*without_idle(volume, aht),
-                               interval_seconds=minutes * 60.0,
-                               service_level=np.array([p.service_level for p in params]),
-                               answer_seconds=np.array([p.answer_seconds for p in params], dtype=float),
-                               occupancy_cap=np.array([p.occupancy_cap for p in params]),
-                               shrinkage=np.array([p.shrinkage for p in params]))
-    return np.asarray(staffing.scheduled, dtype=float)
+    """Agents to schedule per interval (fractional, after shrinkage); 0 without volume or handle
+    time. Erlang A for the intervals of LOBs with a patience, Erlang C for the others, as the
+    solve job sizes them."""
+    volume, aht = without_idle(volume, aht)
+    minutes = np.broadcast_to(np.asarray(minutes, dtype=float), volume.shape)
+    patience = np.array([np.nan if p.patience_seconds is None else p.patience_seconds for p in params], dtype=float)
+    out = np.zeros(volume.shape)
+    for sel in (np.isnan(patience), ~np.isnan(patience)):
+        if not sel.any():
+            continue
+        chosen = [p for p, keep in zip(params, sel) if keep]
+        staffing = required_agents(volume[sel], aht[sel], interval_seconds=minutes[sel] * 60.0,
+                                   service_level=np.array([p.service_level for p in chosen]),
+                                   answer_seconds=np.array([p.answer_seconds for p in chosen], dtype=float),
+                                   occupancy_cap=np.array([p.occupancy_cap for p in chosen]),
+                                   shrinkage=np.array([p.shrinkage for p in chosen]),
+                                   patience_seconds=None if np.isnan(patience[sel]).all() else patience[sel])
+        out[sel] = staffing.scheduled
+    return out
 
 
 def explain(frame: pd.DataFrame, params: dict[UUID, StaffingParameters]) -> pd.DataFrame:

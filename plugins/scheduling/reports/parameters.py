@@ -1,8 +1,9 @@
 """The staffing parameters reports size requirements with, per LOB.
 
 One place reads them: the service-level target and answer time from the LOB, the
-occupancy cap and shrinkage from the LOB's staffing parameters (``lob_staffing``,
-with its defaults), as the solve job uses them. Reports size with Erlang C.
+occupancy cap, shrinkage and patience from the LOB's staffing parameters
+(``lob_staffing``, with its defaults), as the solve job uses them: Erlang A where the
+LOB has a patience, Erlang C elsewhere.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class StaffingParameters:
     answer_seconds: int
     occupancy_cap: float
     shrinkage: float
+    patience_seconds: float | None = None
 
 
 async def staffing_parameters(db: DbSession, lob_ids: list[UUID]) -> dict[UUID, StaffingParameters]:
@@ -30,5 +32,7 @@ async def staffing_parameters(db: DbSession, lob_ids: list[UUID]) -> dict[UUID, 
                         {"l": list(lob_ids)})
     staffing = await parameters_of(db, [r.id for r in rows])
     return {r.id: StaffingParameters(float(r.sla_target_pct) / 100, r.sla_answer_seconds,
-                                     float(staffing[r.id].occupancy_cap), float(staffing[r.id].shrinkage))
+                                     float(staffing[r.id].occupancy_cap), float(staffing[r.id].shrinkage),
+                                     None if staffing[r.id].patience_seconds is None
+                                     else float(staffing[r.id].patience_seconds))
             for r in rows}

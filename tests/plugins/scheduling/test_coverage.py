@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from switchboard.plugins.scheduling.planning.parameters import DEFAULT
-from switchboard.plugins.scheduling.reports.coverage import PARTS, explain
+from switchboard.plugins.scheduling.reports.coverage import PARTS, explain, requirement
 from switchboard.plugins.scheduling.reports.parameters import StaffingParameters
 from switchboard.plugins.scheduling.staffing.requirement import required_agents
 from tests import factories as f
@@ -143,3 +143,17 @@ def test_the_parts_add_up_whatever_the_minutes(rows):
         return
     out = explain(frame, {lob: StaffingParameters(0.8, 20, 0.85, 0.3)})
     assert np.allclose(out[list(PARTS)].sum(axis=1), out.gap, atol=1e-9)
+
+
+def test_reports_size_each_lob_as_the_solve_job_does():
+    """requirement(): Erlang A for a LOB with a patience, Erlang C for one without, in one call."""
+    volume, aht = np.array([120.0, 120.0, 0.0]), np.array([300.0, 300.0, 300.0])
+    patient = StaffingParameters(0.8, 20, 0.85, 0.3, patience_seconds=60.0)
+    plain = StaffingParameters(0.8, 20, 0.85, 0.3)
+    out = requirement(volume, aht, np.full(3, 30.0), [patient, plain, patient])
+    common = {"interval_seconds": 1800.0, "service_level": 0.8, "answer_seconds": 20.0, "occupancy_cap": 0.85,
+              "shrinkage": 0.3}
+    erlang_a = required_agents([120.0], [300.0], patience_seconds=60.0, **common).scheduled[0]
+    erlang_c = required_agents([120.0], [300.0], **common).scheduled[0]
+    assert erlang_a < erlang_c
+    assert out == pytest.approx([erlang_a, erlang_c, 0.0])
