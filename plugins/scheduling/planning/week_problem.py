@@ -11,7 +11,10 @@ set of LOBs and a week, reading as the requester (row security bounds what it se
 * per assignment, its weekly-hours cap less the minutes already published in other
   schedules; the legal weekly maximum less every published minute;
 * candidate shifts from the LOBs' shift templates, inside the agent's availability
-  (when recorded) and clear of approved time off; 11 h rest, at most 6 days in a row.
+  (when recorded), clear of approved time off, and clear of shifts already published
+  (this week for other LOBs, or the weeks around it) by the minimum rest; 11 h rest, at
+  most 6 days in a row, counting the days worked in a row, as published, right before
+  the week.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from switchboard.core.db.session import DbSession
@@ -59,6 +63,9 @@ SELECT lob_id, length_minutes, earliest_start, latest_start, start_step_minutes,
 TIME_OFF = """
 SELECT employee_id, lower(during) AS starts_at, upper(during) AS ends_at FROM time_off
  WHERE status = 'approved' AND employee_id = ANY(:ids) AND during && tstzrange(:start, :end)"""
+PUBLISHED = """
+SELECT employee_id, lower(during) AS starts_at, upper(during) AS ends_at
+  FROM scheduling.published_shifts(CAST(:ids AS uuid[]), tstzrange(:start, :end))"""
 COMMITTED = """
 SELECT employee_id, assignment_id, minutes
   FROM scheduling.committed_minutes(CAST(:ids AS uuid[]), tstzmultirange(tstzrange(:start, :end)))"""
@@ -166,6 +173,22 @@ def _fits(shift: Shift, available: tuple[tuple[int, int], ...] | None, away: lis
     return inside and not any(a < shift.end and shift.start < b for a, b in away)
 
 
+def _clear(horizon: Horizon, shift: Shift, busy: list[tuple[datetime, datetime]]) -> bool:
+    """True when ``shift`` keeps the minimum rest from every ``busy`` (published) span."""
+    rest = timedelta(minutes=MIN_REST_MINUTES)
+    start, end = horizon.at(shift.start), horizon.at(shift.end)
+    return not any(start < b + rest and a < end + rest for a, b in busy)
+
+
+def _days_in_a_row(busy: list[tuple[datetime, datetime]], week_start: date, zone: str) -> int:
+    """Local days in a row right before ``week_start`` on which a ``busy`` span starts."""
+    worked = {a.astimezone(ZoneInfo(zone)).date() for a, _ in busy}
+    n = 0
+    while week_start - timedelta(days=n + 1) in worked:
+        n += 1
+    return n
+
+
 async def build_week_problem(db: DbSession, caller: Caller, rules: Sequence[EligibilityRule],
                              lob_ids: Sequence[UUID], week_start: date) -> WeekProblem:
     """The week's problem for ``lob_ids`` as ``caller`` sees it (``scheduling.schedule.solve`` on each)."""
@@ -208,6 +231,12 @@ async def build_week_problem(db: DbSession, caller: Caller, rules: Sequence[Elig
 
     available = _availability(horizon, await windows_of_employees(db, employees), week_start)
     away = _spans(horizon, await db.all(TIME_OFF, span))
+    around = {**span, "start": horizon.start - timedelta(days=MAX_CONSECUTIVE_DAYS + 1),
+              "end": horizon.at(horizon.intervals) + timedelta(minutes=MIN_REST_MINUTES)}
+    busy: dict[UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for r in await db.all(PUBLISHED, around):
+        busy[r.employee_id].append((r.starts_at, r.ends_at))
+    zones = {lob.id: lob.timezone for lob in lobs}
     agents = []
     for employee in employees:
         eligibility = tuple(
@@ -218,9 +247,12 @@ async def build_week_problem(db: DbSession, caller: Caller, rules: Sequence[Elig
             continue
         candidates = dict.fromkeys(s for e in eligibility for s in shifts_of_lob[e.lob])
         shifts = tuple(s for s in candidates if _fits(s, available.get(employee), away[employee])
+                       and _clear(horizon, s, busy[employee])
                        and all(any(e.allows(t) for e in eligibility) for t in s.worked))
         if shifts:
             agents.append(Agent(employee, shifts, eligibility, legal_max_minutes=max(0, int(legal - total[employee])),
-                                min_rest_minutes=MIN_REST_MINUTES, max_consecutive_days=MAX_CONSECUTIVE_DAYS))
+                                min_rest_minutes=MIN_REST_MINUTES, max_consecutive_days=MAX_CONSECUTIVE_DAYS,
+                                prior_consecutive_days=_days_in_a_row(busy[employee], week_start,
+                                                                      zones[eligibility[0].lob])))
     problem = Problem(horizon, tuple(problem_lobs), tuple(agents))
     return WeekProblem(problem, {k: r.id for k, r in assignments.items()}, lobs, week_start)

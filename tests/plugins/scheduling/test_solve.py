@@ -11,7 +11,7 @@ import asyncio
 import threading
 import time
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import text
@@ -21,7 +21,7 @@ from switchboard.core.jobs.worker import Worker
 from switchboard.plugins.scheduling.planning.week_problem import build_week_problem
 from switchboard.plugins.scheduling.schedules.eligibility import RULES
 from tests import factories as f
-from tests.plugins.scheduling.schedule_helpers import PUBLISH, WEEK, at, ok
+from tests.plugins.scheduling.schedule_helpers import PUBLISH, WEEK, at, ok, schedule, segment
 from tests.plugins.scheduling.solve_helpers import (
     COVERAGE,
     ELIGIBLE,
@@ -125,18 +125,19 @@ def test_callers_outside_scope_cannot_solve_nor_see_the_job_or_schedule(gql, wor
                    token=world.tokens[who])["data"]["schedule"] is None
 
 
+async def problem_as(runtime, world, who: str, lobs: list[UUID]):
+    """The week's problem the solve job would build for ``who``."""
+    async with acting_as(runtime, user_id=world.ids[who], name="test") as (db, caller):
+        return (await build_week_problem(db, caller, [r for r in runtime.eligibility_rules if r not in RULES],
+                                         lobs, WEEK)).problem
+
+
 def test_the_problem_builder_sees_what_the_requester_sees(world, owner, runtime):
     demand(owner, world)
-
-    async def build(who: str, lobs: list[UUID]):
-        async with acting_as(runtime, user_id=world.ids[who], name="test") as (db, caller):
-            return (await build_week_problem(db, caller, [r for r in runtime.eligibility_rules if r not in RULES],
-                                             lobs, WEEK)).problem
-
-    planner = asyncio.run(build("planner", [world.A1a, world.A1b]))
+    planner = asyncio.run(problem_as(runtime, world, "planner", [world.A1a, world.A1b]))
     assert {a.id for a in planner.agents} == {world.e1, world.e2}
     assert {e.lob for a in planner.agents for e in a.eligibility} == {world.A1a, world.A1b}  # never A2a
-    admin = asyncio.run(build("admin", [world.A1a, world.A1b, world.A2a]))
+    admin = asyncio.run(problem_as(runtime, world, "admin", [world.A1a, world.A1b, world.A2a]))
     e2 = next(a for a in admin.agents if a.id == world.e2)
     assert {e.lob for e in e2.eligibility} == {world.A1b, world.A2a}
     assert all(len(e.windows) == 1 and e.windows[0][1] - e.windows[0][0] == 7 * 48 for e in e2.eligibility)
@@ -144,6 +145,31 @@ def test_the_problem_builder_sees_what_the_requester_sees(world, owner, runtime)
     assert admin.horizon.intervals == 7 * 48
     assert admin.horizon.start == at(1, 0)
     assert world.e3 not in {a.id for a in admin.agents}  # never eligible for A2a: no PCI clearance
+
+
+def test_shifts_published_around_the_week_bound_rest_and_days_in_a_row(gql, world, owner, runtime):
+    """Last week's Sunday evening shift leaves e1 no 11 h rest before Monday 09:00; six days
+    worked in a row before the week count against the seventh; another client's shift
+    published this week keeps e2 off any shift too close to it."""
+    demand(owner, world)
+    sunday = at(1, 0) - timedelta(hours=9)  # Sunday 28 February, 15:00-23:00
+    last_week = schedule(owner, world.tA, [world.A1a, world.A1b], WEEK - timedelta(days=7))
+    for days_before in range(6, 1, -1):  # Tuesday to Saturday, 09:00-15:00
+        segment(owner, last_week, world.e1, world.A1a, at(1, 9) - timedelta(days=days_before), hours=6)
+    segment(owner, last_week, world.e1, world.A1a, sunday)
+    segment(owner, last_week, world.e2, world.A1b, at(1, 9) - timedelta(days=3))  # Friday only
+    ok(gql, world, PUBLISH, {"id": str(last_week)})
+    this_week = schedule(owner, world.tA, [world.A2a])
+    segment(owner, this_week, world.e2, world.A2a, at(3, 20), hours=4)  # Wednesday 20:00-24:00
+    ok(gql, world, PUBLISH, {"id": str(this_week)})
+
+    problem = asyncio.run(problem_as(runtime, world, "admin", [world.A1a, world.A1b]))
+    e1, e2 = (next(a for a in problem.agents if a.id == e) for e in (world.e1, world.e2))
+    assert {s.day for s in e1.shifts} == {1, 2, 3, 4}  # not Monday 09:00: 10 h after Sunday's shift
+    assert e1.prior_consecutive_days == 6  # Tuesday to Sunday
+    # Wednesday 09:00-17:00 is 3 h before the A2a shift, Thursday 09:00 is 9 h after it
+    assert {s.day for s in e2.shifts} == {0, 1, 4}
+    assert e2.prior_consecutive_days == 0  # Friday, then a weekend off
 
 
 def test_cancel_job_stops_a_running_solve_and_writes_nothing(gql, world, owner, runtime):
