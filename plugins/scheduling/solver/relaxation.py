@@ -15,6 +15,8 @@ rows) it is far tighter than the bound CP-SAT proves within a minute, and
 from __future__ import annotations
 
 import math
+import multiprocessing
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,13 +129,11 @@ class LpSolution:
     values: np.ndarray
 
 
-def solve_relaxation(model: cp_model.CpModel, time_limit: float = 20.0) -> LpSolution | None:
-    """Run PDLP (OR-Tools' first-order LP solver, one thread) on ``model``'s relaxation for
-    at most ``time_limit`` seconds; None when the model has no rows or no finite bound came out.
-    PDLP stops on time with approximate duals; :func:`lagrangian_bound` makes them a valid bound."""
-    lp = relaxation(model)
-    if lp.matrix.shape[0] == 0:
-        return None
+IN_PROCESS_NONZEROS = 50_000  # smaller relaxations solve in milliseconds, in the calling thread
+
+
+def _pdlp(lp: Relaxation, time_limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """PDLP (one thread) on ``lp`` for at most ``time_limit`` seconds: (primal, dual)."""
     qp = pdlp.QuadraticProgram()
     qp.objective_vector = lp.c
     qp.constraint_matrix = lp.matrix.tocsc()
@@ -145,10 +145,72 @@ def solve_relaxation(model: cp_model.CpModel, time_limit: float = 20.0) -> LpSol
     params.termination_criteria.time_sec_limit = max(0.1, time_limit)
     params.num_threads = 1
     result = pdlp.primal_dual_hybrid_gradient(qp, params)
-    bound = lagrangian_bound(lp, np.asarray(result.dual_solution, dtype=float))
+    return np.asarray(result.primal_solution, dtype=float), np.asarray(result.dual_solution, dtype=float)
+
+
+def _pdlp_child(conn, lp: Relaxation, time_limit: float) -> None:
+    conn.send(_pdlp(lp, time_limit))
+    conn.close()
+
+
+class RelaxationRun:
+    """PDLP on ``model``'s relaxation for at most ``time_limit`` seconds, started at once.
+
+    PDLP holds the interpreter lock while it runs and cannot be interrupted, so a large
+    relaxation runs in a child process: the caller's threads (a server's requests, a
+    greedy start) go on meanwhile, and :meth:`result` gives up as soon as ``stop`` is
+    set. ``isolate``: force (True) or forbid (False) the child process; by default only
+    relaxations with more than ``IN_PROCESS_NONZEROS`` non-zeros use it."""
+
+    def __init__(self, model: cp_model.CpModel, time_limit: float = 20.0, isolate: bool | None = None) -> None:
+        self.lp = relaxation(model)
+        self.time_limit = time_limit
+        self._conn = self._process = None
+        if self.lp.matrix.shape[0] == 0:
+            return
+        if isolate if isolate is not None else self.lp.matrix.nnz > IN_PROCESS_NONZEROS:
+            context = multiprocessing.get_context("spawn")
+            self._conn, child = context.Pipe(duplex=False)
+            self._process = context.Process(target=_pdlp_child, args=(child, self.lp, time_limit), daemon=True)
+            self._process.start()
+            child.close()
+
+    def result(self, stop: threading.Event | None = None) -> LpSolution | None:
+        """The bound and fractional optimum; None when the model has no rows, no finite bound
+        came out, or ``stop`` was set first. PDLP stops on time with approximate duals:
+        :func:`lagrangian_bound` makes them a valid bound."""
+        if self.lp.matrix.shape[0] == 0:
+            return None
+        if self._process is None:
+            primal, dual = _pdlp(self.lp, self.time_limit)
+        else:
+            try:
+                while not self._conn.poll(0.05):
+                    if (stop is not None and stop.is_set()) or not self._process.is_alive():
+                        if not self._conn.poll():
+                            return None
+                        break
+                primal, dual = self._conn.recv()
+            finally:
+                if self._process.is_alive():
+                    self._process.terminate()
+                self._process.join()
+                self._conn.close()
+        return _solution(self.lp, primal, dual)
+
+
+def _solution(lp: Relaxation, primal: np.ndarray, dual: np.ndarray) -> LpSolution | None:
+    bound = lagrangian_bound(lp, dual)
     if not math.isfinite(bound):
         return None
     integral = lp.scale == 1 and float(lp.offset).is_integer() and np.all(lp.c == np.round(lp.c))
     if integral:  # an integer objective is at least the bound rounded up (less a hair for float error)
         bound = float(math.ceil(bound - 1e-6 * max(1.0, abs(bound))))
-    return LpSolution(bound, np.asarray(result.primal_solution, dtype=float))
+    return LpSolution(bound, primal)
+
+
+def solve_relaxation(model: cp_model.CpModel, time_limit: float = 20.0, stop: threading.Event | None = None,
+                     isolate: bool | None = None) -> LpSolution | None:
+    """Run PDLP on ``model``'s relaxation for at most ``time_limit`` seconds and wait for it
+    (see :class:`RelaxationRun`)."""
+    return RelaxationRun(model, time_limit, isolate).result(stop)

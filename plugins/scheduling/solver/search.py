@@ -19,7 +19,7 @@ from switchboard.plugins.scheduling.solver.greedy import greedy_plan
 from switchboard.plugins.scheduling.solver.model import Model, add_hint, build, plan_objective, read_plan, tune
 from switchboard.plugins.scheduling.solver.plan import Plan, lob_coverage, scheduled_shifts
 from switchboard.plugins.scheduling.solver.problem import Problem, Progress, Schedule
-from switchboard.plugins.scheduling.solver.relaxation import LpSolution, solve_relaxation
+from switchboard.plugins.scheduling.solver.relaxation import LpSolution, RelaxationRun
 from switchboard.plugins.scheduling.solver.validation import validate
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
@@ -45,7 +45,7 @@ class ScheduleSolver:
     receives a :class:`Progress` per improving schedule and per bound improvement.
 
     ``lp_bound``: also solve the model's LP relaxation (PDLP, for at most ``LP_SHARE`` of
-    the time limit; see :mod:`.relaxation`). Its bound is reported when it is
+    the time limit, in a child process while the greedy start is built; see :mod:`.relaxation`). Its bound is reported when it is
     stronger than CP-SAT's, and the gap target counts against it; its fractional
     optimum, rounded and improved by best responses, replaces the greedy hint when better."""
 
@@ -77,14 +77,18 @@ class ScheduleSolver:
         started = time.perf_counter()
         model = build(self.problem)
         watch = _Watch(self, started)
-        relaxed = None
+        run = None  # the LP relaxation, in a child process while the greedy start is built
         if self.lp_bound and not self._cancelled.is_set():
-            relaxed = solve_relaxation(model.cp, time_limit=LP_SHARE * self.time_limit)
-            if relaxed is not None:
-                watch.on_bound(relaxed.bound)
-        start: tuple[Plan, float] | None = None  # the hint and when it was ready
+            run = RelaxationRun(model.cp, time_limit=LP_SHARE * self.time_limit)
+        plain = None
         if self.hint and not self._cancelled.is_set():
-            plan = self._start(model, relaxed, started)
+            plain = greedy_plan(model, passes=3, deadline=started + self.time_limit / 5)
+        relaxed = run.result(self._cancelled) if run is not None else None
+        if relaxed is not None:
+            watch.on_bound(relaxed.bound)
+        start: tuple[Plan, float] | None = None  # the hint and when it was ready
+        if plain is not None and not self._cancelled.is_set():
+            plan = self._start(model, plain, relaxed, started)
             add_hint(model, plan)
             start = (plan, time.perf_counter() - started)
             watch.on_start(float(plan_objective(model, plan)))
@@ -109,16 +113,15 @@ class ScheduleSolver:
             watcher.join()
         return self._result(model, watch, status, time.perf_counter() - started, start)
 
-    def _start(self, model: Model, relaxed: LpSolution | None, started: float) -> Plan:
-        """The hint: the greedy plan with best responses (until a fifth of the time limit);
-        with an LP solution, the better of the bare greedy plan and the LP optimum rounded
-        and improved by best responses (until ``GUIDED_SHARE`` of the time limit)."""
-        plan = greedy_plan(model, passes=0 if relaxed else 3, deadline=started + self.time_limit / 5)
+    def _start(self, model: Model, plain: Plan, relaxed: LpSolution | None, started: float) -> Plan:
+        """The hint: the greedy plan with best responses; with an LP solution, the better of
+        it and the LP optimum rounded and improved by best responses (until ``GUIDED_SHARE``
+        of the time limit)."""
         if relaxed is None or self._cancelled.is_set():
-            return plan
+            return plain
         guided = greedy_plan(model, passes=GUIDED_PASSES, deadline=started + GUIDED_SHARE * self.time_limit,
                              guide=relaxed.values)
-        return min((plan, guided), key=lambda p: plan_objective(model, p))
+        return min((plain, guided), key=lambda p: plan_objective(model, p))
 
     def _stop_while_cancelled(self, finished: threading.Event) -> None:
         """Keep asking CP-SAT to stop once cancelled (covers a cancel racing the solve's start)."""

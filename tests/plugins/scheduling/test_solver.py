@@ -5,6 +5,7 @@ be limited, watched and cancelled. Pure: no database."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +28,7 @@ from switchboard.plugins.scheduling.solver.problem import (
     Segment,
     Shift,
 )
-from switchboard.plugins.scheduling.solver.relaxation import solve_relaxation
+from switchboard.plugins.scheduling.solver.relaxation import RelaxationRun, solve_relaxation
 from switchboard.plugins.scheduling.solver.rules import longest_run
 from switchboard.plugins.scheduling.solver.search import ScheduleSolver, solve
 
@@ -387,6 +388,19 @@ def test_lp_bound_is_reported_when_stronger_and_never_above_the_optimum():
     relaxed = solve_relaxation(model.cp)
     assert relaxed.bound <= with_lp.objective + 1e-6
     assert with_lp.bound >= relaxed.bound
+
+
+def test_lp_relaxation_in_a_child_process_gives_the_same_bound_and_stops_at_once():
+    model = build(crowd(40))
+    here = solve_relaxation(model.cp, isolate=False)
+    there = solve_relaxation(model.cp, isolate=True)
+    assert there.bound == here.bound and len(there.values) == len(here.values)
+    run = RelaxationRun(model.cp, time_limit=60, isolate=True)
+    stop = threading.Event()
+    stop.set()
+    began = time.perf_counter()
+    assert run.result(stop) is None  # the child has not even started PDLP yet
+    assert time.perf_counter() - began < 5 and not run._process.is_alive()
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
