@@ -13,8 +13,7 @@ set of LOBs and a week, reading as the requester (row security bounds what it se
 * candidate shifts from the LOBs' shift templates, inside the agent's availability
   (when recorded), clear of approved time off, and clear of shifts already published
   (this week for other LOBs, or the weeks around it) by the minimum rest; 11 h rest, at
-  most 6 days in a row, counting the days worked in a row, as published, right before
-  the week.
+  most 6 days in a row, counting the days those published shifts are worked.
 """
 
 from __future__ import annotations
@@ -180,13 +179,9 @@ def _clear(horizon: Horizon, shift: Shift, busy: list[tuple[datetime, datetime]]
     return not any(start < b + rest and a < end + rest for a, b in busy)
 
 
-def _days_in_a_row(busy: list[tuple[datetime, datetime]], week_start: date, zone: str) -> int:
-    """Local days in a row right before ``week_start`` on which a ``busy`` span starts."""
-    worked = {a.astimezone(ZoneInfo(zone)).date() for a, _ in busy}
-    n = 0
-    while week_start - timedelta(days=n + 1) in worked:
-        n += 1
-    return n
+def _worked_days(busy: list[tuple[datetime, datetime]], week_start: date, zone: str) -> tuple[int, ...]:
+    """The local days (0 = ``week_start``) on which a ``busy`` span starts."""
+    return tuple(sorted({(a.astimezone(ZoneInfo(zone)).date() - week_start).days for a, _ in busy}))
 
 
 async def build_week_problem(db: DbSession, caller: Caller, rules: Sequence[EligibilityRule],
@@ -231,8 +226,8 @@ async def build_week_problem(db: DbSession, caller: Caller, rules: Sequence[Elig
 
     available = _availability(horizon, await windows_of_employees(db, employees), week_start)
     away = _spans(horizon, await db.all(TIME_OFF, span))
-    around = {**span, "start": horizon.start - timedelta(days=MAX_CONSECUTIVE_DAYS + 1),
-              "end": horizon.at(horizon.intervals) + timedelta(minutes=MIN_REST_MINUTES)}
+    reach = max(timedelta(days=MAX_CONSECUTIVE_DAYS + 1), timedelta(minutes=MIN_REST_MINUTES))
+    around = {**span, "start": horizon.start - reach, "end": horizon.at(horizon.intervals) + reach}
     busy: dict[UUID, list[tuple[datetime, datetime]]] = defaultdict(list)
     for r in await db.all(PUBLISHED, around):
         busy[r.employee_id].append((r.starts_at, r.ends_at))
@@ -252,7 +247,6 @@ async def build_week_problem(db: DbSession, caller: Caller, rules: Sequence[Elig
         if shifts:
             agents.append(Agent(employee, shifts, eligibility, legal_max_minutes=max(0, int(legal - total[employee])),
                                 min_rest_minutes=MIN_REST_MINUTES, max_consecutive_days=MAX_CONSECUTIVE_DAYS,
-                                prior_consecutive_days=_days_in_a_row(busy[employee], week_start,
-                                                                      zones[eligibility[0].lob])))
+                                worked_days=_worked_days(busy[employee], week_start, zones[eligibility[0].lob])))
     problem = Problem(horizon, tuple(problem_lobs), tuple(agents))
     return WeekProblem(problem, {k: r.id for k, r in assignments.items()}, lobs, week_start)

@@ -87,7 +87,7 @@ def _week_violations(problem: Problem, agent: Agent, shifts: list, lob_minutes: 
     for a, b in zip(ordered, ordered[1:]):
         if clash(a, b, rest):
             out.append(f"{who}: shifts at {a.start} and {b.start} overlap or break the minimum rest")
-    if longest_run(days, agent.prior_consecutive_days) > agent.max_consecutive_days:
+    if longest_run(days, agent.worked_days) > agent.max_consecutive_days:
         out.append(f"{who}: more than {agent.max_consecutive_days} consecutive days")
     total = sum(len(s.worked) for s in shifts) * problem.horizon.interval_minutes
     if total > agent.legal_max_minutes:

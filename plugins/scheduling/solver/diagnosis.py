@@ -132,7 +132,7 @@ class _AgentState:
             code = None
             if minutes > agent.legal_max_minutes:
                 code = LEGAL_MAX
-            elif longest_run(days, agent.prior_consecutive_days) > agent.max_consecutive_days:
+            elif longest_run(days, agent.worked_days) > agent.max_consecutive_days:
                 code = CONSECUTIVE_DAYS
             elif any(clash(shift, agent.shifts[w.shift], self.rest) for w in others):
                 code = MIN_REST

@@ -116,7 +116,7 @@ def _choose(model: Model, m: AgentModel, score: Callable[[int, Column], float]) 
                 and all(caps[lob] is None or used[lob] + mins <= caps[lob] for lob, mins in c.minutes.items())
                 and not any(clash(shift, agent.shifts[x.shift], rest) for x in chosen)
                 and longest_run({agent.shifts[x.shift].day for x in chosen} | {shift.day},
-                                agent.prior_consecutive_days) <= agent.max_consecutive_days)
+                                agent.worked_days) <= agent.max_consecutive_days)
 
     for day in sorted(by_day, key=lambda d: -max(by_day[d])[0]):
         for _, j in sorted(by_day[day], reverse=True):

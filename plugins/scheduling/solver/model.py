@@ -229,15 +229,15 @@ class _Builder:
         for lits in groups:
             if len(lits) > 1:
                 self.cp.add_at_most_one(lits)
-        limit = agent.max_consecutive_days
-        prior = min(agent.prior_consecutive_days, limit + 1)
-        first, last = min(days), max(days)
-        for start in range(first - prior, last - limit + 1):
+        limit, worked = agent.max_consecutive_days, set(agent.worked_days)
+        span = set(days) | worked
+        for start in range(min(span), max(span) - limit + 1):
             window = range(start, start + limit + 1)
-            open_days = [d for d in window if d in days]
-            constant = sum(1 for d in window if first - prior <= d < first)
+            open_days = [d for d in window if d in days and d not in worked]
+            constant = sum(1 for d in window if d in worked)
             if open_days and len(open_days) + constant > limit:
-                self.cp.add(cp_model.LinearExpr.sum([x for d in open_days for x in days[d]]) + constant <= limit)
+                lits = [x for d in open_days for x in days[d]]
+                self.cp.add(cp_model.LinearExpr.sum(lits) <= max(0, limit - constant))
 
     def _add_fairness(self, model: AgentModel) -> None:
         """Intervals short of the contract target: the first quarter costs 1×, the rest 3×."""
@@ -260,7 +260,7 @@ class _Builder:
             if m.vars:
                 a = m.agent
                 groups[(a.shifts, a.eligibility, a.legal_max_minutes, a.min_rest_minutes, a.max_consecutive_days,
-                        a.prior_consecutive_days, a.cost_per_hour, a.target_minutes)].append(i)
+                        a.worked_days, a.cost_per_hour, a.target_minutes)].append(i)
         for members in groups.values():
             for first, second in zip(members, members[1:]):
                 self.cp.add(self.agents[first].worked() >= self.agents[second].worked())

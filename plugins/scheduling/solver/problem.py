@@ -107,8 +107,9 @@ class Eligibility:
 class Agent:
     """One agent: candidate shifts, per-LOB eligibility and the rules that bind them.
 
-    ``prior_consecutive_days``: days worked in a row right before the horizon's first
-    day. ``target_minutes``: contract hours for fairness (hours short of it are penalised,
+    ``worked_days``: days already worked outside this problem (published shifts), as
+    day indices of the same calendar: negative before the horizon's first day, past its
+    last after it; they count towards ``max_consecutive_days``. ``target_minutes``: contract hours for fairness (hours short of it are penalised,
     progressively, so shortfalls spread across agents)."""
 
     id: AgentId
@@ -117,7 +118,7 @@ class Agent:
     legal_max_minutes: int = 48 * 60
     min_rest_minutes: int = 11 * 60
     max_consecutive_days: int = 6
-    prior_consecutive_days: int = 0
+    worked_days: tuple[int, ...] = ()
     cost_per_hour: Decimal = Decimal(0)
     target_minutes: int | None = None
 

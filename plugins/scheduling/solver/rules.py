@@ -22,10 +22,12 @@ def clash(a: Shift, b: Shift, rest: int) -> bool:
     return a.start < b.end + rest and b.start < a.end + rest
 
 
-def longest_run(days: Iterable[int], prior: int = 0) -> int:
-    """The longest run of consecutive worked days; ``prior`` days worked right before day 0
-    extend a run starting on day 0."""
-    worked = set(days)
+def longest_run(days: Iterable[int], worked_days: Iterable[int] = ()) -> int:
+    """The longest run of consecutive days, among ``days`` and the ``worked_days`` already
+    worked elsewhere, that holds at least one of ``days`` (a run of ``worked_days`` alone is
+    not this schedule's doing)."""
+    own = set(days)
+    worked = own | set(worked_days)
     best = 0
     for day in worked:
         if day - 1 in worked:
@@ -33,7 +35,8 @@ def longest_run(days: Iterable[int], prior: int = 0) -> int:
         end = day
         while end + 1 in worked:
             end += 1
-        best = max(best, end - day + 1 + (prior if day == 0 else 0))
+        if any(d in own for d in range(day, end + 1)):
+            best = max(best, end - day + 1)
     return best
 
 

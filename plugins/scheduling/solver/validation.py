@@ -66,7 +66,7 @@ def _horizon_errors(problem: Problem) -> list[UserError]:
 
 def _agent_errors(agent: Agent, field: str, lobs: set, intervals: int) -> list[UserError]:
     errors = []
-    for name in ("legal_max_minutes", "min_rest_minutes", "max_consecutive_days", "prior_consecutive_days",
+    for name in ("legal_max_minutes", "min_rest_minutes", "max_consecutive_days",
                  "cost_per_hour", "target_minutes"):
         value = getattr(agent, name)
         if value is not None and value < 0:

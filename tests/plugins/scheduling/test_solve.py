@@ -166,10 +166,10 @@ def test_shifts_published_around_the_week_bound_rest_and_days_in_a_row(gql, worl
     problem = asyncio.run(problem_as(runtime, world, "admin", [world.A1a, world.A1b]))
     e1, e2 = (next(a for a in problem.agents if a.id == e) for e in (world.e1, world.e2))
     assert {s.day for s in e1.shifts} == {1, 2, 3, 4}  # not Monday 09:00: 10 h after Sunday's shift
-    assert e1.prior_consecutive_days == 6  # Tuesday to Sunday
+    assert e1.worked_days == (-6, -5, -4, -3, -2, -1)  # Tuesday to Sunday
     # Wednesday 09:00-17:00 is 3 h before the A2a shift, Thursday 09:00 is 9 h after it
     assert {s.day for s in e2.shifts} == {0, 1, 4}
-    assert e2.prior_consecutive_days == 0  # Friday, then a weekend off
+    assert e2.worked_days == (-3, 2)  # Friday, and this Wednesday for A2a
 
 
 def test_cancel_job_stops_a_running_solve_and_writes_nothing(gql, world, owner, runtime):

@@ -140,10 +140,21 @@ def test_maximum_consecutive_days():
 
 
 def test_days_worked_before_the_horizon_count():
-    problem = Problem(horizon(), (Lob("A", demand()),), (agent(max_consecutive_days=3, prior_consecutive_days=2),))
+    problem = Problem(horizon(), (Lob("A", demand()),), (agent(max_consecutive_days=3, worked_days=(-2, -1)),))
     days = {s.day for s in solved(problem).shifts}
     # 3 in a row at most, counting the 2 days before: working day 0 means resting on day 1
-    assert longest_run(days, 2) <= 3 and not {0, 1} <= days and len(days) == 5
+    assert longest_run(days, (-2, -1)) <= 3 and not {0, 1} <= days and len(days) == 5
+
+
+def test_days_worked_elsewhere_in_and_after_the_horizon_count():
+    # published elsewhere on day 3 and on days 7-8 (after the week); at most 3 days in a row:
+    # the best week then works 4 more days, e.g. 0-1 and 4-5, or 0, 2, 4 and 6
+    problem = Problem(horizon(), (Lob("A", demand()),), (agent(max_consecutive_days=3, worked_days=(3, 7, 8)),))
+    result = solved(problem)
+    days = {s.day for s in result.shifts}
+    assert longest_run(days, (3, 7, 8)) <= 3 and len(days - {3}) == 4  # 6 when nothing is worked elsewhere
+    alone = solved(replace(problem, agents=(agent(max_consecutive_days=3),)))
+    assert len({s.day for s in alone.shifts}) == 6
 
 
 def test_one_place_at_a_time():
@@ -345,7 +356,7 @@ def instances(draw) -> Problem:
                             legal_max_minutes=draw(st.sampled_from((8 * 60, 16 * 60, 48 * 60))),
                             min_rest_minutes=draw(st.sampled_from((0, 8 * 60, 11 * 60))),
                             max_consecutive_days=draw(st.integers(1, 3)),
-                            prior_consecutive_days=draw(st.integers(0, 2)),
+                            worked_days=tuple(range(-draw(st.integers(0, 2)), 0)),
                             target_minutes=draw(st.sampled_from((None, 8 * 60)))))
     return Problem(horizon(days), lobs, tuple(people), max_switches=draw(st.integers(0, 2)))
 
