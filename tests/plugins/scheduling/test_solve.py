@@ -52,6 +52,9 @@ def test_a_solve_writes_a_draft_whose_every_segment_passes_eligible_agents(gql, 
     result = job["result"]
     assert result["status"] in ("OPTIMAL", "FEASIBLE") and result["agents"] == 2  # e3 may not work A2a
     assert job["progress"]["phase"] == "writing" and job["progress"]["gap"] is not None
+    phases = result["seconds"]
+    assert all(phases[p] >= 0 for p in ("building", "solving", "writing"))
+    assert phases["gapReached"] is None or phases["gapReached"] <= phases["solving"]
     segs = segments(gql, world, result["scheduleId"])
     assert segs and len(segs) == result["segments"]
     for s in segs:
