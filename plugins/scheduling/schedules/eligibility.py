@@ -71,24 +71,25 @@ TIME_OFF = EligibilityRule(
 
 AVAILABILITY = EligibilityRule(
     name="availability",
-    sql="""WITH offered AS (
-                SELECT a.employee_id,
-                       tstzrange((d.day + a.start_time) AT TIME ZONE a.timezone,
-                                 (d.day + a.end_time) AT TIME ZONE a.timezone) AS during
+    # the candidates' recorded availability is read once (most record none)
+    sql="""WITH recorded AS MATERIALIZED (
+                SELECT a.employee_id, a.weekday, a.start_time, a.end_time, a.timezone
                   FROM target t
                   JOIN availability a ON a.tenant_id = t.tenant_id AND a.employee_id IN (SELECT id FROM candidate)
-                 CROSS JOIN LATERAL generate_series((t.window_start AT TIME ZONE a.timezone)::date::timestamp
-                                                        - interval '1 day',
-                                                    (t.window_end AT TIME ZONE a.timezone)::date::timestamp,
-                                                    interval '1 day') AS d(day)
-                 WHERE extract(isodow FROM d.day) = a.weekday
            ), free AS (
-                SELECT employee_id, range_agg(during) AS during FROM offered GROUP BY employee_id
+                SELECT r.employee_id, range_agg(tstzrange((d.day + r.start_time) AT TIME ZONE r.timezone,
+                                                          (d.day + r.end_time) AT TIME ZONE r.timezone)) AS during
+                  FROM target t CROSS JOIN recorded r
+                 CROSS JOIN LATERAL generate_series((t.window_start AT TIME ZONE r.timezone)::date::timestamp
+                                                        - interval '1 day',
+                                                    (t.window_end AT TIME ZONE r.timezone)::date::timestamp,
+                                                    interval '1 day') AS d(day)
+                 WHERE extract(isodow FROM d.day) = r.weekday
+                 GROUP BY r.employee_id
            )
-           SELECT DISTINCT a.employee_id, 'NOT_AVAILABLE', NULL::text, NULL::date
-             FROM target t
-             JOIN availability a ON a.tenant_id = t.tenant_id AND a.employee_id IN (SELECT id FROM candidate)
-             LEFT JOIN free f ON f.employee_id = a.employee_id
+           SELECT DISTINCT r.employee_id, 'NOT_AVAILABLE', NULL::text, NULL::date
+             FROM target t CROSS JOIN recorded r
+             LEFT JOIN free f ON f.employee_id = r.employee_id
             WHERE NOT coalesce(f.during @> tstzrange(t.window_start, t.window_end), false)""",
     codes=("NOT_AVAILABLE",),
 )
