@@ -20,10 +20,16 @@ class PageInfo:
     end_cursor: str | None
 
 
+def edge_cursor(root: Any) -> str:
+    """An edge's cursor, encoded only when asked for."""
+    return encode_cursor(root.key)
+
+
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
+    cursor: str = strawberry.field(resolver=edge_cursor)
     node: T
+    key: strawberry.Private[Sequence[Any]]
 
 
 @strawberry.type
@@ -92,8 +98,8 @@ def keyset(
 def connection(rows: list[Any], size: int, key: Callable[[Any], Sequence[Any]], node: Callable[[Any], T]) -> Connection[T]:
     """A connection from ``size + 1`` fetched rows."""
     page = rows[:size]
-    edges = [Edge(cursor=encode_cursor(key(r)), node=node(r)) for r in page]
+    edges = [Edge(node=node(r), key=key(r)) for r in page]
     return Connection(
         edges=edges,
-        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=encode_cursor(edges[-1].key) if edges else None),
     )

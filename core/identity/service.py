@@ -18,7 +18,7 @@ async def authenticate(db: DbSession, token: str, policy: Policy, settings: Sett
 
     Raises ``UNAUTHENTICATED``, ``TOKEN_EXPIRED`` or ``TOKEN_REVOKED``.
     """
-    row = await db.one(
+    row = await db.open_stamping(
         "SELECT * FROM app.authenticate(:hash)", {"hash": secrets.token_hash(token.strip())}
     )
     if row is None:

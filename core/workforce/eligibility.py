@@ -8,8 +8,8 @@ reasons of the page's candidates are turned into objects. Inside the one stateme
 that answers ``eligibleAgents`` a rule may read:
 
 * ``target`` — one row: ``tenant_id``, ``lob_id``, ``client_id``,
-  ``required_credentials``, ``handles_card_data``, ``handles_health_data`` (of the
-  LOB), ``residency_regions`` (of its client), ``window_start`` / ``window_end``
+  ``required_credentials``, ``handles_card_data``, ``handles_health_data``,
+  ``timezone`` (of the LOB), ``residency_regions`` (of its client), ``window_start`` / ``window_end``
   (timestamptz, end exclusive) and ``first_day`` / ``last_day`` (the first and last
   dates the window touches in the LOB's time zone);
 * ``candidate`` — the employees the caller can see who are employed during the
@@ -117,7 +117,7 @@ KEYS = ["ineligible", "preferred_name", "id"]
 FRAME = """
 WITH target AS (
     SELECT lob.tenant_id, lob.id AS lob_id, lob.client_id, lob.required_credentials,
-           lob.handles_card_data, lob.handles_health_data, client.residency_regions,
+           lob.handles_card_data, lob.handles_health_data, lob.timezone, client.residency_regions,
            CAST(:window_start AS timestamptz) AS window_start, CAST(:window_end AS timestamptz) AS window_end,
            (CAST(:window_start AS timestamptz) AT TIME ZONE lob.timezone)::date AS first_day,
            ((CAST(:window_end AS timestamptz) - interval '1 microsecond') AT TIME ZONE lob.timezone)::date AS last_day

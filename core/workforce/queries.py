@@ -58,5 +58,5 @@ class WorkforceQuery:
         )
         return connection(
             rows, size, lambda r: tuple(getattr(r, k) for k in eligibility.KEYS),
-            lambda r: EligibleAgent.from_row(r, ctx.message),
+            EligibleAgent.from_row,
         )

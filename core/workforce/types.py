@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -63,6 +62,16 @@ class EmployeeContact:
     phone: str | None
 
 
+def language_skills(root: Any) -> list[LanguageSkill]:
+    """An employee's stored languages, ``[{"language": "fr", "proficiency": "C1" | "native"}]``,
+    read only when asked for; entries of another shape are left out."""
+    return [
+        LanguageSkill(language=s["language"], proficiency=_PROFICIENCIES[str(s["proficiency"]).lower()])
+        for s in root.stored_languages
+        if isinstance(s, dict) and str(s.get("proficiency", "")).lower() in _PROFICIENCIES
+    ]
+
+
 @strawberry.type(description="A person employed by the BPO.")
 class Employee:
     id: UUID
@@ -71,22 +80,16 @@ class Employee:
     hire_date: date
     termination_date: date | None = strawberry.field(description="Last day of work, if terminated.")
     work_region: str = strawberry.field(description="ISO 3166 region the employee works from, e.g. CA-QC.")
-    languages: list[LanguageSkill]
+    languages: list[LanguageSkill] = strawberry.field(resolver=language_skills)
     home_site_id: strawberry.Private[UUID | None]
+    stored_languages: strawberry.Private[list[Any]]
 
     @classmethod
     def from_row(cls, r: Any) -> "Employee":
-        """Stored languages are ``[{"language": "fr", "proficiency": "C1" | "native"}]``;
-        entries of another shape are left out."""
-        skills = [
-            LanguageSkill(language=s["language"], proficiency=_PROFICIENCIES[str(s["proficiency"]).lower()])
-            for s in r.languages
-            if isinstance(s, dict) and str(s.get("proficiency", "")).lower() in _PROFICIENCIES
-        ]
         return cls(
             id=r.id, employee_number=r.employee_number, preferred_name=r.preferred_name, hire_date=r.hire_date,
-            termination_date=r.termination_date, work_region=r.work_region, languages=skills,
-            home_site_id=r.home_site_id,
+            termination_date=r.termination_date, work_region=r.work_region, home_site_id=r.home_site_id,
+            stored_languages=r.languages,
         )
 
     @strawberry.field
@@ -182,12 +185,19 @@ class Credential:
         return None if self.client_id is None else await client_by_id(info.context).load(self.client_id)
 
 
+def reason_message(root: Any, info: strawberry.Info) -> str:
+    """A reason in the caller's language, rendered only when asked for."""
+    day = root.date.isoformat() if root.date else ""
+    return info.context.message(root.code, credentialKind=root.credential_kind or "", date=day, **root.message_params)
+
+
 @strawberry.type(description="Why an agent may not work a LOB during a window.")
 class IneligibilityReason:
     code: str
-    message: str = strawberry.field(description="In the caller's language.")
+    message: str = strawberry.field(resolver=reason_message, description="In the caller's language.")
     credential_kind: str | None
     date: date | None
+    message_params: strawberry.Private[dict[str, Any]]
 
 
 @strawberry.type(description="A candidate for a LOB during a window: eligible, or the reasons not.")
@@ -197,18 +207,16 @@ class EligibleAgent:
     reasons: list[IneligibilityReason]
 
     @classmethod
-    def from_row(cls, r: Any, message: Callable[..., str]) -> "EligibleAgent":
-        reasons = ineligibility_reasons(r.reasons, message)
+    def from_row(cls, r: Any) -> "EligibleAgent":
+        reasons = ineligibility_reasons(r.reasons)
         return cls(employee=Employee.from_row(r), eligible=not reasons, reasons=reasons)
 
 
-def ineligibility_reasons(raw: list[dict[str, Any]], message: Callable[..., str]) -> list[IneligibilityReason]:
-    """The reason objects eligibility rules produced, each with its message in the caller's language."""
-    reasons = []
-    for code, kind, day in map(parse_reason, raw):
-        text = message(code, credentialKind=kind or "", date=day.isoformat() if day else "")
-        reasons.append(IneligibilityReason(code=code, message=text, credential_kind=kind, date=day))
-    return reasons
+def ineligibility_reasons(raw: list[dict[str, Any]], **message_params: Any) -> list[IneligibilityReason]:
+    """The reason objects eligibility rules produced; each message is rendered in the caller's language
+    when asked for, with ``message_params`` besides ``credentialKind`` and ``date``."""
+    return [IneligibilityReason(code=code, credential_kind=kind, date=day, message_params=message_params)
+            for code, kind, day in map(parse_reason, raw)]
 
 
 def employee_by_id(ctx: Any):

@@ -85,7 +85,7 @@ class PlanningQuery:
         ctx = info.context
         rows, size = await open_shift_candidates(ctx.db, ctx.me, ctx.runtime.eligibility_rules, lob_id, start, end,
                                                  first, after, ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.rank,), lambda r: OpenShiftCandidate.from_row(r, ctx.message))
+        return connection(rows, size, lambda r: (r.rank,), OpenShiftCandidate.from_row)
 
 
 @strawberry.type

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -42,11 +41,8 @@ class OpenShiftCandidate:
         description="Inside the employee's recorded weekly availability; null when none is recorded.")
 
     @classmethod
-    def from_row(cls, r: Any, message: Callable[..., str]) -> OpenShiftCandidate:
-        def rendered(code: str, **params: Any) -> str:
-            return message(code, hours=MIN_REST_MINUTES // 60, days=MAX_CONSECUTIVE_DAYS, **params)
-
-        reasons = ineligibility_reasons(r.all_reasons, rendered)
+    def from_row(cls, r: Any) -> OpenShiftCandidate:
+        reasons = ineligibility_reasons(r.all_reasons, hours=MIN_REST_MINUTES // 60, days=MAX_CONSECUTIVE_DAYS)
         return cls(
             rank=r.rank, employee=Employee.from_row(r), fits=r.fits, reasons=reasons,
             scheduled_minutes=r.scheduled_minutes, cap_headroom_minutes=r.cap_headroom_minutes,

@@ -25,39 +25,44 @@ from switchboard.core.workforce.eligibility import EligibilityRule
 
 WEEKLY_HOURS = EligibilityRule(
     name="weekly_hours",
+    # Published minutes are looked up once per week (one index probe when there are
+    # none); the legal maximum is checked per candidate only in weeks whose own
+    # minutes already exceed it, else only for candidates with published minutes.
     sql="""WITH week AS MATERIALIZED (
-                SELECT t.tenant_id, t.lob_id, t.first_day, t.last_day, w.week_start,
-                       tstzrange(t.window_start, t.window_end) AS win, w.span
-                  FROM target t JOIN lob l ON l.tenant_id = t.tenant_id AND l.id = t.lob_id
-                 CROSS JOIN scheduling.local_weeks(tstzrange(t.window_start, t.window_end), l.timezone) AS w
-           ), load AS MATERIALIZED (
-                SELECT w.*, scheduling.minutes(tstzmultirange(w.span * w.win)) AS own FROM week w
+                SELECT w.week_start, scheduling.minutes(tstzmultirange(w.span * r.win)) AS own,
+                       tstzmultirange(w.span) - tstzmultirange(r.win) AS rest
+                  FROM target t CROSS JOIN LATERAL (SELECT tstzrange(t.window_start, t.window_end) AS win) r
+                 CROSS JOIN scheduling.local_weeks(r.win, t.timezone) AS w
            ), committed AS MATERIALIZED (
                 SELECT w.week_start, m.employee_id, m.assignment_id, m.minutes
-                  FROM week w CROSS JOIN LATERAL scheduling.committed_minutes(
-                       ARRAY(SELECT id FROM candidate), tstzmultirange(w.span) - tstzmultirange(w.win)) m
+                  FROM week w CROSS JOIN LATERAL scheduling.committed_minutes(ARRAY(SELECT id FROM candidate), w.rest) m
+           ), legal AS MATERIALIZED (
+                SELECT scheduling.legal_weekly_max_minutes() AS minutes
            )
            SELECT a.employee_id, 'WEEKLY_CAP_REACHED', NULL, w.week_start
-             FROM load w
-             JOIN assignment a ON a.tenant_id = w.tenant_id AND a.lob_id = w.lob_id
-                  AND a.valid_during && daterange(w.first_day, w.last_day, '[]')
-                  AND a.employee_id IN (SELECT id FROM candidate)
+             FROM target t
+             JOIN assignment a ON a.tenant_id = t.tenant_id AND a.lob_id = t.lob_id
+                  AND a.valid_during && daterange(t.first_day, t.last_day, '[]')
+            CROSS JOIN week w
              LEFT JOIN committed m ON m.week_start = w.week_start AND m.assignment_id = a.id
-            WHERE coalesce(m.minutes, 0) + w.own > a.weekly_hours_cap * 60
+            WHERE a.employee_id IN (SELECT id FROM candidate) AND coalesce(m.minutes, 0) + w.own > a.weekly_hours_cap * 60
            UNION ALL
            SELECT c.id, 'LEGAL_WEEKLY_MAX_REACHED', NULL, w.week_start
-             FROM load w CROSS JOIN candidate c
-             LEFT JOIN (SELECT week_start, employee_id, sum(minutes) AS minutes FROM committed
-                         GROUP BY week_start, employee_id) m ON m.week_start = w.week_start AND m.employee_id = c.id
-            WHERE coalesce(m.minutes, 0) + w.own > (SELECT scheduling.legal_weekly_max_minutes())""",
+             FROM week w CROSS JOIN legal CROSS JOIN candidate c
+            WHERE w.own > legal.minutes
+           UNION ALL
+           SELECT m.employee_id, 'LEGAL_WEEKLY_MAX_REACHED', NULL, w.week_start
+             FROM week w CROSS JOIN legal
+             JOIN (SELECT week_start, employee_id, sum(minutes) AS minutes FROM committed
+                    GROUP BY week_start, employee_id) m ON m.week_start = w.week_start
+            WHERE w.own <= legal.minutes AND m.minutes + w.own > legal.minutes""",
     codes=("WEEKLY_CAP_REACHED", "LEGAL_WEEKLY_MAX_REACHED"),
 )
 
 TIME_OFF = EligibilityRule(
     name="time_off",
-    sql="""SELECT o.employee_id, 'TIME_OFF', NULL,
-                  (greatest(lower(o.during), t.window_start) AT TIME ZONE l.timezone)::date
-             FROM target t JOIN lob l ON l.tenant_id = t.tenant_id AND l.id = t.lob_id
+    sql="""SELECT o.employee_id, 'TIME_OFF', NULL, (greatest(lower(o.during), t.window_start) AT TIME ZONE t.timezone)::date
+             FROM target t
              JOIN time_off o ON o.tenant_id = t.tenant_id AND o.status = 'approved'
                   AND o.during && tstzrange(t.window_start, t.window_end)
             WHERE o.employee_id IN (SELECT id FROM candidate)""",
@@ -66,24 +71,25 @@ TIME_OFF = EligibilityRule(
 
 AVAILABILITY = EligibilityRule(
     name="availability",
-    sql="""WITH offered AS (
-                SELECT a.employee_id,
-                       tstzrange((d.day + a.start_time) AT TIME ZONE a.timezone,
-                                 (d.day + a.end_time) AT TIME ZONE a.timezone) AS during
+    # the candidates' recorded availability is read once (most record none)
+    sql="""WITH recorded AS MATERIALIZED (
+                SELECT a.employee_id, a.weekday, a.start_time, a.end_time, a.timezone
                   FROM target t
                   JOIN availability a ON a.tenant_id = t.tenant_id AND a.employee_id IN (SELECT id FROM candidate)
-                 CROSS JOIN LATERAL generate_series((t.window_start AT TIME ZONE a.timezone)::date::timestamp
-                                                        - interval '1 day',
-                                                    (t.window_end AT TIME ZONE a.timezone)::date::timestamp,
-                                                    interval '1 day') AS d(day)
-                 WHERE extract(isodow FROM d.day) = a.weekday
            ), free AS (
-                SELECT employee_id, range_agg(during) AS during FROM offered GROUP BY employee_id
+                SELECT r.employee_id, range_agg(tstzrange((d.day + r.start_time) AT TIME ZONE r.timezone,
+                                                          (d.day + r.end_time) AT TIME ZONE r.timezone)) AS during
+                  FROM target t CROSS JOIN recorded r
+                 CROSS JOIN LATERAL generate_series((t.window_start AT TIME ZONE r.timezone)::date::timestamp
+                                                        - interval '1 day',
+                                                    (t.window_end AT TIME ZONE r.timezone)::date::timestamp,
+                                                    interval '1 day') AS d(day)
+                 WHERE extract(isodow FROM d.day) = r.weekday
+                 GROUP BY r.employee_id
            )
-           SELECT DISTINCT a.employee_id, 'NOT_AVAILABLE', NULL::text, NULL::date
-             FROM target t
-             JOIN availability a ON a.tenant_id = t.tenant_id AND a.employee_id IN (SELECT id FROM candidate)
-             LEFT JOIN free f ON f.employee_id = a.employee_id
+           SELECT DISTINCT r.employee_id, 'NOT_AVAILABLE', NULL::text, NULL::date
+             FROM target t CROSS JOIN recorded r
+             LEFT JOIN free f ON f.employee_id = r.employee_id
             WHERE NOT coalesce(f.during @> tstzrange(t.window_start, t.window_end), false)""",
     codes=("NOT_AVAILABLE",),
 )

@@ -83,6 +83,15 @@ def test_legal_weekly_maximum_counts_every_client_without_showing_them(gql, worl
     assert {n["lob"]["code"] for n in segments} == {"CARDS"}                # L1-FR's hours stay out of sight
 
 
+def test_a_window_longer_than_the_legal_maximum_flags_every_candidate(gql, world):
+    """No published hours at all: the window's own minutes decide, for every candidate alike."""
+    assert ok(gql, world, SET_MAX, {"h": "1"})["hours"] == "1.00"
+    flagged = ask(gql, world, world.A1b, **window(5, 9, 2))
+    assert flagged and all(("LEGAL_WEEKLY_MAX_REACHED", None, "2027-03-01") in reasons for _, _, reasons in flagged)
+    assert all(code != "LEGAL_WEEKLY_MAX_REACHED" for _, _, reasons in ask(gql, world, world.A1b, **window(5, 9, 1))
+               for code, _, _ in reasons)
+
+
 def test_setting_the_legal_maximum_is_checked_and_admin_only(gql, world, owner):
     from tests.plugins.scheduling.schedule_helpers import forbidden, refused
 
