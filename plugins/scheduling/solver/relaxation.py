@@ -15,8 +15,13 @@ rows) it is far tighter than the bound CP-SAT proves within a minute, and
 from __future__ import annotations
 
 import math
-import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,7 +134,7 @@ class LpSolution:
     values: np.ndarray
 
 
-IN_PROCESS_NONZEROS = 50_000  # smaller relaxations solve in milliseconds, in the calling thread
+IN_PROCESS_VARIABLES = 10_000  # smaller models' relaxations solve in milliseconds, in the calling thread
 
 
 def _pdlp(lp: Relaxation, time_limit: float) -> tuple[np.ndarray, np.ndarray]:
@@ -148,58 +153,14 @@ def _pdlp(lp: Relaxation, time_limit: float) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(result.primal_solution, dtype=float), np.asarray(result.dual_solution, dtype=float)
 
 
-def _pdlp_child(conn, lp: Relaxation, time_limit: float) -> None:
-    conn.send(_pdlp(lp, time_limit))
-    conn.close()
-
-
-class RelaxationRun:
-    """PDLP on ``model``'s relaxation for at most ``time_limit`` seconds, started at once.
-
-    PDLP holds the interpreter lock while it runs and cannot be interrupted, so a large
-    relaxation runs in a child process: the caller's threads (a server's requests, a
-    greedy start) go on meanwhile, and :meth:`result` gives up as soon as ``stop`` is
-    set. ``isolate``: force (True) or forbid (False) the child process; by default only
-    relaxations with more than ``IN_PROCESS_NONZEROS`` non-zeros use it."""
-
-    def __init__(self, model: cp_model.CpModel, time_limit: float = 20.0, isolate: bool | None = None) -> None:
-        self.lp = relaxation(model)
-        self.time_limit = time_limit
-        self._conn = self._process = None
-        if self.lp.matrix.shape[0] == 0:
-            return
-        if isolate if isolate is not None else self.lp.matrix.nnz > IN_PROCESS_NONZEROS:
-            context = multiprocessing.get_context("spawn")
-            self._conn, child = context.Pipe(duplex=False)
-            self._process = context.Process(target=_pdlp_child, args=(child, self.lp, time_limit), daemon=True)
-            self._process.start()
-            child.close()
-
-    def result(self, stop: threading.Event | None = None) -> LpSolution | None:
-        """The bound and fractional optimum; None when the model has no rows, no finite bound
-        came out, or ``stop`` was set first. PDLP stops on time with approximate duals:
-        :func:`lagrangian_bound` makes them a valid bound."""
-        if self.lp.matrix.shape[0] == 0:
-            return None
-        if self._process is None:
-            primal, dual = _pdlp(self.lp, self.time_limit)
-        else:
-            try:
-                while not self._conn.poll(0.05):
-                    if (stop is not None and stop.is_set()) or not self._process.is_alive():
-                        if not self._conn.poll():
-                            return None
-                        break
-                primal, dual = self._conn.recv()
-            finally:
-                if self._process.is_alive():
-                    self._process.terminate()
-                self._process.join()
-                self._conn.close()
-        return _solution(self.lp, primal, dual)
-
-
-def _solution(lp: Relaxation, primal: np.ndarray, dual: np.ndarray) -> LpSolution | None:
+def _solve(model: cp_model.CpModel, time_limit: float) -> LpSolution | None:
+    """The relaxation of ``model`` solved by PDLP, within ``time_limit`` seconds in all: its
+    valid bound and fractional optimum; None when it has no rows or no finite bound came out."""
+    began = time.perf_counter()
+    lp = relaxation(model)
+    if lp.matrix.shape[0] == 0:
+        return None
+    primal, dual = _pdlp(lp, time_limit - (time.perf_counter() - began))
     bound = lagrangian_bound(lp, dual)
     if not math.isfinite(bound):
         return None
@@ -209,8 +170,61 @@ def _solution(lp: Relaxation, primal: np.ndarray, dual: np.ndarray) -> LpSolutio
     return LpSolution(bound, primal)
 
 
+class RelaxationRun:
+    """PDLP on ``model``'s relaxation for at most ``time_limit`` seconds, started at once.
+
+    PDLP holds the interpreter lock while it runs and cannot be interrupted, so a large
+    model's relaxation is built and solved in a child interpreter (``python -m`` this
+    module; the model passed through a temporary file): the caller's threads (a server's
+    requests, a greedy start) go on meanwhile, and :meth:`result` gives up as soon as
+    ``stop`` is set. ``isolate``: force (True) or forbid (False) the child; by default
+    only models with more than ``IN_PROCESS_VARIABLES`` variables use it."""
+
+    def __init__(self, model: cp_model.CpModel, time_limit: float = 20.0, isolate: bool | None = None) -> None:
+        self.model = model
+        self.time_limit = time_limit
+        self._process: subprocess.Popen | None = None
+        if isolate if isolate is not None else len(model.proto.variables) > IN_PROCESS_VARIABLES:
+            self._files = tempfile.TemporaryDirectory(prefix="switchboard-lp-")
+            source, self._out = (os.path.join(self._files.name, n) for n in ("model.txt", "solution.pickle"))
+            model.export_to_file(source)
+            self._process = subprocess.Popen([sys.executable, "-m", __name__, source, str(time_limit), self._out],
+                                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+    def result(self, stop: threading.Event | None = None) -> LpSolution | None:
+        """The bound and fractional optimum; None when the model has no rows, no finite bound
+        came out, the child failed, or ``stop`` was set first. PDLP stops on time with
+        approximate duals: :func:`lagrangian_bound` makes them a valid bound."""
+        if self._process is None:
+            return _solve(self.model, self.time_limit)
+        try:
+            while self._process.poll() is None:
+                if stop is not None and stop.is_set():
+                    return None
+                time.sleep(0.05)
+            if self._process.returncode != 0:
+                return None
+            with open(self._out, "rb") as f:
+                found = pickle.load(f)  # plain values: the child's classes live in its __main__
+            return None if found is None else LpSolution(*found)
+        finally:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            self._files.cleanup()
+
+
 def solve_relaxation(model: cp_model.CpModel, time_limit: float = 20.0, stop: threading.Event | None = None,
                      isolate: bool | None = None) -> LpSolution | None:
     """Run PDLP on ``model``'s relaxation for at most ``time_limit`` seconds and wait for it
     (see :class:`RelaxationRun`)."""
     return RelaxationRun(model, time_limit, isolate).result(stop)
+
+
+if __name__ == "__main__":  # the child of RelaxationRun: python -m ... MODEL_FILE SECONDS SOLUTION_FILE
+    _model = cp_model.CpModel()
+    with open(sys.argv[1]) as source:
+        _model.proto.parse_text_format(source.read())
+    _found = _solve(_model, float(sys.argv[2]))
+    with open(sys.argv[3], "wb") as target:
+        pickle.dump(None if _found is None else (_found.bound, _found.values), target, protocol=pickle.HIGHEST_PROTOCOL)
