@@ -25,13 +25,13 @@ from uuid import UUID
 
 from sqlalchemy import text
 
+from benchmarks.bench_solver import HOURS_PER_INTERVAL
 from benchmarks.harness import live_server, post_graphql, prepared, table
 from benchmarks.tokens import admin_token
 from switchboard.core.demo.model import ANCHOR
 from switchboard.core.identity.operator import acting_as
 from switchboard.core.jobs.worker import Worker
 from switchboard.plugins.scheduling.planning.week_problem import build_week_problem
-from switchboard.plugins.scheduling.schedules.eligibility import RULES
 from switchboard.plugins.scheduling.solver.greedy import greedy_plan
 from switchboard.plugins.scheduling.solver.model import build
 from switchboard.plugins.scheduling.solver.plan import lob_coverage
@@ -41,7 +41,6 @@ FORECAST = """mutation($input: ForecastInput!) { createForecast(input: $input) {
 SOLVE = """mutation($lobs: [UUID!]!, $week: Date!, $limit: Int!) {
   solveSchedule(lobIds: $lobs, weekStart: $week, timeLimitSeconds: $limit) { job { id } errors { code } } }"""
 JOB = """query($id: UUID!) { job(id: $id) { state result error { code } } }"""
-HOURS_PER_INTERVAL = 0.5
 
 
 def week_span() -> tuple[datetime, datetime]:
@@ -70,8 +69,7 @@ async def greedy_under(runtime, admin, lobs: list[str]) -> tuple[float, float, f
     """(required, under-covered agent-hours of the greedy start, seconds to build the problem)."""
     began = time.perf_counter()
     async with acting_as(runtime, user_id=admin, name="benchmark") as (db, caller):
-        rules = [r for r in runtime.eligibility_rules if r not in RULES]
-        week = await build_week_problem(db, caller, rules, [UUID(x) for x in lobs], ANCHOR)
+        week = await build_week_problem(db, caller, runtime.eligibility_rules, [UUID(x) for x in lobs], ANCHOR)
     built = time.perf_counter() - began
     problem = week.problem
     coverage = lob_coverage(problem, greedy_plan(build(problem)))

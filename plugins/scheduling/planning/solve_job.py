@@ -5,7 +5,8 @@ Parameters: ``{"lobIds": [...], "weekStart": "YYYY-MM-DD"}``. Progress: ``phase`
 (building, solving, writing), ``objective``, ``bestBound``, ``gap``, ``elapsedSeconds``.
 Result: ``scheduleId``, ``status``, ``underCoverageAgentHours``, ``gaps``, ``segments``,
 ``agents``, ``seconds`` (``building``, ``solving``, ``writing``, and ``gapReached``: into the
-solve, when the schedule came within the gap target of its bound). A cancellation stops the solver and writes nothing.
+solve, when the schedule came within the gap target of its bound). A cancellation stops
+the solver and writes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from switchboard.core.errors import ValidationErrors
 from switchboard.core.jobs.worker import JobCancelled, JobContext
 
 from switchboard.plugins.scheduling.planning.week_problem import WeekProblem, build_week_problem
-from switchboard.plugins.scheduling.schedules.eligibility import RULES as SCHEDULING_RULES
 from switchboard.plugins.scheduling.solver.problem import Progress, Schedule
 from switchboard.plugins.scheduling.solver.search import ScheduleSolver
 
@@ -73,10 +73,9 @@ async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
     """The job handler (see the module's doc)."""
     started = time.monotonic()
     ctx.progress(force=True, phase="building")
-    rules = [r for r in ctx.runtime.eligibility_rules if r not in SCHEDULING_RULES]
     try:
         async with ctx.acting() as (db, caller):
-            week = await build_week_problem(db, caller, rules, [UUID(x) for x in ctx.params["lobIds"]],
+            week = await build_week_problem(db, caller, ctx.runtime.eligibility_rules, [UUID(x) for x in ctx.params["lobIds"]],
                                             date.fromisoformat(ctx.params["weekStart"]))
     except ValidationErrors as exc:  # a LOB went out of the requester's sight since the job was queued
         raise exc.errors[0] from exc

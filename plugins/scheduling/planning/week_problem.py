@@ -44,6 +44,7 @@ from switchboard.plugins.scheduling.planning.grid import (
 )
 from switchboard.plugins.scheduling.lobs import lobs_for
 from switchboard.plugins.scheduling.planning.requirement import Requirement, lob_requirement
+from switchboard.plugins.scheduling.schedules.eligibility import RULES as SCHEDULING_RULES
 from switchboard.plugins.scheduling.schedules.availability import windows_of_employees
 from switchboard.plugins.scheduling.solver.problem import Agent, Eligibility, Horizon, Lob, Problem, Shift
 
@@ -186,7 +187,11 @@ def _worked_days(busy: list[tuple[datetime, datetime]], week_start: date, zone: 
 
 async def build_week_problem(db: DbSession, caller: Caller, rules: Sequence[EligibilityRule],
                              lob_ids: Sequence[UUID], week_start: date) -> WeekProblem:
-    """The week's problem for ``lob_ids`` as ``caller`` sees it (``scheduling.schedule.solve`` on each)."""
+    """The week's problem for ``lob_ids`` as ``caller`` sees it (``scheduling.schedule.solve`` on each).
+
+    ``rules``: every enabled eligibility rule (the runtime's); the scheduling plugin's own
+    are left out here, as the caps and candidate shifts express them."""
+    rules = [r for r in rules if r not in SCHEDULING_RULES]
     check_week(week_start)
     lobs = await lobs_for(db, caller, lob_ids, SOLVE)
     horizon = week_horizon(week_start, (lob.timezone for lob in lobs))

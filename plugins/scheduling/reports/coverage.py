@@ -47,7 +47,7 @@ def requirement(volume: np.ndarray, aht: np.ndarray, minutes: np.ndarray,
     minutes = np.broadcast_to(np.asarray(minutes, dtype=float), volume.shape)
     patience = np.array([np.nan if p.patience_seconds is None else p.patience_seconds for p in params], dtype=float)
     out = np.zeros(volume.shape)
-    for sel in (np.isnan(patience), ~np.isnan(patience)):
+    for sel, patient in ((np.isnan(patience), False), (~np.isnan(patience), True)):
         if not sel.any():
             continue
         chosen = [p for p, keep in zip(params, sel) if keep]
@@ -56,7 +56,7 @@ def requirement(volume: np.ndarray, aht: np.ndarray, minutes: np.ndarray,
                                    answer_seconds=np.array([p.answer_seconds for p in chosen], dtype=float),
                                    occupancy_cap=np.array([p.occupancy_cap for p in chosen]),
                                    shrinkage=np.array([p.shrinkage for p in chosen]),
-                                   patience_seconds=None if np.isnan(patience[sel]).all() else patience[sel])
+                                   patience_seconds=patience[sel] if patient else None)
         out[sel] = staffing.scheduled
     return out
 

@@ -109,8 +109,9 @@ class Agent:
 
     ``worked_days``: days already worked outside this problem (published shifts), as
     day indices of the same calendar: negative before the horizon's first day, past its
-    last after it; they count towards ``max_consecutive_days``. ``target_minutes``: contract hours for fairness (hours short of it are penalised,
-    progressively, so shortfalls spread across agents)."""
+    last after it; they count towards ``max_consecutive_days``. ``target_minutes``:
+    contract hours for fairness (hours short of it are penalised, progressively, so
+    shortfalls spread across agents)."""
 
     id: AgentId
     shifts: tuple[Shift, ...]

@@ -45,8 +45,8 @@ class ScheduleSolver:
     receives a :class:`Progress` per improving schedule and per bound improvement.
 
     ``lp_bound``: also solve the model's LP relaxation (PDLP, for at most ``LP_SHARE`` of
-    the time limit, in a child process while the greedy start is built; see :mod:`.relaxation`). Its bound is reported when it is
-    stronger than CP-SAT's, and the gap target counts against it; its fractional
+    the time limit, in a child process while the greedy start is built; see
+    :mod:`.relaxation`). Its bound is reported when it is stronger than CP-SAT's, and the gap target counts against it; its fractional
     optimum, rounded and improved by best responses, replaces the greedy hint when better."""
 
     def __init__(self, problem: Problem, *, time_limit: float = 60.0, relative_gap: float = 0.05,
@@ -86,12 +86,12 @@ class ScheduleSolver:
         relaxed = run.result(self._cancelled) if run is not None else None
         if relaxed is not None:
             watch.on_bound(relaxed.bound)
-        start: tuple[Plan, float] | None = None  # the hint and when it was ready
+        start: tuple[Plan, float, int] | None = None  # the hint, when it was ready, its objective
         if plain is not None and not self._cancelled.is_set():
-            plan = self._start(model, plain, relaxed, started)
+            plan, objective = self._start(model, plain, relaxed, started)
             add_hint(model, plan)
-            start = (plan, time.perf_counter() - started)
-            watch.on_start(float(plan_objective(model, plan)))
+            start = (plan, time.perf_counter() - started, objective)
+            watch.on_start(float(objective))
         solver = self._solver
         p = solver.parameters
         p.max_time_in_seconds = max(0.0, self.time_limit - (time.perf_counter() - started))
@@ -113,15 +113,15 @@ class ScheduleSolver:
             watcher.join()
         return self._result(model, watch, status, time.perf_counter() - started, start)
 
-    def _start(self, model: Model, plain: Plan, relaxed: LpSolution | None, started: float) -> Plan:
-        """The hint: the greedy plan with best responses; with an LP solution, the better of
-        it and the LP optimum rounded and improved by best responses (until ``GUIDED_SHARE``
-        of the time limit)."""
-        if relaxed is None or self._cancelled.is_set():
-            return plain
-        guided = greedy_plan(model, passes=GUIDED_PASSES, deadline=started + GUIDED_SHARE * self.time_limit,
-                             guide=relaxed.values)
-        return min((plain, guided), key=lambda p: plan_objective(model, p))
+    def _start(self, model: Model, plain: Plan, relaxed: LpSolution | None, started: float) -> tuple[Plan, int]:
+        """The hint and its objective: the greedy plan with best responses; with an LP
+        solution, the better of it and the LP optimum rounded and improved by best
+        responses (until ``GUIDED_SHARE`` of the time limit)."""
+        plans = [plain]
+        if relaxed is not None and not self._cancelled.is_set():
+            plans.append(greedy_plan(model, passes=GUIDED_PASSES, deadline=started + GUIDED_SHARE * self.time_limit,
+                                     guide=relaxed.values))
+        return min(((p, plan_objective(model, p)) for p in plans), key=lambda pair: pair[1])
 
     def _stop_while_cancelled(self, finished: threading.Event) -> None:
         """Keep asking CP-SAT to stop once cancelled (covers a cancel racing the solve's start)."""
@@ -131,7 +131,7 @@ class ScheduleSolver:
             finished.wait(0.01)
 
     def _result(self, model: Model, watch: _Watch, status: int, wall: float,
-                start: tuple[Plan, float] | None) -> Schedule:
+                start: tuple[Plan, float, int] | None) -> Schedule:
         """The schedule CP-SAT found; when it found none in time, the rule-abiding hint."""
         solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         plan: Plan = {}
@@ -142,8 +142,8 @@ class ScheduleSolver:
             bound = max(self._solver.best_objective_bound, watch.bound)
             first = watch.first
         elif status == cp_model.UNKNOWN and start is not None:
-            plan, first = start
-            objective = float(plan_objective(model, plan))
+            plan, first, objective = start
+            objective = float(objective)
             bound = watch.bound if watch.bound > float("-inf") else None
             status, solved = cp_model.FEASIBLE, True
         if status == cp_model.OPTIMAL and objective > bound:  # CP-SAT says OPTIMAL once within the gap target

@@ -19,7 +19,6 @@ from switchboard.core.identity.operator import acting_as
 from switchboard.core.jobs.worker import Worker
 
 from switchboard.plugins.scheduling.planning.week_problem import build_week_problem
-from switchboard.plugins.scheduling.schedules.eligibility import RULES
 from tests import factories as f
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, WEEK, at, ok, schedule, segment
 from tests.plugins.scheduling.solve_helpers import (
@@ -131,8 +130,7 @@ def test_callers_outside_scope_cannot_solve_nor_see_the_job_or_schedule(gql, wor
 async def problem_as(runtime, world, who: str, lobs: list[UUID]):
     """The week's problem the solve job would build for ``who``."""
     async with acting_as(runtime, user_id=world.ids[who], name="test") as (db, caller):
-        return (await build_week_problem(db, caller, [r for r in runtime.eligibility_rules if r not in RULES],
-                                         lobs, WEEK)).problem
+        return (await build_week_problem(db, caller, runtime.eligibility_rules, lobs, WEEK)).problem
 
 
 def test_the_problem_builder_sees_what_the_requester_sees(world, owner, runtime):
