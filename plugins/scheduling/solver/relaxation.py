@@ -154,13 +154,12 @@ def _pdlp(lp: Relaxation, time_limit: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _solve(model: cp_model.CpModel, time_limit: float) -> LpSolution | None:
-    """The relaxation of ``model`` solved by PDLP, within ``time_limit`` seconds in all: its
+    """The relaxation of ``model`` solved by PDLP for at most ``time_limit`` seconds: its
     valid bound and fractional optimum; None when it has no rows or no finite bound came out."""
-    began = time.perf_counter()
     lp = relaxation(model)
     if lp.matrix.shape[0] == 0:
         return None
-    primal, dual = _pdlp(lp, time_limit - (time.perf_counter() - began))
+    primal, dual = _pdlp(lp, time_limit)
     bound = lagrangian_bound(lp, dual)
     if not math.isfinite(bound):
         return None

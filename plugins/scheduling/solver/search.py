@@ -79,7 +79,7 @@ class ScheduleSolver:
         watch = _Watch(self, started)
         run = None  # the LP relaxation, in a child process while the greedy start is built
         if self.lp_bound and not self._cancelled.is_set():
-            run = RelaxationRun(model.cp, time_limit=LP_SHARE * (self.time_limit - (time.perf_counter() - started)))
+            run = RelaxationRun(model.cp, time_limit=LP_SHARE * self.time_limit)
         plain = None
         if self.hint and not self._cancelled.is_set():
             plain = greedy_plan(model, passes=3, deadline=started + self.time_limit / 5)
