@@ -25,6 +25,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from switchboard.core.config import Settings
+from switchboard.core.graphql.execution import PlannedExecutionContext
 from switchboard.core.graphql.merge import CompositionError, merge
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
 from switchboard.core.plugins import PluginHost
@@ -67,7 +68,8 @@ def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.S
         raise CompositionError("no plugin contributes a query field")
     mutation = merge("Mutation", host.collect(f"{prefix}_mutation"))
     types = [] if portal else host.flat("switchboard_graphql_types")
-    return strawberry.Schema(query=query, mutation=mutation, types=types, extensions=extensions(settings))
+    return strawberry.Schema(query=query, mutation=mutation, types=types, extensions=extensions(settings),
+                             execution_context_class=PlannedExecutionContext)
 
 
 def compose(host: PluginHost, settings: Settings) -> Schemas:

@@ -1,0 +1,162 @@
+"""Completing plain sub-selections by a plan instead of field by field.
+
+graphql-core completes every field of every object through one general path: resolve
+info, arguments, awaitable checks, non-null and list wrappers, a chain of calls per
+field (about 15 µs a field). Most of a large answer is plain data, though: a page of
+edges whose fields are attributes of objects the resolver already built (Strawberry's
+"basic" fields, without a resolver of their own). For such a sub-selection this
+execution context builds, once per request, a plan — per response key, the field's
+resolver and how to complete its value — and completes each object by it.
+
+The plan is a shortcut, never a second set of rules: when a value does not complete
+plainly (null for a non-null field, a value its scalar cannot serialize, an
+exception, an awaitable, a list that is not a list), the object is completed again
+by graphql-core's own path, which raises the usual error at the usual path.
+Sub-selections with a resolver field, arguments, abstract types, ``is_type_of``
+checks, directives other than ``@skip``/``@include``, ``@defer`` or field middleware
+are never planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLObjectType, GraphQLOutputType, Undefined, is_leaf_type, is_list_type, is_non_null_type
+from graphql.execution.collect_fields import FieldDetailsList
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+Complete = Callable[[Any], Any]
+FILTER_DIRECTIVES = frozenset({"skip", "include"})  # already applied when the fields are collected
+
+
+class NotPlain(Exception):
+    """A value the plan does not complete: graphql-core completes the object instead."""
+
+
+class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, completing plain sub-selections by a plan."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (type, id of the field group) → (the field group, kept alive; its plan or None)
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, Complete | None]] = {}
+
+    def collect_and_execute_subfields(self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList,
+                                      path: Any, result: Any, position_context: Any) -> Any:
+        """An object's fields by its plan when it has one, else (or when a value is not
+        plain) by graphql-core."""
+        fields = self.object_plan(return_type, field_details_list)
+        if fields is not None:
+            try:
+                return fields(result)
+            except Exception:  # noqa: BLE001 — graphql-core completes it again and locates the error
+                pass
+        return super().collect_and_execute_subfields(return_type, field_details_list, path, result,
+                                                     position_context)
+
+    def object_plan(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> Complete | None:
+        """The function completing ``object_type`` for this field group, or None when the
+        sub-selection is not plain; built once per request."""
+        key = (object_type, id(field_details_list))
+        cached = self._plans.get(key)
+        if cached is None:
+            cached = (field_details_list, self._build_object_plan(object_type, field_details_list))
+            self._plans[key] = cached
+        return cached[1]
+
+    def _build_object_plan(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+                           ) -> Complete | None:
+        if self.middleware_manager is not None and self.middleware_manager.middlewares:
+            return None  # an extension wraps every resolver
+        grouped, defer_usages, forbidden = self.collect_subfields(object_type, field_details_list)
+        if defer_usages or forbidden:
+            return None
+        entries: list[tuple[str, Complete, Complete]] = []
+        for response_key, details in grouped.items():
+            name = details[0].node.name.value
+            if any(d.name.value not in FILTER_DIRECTIVES for fd in details for d in fd.node.directives or ()):
+                return None
+            if name == "__typename":
+                entries.append((response_key, _constant(object_type.name), _same))
+                continue
+            field_def = self.schema.get_field(object_type, name)
+            if (field_def is None or field_def.args or any(fd.node.arguments for fd in details)
+                    or not getattr(field_def.resolve, "_is_default", False)):  # Strawberry's basic fields
+                return None
+            complete = self._completion(field_def.type, details)
+            if complete is None:
+                return None
+            entries.append((response_key, field_def.resolve, complete))
+
+        def fields(source: Any) -> dict[str, Any]:
+            return {key: complete(resolve(source, None)) for key, resolve, complete in entries}
+
+        return fields
+
+    def _completion(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Complete | None:
+        """How a value of ``type_`` completes plainly, or None when it cannot be planned."""
+        is_awaitable = self.is_awaitable
+        if is_non_null_type(type_):
+            inner = self._completion(type_.of_type, details)
+            return None if inner is None else _non_null(inner)
+        if is_list_type(type_):
+            item = self._completion(type_.of_type, details)
+            return None if item is None else _list_of(item)
+        if is_leaf_type(type_):
+            coerce = type_.coerce_output_value
+
+            def leaf(value: Any) -> Any:
+                if value is None:
+                    return None
+                if isinstance(value, Exception) or is_awaitable(value):
+                    raise NotPlain
+                coerced = coerce(value)
+                if coerced is None or coerced is Undefined:
+                    raise NotPlain
+                return coerced
+
+            return leaf
+        if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+            fields = self.object_plan(type_, details)
+            if fields is None:
+                return None
+
+            def obj(value: Any) -> Any:
+                if value is None:
+                    return None
+                if isinstance(value, Exception) or is_awaitable(value):
+                    raise NotPlain
+                return fields(value)
+
+            return obj
+        return None  # interfaces and unions: graphql-core resolves the runtime type
+
+
+def _non_null(inner: Complete) -> Complete:
+    def non_null(value: Any) -> Any:
+        completed = inner(value)
+        if completed is None:
+            raise NotPlain
+        return completed
+
+    return non_null
+
+
+def _list_of(item: Complete) -> Complete:
+    def list_of(value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is not list and type(value) is not tuple:
+            raise NotPlain
+        return [item(v) for v in value]
+
+    return list_of
+
+
+def _constant(value: Any) -> Complete:
+    return lambda _source, _info: value
+
+
+def _same(value: Any) -> Any:
+    return value
