@@ -20,14 +20,21 @@ are never planned.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from operator import attrgetter
 from typing import Any
+from uuid import UUID
 
-from graphql import GraphQLObjectType, GraphQLOutputType, Undefined, is_leaf_type, is_list_type, is_non_null_type
+from graphql import (
+    GraphQLField, GraphQLObjectType, GraphQLOutputType, Undefined, is_leaf_type, is_list_type, is_non_null_type,
+)
 from graphql.execution.collect_fields import FieldDetailsList
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 Complete = Callable[[Any], Any]
 FILTER_DIRECTIVES = frozenset({"skip", "include"})  # already applied when the fields are collected
+PLAIN_SCALARS = frozenset({str, int, float, bool, UUID, date, datetime, Decimal})  # never awaitable or exceptions
 
 
 class NotPlain(Exception):
@@ -81,35 +88,49 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 entries.append((response_key, _constant(object_type.name), _same))
                 continue
             field_def = self.schema.get_field(object_type, name)
-            if (field_def is None or field_def.args or any(fd.node.arguments for fd in details)
-                    or not getattr(field_def.resolve, "_is_default", False)):  # Strawberry's basic fields
+            if field_def is None or field_def.args or any(fd.node.arguments for fd in details):
                 return None
-            complete = self._completion(field_def.type, details)
+            read = _plain_read(field_def)
+            complete = None if read is None else self._completion(field_def.type, details)
             if complete is None:
                 return None
-            entries.append((response_key, field_def.resolve, complete))
+            entries.append((response_key, read, complete))
 
         def fields(source: Any) -> dict[str, Any]:
-            return {key: complete(resolve(source, None)) for key, resolve, complete in entries}
+            return {key: complete(read(source)) for key, read, complete in entries}
 
         return fields
 
     def _completion(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Complete | None:
         """How a value of ``type_`` completes plainly, or None when it cannot be planned."""
         is_awaitable = self.is_awaitable
-        if is_non_null_type(type_):
-            inner = self._completion(type_.of_type, details)
-            return None if inner is None else _non_null(inner)
+        non_null = is_non_null_type(type_)
+        if non_null:
+            type_ = type_.of_type  # type: ignore[union-attr]
         if is_list_type(type_):
             item = self._completion(type_.of_type, details)
-            return None if item is None else _list_of(item)
+            if item is None:
+                return None
+
+            def list_of(value: Any) -> Any:
+                if value is None:
+                    if non_null:
+                        raise NotPlain
+                    return None
+                if type(value) is not list and type(value) is not tuple:
+                    raise NotPlain
+                return [item(v) for v in value]
+
+            return list_of
         if is_leaf_type(type_):
-            coerce = type_.coerce_output_value
+            coerce = type_.coerce_output_value  # type: ignore[union-attr]
 
             def leaf(value: Any) -> Any:
                 if value is None:
+                    if non_null:
+                        raise NotPlain
                     return None
-                if isinstance(value, Exception) or is_awaitable(value):
+                if type(value) not in PLAIN_SCALARS and (isinstance(value, Exception) or is_awaitable(value)):
                     raise NotPlain
                 coerced = coerce(value)
                 if coerced is None or coerced is Undefined:
@@ -124,6 +145,8 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
             def obj(value: Any) -> Any:
                 if value is None:
+                    if non_null:
+                        raise NotPlain
                     return None
                 if isinstance(value, Exception) or is_awaitable(value):
                     raise NotPlain
@@ -133,29 +156,20 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return None  # interfaces and unions: graphql-core resolves the runtime type
 
 
-def _non_null(inner: Complete) -> Complete:
-    def non_null(value: Any) -> Any:
-        completed = inner(value)
-        if completed is None:
-            raise NotPlain
-        return completed
-
-    return non_null
-
-
-def _list_of(item: Complete) -> Complete:
-    def list_of(value: Any) -> Any:
-        if value is None:
-            return None
-        if type(value) is not list and type(value) is not tuple:
-            raise NotPlain
-        return [item(v) for v in value]
-
-    return list_of
+def _plain_read(field_def: GraphQLField) -> Complete | None:
+    """How to read a field without a resolver of its own from its parent: Strawberry's
+    default resolver (an attribute read, done directly when it is ``getattr``), or None
+    when the field has a resolver."""
+    if not getattr(field_def.resolve, "_is_default", False):
+        return None
+    definition = field_def.extensions.get("strawberry-definition")
+    if definition is not None and definition.default_resolver is getattr:
+        return attrgetter(definition.python_name)
+    return field_def.resolve  # called with the parent only: a basic field takes no info
 
 
 def _constant(value: Any) -> Complete:
-    return lambda _source, _info: value
+    return lambda _source: value
 
 
 def _same(value: Any) -> Any:

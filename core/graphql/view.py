@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -82,6 +83,14 @@ class SwitchboardGraphQL(GraphQL):
             await db.finish(commit=False)  # no-op when execute_operation already finished
             if multipart:
                 await request.close()  # the uploaded files' temporary storage
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body (orjson; its errors are ``json.JSONDecodeError`` too)."""
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:
+        """A response body."""
+        return orjson.dumps(data)
 
     def _upload_refusal(self, request: Request) -> tuple[str, dict[str, Any]] | None:
         """``(code, params)`` refusing a multipart request without a bearer token (CSRF)

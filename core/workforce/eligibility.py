@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
@@ -113,6 +114,7 @@ CORE_RULES: tuple[EligibilityRule, ...] = (ASSIGNMENT, CREDENTIALS, PCI_CLEARANC
 
 # Candidates sort eligible first, then by name: keyset keys, ascending.
 KEYS = ["ineligible", "preferred_name", "id"]
+sort_key = attrgetter(*KEYS)  # a row's keyset key, for its cursor
 
 FRAME = """
 WITH target AS (

@@ -56,7 +56,4 @@ class WorkforceQuery:
             ctx.db, ctx.me, ctx.runtime.eligibility_rules, lob_id, start, end, first, after,
             ctx.runtime.settings.page_size_cap,
         )
-        return connection(
-            rows, size, lambda r: tuple(getattr(r, k) for k in eligibility.KEYS),
-            EligibleAgent.from_row,
-        )
+        return connection(rows, size, eligibility.sort_key, EligibleAgent.from_row)

@@ -179,6 +179,7 @@ def node(**values: Any) -> Node:
     ("plain { even }", node(plain=plain(even=3))),  # the scalar serializes it to null
     ("maybePlain { label }", node(maybe_plain=plain(label=ValueError("boom")))),  # an exception is an error
     ("plains { code }", node(plains=[plain(), None])),  # null in a list of non-null
+    ("plains { code }", node(plains=None)),  # null for a non-null list
     ("leaf { name }", node(leaf=SimpleNamespace(name="x", count=1, tags=[], colour=Colour.RED))),  # not a Leaf
 ])
 def test_values_a_plan_leaves_to_graphql_core(selection, bad):
