@@ -29,7 +29,7 @@ from sqlalchemy import create_engine, text
 
 from benchmarks.harness import interleaved, live_server, ms, post_graphql, prepared, table
 from benchmarks.tokens import admin_token
-from switchboard.core.db.engines import connect_args, sqlalchemy_url
+from switchboard.core.db.engines import connect_args, load_json_with_orjson, sqlalchemy_url
 from switchboard.core.workforce.eligibility import CORE_RULES, statement
 
 QUERY = """query($lob: UUID!, $start: DateTime!, $end: DateTime!, $first: Int) {
@@ -125,6 +125,7 @@ def main() -> None:
     token = admin_token(runtime)
     db = runtime.database
     runtime_engine = create_engine(sqlalchemy_url(db.runtime_url), connect_args=connect_args(db.runtime_set_role, "bench"))
+    load_json_with_orjson(runtime_engine)  # as the app's runtime engine parses the reasons
     with runtime.owner.connect() as conn:
         lob = pick_lob(conn)
         admin = conn.execute(text("SELECT user_id FROM auth_token WHERE name = 'benchmark' ORDER BY created_at DESC"

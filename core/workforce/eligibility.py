@@ -144,7 +144,10 @@ WITH target AS (
 ), reason (employee_id, code, credential_kind, day, rule) AS (
     {reasons}
 ), scored AS (
-    SELECT c.*, c.id IN (SELECT employee_id FROM reason) AS ineligible FROM candidate c
+    -- a join, not "id IN (SELECT … FROM reason)": when a rule's estimate makes the reasons
+    -- look too many to hash, that subquery is scanned once per candidate (quadratic)
+    SELECT c.*, x.employee_id IS NOT NULL AS ineligible
+      FROM candidate c LEFT JOIN (SELECT DISTINCT employee_id FROM reason) x ON x.employee_id = c.id
 ), page AS (
     {page}
 ), page_reasons AS (
