@@ -189,14 +189,20 @@ def test_values_a_plan_leaves_to_graphql_core(selection, bad):
     assert answer(PLANNED, query, [node(), bad], True) == stock
 
 
+def counted(execute_field: Any) -> Any:
+    """``execute_field`` counting its calls in ``Counting.fields_executed``."""
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        Counting.fields_executed += 1
+        return execute_field(self, *args, **kwargs)
+
+    return counting
+
+
 class Counting(PlannedExecutionContext):
     """Counts the fields graphql-core executes one by one (a plan's are not)."""
 
     fields_executed = 0
-
-    def execute_field(self, *args: Any, **kwargs: Any) -> Any:
-        Counting.fields_executed += 1
-        return PlannedExecutionContext.execute_field(self, *args, **kwargs)
+    execute_field = counted(PlannedExecutionContext.execute_field)
 
 
 def test_a_plain_page_is_completed_by_its_plan_alone():
@@ -211,14 +217,6 @@ def test_a_plain_page_is_completed_by_its_plan_alone():
         Counting.fields_executed = 0
         schema.execute_sync(f"{{ nodes {{ id {unplanned} }} }}", context_value={"nodes": nodes})
         assert Counting.fields_executed >= 1 + 2 * len(nodes)
-
-
-def counted(execute_field: Any) -> Any:
-    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        Counting.fields_executed += 1
-        return execute_field(self, *args, **kwargs)
-
-    return counting
 
 
 @pytest.mark.parametrize("endpoint", ["internal", "portal"])
