@@ -23,8 +23,9 @@ users_app = typer.Typer(help="Users.", no_args_is_help=True)
 plugins_app = typer.Typer(help="Plugins.", no_args_is_help=True)
 schema_app = typer.Typer(help="GraphQL schemas.", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit log.", no_args_is_help=True)
+secrets_app = typer.Typer(help="Key material: TOTP encryption keys, portal agent-id keys.", no_args_is_help=True)
 for sub, name in ((token_app, "token"), (users_app, "users"), (plugins_app, "plugins"),
-                  (schema_app, "schema"), (audit_app, "audit")):
+                  (schema_app, "schema"), (audit_app, "audit"), (secrets_app, "secrets")):
     app.add_typer(sub, name=name)
 
 
@@ -74,7 +75,8 @@ def migrate() -> None:
 @app.command()
 @one_line_errors
 def check() -> None:
-    """Self-checks: runtime role cannot bypass RLS; every scoped table is forced, policed, audited."""
+    """Self-checks: the runtime role cannot bypass RLS nor read credentials; every scoped table is
+    forced, policed, audited."""
     from .platform import problems
 
     found = problems(load_runtime())
@@ -82,7 +84,8 @@ def check() -> None:
         typer.echo(f"FAIL {problem}")
     if found:
         raise typer.Exit(1)
-    typer.echo("ok: runtime role cannot bypass row security; every scoped table is forced, policed and audited")
+    typer.echo("ok: runtime role cannot bypass row security, read credentials or mint verified tokens;"
+               " every scoped table is forced, policed and audited")
 
 
 @app.command()
@@ -246,6 +249,29 @@ def audit_verify() -> None:
         typer.echo(line)
     if not report.ok:
         raise typer.Exit(1)
+
+
+@secrets_app.command("rotate-key")
+@one_line_errors
+def secrets_rotate_key() -> None:
+    """Re-encrypt every TOTP secret under a new key (key file) or the first of SWITCHBOARD_SECRET_KEYS."""
+    from .identity.rotation import rotate_secret_key
+
+    count, ring = rotate_secret_key(load_runtime())
+    where = f"key file {ring.path}" if ring.path else "the first key of SWITCHBOARD_SECRET_KEYS"
+    typer.echo(f"re-encrypted {count} TOTP secret(s) under {where}")
+    if ring.path is None and len(ring.keys) > 1:
+        typer.echo("the older keys of SWITCHBOARD_SECRET_KEYS are no longer needed")
+
+
+@secrets_app.command("rotate-portal-ids")
+@one_line_errors
+def secrets_rotate_portal_ids(tenant: str = typer.Option(None, help="Only this tenant (its slug).")) -> None:
+    """New portal agent-id keys: every opaque agent id client users see changes, unlinkably."""
+    from .identity.rotation import rotate_portal_ids
+
+    count = rotate_portal_ids(load_runtime(), tenant)
+    typer.echo(f"new portal agent-id key for {count} tenant(s)")
 
 
 def main() -> None:

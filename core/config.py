@@ -45,8 +45,8 @@ class Settings:
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 2000
-    lockout_threshold: int = 5
-    lockout_minutes: int = 15
+    # Fernet keys encrypting TOTP secrets, newest first (empty: <data_dir>/secret.keys).
+    secret_keys: tuple[str, ...] = ()
     # Largest multipart request (file upload) the GraphQL endpoints accept.
     max_upload_bytes: int = 256 * 1024 * 1024
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
@@ -65,6 +65,7 @@ class Settings:
             database_name=env.get("SWITCHBOARD_DATABASE", defaults.database_name),
             plugins_enabled=_csv(env.get("SWITCHBOARD_PLUGINS")),
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
+            secret_keys=_csv(env.get("SWITCHBOARD_SECRET_KEYS")),
             max_upload_bytes=_megabytes("SWITCHBOARD_MAX_UPLOAD_MB", env.get("SWITCHBOARD_MAX_UPLOAD_MB"),
                                         defaults.max_upload_bytes),
         )

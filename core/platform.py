@@ -41,6 +41,7 @@ def problems(runtime: Runtime) -> list[str]:
     finally:
         probe.dispose()
     found += selfcheck.table_problems(runtime.owner)
+    found += selfcheck.credential_problems(runtime.owner, db.runtime_role)
     with runtime.owner.connect() as conn:
         applied = tuple(r for (r,) in conn.execute(text("SELECT version_num FROM alembic_version")))
         pending = migrate.pending(db, runtime.host, applied)

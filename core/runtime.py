@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .authz.policy import Policy
@@ -14,6 +14,7 @@ from .config import Settings
 from .db.engines import owner_engine, runtime_engine
 from .db.server import Database, locate
 from .i18n import Messages, core_locale_dir
+from .identity.keys import KeyRing
 from .plugins import PluginHost
 
 
@@ -46,6 +47,18 @@ class Runtime:
         if self._owner is None:
             self._owner = owner_engine(self.database)
         return self._owner
+
+    @cached_property
+    def keyring(self) -> KeyRing:
+        """The keys that encrypt TOTP secrets at rest (never stored in the database)."""
+        return KeyRing.from_settings(self.settings)
+
+    @cached_property
+    def factor_key(self) -> bytes:
+        """The key this server vouches for a checked TOTP code with (``app.server_key``,
+        which the owner alone reads)."""
+        with self.owner.connect() as conn:
+            return bytes(conn.execute(text("SELECT key FROM app.server_key WHERE name = 'factor_proof'")).scalar_one())
 
     @cached_property
     def policy(self) -> Policy:

@@ -29,6 +29,7 @@ from switchboard.core.db.server import grant_database, locate
 from switchboard.core.platform import migrate_all
 from switchboard.core.plugins import PluginHost
 from switchboard.core.runtime import Runtime
+from tests import factories as f
 
 TEMPLATE = "sb_template"
 _counter = itertools.count()
@@ -38,7 +39,8 @@ _counter = itertools.count()
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings pointing at a session-private embedded server (or ``DATABASE_URL`` if set)."""
     base = Settings.from_env({k: v for k, v in os.environ.items() if k == "DATABASE_URL"})
-    return replace(base, data_dir=tmp_path_factory.mktemp("switchboard"), database_name=TEMPLATE)
+    return replace(base, data_dir=tmp_path_factory.mktemp("switchboard"), database_name=TEMPLATE,
+                   secret_keys=(f.SECRET_KEY,))
 
 
 def make_host(settings: Settings, *extra: tuple[str, Any]) -> PluginHost:
@@ -155,8 +157,15 @@ class GraphQLClient:
         return body
 
 
+@contextmanager
+def graphql_client(runtime: Runtime, address: str = "testclient") -> Iterator[GraphQLClient]:
+    """A GraphQL client over HTTP against ``runtime``'s app, calling from ``address``."""
+    with TestClient(create_app(runtime), client=(address, 50000)) as http:
+        yield GraphQLClient(http)
+
+
 @pytest.fixture
 def gql(runtime: Runtime) -> Iterator[GraphQLClient]:
     """A GraphQL client over HTTP against ``runtime``'s app."""
-    with TestClient(create_app(runtime)) as http:
-        yield GraphQLClient(http)
+    with graphql_client(runtime) as client:
+        yield client

@@ -9,10 +9,16 @@ from uuid import UUID
 
 from sqlalchemy import Connection, text
 
+from cryptography.fernet import Fernet
+
+from switchboard.core.identity.keys import KeyRing
 from switchboard.core.identity.secrets import hash_password, new_token, token_hash
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = hash_password(PASSWORD)
+# The test session's secret key (tests/conftest.py gives it to every runtime's settings).
+SECRET_KEY = Fernet.generate_key().decode()
+KEYRING = KeyRing((SECRET_KEY,))
 _seq = itertools.count(1)
 
 
@@ -89,7 +95,8 @@ def user(conn: Connection, tenant_id: UUID, *grants: tuple[str, UUID | None, UUI
     user_id = _insert(conn, "app_user", {
         "tenant_id": tenant_id, "email": email or f"user{n}@example.com", "kind": kind,
         "employee_id": employee_id, "display_name": f"User {n}", "locale": locale,
-        "password_hash": PASSWORD_HASH, "totp_secret": totp_secret, "totp_enabled": totp_secret is not None,
+        "password_hash": PASSWORD_HASH, "totp_enabled": totp_secret is not None,
+        "totp_secret_enc": totp_secret and KEYRING.encrypt(totp_secret),
     })
     if bound_client is not None:
         _insert(conn, "client_binding", {"tenant_id": tenant_id, "client_id": bound_client, "user_id": user_id})
@@ -101,12 +108,23 @@ def user(conn: Connection, tenant_id: UUID, *grants: tuple[str, UUID | None, UUI
 
 
 def token(conn: Connection, user_id: UUID, *, mfa: bool = True, hours: float = 1, kind: str = "api") -> str:
-    """A bearer token for ``user_id`` (second factor given unless ``mfa`` is False)."""
+    """A bearer token for ``user_id`` (second factor given unless ``mfa`` is False), minted
+    by the owner (the runtime role cannot)."""
     value = new_token()
     expires = datetime.now(timezone.utc) + timedelta(hours=hours)
     conn.execute(text("SELECT app.issue_token(:u, :k, 'test', :h, :e, :m)"),
                  {"u": user_id, "k": kind, "h": token_hash(value), "e": expires, "m": mfa})
     return value
+
+
+def recovery_codes(conn: Connection, user_id: UUID, count: int = 5) -> list[str]:
+    """Fresh recovery codes for ``user_id`` (stored hashed by the owner-only function)."""
+    from switchboard.core.identity.secrets import new_recovery_codes
+
+    codes = new_recovery_codes(count)
+    conn.execute(text("SELECT app.store_recovery_codes(u.tenant_id, u.id, :c) FROM app_user u WHERE u.id = :u"),
+                 {"u": user_id, "c": codes})
+    return codes
 
 
 FINGERPRINTED = ("employee", "assignment", "credential", "audit_event", "pii_access")

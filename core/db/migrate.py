@@ -25,6 +25,7 @@ def alembic_config(db: Database, host: PluginHost) -> Config:
     cfg.set_main_option("path_separator", "space")
     cfg.attributes["owner_url"] = sqlalchemy_url(db.owner_url)
     cfg.attributes["connect_args"] = connect_args(db.owner_set_role, "switchboard-migrate")
+    cfg.attributes["settings"] = host.settings
     return cfg
 
 

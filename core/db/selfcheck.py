@@ -5,6 +5,9 @@
   the tables that ``SECURITY DEFINER`` helpers read by unqualified name) — checked
   both in the catalog and on a live runtime connection (which covers ``SET ROLE``
   deployments);
+* the runtime role can read no credential (password hashes, TOTP secrets, token
+  hashes, recovery codes, key material, back-off and tickets) and execute no function
+  that mints a token without a ticket the database verified;
 * every table that carries ``tenant_id`` (and ``tenant``) has row-level security
   enabled *and forced*, at least one policy, and the audit triggers; the log tables
   instead refuse updates and deletes.
@@ -80,4 +83,43 @@ def role_problems(owner: Engine, runtime_url_engine: Engine, owner_role: str, ru
         problems.append(f"runtime connections act as {live[0]}, not {runtime_role}")
     elif live.rolsuper or live.rolbypassrls:
         problems.append(f"runtime connections act as {live[0]}, which bypasses row-level security")
+    return problems
+
+
+# Columns and tables holding credentials or key material: the runtime role reads none.
+SECRET_COLUMNS = {
+    "public.app_user": ("password_hash", "totp_secret_enc"),
+    "public.auth_token": ("token_hash",),
+    "public.recovery_code": ("code_hash",),
+}
+SECRET_TABLES = ("app.server_key", "app.tenant_key", "app.login_backoff", "app.auth_ticket")
+# Functions that write credentials or read keys with no ticket: owner only.
+OWNER_ONLY_FUNCTIONS = (
+    "app.issue_token(uuid, text, text, bytea, timestamptz, boolean)",
+    "app.portal_agent_id(uuid, uuid, uuid)",
+    "app.store_recovery_codes(uuid, uuid, text[])",
+    "app.backoff_failed(text, text)",
+    "app.backoff_succeeded(text, text)",
+    "app.open_ticket(app_user, text, uuid, text, text, integer)",
+    "app.spend_ticket(uuid, text)",
+)
+
+
+def credential_problems(owner: Engine, runtime_role: str) -> list[str]:
+    """Ways the runtime role could read a credential or mint a verified token."""
+    problems = []
+    with owner.connect() as conn:
+        for table, columns in SECRET_COLUMNS.items():
+            for column in columns:
+                if conn.execute(text("SELECT has_column_privilege(:r, :t, :c, 'SELECT')"),
+                                {"r": runtime_role, "t": table, "c": column}).scalar():
+                    problems.append(f"runtime role {runtime_role} can read {table}.{column}")
+        for table in SECRET_TABLES:
+            if conn.execute(text("SELECT has_table_privilege(:r, :t, 'SELECT, INSERT, UPDATE, DELETE')"),
+                            {"r": runtime_role, "t": table}).scalar():
+                problems.append(f"runtime role {runtime_role} can use {table}")
+        for function in OWNER_ONLY_FUNCTIONS:
+            if conn.execute(text("SELECT has_function_privilege(:r, :f, 'EXECUTE')"),
+                            {"r": runtime_role, "f": function}).scalar():
+                problems.append(f"runtime role {runtime_role} can execute {function}")
     return problems

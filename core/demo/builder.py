@@ -10,7 +10,8 @@ The same seed builds the same rows: ids are ``uuid5`` of the seed and a natural 
 dates hang off the anchor date :data:`~.model.ANCHOR` (Monday 2026-11-23, the
 demo's "today"), and every user shares the documented password ``switchboard-demo``
 (the tenant admin also has a TOTP secret derived from the seed). Only ``created_at``
-columns, audit timestamps and the argon2 salt of the password hash differ.
+columns, audit timestamps, the argon2 salt of the password hash and the encryption of
+the TOTP secret (a fresh IV under the installation's key) differ.
 Everything, plugins' demo rows included, is written in one transaction, through
 the audit triggers like any other write.
 """
@@ -62,13 +63,13 @@ _TABLES = (
     _Table("credential", "credentials", ("id", "tenant_id", "employee_id", "kind", "client_id", "issued_on",
                                          "expires_on", "revoked_on"), bulk=True),
     _Table("app_user", "users", ("id", "tenant_id", "email", "kind", "employee_id", "display_name", "locale",
-                                 "password_hash", "totp_secret", "totp_enabled")),
+                                 "password_hash", "totp_secret_enc", "totp_enabled")),
     _Table("client_binding", "bindings", ("id", "tenant_id", "client_id", "user_id")),
     _Table("role_grant", "grants", ("id", "tenant_id", "user_id", "role", "client_id", "lob_id")),
 )
 
 _LOGINS = """
-SELECT u.email, u.password_hash, u.totp_enabled, u.totp_secret,
+SELECT u.email, u.password_hash, u.totp_enabled, u.totp_secret_enc,
        coalesce(string_agg(g.role || '@' || CASE WHEN g.lob_id IS NOT NULL THEN c.code || '/' || l.code
                                                  WHEN g.client_id IS NOT NULL THEN c.code ELSE 'tenant' END,
                            ', ' ORDER BY g.role, c.code, l.code), '-') AS grants
@@ -100,6 +101,8 @@ def build_demo(runtime: Any, size: str = "small", seed: int = 7) -> DemoResult:
                 f"the demo tenant already exists ({TENANT_SLUG}): build it into a fresh data directory or database"
             )
         demo = generate(spec, seed, hash_password(DEMO_PASSWORD))
+        for user in demo.users:
+            user.totp_secret_enc = user.totp_secret and runtime.keyring.encrypt(user.totp_secret)
         conn.execute(text("INSERT INTO tenant (id, name, slug) VALUES (:id, :name, :slug)"),
                      {"id": demo.tenant_id, "name": demo.tenant_name, "slug": demo.tenant_slug})
         for table in _TABLES:
@@ -156,7 +159,8 @@ def demo_logins(runtime: Any) -> str:
     for u in users:
         if u.password_hash not in checked:
             checked[u.password_hash] = DEMO_PASSWORD if verify_password(u.password_hash, DEMO_PASSWORD) else "(changed)"
-        rows.append(LoginRow(u.email, checked[u.password_hash], u.grants, u.totp_secret if u.totp_enabled else None))
+        secret = runtime.keyring.decrypt(u.totp_secret_enc) if u.totp_enabled else None
+        rows.append(LoginRow(u.email, checked[u.password_hash], u.grants, secret))
     return format_logins(rows)
 
 

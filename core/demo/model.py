@@ -182,6 +182,7 @@ class User:
     totp_enabled: bool
     role: str
     scope: str  # "tenant", a client code, or "CLIENT/LOB"
+    totp_secret_enc: str | None = None  # what the database stores (set when the demo is loaded)
 
 
 @dataclass(slots=True)

@@ -32,6 +32,13 @@ class Context:
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
 
     @property
+    def address(self) -> str | None:
+        """The client's network address (as the ASGI server reports it, proxy headers
+        applied when the server trusts them); login back-off is kept per address."""
+        client = self.request.client
+        return client.host if client else None
+
+    @property
     def me(self) -> Caller:
         """The authenticated caller (``UNAUTHENTICATED`` when there is none)."""
         if self.caller is None:

@@ -1,17 +1,23 @@
-"""Identity mutations: login, TOTP enrolment and step-up, tokens, users and grants."""
+"""Identity mutations: login, step-up, one's own credentials (password, TOTP, recovery
+codes, API tokens), users and grants."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from enum import Enum
+from typing import TypeVar
 from uuid import UUID
 
 import strawberry
 
 from ..errors import UserError
 from ..graphql.payload import UserErrorType, atomically
-from . import secrets, service, users
+from . import credentials, login, service, users
+from .tickets import Factors
 from .types import GrantPayload, RoleGrant, User, UserPayload
+
+T = TypeVar("T")
 
 
 @strawberry.type
@@ -26,6 +32,20 @@ class LoginPayload:
 class TotpEnrolmentPayload:
     secret: str | None
     otpauth_uri: str | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class TotpConfirmationPayload:
+    ok: bool
+    recovery_codes: list[str] = strawberry.field(
+        description="One-time recovery codes, shown once: issued when the user had none left, else empty.")
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class RecoveryCodesPayload:
+    recovery_codes: list[str] = strawberry.field(description="The new one-time codes, shown once.")
     errors: list[UserErrorType]
 
 
@@ -59,79 +79,107 @@ class UserInput:
     client_id: UUID | None = strawberry.field(default=None, description="Client users only: their client.")
 
 
-async def _refusal(info: strawberry.Info, action) -> list[UserErrorType]:
-    """Run ``action`` keeping its writes even when it refuses (failed attempts must count)."""
+@strawberry.input(description="Proof, in the same request, that the caller is the user: the current password "
+                              "and, when the user has TOTP, a current code or an unused recovery code.")
+class CurrentCredentials:
+    password: str
+    totp_code: str | None = None
+    recovery_code: str | None = None
+
+    def factors(self) -> Factors:
+        """The offered factors, blamed as ``current.<field>`` when refused."""
+        return Factors(self.password, self.totp_code, self.recovery_code, prefix="current.")
+
+
+async def _keeping_writes(info: strawberry.Info,
+                          action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserErrorType]]:
+    """Run ``action`` keeping its writes even when it refuses: failed passwords and
+    factors must count, and a spent ticket stays spent."""
     try:
-        await action()
+        return await action(), []
     except UserError as exc:
-        return [info.context.user_error(exc)]
-    return []
+        return None, [info.context.user_error(exc)]
 
 
 @strawberry.type
 class IdentityMutation:
-    @strawberry.mutation(description="Exchange e-mail, password (and TOTP code when enrolled) for a session token.")
-    async def login(self, info: strawberry.Info, email: str, password: str, totp_code: str | None = None) -> LoginPayload:
+    @strawberry.mutation(description="Exchange e-mail, password and, when the user has TOTP, a current code "
+                                     "or a recovery code for a session token.")
+    async def login(self, info: strawberry.Info, email: str, password: str, totp_code: str | None = None,
+                    recovery_code: str | None = None) -> LoginPayload:
         ctx = info.context
-        result: list = []
+        factors = Factors(password, totp_code, recovery_code)
+        result, errors = await _keeping_writes(
+            info, lambda: login.login(ctx.db, ctx.runtime, email, factors, ctx.address))
+        token, expires, mfa = result or (None, None, False)
+        return LoginPayload(token=token, expires_at=expires, mfa=mfa, errors=errors)
 
-        async def act() -> None:
-            result.append(await service.login(ctx.db, email, password, totp_code, ctx.runtime.settings))
-
-        errors = await _refusal(info, act)
-        if errors:
-            return LoginPayload(token=None, expires_at=None, mfa=False, errors=errors)
-        token, expires, mfa = result[0]
-        return LoginPayload(token=token, expires_at=expires, mfa=mfa, errors=[])
-
-    @strawberry.mutation(description="Start TOTP enrolment: returns a secret to load into an authenticator.")
-    async def begin_totp_enrolment(self, info: strawberry.Info) -> TotpEnrolmentPayload:
+    @strawberry.mutation(description="Step up: a current TOTP code (or a recovery code) unlocks sensitive "
+                                     "operations on this token for a while.")
+    async def step_up(self, info: strawberry.Info, totp_code: str | None = None,
+                      recovery_code: str | None = None) -> OkPayload:
         ctx = info.context
-        secret, uri = await service.begin_totp(ctx.db, ctx.me)
-        return TotpEnrolmentPayload(secret=secret, otpauth_uri=uri, errors=[])
-
-    @strawberry.mutation(description="Finish TOTP enrolment with a current code.")
-    async def confirm_totp(self, info: strawberry.Info, code: str) -> OkPayload:
-        ctx = info.context
-        errors = await _refusal(info, lambda: service.confirm_totp(ctx.db, ctx.me, code, ctx.runtime.settings))
+        factors = Factors(None, totp_code, recovery_code)
+        _, errors = await _keeping_writes(
+            info, lambda: credentials.step_up(ctx.db, ctx.runtime, ctx.me, factors, ctx.address))
         return OkPayload(ok=not errors, errors=errors)
 
-    @strawberry.mutation(description="Step up: give a current TOTP code to unlock sensitive operations for a while.")
-    async def step_up(self, info: strawberry.Info, code: str) -> OkPayload:
+    @strawberry.mutation(description="Start enrolling a TOTP authenticator (or replacing yours): returns its "
+                                     "secret. Needs an interactive session and your current credentials.")
+    async def begin_totp_enrolment(self, info: strawberry.Info, current: CurrentCredentials) -> TotpEnrolmentPayload:
         ctx = info.context
-        errors = await _refusal(info, lambda: service.step_up(ctx.db, ctx.me, code, ctx.runtime.settings))
+        result, errors = await _keeping_writes(info, lambda: credentials.begin_totp(
+            ctx.db, ctx.runtime, ctx.me, current.factors(), ctx.address))
+        secret, uri = result or (None, None)
+        return TotpEnrolmentPayload(secret=secret, otpauth_uri=uri, errors=errors)
+
+    @strawberry.mutation(description="Finish TOTP enrolment with a code of the new secret, in the session "
+                                     "that began it.")
+    async def confirm_totp(self, info: strawberry.Info, code: str) -> TotpConfirmationPayload:
+        ctx = info.context
+        codes, errors = await _keeping_writes(
+            info, lambda: credentials.confirm_totp(ctx.db, ctx.runtime, ctx.me, code))
+        return TotpConfirmationPayload(ok=not errors, recovery_codes=codes or [], errors=errors)
+
+    @strawberry.mutation(description="Remove your TOTP factor and recovery codes (tenant admins must keep one).")
+    async def disable_totp(self, info: strawberry.Info, current: CurrentCredentials) -> OkPayload:
+        ctx = info.context
+        _, errors = await _keeping_writes(info, lambda: credentials.disable_totp(
+            ctx.db, ctx.runtime, ctx.me, current.factors(), ctx.address))
         return OkPayload(ok=not errors, errors=errors)
 
-    @strawberry.mutation(description="Create an API token for integrations acting as the caller.")
-    async def create_api_token(self, info: strawberry.Info, name: str, ttl_days: int = 90) -> ApiTokenPayload:
+    @strawberry.mutation(description="Replace your recovery codes with new ones (the old ones stop working).")
+    async def regenerate_recovery_codes(self, info: strawberry.Info,
+                                        current: CurrentCredentials) -> RecoveryCodesPayload:
         ctx = info.context
+        codes, errors = await _keeping_writes(info, lambda: credentials.regenerate_recovery_codes(
+            ctx.db, ctx.runtime, ctx.me, current.factors(), ctx.address))
+        return RecoveryCodesPayload(recovery_codes=codes or [], errors=errors)
 
-        async def act():
-            caller = ctx.me
-            caller.require_somewhere("identity.token.create")
-            if not 1 <= ttl_days <= 366:
-                raise UserError("TTL_OUT_OF_RANGE", "ttlDays", min=1, max=366)
-            token = secrets.new_token()
-            expires = datetime.now(timezone.utc) + timedelta(days=ttl_days)
-            await service.issue(ctx.db, caller.user_id, "api", name.strip() or "api", token, expires, False)
-            return token, expires
+    @strawberry.mutation(description="Change your own password; your other sessions end.")
+    async def change_password(self, info: strawberry.Info, current: CurrentCredentials,
+                              new_password: str) -> OkPayload:
+        ctx = info.context
+        _, errors = await _keeping_writes(info, lambda: credentials.change_password(
+            ctx.db, ctx.runtime, ctx.me, current.factors(), new_password, ctx.address))
+        return OkPayload(ok=not errors, errors=errors)
 
-        result, errors = await atomically(info, act)
-        token, expires = result if result else (None, None)
+    @strawberry.mutation(description="Create an API token for integrations acting as you (never second-factor "
+                                     "verified). Needs an interactive session and your current credentials.")
+    async def create_api_token(self, info: strawberry.Info, name: str, current: CurrentCredentials,
+                               ttl_days: int = 90) -> ApiTokenPayload:
+        ctx = info.context
+        result, errors = await _keeping_writes(info, lambda: credentials.create_api_token(
+            ctx.db, ctx.runtime, ctx.me, current.factors(), name, ttl_days, ctx.address))
+        token, expires = result or (None, None)
         return ApiTokenPayload(token=token, expires_at=expires, errors=errors)
 
-    @strawberry.mutation(description="Revoke a token (your own; any of the tenant's, for tenant admins).")
+    @strawberry.mutation(description="Revoke a token (your own; any of the tenant's, for tenant admins). "
+                                     "An API token may revoke only itself.")
     async def revoke_token(self, info: strawberry.Info, id: UUID) -> OkPayload:
         ctx = info.context
-        _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, id))
+        _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, ctx.me, id))
         return OkPayload(ok=not errors, errors=errors)
-
-    @strawberry.mutation(description="Change your own password.")
-    async def change_password(self, info: strawberry.Info, current_password: str, new_password: str) -> OkPayload:
-        ctx = info.context
-        _, errors = await atomically(info, lambda: users.change_password(ctx.db, ctx.me, current_password, new_password))
-        return OkPayload(ok=not errors, errors=errors)
-
     @strawberry.mutation(description="Create a staff user or a client user bound to one client (tenant admins).")
     async def create_user(self, info: strawberry.Info, input: UserInput) -> UserPayload:
         ctx = info.context

@@ -41,7 +41,7 @@ def issue_operator_token(owner: Engine, email: str | None = None, *, user_id: UU
         if user is None:
             raise SwitchboardError(f"no active user with e-mail {email}" if email else f"no active user with id {user_id}")
         token_id = conn.execute(
-            text("SELECT app.issue_token(:u, 'api', :n, :h, :x, true)"),
+            text("SELECT app.issue_token(:u, 'operator', :n, :h, :x, true)"),
             {"u": user.id, "n": name, "h": token_hash(token), "x": expires},
         ).scalar_one()
     return token, token_id

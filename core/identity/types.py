@@ -45,6 +45,16 @@ class Me:
             mfa_recent=caller.mfa_recent(),
         )
 
+    @strawberry.field(description="Whether you have a TOTP authenticator.")
+    async def totp_enabled(self, info: strawberry.Info) -> bool:
+        enabled = await info.context.db.scalar("SELECT totp_enabled FROM app_user WHERE id = :u", {"u": self.user_id})
+        return bool(enabled)
+
+    @strawberry.field(description="How many of your one-time recovery codes are unused.")
+    async def recovery_codes_left(self, info: strawberry.Info) -> int:
+        return await info.context.db.scalar(
+            "SELECT count(*) FROM recovery_code WHERE user_id = :u AND used_at IS NULL", {"u": self.user_id})
+
 
 @strawberry.type(description="A bearer token (its secret is never shown again).")
 class Token:

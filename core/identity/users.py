@@ -1,7 +1,8 @@
 """User administration: users, client users, role grants, passwords, tokens.
 
 Tenant admins manage users (row security lets only tenant-wide grants write the
-user, grant and binding tables); every user manages their own password and tokens.
+user, grant and binding tables). Users change their own credentials through
+``core.identity.credentials``.
 """
 
 from __future__ import annotations
@@ -66,8 +67,6 @@ async def create_user(db: DbSession, caller: Caller, data: dict[str, Any]) -> An
         raise NotFound("employeeId")
     password = data.get("password")
     password_hash = secrets.hash_password(check_password(password)) if password else None
-    if await db.scalar("SELECT 1 FROM app.login_lookup(:e)", {"e": email}):
-        raise UserError("EMAIL_TAKEN", "email")
     user_id = await db.scalar(
         "INSERT INTO app_user (tenant_id, email, kind, employee_id, display_name, locale, password_hash)"
         " VALUES (:t, :email, :kind, :emp, :name, :locale, :hash) RETURNING id",
@@ -133,15 +132,6 @@ async def deactivate_user(db: DbSession, caller: Caller, user_id: UUID) -> Any:
         "UPDATE auth_token SET revoked_at = now() WHERE user_id = :id AND revoked_at IS NULL", {"id": user_id}
     )
     return await get_user(db, user_id)
-
-
-async def change_password(db: DbSession, caller: Caller, current: str, new: str) -> None:
-    """Replace the caller's password after checking the current one."""
-    row = await db.one("SELECT password_hash FROM app.login_lookup(:e)", {"e": caller.email})
-    if row is None or not secrets.verify_password(row.password_hash, current):
-        raise UserError("INVALID_CREDENTIALS", "currentPassword")
-    check_password(new, "newPassword")
-    await db.execute("SELECT app.set_my_password(:h)", {"h": secrets.hash_password(new)})
 
 
 async def roles(db: DbSession) -> list[Any]:

@@ -148,3 +148,57 @@ def test_plugins_add_commands(cli_env):
     disabled = subprocess.run([sys.executable, "-m", "switchboard.core.cli", "sample-hello"],
                               env=cli_env, capture_output=True, text=True, timeout=60)
     assert disabled.returncode != 0
+
+
+def test_secrets_rotate_key_reencrypts_every_totp_secret_under_a_new_file_key(cli_runtime, runtime, owner, tmp_path,
+                                                                              monkeypatch):
+    from dataclasses import replace
+
+    from cryptography.fernet import Fernet
+    from sqlalchemy import text
+    from typer.testing import CliRunner
+
+    from switchboard.core import cli
+    from switchboard.core.identity.keys import KeyRing
+    from tests import factories as f
+
+    user = f.user(owner, cli_runtime.tA, "agent", totp_secret="JBSWY3DPEHPK3PXP")
+
+    def stored():
+        return owner.execute(text("SELECT totp_secret_enc FROM app_user WHERE id = :u"), {"u": user}).scalar()
+
+    keys = tmp_path / "secret.keys"
+    keys.write_text(f.SECRET_KEY + "\n")
+    # the keys come from the data directory's key file, as on an installation without the variable
+    monkeypatch.setattr(cli, "load_runtime", lambda: replace(
+        runtime, settings=replace(runtime.settings, secret_keys=(), data_dir=tmp_path)))
+    before = stored()
+    result = CliRunner().invoke(cli.app, ["secrets", "rotate-key"])
+    assert result.exit_code == 0 and "re-encrypted 1 TOTP secret(s)" in result.output, result.output
+    (new_key,) = keys.read_text().split()
+    assert new_key != f.SECRET_KEY and stored() != before
+    assert KeyRing((new_key,)).decrypt(stored()) == "JBSWY3DPEHPK3PXP"
+    # keys that open nothing: refused, nothing changed
+    keys.write_text(Fernet.generate_key().decode() + "\n")
+    after = stored()
+    refused = CliRunner().invoke(cli.app, ["secrets", "rotate-key"])
+    assert refused.exit_code == 1 and "opens with none of the keys" in refused.output and stored() == after
+
+
+def test_secrets_rotate_portal_ids_names_the_tenant(cli_runtime, owner):
+    from sqlalchemy import text
+    from typer.testing import CliRunner
+
+    from switchboard.core import cli
+
+    slug = owner.execute(text("SELECT slug FROM tenant WHERE id = :t"), {"t": cli_runtime.tA}).scalar()
+
+    def key():
+        return owner.execute(text("SELECT key FROM app.tenant_key WHERE tenant_id = :t"),
+                             {"t": cli_runtime.tA}).scalar()
+
+    before = key()
+    result = CliRunner().invoke(cli.app, ["secrets", "rotate-portal-ids", "--tenant", slug])
+    assert result.exit_code == 0 and "for 1 tenant(s)" in result.output and key() != before
+    unknown = CliRunner().invoke(cli.app, ["secrets", "rotate-portal-ids", "--tenant", "no-such-bpo"])
+    assert unknown.exit_code == 1 and "no tenant with slug no-such-bpo" in unknown.output

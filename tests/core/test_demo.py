@@ -33,7 +33,8 @@ ROLES = ["tenant_admin", "workforce_planner", "qa_lead", "qa_evaluator", "superv
 DEMO_TABLES = ["tenant", "site", "client", "lob", "employee", "assignment", "credential", "app_user",
                "client_binding", "role_grant"]
 # Every column but created_at (and the salted password hash) of every row, in id order.
-DIGEST = "SELECT md5(string_agg((to_jsonb(t) - 'created_at' - 'password_hash')::text, ',' ORDER BY t.id)) FROM {} t"
+DIGEST = ("SELECT md5(string_agg((to_jsonb(t) - 'created_at' - 'password_hash' - 'totp_secret_enc')::text, ','"
+          " ORDER BY t.id)) FROM {} t")
 # Agents: employees with an agent-role assignment. Multi-client: assignments on 2+ clients on the anchor date.
 AGENT_CLIENTS = """
 SELECT employee_id, count(DISTINCT client_id) FILTER (WHERE valid_during @> CAST(:day AS date)) AS clients
@@ -224,7 +225,7 @@ def test_credentials_expired_expiring_revoked_and_missing(demo_built):
 def test_one_user_per_role(demo_built):
     runtime, demo = demo_built
     grants = _rows(runtime, """
-        SELECT g.role, u.email, u.kind, u.totp_enabled, u.totp_secret, u.employee_id, g.lob_id,
+        SELECT g.role, u.email, u.kind, u.totp_enabled, u.totp_secret_enc, u.employee_id, g.lob_id,
                c.code AS client_code, b.client_id AS bound_client, g.client_id
           FROM role_grant g JOIN app_user u ON u.id = g.user_id
           LEFT JOIN client c ON c.id = g.client_id
@@ -233,7 +234,9 @@ def test_one_user_per_role(demo_built):
     assert sorted(r.role for r in grants) == sorted(ROLES)
     assert _scalar(runtime, "SELECT count(*) FROM app_user") == 11
     admin = by_role["tenant_admin"]
-    assert admin.totp_enabled and admin.totp_secret == totp_secret(SEED) and admin.client_code is None
+    assert admin.totp_enabled and admin.client_code is None
+    assert admin.totp_secret_enc != totp_secret(SEED)
+    assert runtime.keyring.decrypt(admin.totp_secret_enc) == totp_secret(SEED)
     assert by_role["workforce_planner"].client_code == "BOREALE" and by_role["workforce_planner"].lob_id is None
     assert by_role["qa_evaluator"].lob_id is not None
     for role in ("client_viewer", "client_admin"):

@@ -74,11 +74,12 @@ def test_a_request_with_an_error_writes_nothing(owner, gql):
     tenant = f.tenant(owner)
     client = f.client(owner, tenant)
     planner = f.user(owner, tenant, ("workforce_planner", client, None))
-    token = f.token(owner, planner)
+    token = f.token(owner, planner, kind="session")
     before = owner.execute(text("SELECT count(*) FROM auth_token")).scalar()
-    body = gql("""mutation { a: createApiToken(name: "etl") { token errors { code } }
-      b: createSite(input: {name: "Halifax", country: "CA", region: "CA-NS", timezone: "America/Halifax"}) {
-      site { name } } }""", token=token)
+    body = gql(f"""mutation {{
+      a: createApiToken(name: "etl", current: {{password: "{f.PASSWORD}"}}) {{ token errors {{ code }} }}
+      b: createSite(input: {{name: "Halifax", country: "CA", region: "CA-NS", timezone: "America/Halifax"}}) {{
+      site {{ name }} }} }}""", token=token)
     # mutation fields run in order: a created its token before b failed, and the
     # failure (a non-null root field) nulls the whole result
     assert body["data"] is None and body["errors"][0]["path"] == ["b"]

@@ -65,7 +65,7 @@ TABLES = {
     "tenant": "id", "client": "id", "lob": "id", "site": "id", "employee": "id", "assignment": "id",
     "credential": "id", "app_user": "id", "role_grant": "id", "client_binding": "id", "auth_token": "id",
     "audit_event": "tenant_id, seq", "pii_access": "tenant_id, id", "audit_chain_head": "tenant_id",
-    "job": "id",
+    "job": "id", "recovery_code": "id",
 }
 # A harmless write of one row per table the runtime role may write to.
 WRITES = {
@@ -142,6 +142,7 @@ class World:
     grants: dict[UUID, UUID]                   # role_grant → user
     bindings: dict[UUID, UUID]                 # client_binding → user
     tokens: dict[UUID, UUID]                   # auth_token → user
+    recovery_codes: dict[UUID, UUID]           # recovery_code → user
     jobs: dict[UUID, tuple[UUID, frozenset]]   # job → (requester, the LOBs it is about)
     multi_client: dict[UUID, list[UUID]]       # tenant → employees currently working for 2+ clients
     mixed_dates: dict[UUID, list[UUID]]        # tenant → employees with ended or future assignments too
@@ -172,9 +173,11 @@ def second_tenant(conn: Connection, today: date) -> UUID:
     f.credential(conn, t, current, "pci_clearance")
     f.credential(conn, t, current, "cert:other", client_id=client)
     f.credential(conn, t, former, "cert:other", client_id=client)
-    f.user(conn, t, "tenant_admin")
-    f.user(conn, t, "agent", employee_id=current)
+    admin = f.user(conn, t, "tenant_admin")
+    agent = f.user(conn, t, "agent", employee_id=current)
     f.user(conn, t, ("client_viewer", client, None), kind="client", bound_client=client)
+    for user in (admin, agent):
+        f.recovery_codes(conn, user)
     return t
 
 
@@ -213,6 +216,7 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
                        active=r.active)
              for r in q("SELECT id, tenant_id, kind, employee_id, active FROM app_user")}
     tokens = {r.id: r.user_id for r in q("SELECT id, user_id FROM auth_token")}
+    codes = {r.id: r.user_id for r in q("SELECT id, user_id FROM recovery_code")}
     jobs = {r.id: (r.requested_by, frozenset(r.lob_ids)) for r in q("SELECT id, requested_by, lob_ids FROM job")}
     clients_now, kinds = defaultdict(set), defaultdict(set)
     for e, lob, current in g.assignments.values():
@@ -232,7 +236,7 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
     assignment_slots = [(g.employees[e], cl, lob, e) for e, cl in worked for lob in lobs_of[cl]]
     credential_slots = [(t, e, cl) for e, t in sorted(g.employees.items())
                         for cl in [None, *sorted(x for x, ct in g.clients.items() if ct == t)]]
-    return World(g, today, demo, other, names, home, supervisor, users, grant_ids, binding_ids, tokens, jobs,
+    return World(g, today, demo, other, names, home, supervisor, users, grant_ids, binding_ids, tokens, codes, jobs,
                  dict(multi), dict(mixed), assignment_slots, credential_slots)
 
 
@@ -249,6 +253,9 @@ def demo_world(template) -> Iterator[SimpleNamespace]:
                 owner.execution_options(isolation_level="AUTOCOMMIT")
                 today = owner.execute(text("SELECT current_date")).scalar_one()
                 other = second_tenant(owner, today)
+                for user in owner.execute(text("SELECT user_id FROM role_grant WHERE tenant_id = :t AND role IN"
+                                               " ('tenant_admin', 'agent')"), {"t": demo.tenant_id}).scalars():
+                    f.recovery_codes(owner, user)
                 bearer = {user: f.token(owner, user)
                           for user in owner.execute(text("SELECT id FROM app_user ORDER BY id")).scalars()}
                 _queue_some_jobs(owner)
@@ -338,6 +345,8 @@ def expected_rows(w: World, c: Who, own: Own, logs: Logs) -> dict[str, set]:
     for table, fixed, mine in (("role_grant", w.grants, own.grants), ("client_binding", w.bindings, own.bindings),
                                ("auth_token", w.tokens, own.tokens)):
         rows[table] = w.of_tenant(fixed, t) | mine if tw else set(mine)
+    own_codes = {r for r, u in w.recovery_codes.items() if u == own.user}
+    rows["recovery_code"] = w.of_tenant(w.recovery_codes, t) | own_codes if tw else own_codes
     clients = full_clients(c)
     rows["audit_event"] = {k for k, cl in logs.events.items() if k[0] == t and (tw or cl in clients)}
     rows["pii_access"] = {k for k in logs.pii if k[0] == t} if tw else set()

@@ -118,16 +118,23 @@ def test_admin_cannot_deactivate_themselves(world, gql, owner):
 
 
 def test_change_password(world, gql, owner):
-    change = "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { ok errors { code field } } }"
-    wrong = gql(change, {"c": "nope nope nope", "n": "a brand new password"}, token=world.tokens["planner"])
-    assert wrong["data"]["changePassword"] == {"ok": False, "errors": [{"code": "INVALID_CREDENTIALS", "field": "currentPassword"}]}
-    short = gql(change, {"c": f.PASSWORD, "n": "short"}, token=world.tokens["planner"])
+    change = """mutation($c: String!, $n: String!) {
+      changePassword(current: {password: $c}, newPassword: $n) { ok errors { code field } } }"""
+    session, other = (f.token(owner, world.planner, kind="session") for _ in range(2))
+    wrong = gql(change, {"c": "nope nope nope", "n": "a brand new password"}, token=session)
+    assert wrong["data"]["changePassword"] == {"ok": False, "errors": [{"code": "INVALID_CREDENTIALS",
+                                                                        "field": "current.password"}]}
+    short = gql(change, {"c": f.PASSWORD, "n": "short"}, token=session)
     assert short["data"]["changePassword"]["errors"] == [{"code": "PASSWORD_TOO_SHORT", "field": "newPassword"}]
-    ok = gql(change, {"c": f.PASSWORD, "n": "a brand new password"}, token=world.tokens["planner"])
+    ok = gql(change, {"c": f.PASSWORD, "n": "a brand new password"}, token=session)
     assert ok["data"]["changePassword"] == {"ok": True, "errors": []}
     email = owner.execute(text("SELECT email FROM app_user WHERE id = :u"), {"u": world.planner}).scalar()
     login = gql("mutation($e: String!) { login(email: $e, password: \"a brand new password\") { errors { code } } }", {"e": email})
     assert login["data"]["login"]["errors"] == []
+    # the user's other sessions end with the old password; this one and API tokens go on
+    assert gql("{ me { email } }", token=other)["errors"][0]["extensions"]["code"] == "TOKEN_REVOKED"
+    assert "errors" not in gql("{ me { email } }", token=session)
+    assert "errors" not in gql("{ me { email } }", token=world.tokens["planner"])
 
 
 def test_users_and_tokens_are_visible_to_tenant_admins_only(world, gql):

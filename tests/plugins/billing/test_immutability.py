@@ -117,6 +117,6 @@ def test_issuing_needs_a_recent_second_factor(invoice, world, owner, gql):
     body = gql(ISSUE, {"id": world.draft}, token=token)
     assert body["errors"][0]["extensions"]["code"] == "MFA_REQUIRED"
     assert owner.execute(text("SELECT status FROM invoice WHERE id = :i"), {"i": world.draft}).scalar() == "draft"
-    step = gql("mutation($c: String!) { stepUp(code: $c) { ok } }", {"c": pyotp.TOTP(secret).now()}, token=token)
+    step = gql("mutation($c: String!) { stepUp(totpCode: $c) { ok } }", {"c": pyotp.TOTP(secret).now()}, token=token)
     assert step["data"]["stepUp"]["ok"] is True
     assert issued(gql, token, world.draft)["number"] == 2
