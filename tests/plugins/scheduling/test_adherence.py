@@ -8,11 +8,16 @@ on Cards (client A2) and works exactly that: a planned LOB change.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from decimal import Decimal
 from uuid import UUID
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from switchboard.core.identity.rotation import rotate_portal_ids
 
 from switchboard.plugins.scheduling.reports.adherence import Grouping, rollup_sql
 from tests import factories as f
@@ -186,3 +191,28 @@ def test_portal_identifiers_differ_per_client(gql, day, owner):
 def test_staff_cannot_use_the_portal_query(gql, day):
     body = gql(PORTAL, {"from": "2027-03-01", "to": "2027-03-01", "by": []}, token=day.tokens["admin"], portal=True)
     assert body["data"] is None and body["errors"][0]["extensions"]["code"] in {"FORBIDDEN", "WRONG_ENDPOINT"}
+
+
+def test_portal_identifiers_are_keyed_and_rotate_unlinkably(gql, day, owner, as_runtime, runtime):
+    """An id is an HMAC under the tenant's portal key: nobody recomputes it from the client
+    and employee ids (every staff user knows those), and rotating the key changes all of them."""
+    (e1_id,) = {r["agent"] for r in portal_rows(gql, day, ["AGENT"]) if Decimal(r["scheduledMinutes"]) == 480}
+    message = f"{day.A1}/{day.e1}".encode()
+    unkeyed = ["agent-" + hashlib.sha256(message).hexdigest()[:16],
+               "agent-" + hashlib.sha256(f"{day.e1}/{day.A1}".encode()).hexdigest()[:16],
+               "agent-" + hmac.new(b"", message, hashlib.sha256).hexdigest()[:16]]
+    assert e1_id not in unkeyed
+    key = bytes(owner.execute(text("SELECT key FROM app.tenant_key WHERE tenant_id = :t"), {"t": day.tA}).scalar())
+    assert e1_id == "agent-" + hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+    for statement in ("SELECT key FROM app.tenant_key", "SELECT app.portal_agent_id(:t, :c, :e)"):
+        with as_runtime.caller(day.portal) as conn:  # the key and the function stay out of reach
+            with pytest.raises(DBAPIError, match="permission denied"):
+                conn.execute(text(statement), {"t": day.tA, "c": day.A1, "e": day.e1})
+    assert e1_id in {r["agent"] for r in portal_rows(gql, day, ["AGENT"])}  # stable
+    before = {r["agent"] for r in portal_rows(gql, day, ["AGENT"])}
+    slug = owner.execute(text("SELECT slug FROM tenant WHERE id = :t"), {"t": day.tA}).scalar()
+    other = owner.execute(text("SELECT key FROM app.tenant_key WHERE tenant_id = :t"), {"t": day.tB}).scalar()
+    assert rotate_portal_ids(runtime, slug) == 1
+    after = {r["agent"] for r in portal_rows(gql, day, ["AGENT"])}
+    assert len(after) == 2 and not after & before
+    assert owner.execute(text("SELECT key FROM app.tenant_key WHERE tenant_id = :t"), {"t": day.tB}).scalar() == other
