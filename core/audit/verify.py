@@ -4,6 +4,12 @@ Each event's hash covers its fields and the previous event's hash of the same
 tenant; sequence numbers are contiguous from 1; the chain head records the last
 event. An edited event fails its hash, a removed one leaves a gap or a broken
 link, and a removed tail disagrees with the head.
+
+Events and heads are read from one snapshot (a read-only REPEATABLE READ
+transaction), so writers committing meanwhile never look like a tampered log. Within
+a snapshot the events of a tenant are always a prefix of its chain: a writer holds its
+tenant's head row locked from its first event until it commits, so the transactions
+of one tenant commit in the order of their sequence numbers.
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ class Report:
 def verify(owner: Engine) -> Report:
     """Recompute every chain as the owner (which bypasses row security, not the append-only triggers)."""
     report = Report()
-    with owner.connect() as conn:
+    with owner.connect().execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True) as conn:
         summaries = {r.tenant_id: r for r in conn.execute(text(SUMMARY))}
         heads = list(conn.execute(text(HEADS)))
     report.tenants = len(heads)
@@ -66,10 +72,13 @@ def verify(owner: Engine) -> Report:
         if s.edited:
             report.problems.append(f"tenant {s.tenant_id}: {s.edited} edited event(s), first at seq {s.first_bad}")
         if s.broken:
-            report.problems.append(f"tenant {s.tenant_id}: chain broken (removed or reordered events) near seq {s.first_bad}")
+            report.problems.append(f"tenant {s.tenant_id}: chain broken (removed or reordered events)"
+                                   f" near seq {s.first_bad}")
     for h in heads:
         s = summaries.get(h.tenant_id)
         last = s.last_seq if s else 0
         if last != h.seq or (h.seq and h.last_hash != h.hash):
             report.problems.append(f"tenant {h.tenant_id}: head says seq {h.seq}, log ends at seq {last}")
+    headless = summaries.keys() - {h.tenant_id for h in heads}
+    report.problems += [f"tenant {tenant}: events but no chain head" for tenant in sorted(headless, key=str)]
     return report

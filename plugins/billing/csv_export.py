@@ -1,31 +1,26 @@
 """CSV files of billable hours and of invoices, in the caller's language or for machines.
 
-One function writes both exports. Localized: headers from the message catalogs
-(``CSV_<COLUMN>``), numbers through Babel in the caller's locale, and ``;`` between
-fields where the locale's decimal mark is a comma (as French spreadsheets expect).
-Machine format: the column keys as headers, ``.`` decimals, ``,`` between fields.
-Dates are ISO 8601 either way; rows are written by Python's ``csv`` module. Localized
-files start with a byte-order mark, without which spreadsheet programs misread
-UTF-8 accents.
+One function lays out both exports and core's safe CSV writer
+(:mod:`switchboard.core.exports.csv`) writes them, so a name can never start a
+spreadsheet formula. Localized: headers from the message catalogs (``CSV_<COLUMN>``),
+numbers through Babel in the caller's locale, ``;`` between fields where the locale's
+decimal mark is a comma, and a byte-order mark. Machine format: the column keys as
+headers, ``.`` decimals, ``,`` between fields. Dates are ISO 8601 either way.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal, get_decimal_symbol
-from switchboard.core.i18n import DEFAULT_LANGUAGE, Messages
+from switchboard.core.exports.csv import CONTENT_TYPE, Cell, CsvFormat, render as write_csv
+from switchboard.core.i18n import Messages
 
 from .service import CLASSES, GROUP_ALIASES, Group
 
-CONTENT_TYPE = "text/csv; charset=utf-8"
-BOM = "\ufeff"
 # Babel patterns: hours and multipliers keep up to four decimals, money two
 PATTERNS = {"hours": "0.00##", "multiplier": "0.00##", "money": "0.00"}
 
@@ -51,27 +46,22 @@ class CsvContent:
 def render(filename: str, columns: list[Column], rows: Iterable[Mapping[str, Any]], messages: Messages,
            lang: str, localized: bool) -> CsvContent:
     """Write ``rows`` (mappings by column key) as a CSV file, localized to ``lang`` or not."""
-    locale = lang if localized else DEFAULT_LANGUAGE
-    delimiter = ";" if get_decimal_symbol(locale) == "," else ","
+    fmt = CsvFormat.of(lang, localized)
 
-    def cell(column: Column, value: Any) -> str:
+    def cell(column: Column, value: Any) -> Cell:
         if value is None:
-            return ""
+            return None
         if column.kind in PATTERNS:
-            return format_decimal(Decimal(value), PATTERNS[column.kind], locale=locale)
+            return fmt.number(value, PATTERNS[column.kind])
         if isinstance(value, date):
-            return value.isoformat()
+            return value
         if column.labels and localized:
             return messages.render(f"{column.labels}{str(value).upper()}", lang)
         return str(value)
 
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([messages.render(f"CSV_{c.key.upper()}", lang) if localized else c.key for c in columns])
-    for row in rows:
-        writer.writerow([cell(c, row.get(c.key)) for c in columns])
-    return CsvContent(filename=filename, content_type=CONTENT_TYPE,
-                      content=(BOM if localized else "") + out.getvalue())
+    header = [messages.render(f"CSV_{c.key.upper()}", lang) if localized else c.key for c in columns]
+    body = ([cell(c, row.get(c.key)) for c in columns] for row in rows)
+    return CsvContent(filename=filename, content_type=CONTENT_TYPE, content=write_csv(chain([header], body), fmt))
 
 
 # --- the two exports -------------------------------------------------------------------

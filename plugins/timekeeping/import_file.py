@@ -19,13 +19,14 @@ an overlapping one) twice inserts nothing twice.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from typing import IO
 
+from switchboard.core.exports.csv import CsvFormat, write
 from switchboard.core.imports.header import Columns
 
 REQUIRED_COLUMNS = ("employee", "client", "lob", "activity", "started_at", "ended_at")
@@ -33,6 +34,7 @@ COLUMNS = (*REQUIRED_COLUMNS, "key")
 FILE_COLUMNS = Columns(REQUIRED_COLUMNS, ("key",))
 DIGEST_PREFIX = "sha256:"
 SEPARATOR = "\x1f"  # the unit separator: never part of a code, a number or a time
+MACHINE = CsvFormat(lineterminator="\n")
 
 
 @dataclass(frozen=True)
@@ -53,21 +55,22 @@ def write_import_csv(rows: Iterable[ImportRow], out: IO[str], *, with_key: bool 
     ``newline=""``); returns how many rows were written.
 
     The ``key`` column is written when ``with_key`` is true, or, left None, when the
-    first row has a key.
+    first row has a key. Core's safe CSV writer writes the file: every field is quoted,
+    and a value that could start a spreadsheet formula (an employee number or a key
+    starting with ``=``, ``+``, ``-``, ``@``) gets a single quote in front.
     """
-    writer = csv.writer(out, lineterminator="\n")
-    count = 0
-    for row in rows:
-        if count == 0:
-            if with_key is None:
-                with_key = row.key is not None
-            writer.writerow(COLUMNS if with_key else REQUIRED_COLUMNS)
-        values = [row.employee, row.client, row.lob, row.activity, row.started_at, row.ended_at]
-        writer.writerow([*values, row.key or ""] if with_key else values)
-        count += 1
-    if count == 0:
-        writer.writerow(COLUMNS if with_key else REQUIRED_COLUMNS)
-    return count
+    rows = iter(rows)
+    first = next(rows, None)
+    if with_key is None:
+        with_key = first is not None and first.key is not None
+    header = COLUMNS if with_key else REQUIRED_COLUMNS
+
+    def values(row: ImportRow) -> list[str]:
+        cells = [row.employee, row.client, row.lob, row.activity, row.started_at, row.ended_at]
+        return [*cells, row.key or ""] if with_key else cells
+
+    body = () if first is None else map(values, chain([first], rows))
+    return write(out, chain([header], body), MACHINE) - 1
 
 
 def natural_key(employee: str, client: str, lob: str, activity: str, started_at: datetime,

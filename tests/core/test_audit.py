@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import psycopg
 import pytest
 from sqlalchemy import text
@@ -116,7 +119,65 @@ def test_verify_finds_a_removed_event_and_a_removed_tail(world, runtime):
     assert any(str(world.tB) in p and "head says" in p for p in problems)
 
 
+def test_verify_finds_a_removed_chain_head(world, runtime, owner):
+    owner.execute(text("DELETE FROM audit_chain_head WHERE tenant_id = :tB"), world.ids)
+    assert verify(runtime.owner).problems == [f"tenant {world.tB}: events but no chain head"]
+
+
 def test_verify_passes_an_untouched_log(world, runtime, monkeypatch):
     monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
     result = CliRunner().invoke(cli.app, ["audit", "verify"])
     assert result.exit_code == 0 and result.output.startswith("ok:")
+
+
+class Writers:
+    """Threads writing through the runtime role as fast as they can, each its own rows, until stopped."""
+
+    def __init__(self, as_runtime, jobs: list[tuple]) -> None:
+        self.stop = threading.Event()
+        self.commits = 0
+        self.failures: list[BaseException] = []
+        self.threads = [threading.Thread(target=self._write, args=job, daemon=True) for job in jobs]
+
+    def _write(self, as_runtime, user, lob) -> None:
+        n = 0
+        try:
+            while not self.stop.is_set():
+                n += 1
+                with as_runtime.caller(user) as conn:
+                    conn.execute(text("UPDATE lob SET name = :n WHERE id = :id"), {"n": f"renamed {n}", "id": lob})
+                    conn.commit()
+                self.commits += 1
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            self.failures.append(exc)
+
+    def __enter__(self) -> Writers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def test_verify_never_cries_wolf_while_the_app_writes_and_still_finds_an_edit(world, runtime, as_runtime):
+    jobs = [(as_runtime, world.admin, world.A1a), (as_runtime, world.admin, world.A2a),
+            (as_runtime, world.adminB, world.B1a)]
+    with Writers(as_runtime, jobs) as writers:
+        while writers.commits < 20:  # the writers are under way
+            time.sleep(0.01)
+        before = writers.commits
+        reports = [verify(runtime.owner) for _ in range(40)]
+        during = writers.commits - before
+        assert [r.problems for r in reports if not r.ok] == []
+        with superuser(runtime) as conn:
+            conn.execute("ALTER TABLE audit_event DISABLE TRIGGER append_only")
+            conn.execute("UPDATE audit_event SET changed = '{\"name\": \"forged\"}' WHERE seq = 3 AND tenant_id = %s",
+                         (world.tA,))
+            conn.execute("ALTER TABLE audit_event ENABLE TRIGGER append_only")
+        found = [verify(runtime.owner) for _ in range(5)]
+    assert writers.failures == [] and during >= 20, (writers.failures, during)  # verify ran while they wrote
+    assert all(r.problems == [f"tenant {world.tA}: 1 edited event(s), first at seq [3]"] for r in found), found
+    assert verify(runtime.owner).problems == found[0].problems

@@ -19,9 +19,7 @@ import os
 import pickle
 import subprocess
 import sys
-import tempfile
 import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +27,7 @@ from ortools.sat.python import cp_model
 from ortools.pdlp import solvers_pb2
 from ortools.pdlp.python import pdlp
 from scipy.sparse import csr_array
+from switchboard.core.child_process import die_with_parent
 
 INT_LIMIT = 2**62  # CP-SAT's unbounded domain ends; beyond this a bound is treated as infinite
 
@@ -174,21 +173,30 @@ class RelaxationRun:
 
     PDLP holds the interpreter lock while it runs and cannot be interrupted, so a large
     model's relaxation is built and solved in a child interpreter (``python -m`` this
-    module; the model passed through a temporary file): the caller's threads (a server's
-    requests, a greedy start) go on meanwhile, and :meth:`result` gives up as soon as
-    ``stop`` is set. ``isolate``: force (True) or forbid (False) the child; by default
-    only models with more than ``IN_PROCESS_VARIABLES`` variables use it."""
+    module): the caller's threads (a server's requests, a greedy start) go on meanwhile,
+    and :meth:`result` gives up as soon as ``stop`` is set. The model goes to the child
+    through its standard input and the solution comes back through its standard output,
+    so no file is ever written; the child dies with its parent
+    (:func:`~switchboard.core.child_process.die_with_parent`): create a run and finish it
+    (:meth:`result`, :meth:`close`, or leave its ``with`` block) in the same thread.
+    ``isolate``: force (True) or forbid (False) the child; by default only models with more
+    than ``IN_PROCESS_VARIABLES`` variables use it."""
 
     def __init__(self, model: cp_model.CpModel, time_limit: float = 20.0, isolate: bool | None = None) -> None:
         self.model = model
         self.time_limit = time_limit
         self._process: subprocess.Popen | None = None
+        self._output: bytes | None = None
         if isolate if isolate is not None else len(model.proto.variables) > IN_PROCESS_VARIABLES:
-            self._files = tempfile.TemporaryDirectory(prefix="switchboard-lp-")
-            source, self._out = (os.path.join(self._files.name, n) for n in ("model.txt", "solution.pickle"))
-            model.export_to_file(source)
-            self._process = subprocess.Popen([sys.executable, "-m", __name__, source, str(time_limit), self._out],
-                                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+            self._process = subprocess.Popen([sys.executable, "-m", __name__, str(time_limit), str(os.getpid())],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            # feeds the model and collects the answer, so neither side ever blocks on a full pipe
+            self._io = threading.Thread(target=self._communicate, args=(str(model.proto).encode(),),
+                                        name="switchboard-lp-io", daemon=True)
+            self._io.start()
+
+    def _communicate(self, model_text: bytes) -> None:
+        self._output = self._process.communicate(model_text)[0]
 
     def result(self, stop: threading.Event | None = None) -> LpSolution | None:
         """The bound and fractional optimum; None when the model has no rows, no finite bound
@@ -197,20 +205,29 @@ class RelaxationRun:
         if self._process is None:
             return _solve(self.model, self.time_limit)
         try:
-            while self._process.poll() is None:
+            while self._io.is_alive():
                 if stop is not None and stop.is_set():
                     return None
-                time.sleep(0.05)
-            if self._process.returncode != 0:
+                self._io.join(0.05)
+            if self._process.returncode != 0 or not self._output:
                 return None
-            with open(self._out, "rb") as f:
-                found = pickle.load(f)  # plain values: the child's classes live in its __main__
+            found = pickle.loads(self._output)  # plain values: the child's classes live in its __main__
             return None if found is None else LpSolution(*found)
         finally:
+            self.close()
+
+    def close(self) -> None:
+        """Kill the child if it still runs and wait for it (idempotent)."""
+        if self._process is not None:
             if self._process.poll() is None:
                 self._process.kill()
-            self._process.wait()
-            self._files.cleanup()
+            self._io.join()
+
+    def __enter__(self) -> RelaxationRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def solve_relaxation(model: cp_model.CpModel, time_limit: float = 20.0, stop: threading.Event | None = None,
@@ -220,10 +237,19 @@ def solve_relaxation(model: cp_model.CpModel, time_limit: float = 20.0, stop: th
     return RelaxationRun(model, time_limit, isolate).result(stop)
 
 
-if __name__ == "__main__":  # the child of RelaxationRun: python -m ... MODEL_FILE SECONDS SOLUTION_FILE
-    _model = cp_model.CpModel()
-    with open(sys.argv[1]) as source:
-        _model.proto.parse_text_format(source.read())
-    _found = _solve(_model, float(sys.argv[2]))
-    with open(sys.argv[3], "wb") as target:
-        pickle.dump(None if _found is None else (_found.bound, _found.values), target, protocol=pickle.HIGHEST_PROTOCOL)
+def _child(time_limit: float, parent_pid: int) -> None:
+    """The child of :class:`RelaxationRun`: the model's text format on standard input, the
+    pickled ``(bound, values)`` (or None) on standard output."""
+    die_with_parent(parent_pid)
+    answer = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything else printed goes to standard error, never into the answer
+    model = cp_model.CpModel()
+    model.proto.parse_text_format(sys.stdin.buffer.read().decode())
+    found = _solve(model, time_limit)
+    with answer:
+        pickle.dump(None if found is None else (found.bound, found.values), answer,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+
+
+if __name__ == "__main__":  # python -m ... SECONDS PARENT_PID
+    _child(float(sys.argv[1]), int(sys.argv[2]))

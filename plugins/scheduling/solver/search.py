@@ -8,6 +8,7 @@ progress reports, cancellation from another thread, and a diagnosed result.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -24,7 +25,8 @@ from switchboard.plugins.scheduling.solver.validation import validate
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
           cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
-LP_SHARE = 0.4  # of the time limit, at most, for the LP relaxation's bound (PDLP converges in about 25 s on the mid demo)
+# of the time limit, at most, for the LP relaxation's bound (PDLP converges in about 25 s on the mid demo)
+LP_SHARE = 0.4
 GUIDED_PASSES = 12  # best-response rounds after rounding the LP relaxation (they stop once none helps)
 GUIDED_SHARE = 0.7  # of the time limit: where the guided start must end (CP-SAT improves little on it at scale)
 
@@ -46,8 +48,9 @@ class ScheduleSolver:
 
     ``lp_bound``: also solve the model's LP relaxation (PDLP, for at most ``LP_SHARE`` of
     the time limit, in a child process while the greedy start is built; see
-    :mod:`.relaxation`). Its bound is reported when it is stronger than CP-SAT's, and the gap target counts against it; its fractional
-    optimum, rounded and improved by best responses, replaces the greedy hint when better."""
+    :mod:`.relaxation`). Its bound is reported when it is stronger than CP-SAT's, and the gap
+    target counts against it; its fractional optimum, rounded and improved by best
+    responses, replaces the greedy hint when better."""
 
     def __init__(self, problem: Problem, *, time_limit: float = 60.0, relative_gap: float = 0.05,
                  num_workers: int = 2, seed: int = 0, on_progress: Callable[[Progress], None] | None = None,
@@ -80,10 +83,11 @@ class ScheduleSolver:
         run = None  # the LP relaxation, in a child process while the greedy start is built
         if self.lp_bound and not self._cancelled.is_set():
             run = RelaxationRun(model.cp, time_limit=LP_SHARE * self.time_limit)
-        plain = None
-        if self.hint and not self._cancelled.is_set():
-            plain = greedy_plan(model, passes=3, deadline=started + self.time_limit / 5)
-        relaxed = run.result(self._cancelled) if run is not None else None
+        with run or contextlib.nullcontext():  # the child never outlives a failed greedy start
+            plain = None
+            if self.hint and not self._cancelled.is_set():
+                plain = greedy_plan(model, passes=3, deadline=started + self.time_limit / 5)
+            relaxed = run.result(self._cancelled) if run is not None else None
         if relaxed is not None:
             watch.on_bound(relaxed.bound)
         start: tuple[Plan, float, int] | None = None  # the hint, when it was ready, its objective

@@ -1,0 +1,1 @@
+"""Files the platform writes for people to open: the safe CSV writer (:mod:`.csv`)."""
