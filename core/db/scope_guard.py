@@ -17,7 +17,9 @@ A trigger rather than column privileges: privileges do not bind the tables' owne
 
 The trigger's name sorts before every lower-case name, so PostgreSQL (which fires a
 table's row triggers in name order) refuses a move with ``SCOPE_IMMUTABLE`` before
-any of the module's own guards looks at the row. A move is refused as the
+any of the module's own guards looks at the row (the price: a module's BEFORE UPDATE
+trigger must never set a scope column itself, since it runs after this one; none
+does). A move is refused as the
 ``scope_immutable`` constraint (``core.db.constraints`` maps it to the coded error).
 Nothing in the platform moves a row: moving work to another LOB ends the row and
 creates a new one (``moveAssignment``).

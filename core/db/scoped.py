@@ -94,7 +94,7 @@ class ScopedTable:
         return cols
 
     def column_names(self) -> list[str]:
-        """Every column's name: ``id``, the scope columns, then ``columns``'."""
+        """Every column's name: ``id``, the scope columns, then those of ``columns``."""
         declared = [c.split()[0] for c in (*self.scope_columns(), *_split_columns(self.columns))]
         return ["id", *declared]
 
