@@ -166,11 +166,15 @@ def scopes(populated) -> dict[str, dict[str, Scope]]:
     return {caller: {"client": clients[other], "tenant": tenant_b} for caller, other in CALLERS.items()}
 
 
+def untested(found: dict[str, str]) -> list[str]:
+    """The functions of :func:`runtime_definers` that no entry here calls."""
+    return sorted(sig for sig, name in found.items() if sig not in CALLS and name not in COVERED_BY_IDENTITY_TESTS)
+
+
 def test_every_definer_function_the_runtime_role_may_execute_is_called_here(populated):
     with populated.runtime.owner.connect() as owner:
         found = runtime_definers(owner, populated.runtime.database.runtime_role)
-    untested = sorted(sig for sig, name in found.items() if sig not in CALLS and name not in COVERED_BY_IDENTITY_TESTS)
-    assert untested == [], f"add a CALLS entry for each new SECURITY DEFINER function: {untested}"
+    assert untested(found) == [], f"add a CALLS entry for each new SECURITY DEFINER function: {untested(found)}"
     assert sorted(set(CALLS) - set(found)) == []  # entries of functions that are gone
     assert {"scheduling.was_unpublished(uuid)", "billing.entry_hours(date,date,uuid,uuid,jsonb,jsonb)",
             "timekeeping.closed_days(uuid[])"} <= set(found)
@@ -241,11 +245,15 @@ def test_the_in_scope_answers_still_come(populated):
         assert lobs == [w.A1a]
 
 
-def test_the_check_reports_a_function_that_answers_for_another_client(template, populated_template, scopes):
-    """A definer function stripped of its scope condition is caught (the check has teeth)."""
+def test_the_checks_report_a_leaking_function_and_a_new_one(template, populated_template, scopes):
+    """A definer function stripped of its scope condition is caught, and so is a new one."""
     name, world = populated_template
     with cloned_runtime(template, name, *EVERY_PLUGIN) as runtime:
         with runtime.owner.begin() as owner:
+            role = runtime.database.runtime_role
+            owner.execute(text("CREATE FUNCTION app.rogue() RETURNS uuid LANGUAGE sql STABLE SECURITY DEFINER"
+                               f" AS $$ SELECT NULL::uuid $$; GRANT EXECUTE ON FUNCTION app.rogue() TO {role}"))
+            assert untested(runtime_definers(owner, role)) == ["app.rogue()"]
             owner.execute(text(
                 "CREATE OR REPLACE FUNCTION timekeeping.closed_days(p_clients uuid[])"
                 " RETURNS TABLE (client_id uuid, closed_through date)"
