@@ -54,4 +54,5 @@ register_constraints([
     ("assignment_pay_rate_check", "PAY_RATE_OUT_OF_RANGE", "payRate"),
     ("credential_kind_check", "INVALID_CREDENTIAL_KIND", "kind"),
     ("employee_check", "END_BEFORE_START", "terminationDate"),
+    ("scope_immutable", "SCOPE_IMMUTABLE", None),
 ])

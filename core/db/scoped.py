@@ -12,7 +12,9 @@ helper adds what a module must never forget:
   from the caller's identity through grant and binding tables; every helper is
   called as ``(SELECT fn())`` so PostgreSQL evaluates it once per statement;
 * table grants to the runtime role (only the commands asked for);
-* the audit triggers (statement-level, with transition tables), which redact PII.
+* the audit triggers (statement-level, with transition tables), which redact PII;
+* the scope trigger: its scope columns, and any ``client_id``/``lob_id``/``lob_ids``
+  column it declares, never change after insert (:mod:`.scope_guard`).
 
 Use it from a migration::
 
@@ -28,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .scope_guard import scope_guard_ddl
 
 Scope = Literal["tenant", "client", "lob"]
 
@@ -89,6 +93,11 @@ class ScopedTable:
             cols.append("lob_id uuid NOT NULL")
         return cols
 
+    def column_names(self) -> list[str]:
+        """Every column's name: ``id``, the scope columns, then those of ``columns``."""
+        declared = [c.split()[0] for c in (*self.scope_columns(), *_split_columns(self.columns))]
+        return ["id", *declared]
+
     def read_predicate(self) -> str:
         base = self.read or scope_predicate(self.scope, portal=self.portal)
         if self.self_column:
@@ -134,6 +143,7 @@ class ScopedTable:
         if self.commands:
             stmts.append(f"GRANT {', '.join(self.commands)} ON {n} TO {self.runtime_role}")
         stmts += audit_trigger_ddl(n, self.pii, self.quiet)
+        stmts += scope_guard_ddl(n, self.column_names())
         return stmts
 
 

@@ -10,12 +10,16 @@
   that mints a token without a ticket the database verified;
 * every table that carries ``tenant_id`` (and ``tenant``) has row-level security
   enabled *and forced*, at least one policy, and the audit triggers; the log tables
-  instead refuse updates and deletes.
+  instead refuse updates and deletes;
+* every table that carries ``tenant_id`` has the scope trigger, enabled, over every
+  scope column it has (:mod:`.scope_guard`).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Engine, text
+
+from .scope_guard import GUARDED_PARAMS, GUARDED_TABLES, guard_problems
 
 AUDIT_TRIGGERS = {"audit_insert", "audit_update", "audit_delete"}
 APPEND_ONLY = {"append_only", "append_only_truncate"}
@@ -43,7 +47,8 @@ SELECT r.rolsuper, r.rolbypassrls, pg_has_role(r.rolname, :owner, 'MEMBER') AS i
 
 
 def table_problems(owner: Engine) -> list[str]:
-    """Scoped tables lacking forced RLS, policies or the audit (or append-only) triggers."""
+    """Scoped tables lacking forced RLS, policies, the audit (or append-only) triggers or
+    the scope trigger."""
     problems = []
     with owner.connect() as conn:
         for t in conn.execute(text(SCOPED_TABLES)):
@@ -55,6 +60,8 @@ def table_problems(owner: Engine) -> list[str]:
             missing = needed - set(t.triggers)
             if missing:
                 problems.append(f"table {t.name}: missing triggers {', '.join(sorted(missing))}")
+        for t in conn.execute(text(GUARDED_TABLES), GUARDED_PARAMS):
+            problems += guard_problems(t.name, list(t.columns), t.definition, t.enabled)
     return problems
 
 
