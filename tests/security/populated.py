@@ -47,6 +47,7 @@ def populate(conn: Connection, w: World) -> None:
     conn.execute(text("INSERT INTO pii_access (tenant_id, user_id, employee_id, fields)"
                       " VALUES (:tA, :admin, :e3, '{email}'), (:tB, :adminB, :eB, '{email}')"), i)
     for tenant, admin in ((w.tA, w.admin), (w.tB, w.adminB)):
+        f.recovery_codes(conn, admin)
         conn.execute(text("INSERT INTO billing_policy (tenant_id) VALUES (:t)"), {"t": tenant})
         conn.execute(text("INSERT INTO invoice_counter (tenant_id, last_number) VALUES (:t, 1)"), {"t": tenant})
         conn.execute(text("INSERT INTO scheduling_settings (tenant_id, legal_weekly_max_minutes) VALUES (:t, 2880)"),

@@ -253,12 +253,12 @@ def test_switchboard_check_reports_a_table_whose_scope_may_change(runtime, owner
 
 
 def test_the_migration_gives_every_existing_table_the_trigger(template, populated_template):
-    """An existing database (core at core_0004, the plugins' tables there) gets the trigger
+    """An existing database (core at core_0005, the plugins' tables there) gets the trigger
     on every table, including one a plugin's migration already gave it."""
     name, world = populated_template
     with cloned_runtime(template, name, *EVERY_PLUGIN) as runtime:
         config = alembic_config(runtime.database, runtime.host)
-        command.downgrade(config, "core_0004")
+        command.downgrade(config, "core_0005")
         missing = [p for p in problems(runtime) if "scope columns may change" in p]
         assert len(missing) >= 30
         assert f"table sample_note: scope columns may change (no {TRIGGER} trigger)" in missing

@@ -60,7 +60,7 @@ RECOVERY_CODE = ScopedTable(
     references={"user_id": "app_user"},
     constraints=["UNIQUE (tenant_id, user_id, code_hash)"],
     read=f"{TENANT} AND ({TENANT_WIDE} OR user_id = (SELECT app.user_id()))",
-    write="false",  # only the definer functions below write codes
+    write=f"{TENANT} AND false",  # only the definer functions below write codes
     pii=("code_hash",),
     commands=(),
 )

@@ -7,7 +7,7 @@ catalog and replaces what it finds, so it is idempotent whether a plugin's table
 were created before or after it.
 
 Revision ID: core_0006
-Revises: core_0004
+Revises: core_0005
 Create Date: 2026-11-26
 """
 
@@ -23,7 +23,7 @@ from switchboard.core.db.scope_guard import (
 )
 
 revision = "core_0006"
-down_revision = "core_0004"
+down_revision = "core_0005"
 branch_labels = None
 depends_on = None
 

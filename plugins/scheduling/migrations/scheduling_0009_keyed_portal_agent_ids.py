@@ -4,7 +4,7 @@ plain SHA-256 anyone who knows an employee id could recompute and link across
 clients. Stable for a (client, employee) until an operator rotates the key.
 
 Revision ID: scheduling_0009
-Revises: scheduling_0007
+Revises: scheduling_0008
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from switchboard.plugins.scheduling.reports.adherence import cells_sql
 
 revision = "scheduling_0009"
-down_revision = "scheduling_0007"
+down_revision = "scheduling_0008"
 branch_labels = None
 depends_on = "core_0005"
 
