@@ -18,13 +18,14 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
-def _megabytes(name: str, value: str | None, default: int) -> int:
-    """A size given in whole megabytes (MiB), in bytes; ``default`` when unset."""
+def _whole(env: dict[str, str], name: str, default: int, unit: str, scale: int = 1, minimum: int = 1) -> int:
+    """A whole number of ``unit`` (at least ``minimum``) times ``scale``; ``default`` when unset."""
+    value = env.get(name)
     if not value:
         return default
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ConfigurationError(f"{name} must be a positive whole number of megabytes, not {value!r}")
-    return int(value) * 1024 * 1024
+    if not value.strip().isdigit() or int(value) < minimum:
+        raise ConfigurationError(f"{name} must be a whole number of {unit} (at least {minimum}), not {value!r}")
+    return int(value) * scale
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Settings:
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 2000
+    # Fields times page sizes (lists that are not pages count 10); GraphiQL's schema query costs ~50,000.
+    max_query_cost: int = 100_000
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     # Largest multipart request (file upload) the GraphQL endpoints accept.
@@ -65,8 +68,9 @@ class Settings:
             database_name=env.get("SWITCHBOARD_DATABASE", defaults.database_name),
             plugins_enabled=_csv(env.get("SWITCHBOARD_PLUGINS")),
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
-            max_upload_bytes=_megabytes("SWITCHBOARD_MAX_UPLOAD_MB", env.get("SWITCHBOARD_MAX_UPLOAD_MB"),
-                                        defaults.max_upload_bytes),
+            max_upload_bytes=_whole(env, "SWITCHBOARD_MAX_UPLOAD_MB", defaults.max_upload_bytes, "megabytes",
+                                    scale=1024 * 1024),
+            max_query_cost=_whole(env, "SWITCHBOARD_MAX_QUERY_COST", defaults.max_query_cost, "cost units"),
         )
 
 

@@ -26,17 +26,13 @@ from strawberry.types import ExecutionResult
 
 from ..audit.delivery import finish
 from ..db.session import DbSession
-from ..errors import AccessError, SwitchboardError, UserError
+from ..errors import AccessError, CodedError, SwitchboardError, UserError
 from ..i18n import negotiate
 from ..identity.service import authenticate
 from .context import Context
 
 INTERNAL_ERROR = "INTERNAL_ERROR"
-LIMIT_CODES = [
-    (re.compile(r"exceeds maximum operation depth of (\d+)"), "QUERY_TOO_DEEP"),
-    (re.compile(r"aliases found\. Allowed: (\d+)"), "TOO_MANY_ALIASES"),
-    (re.compile(r"Document contains more than (\d+) tokens"), "TOO_MANY_TOKENS"),
-]
+TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403,
                "UPLOAD_TOO_LARGE": 413}
 MULTIPART = "multipart/form-data"
@@ -148,7 +144,7 @@ class SwitchboardGraphQL(GraphQL):
         original = error.original_error
         messages = self.runtime.messages
         body = error.formatted
-        if isinstance(original, (AccessError, UserError)):
+        if isinstance(original, (CodedError, UserError)):
             extensions: dict[str, Any] = {"code": original.code}
             if isinstance(original, UserError) and original.field:
                 extensions["field"] = original.field
@@ -159,12 +155,11 @@ class SwitchboardGraphQL(GraphQL):
             body["message"] = messages.render(INTERNAL_ERROR, lang)
             body["extensions"] = {"code": INTERNAL_ERROR}
             return body
-        for pattern, code in LIMIT_CODES:
-            match = pattern.search(error.message)
-            if match:
-                body["message"] = messages.render(code, lang, {"limit": match.group(1)})
-                body["extensions"] = {"code": code}
-                return body
+        match = TOO_MANY_TOKENS.search(error.message)
+        if match:
+            body["message"] = messages.render("TOO_MANY_TOKENS", lang, {"limit": match.group(1)})
+            body["extensions"] = {"code": "TOO_MANY_TOKENS"}
+            return body
         code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
         body["extensions"] = {"code": code}
         return body

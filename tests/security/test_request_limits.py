@@ -1,0 +1,166 @@
+"""Request limits over real HTTP: validation cost, query cost, body size, statement time.
+
+Each test sends what an attacker (or a careless client) sent and checks the request
+is refused with a code before it costs the server: fragment fan-outs that froze
+every request in validation, page sizes multiplied through nested lists, oversize
+and endless bodies, statements left running after the client hung up.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from graphql import get_introspection_query
+from sqlalchemy import text
+
+from switchboard.schema.compose import checked_documents
+from tests import factories as f
+
+
+@pytest.fixture
+def admin(owner) -> str:
+    """A tenant admin's token, in a tenant with a client, a LOB and a site."""
+    tenant = f.tenant(owner)
+    client = f.client(owner, tenant)
+    f.lob(owner, tenant, client)
+    f.site(owner, tenant)
+    return f.token(owner, f.user(owner, tenant, "tenant_admin"))
+
+
+def fan_out(levels: int, leaf: str = "email", prefix: str = "F", on: str = "Me") -> str:
+    """Fragments that each spread the previous one three times: small, but 3^levels fields expanded."""
+    fragments = [f"fragment {prefix}0 on {on} {{ {leaf} }}"]
+    fragments += [f"fragment {prefix}{n} on {on} {{ ...{prefix}{n - 1} ...{prefix}{n - 1} ...{prefix}{n - 1} }}"
+                  for n in range(1, levels + 1)]
+    return " ".join(fragments)
+
+
+def timed(gql, query: str, variables: dict | None = None, **kw) -> tuple[dict, float]:
+    started = time.perf_counter()
+    body = gql(query, variables, **kw)
+    return body, time.perf_counter() - started
+
+
+def code(body: dict) -> str:
+    return body["errors"][0]["extensions"]["code"]
+
+
+# -- validation cost ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("leaf, expected", [("email", "QUERY_TOO_COSTLY"), ("a: email", "TOO_MANY_ALIASES")])
+def test_a_fragment_fan_out_is_refused_in_milliseconds(admin, gql, leaf, expected):
+    """Under 1 KB and 200 tokens, 3^13 fields expanded: Strawberry's depth and alias rules
+    walked every expansion (seconds per request); the linear pass refuses it at once."""
+    query = "{ me { ...F13 } } " + fan_out(13, leaf)
+    assert len(query) < 1024
+    body, seconds = timed(gql, query, token=admin)
+    assert code(body) == expected
+    assert body.get("data") is None
+    assert seconds < 0.5
+
+
+def test_renamed_fragments_are_refused_as_fast_as_a_cached_document(admin, gql):
+    """Renaming the fragments makes every document new to the cache: each is still cheap."""
+    started = time.perf_counter()
+    for n in range(20):
+        body = gql("{ me { ...R%d_13 } } " % n + fan_out(13, prefix=f"R{n}_"), token=admin)
+        assert code(body) == "QUERY_TOO_COSTLY"
+    assert time.perf_counter() - started < 2.0
+
+
+def test_depth_through_fragments_is_measured(admin, gql):
+    """Each fragment nests one level: the depth counts through every spread."""
+    fragments = ["fragment D0 on Lob { name }"] + [f"fragment D{n} on Lob {{ client {{ lobs {{ ...D{n - 1} }} }} }}"
+                                                    for n in range(1, 7)]
+    body = gql("{ lobs(first: 1) { edges { node { ...D6 } } } } " + " ".join(fragments), token=admin, lang="fr")
+    assert code(body) == "QUERY_TOO_DEEP"
+    assert body["errors"][0]["message"] == "La requête est trop imbriquée (limite 10)."
+
+
+def test_repeated_fields_beyond_the_validation_budget_are_refused(admin, gql):
+    """490 copies of one field with a sub-selection: graphql-core compares every pair
+    (1.1 s under its default budget); past the platform's budget it stops and says so."""
+    query = "{ me { " + " ".join(["grants { role }"] * 490) + " } }"
+    body, seconds = timed(gql, query, token=admin)
+    assert code(body) == "QUERY_TOO_COMPLEX"
+    assert body["errors"][0]["message"] == "The query repeats fields or fragments too often to be checked: simplify it."
+    assert seconds < 0.5
+
+
+def test_other_requests_are_served_while_attack_documents_are_checked(admin, gql):
+    """A trivial request's latency while one client sends a stream of new costly documents."""
+    stop = threading.Event()
+
+    def attack() -> None:
+        n = 0
+        while not stop.is_set():
+            gql("{ me { ...X%d_13 } } " % n + fan_out(13, prefix=f"X{n}_"), token=admin)
+            n += 1
+
+    attacker = threading.Thread(target=attack)
+    attacker.start()
+    try:
+        latencies = []
+        for _ in range(20):
+            body, seconds = timed(gql, "{ __typename }")
+            assert body["data"] == {"__typename": "Query"}
+            latencies.append(seconds)
+    finally:
+        stop.set()
+        attacker.join()
+    assert max(latencies) < 0.5
+
+
+def test_a_repeated_query_is_measured_and_validated_once(runtime, admin, gql):
+    cache = checked_documents(runtime.schemas.internal)
+    query = "query Repeated { me { email } clients(first: 5) { edges { node { name } } } }"
+    assert "errors" not in gql(query, token=admin)
+    misses, hits = cache.misses, cache.hits
+    for _ in range(3):
+        assert "errors" not in gql(query, token=admin)
+    assert cache.misses == misses
+    assert cache.hits == hits + 3
+
+
+# -- query cost ---------------------------------------------------------------------------------------------------
+
+NESTED = """query($n: Int) { clients(first: $n) { edges { node { name lobs { name client { name lobs {
+  name client { name lobs { name } } } } } } } } }"""
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "The query would cost 144401, over the limit of 100000: ask for smaller pages or fewer fields."),
+    ("fr", "La requête coûterait 144401, au-delà de la limite de 100000 : "
+           "demandez des pages plus petites ou moins de champs."),
+])
+def test_page_sizes_multiply_the_cost_of_what_they_page(admin, gql, lang, message):
+    """The same document is cheap for a page of one and refused for a page of 100."""
+    assert "errors" not in gql(NESTED, {"n": 1}, token=admin)
+    body = gql(NESTED, {"n": 100}, token=admin, lang=lang)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COSTLY"}
+    assert body["errors"][0]["message"] == message
+
+
+def test_a_costly_mutation_is_refused_before_it_runs(owner, admin, gql):
+    """The payload's fragments push the cost over the limit: the site is never created."""
+    before = owner.execute(text("SELECT count(*) FROM site")).scalar()
+    query = ('mutation { createSite(input: {name: "Halifax", country: "CA", region: "CA-NS", '
+             'timezone: "America/Halifax"}) { ...P12 } } ' + fan_out(12, "site { name }", "P", "SitePayload"))
+    body = gql(query, token=admin)
+    assert code(body) == "QUERY_TOO_COSTLY"
+    assert owner.execute(text("SELECT count(*) FROM site")).scalar() == before
+
+
+def test_graphiql_and_the_heaviest_legitimate_queries_fit_the_default_limit(admin, gql):
+    introspection = gql(get_introspection_query(descriptions=True), token=admin)
+    assert "errors" not in introspection
+    assert introspection["data"]["__schema"]["queryType"]["name"] == "Query"
+    heavy = """{ clients { edges { node { name lobs { name client { code } } } } }
+      employees(first: 100) { edges { node { preferredName homeSite { name }
+        assignments { role validTo lob { code client { code } } client { name } supervisor { preferredName } }
+        credentials { kind status client { code } } } } } }"""
+    assert "errors" not in gql(heavy, token=admin)
