@@ -52,6 +52,8 @@ class Settings:
     lockout_minutes: int = 15
     # Largest multipart request (file upload) the GraphQL endpoints accept.
     max_upload_bytes: int = 256 * 1024 * 1024
+    # Largest request body of any other kind (JSON).
+    max_body_bytes: int = 1024 * 1024
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -70,6 +72,7 @@ class Settings:
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
             max_upload_bytes=_whole(env, "SWITCHBOARD_MAX_UPLOAD_MB", defaults.max_upload_bytes, "megabytes",
                                     scale=1024 * 1024),
+            max_body_bytes=_whole(env, "SWITCHBOARD_MAX_BODY_KB", defaults.max_body_bytes, "kilobytes", scale=1024),
             max_query_cost=_whole(env, "SWITCHBOARD_MAX_QUERY_COST", defaults.max_query_cost, "cost units"),
         )
 

@@ -8,12 +8,21 @@ and endless bodies, statements left running after the client hung up.
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 
+import httpx2
 import pytest
+import uvicorn
 from graphql import get_introspection_query
 from sqlalchemy import text
+
+from switchboard.core.app import create_app
 
 from switchboard.schema.compose import checked_documents
 from tests import factories as f
@@ -164,3 +173,114 @@ def test_graphiql_and_the_heaviest_legitimate_queries_fit_the_default_limit(admi
         assignments { role validTo lob { code client { code } } client { name } supervisor { preferredName } }
         credentials { kind status client { code } } } } } }"""
     assert "errors" not in gql(heavy, token=admin)
+
+
+# -- body size ----------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def served(runtime) -> Iterator[str]:
+    """The app under uvicorn, on a free local port, in a thread: real sockets, real disconnects."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        while not server.started:
+            assert thread.is_alive(), "the server did not start"
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+class Endless:
+    """A valid JSON request body of exactly ``total`` bytes, sent in 64 KB chunks; counts
+    what the client had to send."""
+
+    HEAD, TAIL = b'{"query": "{ __typename }", "variables": {"pad": "', b'"}}'
+
+    def __init__(self, total: int) -> None:
+        self.total, self.sent = total, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.sent = len(self.HEAD)
+        yield self.HEAD
+        while self.sent < self.total - len(self.TAIL):
+            chunk = b"x" * min(65536, self.total - len(self.TAIL) - self.sent)
+            self.sent += len(chunk)
+            yield chunk
+        self.sent += len(self.TAIL)
+        yield self.TAIL
+
+
+@pytest.mark.parametrize("lang, message", [("en", "The request body exceeds the limit of 1024 KB."),
+                                           ("fr", "Le corps de la requête dépasse la limite de 1024 Ko.")])
+def test_a_body_declared_over_the_cap_is_refused_unread(gql, lang, message):
+    pad = "x" * (1024 * 1024)
+    response = gql.http.post("/graphql", content=json.dumps({"query": "{ __typename }", "variables": {"p": pad}}),
+                             headers={"content-type": "application/json", "accept-language": lang})
+    assert response.status_code == 413
+    assert response.json()["errors"] == [{"message": message, "extensions": {"code": "BODY_TOO_LARGE"}}]
+    assert response.headers["connection"] == "close"
+
+
+def test_a_body_just_under_the_cap_is_served(gql):
+    pad = "x" * (1024 * 1024 - 100)
+    response = gql.http.post("/graphql", json={"query": "{ __typename }", "variables": {"p": pad}})
+    assert response.status_code == 200 and response.json()["data"] == {"__typename": "Query"}
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+def test_a_100_mb_body_is_cut_at_the_cap_not_read(runtime, declared):
+    """An anonymous 100 MB body (declared, or chunked with no length): refused after at
+    most the cap and the socket buffers, the connection closed, the rest never sent."""
+    body = Endless(100 * 1024 * 1024)
+    headers = {"content-type": "application/json"}
+    if declared:
+        headers["content-length"] = str(body.total)
+    with served(runtime) as url, httpx2.Client(timeout=30) as http:
+        response = http.post(f"{url}/graphql", content=iter(body), headers=headers)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"] == {"code": "BODY_TOO_LARGE"}
+    assert body.sent < 16 * 1024 * 1024
+
+
+def multipart(size: int) -> dict:
+    """A GraphQL multipart request carrying a file of ``size`` bytes the operation ignores."""
+    operations = {"query": "{ __typename }", "variables": {"f": None}}
+    return {"files": {"0": ("big.csv", b"x" * size, "text/csv")},
+            "data": {"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.f"]})}}
+
+
+def test_uploads_keep_their_own_cap(runtime, admin, gql):
+    bearer = {"authorization": f"Bearer {admin}"}
+    response = gql.http.post("/graphql", headers=bearer, **multipart(3 * 1024 * 1024))
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == {"__typename": "Query"}
+
+
+def test_a_chunked_upload_over_its_cap_is_cut_while_it_streams(runtime, admin):
+    """The upload cap was only checked against Content-Length: a chunked upload was
+    spooled whole before anything looked at its size."""
+    runtime.settings = replace(runtime.settings, max_upload_bytes=1024 * 1024)
+    request = httpx2.Request("POST", "http://x/graphql", **multipart(8 * 1024 * 1024))
+    content = request.read()
+    sent = 0
+
+    def chunks() -> Iterator[bytes]:
+        nonlocal sent
+        for start in range(0, len(content), 65536):
+            sent += 65536
+            yield content[start:start + 65536]
+
+    headers = {"authorization": f"Bearer {admin}", "content-type": request.headers["content-type"]}
+    with served(runtime) as url, httpx2.Client(timeout=30) as http:
+        response = http.post(f"{url}/graphql", content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert response.json()["errors"][0] == {"message": "The upload exceeds the limit of 1 MB.",
+                                            "extensions": {"code": "UPLOAD_TOO_LARGE"}}
+    assert sent < 6 * 1024 * 1024
