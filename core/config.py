@@ -54,6 +54,10 @@ class Settings:
     max_upload_bytes: int = 256 * 1024 * 1024
     # Largest request body of any other kind (JSON).
     max_body_bytes: int = 1024 * 1024
+    # Longest a statement of a request may run (0: no limit); jobs and commands have none.
+    statement_timeout_ms: int = 15_000
+    # The same for a multipart request (an upload: imports COPY and check a whole file).
+    upload_statement_timeout_ms: int = 600_000
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -74,6 +78,10 @@ class Settings:
                                     scale=1024 * 1024),
             max_body_bytes=_whole(env, "SWITCHBOARD_MAX_BODY_KB", defaults.max_body_bytes, "kilobytes", scale=1024),
             max_query_cost=_whole(env, "SWITCHBOARD_MAX_QUERY_COST", defaults.max_query_cost, "cost units"),
+            statement_timeout_ms=_whole(env, "SWITCHBOARD_STATEMENT_TIMEOUT_MS", defaults.statement_timeout_ms,
+                                        "milliseconds", minimum=0),
+            upload_statement_timeout_ms=_whole(env, "SWITCHBOARD_UPLOAD_STATEMENT_TIMEOUT_MS",
+                                               defaults.upload_statement_timeout_ms, "milliseconds", minimum=0),
         )
 
 

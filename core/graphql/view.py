@@ -30,8 +30,8 @@ from strawberry.types import ExecutionResult
 
 from ..audit.delivery import finish
 from ..db.session import DbSession
-from ..errors import AccessError, CodedError, SwitchboardError, UserError
-from ..i18n import negotiate
+from ..errors import AccessError, CodedError, LimitError, SwitchboardError, UserError
+from ..i18n import localized_fractions, negotiate
 from ..identity.service import authenticate
 from .channel import BodyTooLarge, RequestChannel, declared_over
 from .context import Context
@@ -74,7 +74,9 @@ class SwitchboardGraphQL(GraphQL):
         refused = self._refusal_before_reading(request, multipart)
         if refused is not None:
             return self._refusal(*refused, lang)
-        db = DbSession(self.runtime.engine, None)
+        settings = self.runtime.settings
+        timeout = settings.upload_statement_timeout_ms if multipart else settings.statement_timeout_ms
+        db = DbSession(self.runtime.engine, None, statement_timeout_ms=timeout)
         request.state.db = db
         try:
             ctx = await self._context(request, db, lang)
@@ -145,7 +147,9 @@ class SwitchboardGraphQL(GraphQL):
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         context: Context = kwargs["context"]
-        result = await super().execute_operation(*args, **kwargs)
+        channel: RequestChannel = kwargs["request"].receive  # see __call__
+        async with channel.cancelled_on_disconnect():  # the statement running then is cancelled too
+            result = await super().execute_operation(*args, **kwargs)
         results = result if isinstance(result, list) else [result]
         ok = all(not getattr(r, "errors", None) for r in results)
         await finish(self.runtime, context.db, commit=ok)
@@ -172,7 +176,8 @@ class SwitchboardGraphQL(GraphQL):
             extensions: dict[str, Any] = {"code": original.code}
             if isinstance(original, UserError) and original.field:
                 extensions["field"] = original.field
-            body["message"] = messages.render(original.code, lang, original.params)
+            params = localized_fractions(original.params, lang) if isinstance(original, LimitError) else original.params
+            body["message"] = messages.render(original.code, lang, params)
             body["extensions"] = extensions
             return body
         if original is None and error.message == INTERNAL_ERROR:

@@ -17,15 +17,22 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import httpx2
+import psycopg
 import pytest
+import strawberry
 import uvicorn
 from graphql import get_introspection_query
 from sqlalchemy import text
+from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
+from switchboard.core.db.server import locate
+from switchboard.core.hookspecs import hookimpl
+from switchboard.core.identity.operator import acting_as
 
 from switchboard.schema.compose import checked_documents
 from tests import factories as f
+from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
 
 
 @pytest.fixture
@@ -284,3 +291,124 @@ def test_a_chunked_upload_over_its_cap_is_cut_while_it_streams(runtime, admin):
     assert response.json()["errors"][0] == {"message": "The upload exceeds the limit of 1 MB.",
                                             "extensions": {"code": "UPLOAD_TOO_LARGE"}}
     assert sent < 6 * 1024 * 1024
+
+
+# -- statement timeout and disconnects ----------------------------------------------------------------------------
+
+
+@strawberry.type
+class SlowQuery:
+    @strawberry.field(description="Sleeps in PostgreSQL (tests only).")
+    async def sleep(self, info: strawberry.Info, seconds: float) -> bool:
+        return await info.context.db.scalar("SELECT true FROM pg_sleep(:s)", {"s": seconds})
+
+    @strawberry.field(description="The statement timeout of the request's transaction (tests only).")
+    async def statement_timeout(self, info: strawberry.Info) -> str:
+        return await info.context.db.scalar("SELECT current_setting('statement_timeout')")
+
+
+class Slow:
+    """A test-only plugin whose query fields sleep in PostgreSQL."""
+
+    @hookimpl
+    def switchboard_graphql_query(self):
+        return SlowQuery
+
+
+@contextmanager
+def slow_runtime(template, **settings) -> Iterator:
+    with cloned_runtime(replace(template, **settings), TEMPLATE, ("slow", Slow())) as runtime:
+        yield runtime
+
+
+@pytest.fixture
+def slow(template):
+    """A runtime with the sleeping fields, whose request statements may run 500 ms."""
+    with slow_runtime(template, statement_timeout_ms=500) as runtime:
+        yield runtime
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "The request took longer than 0.5 s in the database and was stopped: narrow it down."),
+    ("fr", "La requête a duré plus de 0,5 s dans la base de données et a été interrompue : restreignez-la."),
+])
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "token"])
+def test_a_slow_statement_is_cut_by_the_timeout_with_a_code(slow, signed_in, lang, message):
+    with slow.owner.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        token = f.token(conn, f.user(conn, f.tenant(conn), "tenant_admin")) if signed_in else None
+    with TestClient(create_app(slow)) as http:
+        body, seconds = timed(GraphQLClient(http), "{ sleep(seconds: 5) }", token=token, lang=lang)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "STATEMENT_TIMEOUT"}
+    assert body["errors"][0]["message"] == message
+    assert seconds < 3
+
+
+def test_the_timeout_is_local_to_the_request_transaction(slow):
+    """The next transaction on the same pooled connection has the server's default again;
+    a job's (or a command's) transaction has none of the requests' timeout."""
+    with TestClient(create_app(slow)) as http:
+        gql = GraphQLClient(http)
+        assert gql("{ statementTimeout }")["data"] == {"statementTimeout": "500ms"}
+        assert gql("{ sleep(seconds: 5) }")["errors"][0]["extensions"]["code"] == "STATEMENT_TIMEOUT"
+        slow.settings = replace(slow.settings, statement_timeout_ms=0)  # no timeout: nothing set
+        assert gql("{ statementTimeout }")["data"] == {"statementTimeout": "0"}
+    with slow.owner.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        email = conn.execute(text("SELECT email FROM app_user WHERE id = :u"),
+                             {"u": f.user(conn, f.tenant(conn), "tenant_admin")}).scalar()
+
+    async def in_a_job() -> str:
+        async with acting_as(slow, email, name="test") as (db, _caller):
+            return await db.scalar("SELECT current_setting('statement_timeout')")
+
+    import asyncio
+
+    assert asyncio.run(in_a_job()) == "0"
+
+
+def test_concurrent_first_statements_share_one_connection(slow):
+    """Two root fields reach the database at once before anything opened the transaction
+    (no token): both used to open a connection, one of them never returned to the pool."""
+    with TestClient(create_app(slow)) as http:
+        for _ in range(3):
+            body = GraphQLClient(http)("{ a: statementTimeout b: statementTimeout }")
+            assert body["data"] == {"a": "500ms", "b": "500ms"}
+        assert slow.engine.pool.checkedout() == 0
+
+
+def sleeping_backends(runtime) -> list[tuple[int, str]]:
+    """Backends of the app running ``pg_sleep`` in the runtime's database (as the superuser, who sees them all)."""
+    with psycopg.connect(locate(runtime.settings).admin_url, autocommit=True) as conn:
+        return conn.execute("SELECT pid, state FROM pg_stat_activity WHERE datname = %s"
+                            " AND application_name = 'switchboard' AND query LIKE '%%pg_sleep%%'"
+                            " AND state <> 'idle'", (runtime.database.name,)).fetchall()
+
+
+def wait_for(predicate, seconds: float) -> float:
+    """Seconds until ``predicate()`` held (raises when it did not within ``seconds``)."""
+    started = time.monotonic()
+    while not predicate():
+        assert time.monotonic() - started < seconds, "not within the time allowed"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_a_client_that_hangs_up_leaves_no_statement_running(template):
+    """The client gives up after 1 s on a 60 s statement: the server cancels the statement,
+    the transaction and its pooled connection, and serves the next request normally."""
+    with slow_runtime(template, statement_timeout_ms=120_000) as runtime, served(runtime) as url:
+        def hang_up() -> None:
+            with httpx2.Client(timeout=1.5) as http, pytest.raises(httpx2.ReadTimeout):
+                http.post(f"{url}/graphql", json={"query": "{ sleep(seconds: 60) }"})
+
+        client = threading.Thread(target=hang_up)
+        client.start()
+        wait_for(lambda: [state for _, state in sleeping_backends(runtime)] == ["active"], 5)
+        client.join()
+        assert wait_for(lambda: not sleeping_backends(runtime), 2) < 2  # PostgreSQL logs: canceled by user request
+        with httpx2.Client(timeout=10) as http:
+            for _ in range(3):
+                answer = http.post(f"{url}/graphql", json={"query": "{ sleep(seconds: 0) statementTimeout }"})
+                assert answer.json()["data"] == {"sleep": True, "statementTimeout": "2min"}
