@@ -26,7 +26,9 @@ from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
+from switchboard.core.config import Settings
 from switchboard.core.db.server import locate
+from switchboard.core.errors import ConfigurationError
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.identity.operator import acting_as
 
@@ -169,6 +171,33 @@ def test_a_costly_mutation_is_refused_before_it_runs(owner, admin, gql):
     body = gql(query, token=admin)
     assert code(body) == "QUERY_TOO_COSTLY"
     assert owner.execute(text("SELECT count(*) FROM site")).scalar() == before
+
+
+def test_the_cost_limit_is_a_setting(template):
+    """Limit 350: a page of 50 clients with five fields costs 1 + 50 × 7 = 351, of 49 costs 344."""
+    page = "{ clients(first: %d) { edges { node { id name code active timezone } } } }"
+    with cloned_runtime(replace(template, max_query_cost=350)) as runtime, TestClient(create_app(runtime)) as http:
+        gql = GraphQLClient(http)
+        with runtime.owner.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            token = f.token(conn, f.user(conn, f.tenant(conn), "tenant_admin"))
+        assert gql(page % 50, token=token)["errors"][0]["message"].startswith("The query would cost 351,")
+        assert "errors" not in gql(page % 49, token=token)
+
+
+def test_the_limits_are_read_from_the_environment():
+    assert Settings.from_env({}).max_query_cost == 100_000
+    env = {"SWITCHBOARD_MAX_QUERY_COST": "5000", "SWITCHBOARD_MAX_BODY_KB": "64",
+           "SWITCHBOARD_STATEMENT_TIMEOUT_MS": "0", "SWITCHBOARD_UPLOAD_STATEMENT_TIMEOUT_MS": "1000"}
+    settings = Settings.from_env(env)
+    assert (settings.max_query_cost, settings.max_body_bytes, settings.statement_timeout_ms,
+            settings.upload_statement_timeout_ms) == (5000, 64 * 1024, 0, 1000)
+    defaults = Settings.from_env({})
+    assert (defaults.max_body_bytes, defaults.statement_timeout_ms) == (1024 * 1024, 15_000)
+    for name, value in (("SWITCHBOARD_MAX_BODY_KB", "0"), ("SWITCHBOARD_STATEMENT_TIMEOUT_MS", "15s"),
+                        ("SWITCHBOARD_MAX_QUERY_COST", "-1")):
+        with pytest.raises(ConfigurationError):
+            Settings.from_env({name: value})
 
 
 def test_graphiql_and_the_heaviest_legitimate_queries_fit_the_default_limit(admin, gql):
