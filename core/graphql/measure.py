@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from graphql import (
-    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLSchema, InlineFragmentNode,
-    IntValueNode, NullValueNode, OperationDefinitionNode, SelectionSetNode, VariableNode, get_named_type,
-    get_nullable_type, is_composite_type, is_list_type,
+    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLSchema, IntValueNode, NullValueNode,
+    OperationDefinitionNode, SelectionSetNode, VariableNode, get_named_type, get_nullable_type, is_composite_type,
+    is_list_type,
 )
 from graphql.type import GraphQLCompositeType, GraphQLField
 from graphql.type.introspection import TypeMetaFieldDef, SchemaMetaFieldDef
@@ -48,7 +48,7 @@ class PageVariable:
     name: str
 
 
-Multiplier = Union[int, PageVariable]
+Multiplier = int | PageVariable
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,12 +183,10 @@ class Shape:
                 continue
             if isinstance(selection, FragmentSpreadNode):
                 inner = self._fragment(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
+            else:  # an inline fragment
                 condition = selection.type_condition
                 scope = self._type(condition.name.value) if condition else parent
                 inner = self._selections(selection.selection_set, scope)
-            else:  # pragma: no cover - graphql-core knows no other selection
-                continue
             depth = max(depth, inner.depth)
             aliases += inner.aliases
             add(1, inner.cost)

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 import strawberry
 import uvicorn
-from graphql import get_introspection_query
+from graphql import get_introspection_query, parse
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
@@ -29,6 +29,7 @@ from switchboard.core.app import create_app
 from switchboard.core.config import Settings
 from switchboard.core.db.server import locate
 from switchboard.core.errors import ConfigurationError
+from switchboard.core.graphql.limits import measure
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.identity.operator import acting_as
 
@@ -96,6 +97,15 @@ def test_depth_through_fragments_is_measured(admin, gql):
     body = gql("{ lobs(first: 1) { edges { node { ...D6 } } } } " + " ".join(fragments), token=admin, lang="fr")
     assert code(body) == "QUERY_TOO_DEEP"
     assert body["errors"][0]["message"] == "La requête est trop imbriquée (limite 10)."
+
+
+def test_a_fragment_chain_past_the_interpreter_stack_is_refused_not_crashed(runtime):
+    """With a token limit raised, a chain of nested fragments would recurse past Python's
+    stack in the linear pass: it is refused as too complex, not an internal error."""
+    chain = " ".join(f"fragment C{n} on Lob {{ client {{ lobs {{ ...C{n + 1} }} }} }}" for n in range(600))
+    document = parse("{ lobs { edges { node { ...C0 } } } } " + chain + " fragment C600 on Lob { name }")
+    checked = measure(runtime.schemas.internal._schema, document, runtime.settings)
+    assert [e.original_error.code for e in checked.refusal] == ["QUERY_TOO_COMPLEX"]
 
 
 def test_repeated_fields_beyond_the_validation_budget_are_refused(admin, gql):
