@@ -18,13 +18,14 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
-def _megabytes(name: str, value: str | None, default: int) -> int:
-    """A size given in whole megabytes (MiB), in bytes; ``default`` when unset."""
+def _whole(env: dict[str, str], name: str, default: int, unit: str, scale: int = 1, minimum: int = 1) -> int:
+    """A whole number of ``unit`` (at least ``minimum``) times ``scale``; ``default`` when unset."""
+    value = env.get(name)
     if not value:
         return default
-    if not value.strip().isdigit() or int(value) < 1:
-        raise ConfigurationError(f"{name} must be a positive whole number of megabytes, not {value!r}")
-    return int(value) * 1024 * 1024
+    if not value.strip().isdigit() or int(value) < minimum:
+        raise ConfigurationError(f"{name} must be a whole number of {unit} (at least {minimum}), not {value!r}")
+    return int(value) * scale
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,18 @@ class Settings:
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 2000
+    # Fields times page sizes (lists that are not pages count 10); GraphiQL's schema query costs ~50,000.
+    max_query_cost: int = 100_000
     # Fernet keys encrypting TOTP secrets, newest first (empty: <data_dir>/secret.keys).
     secret_keys: tuple[str, ...] = ()
     # Largest multipart request (file upload) the GraphQL endpoints accept.
     max_upload_bytes: int = 256 * 1024 * 1024
+    # Largest request body of any other kind (JSON).
+    max_body_bytes: int = 1024 * 1024
+    # Longest a statement of a request may run (0: no limit); jobs and commands have none.
+    statement_timeout_ms: int = 15_000
+    # The same for a multipart request (an upload: imports COPY and check a whole file).
+    upload_statement_timeout_ms: int = 600_000
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -66,8 +75,14 @@ class Settings:
             plugins_enabled=_csv(env.get("SWITCHBOARD_PLUGINS")),
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
             secret_keys=_csv(env.get("SWITCHBOARD_SECRET_KEYS")),
-            max_upload_bytes=_megabytes("SWITCHBOARD_MAX_UPLOAD_MB", env.get("SWITCHBOARD_MAX_UPLOAD_MB"),
-                                        defaults.max_upload_bytes),
+            max_upload_bytes=_whole(env, "SWITCHBOARD_MAX_UPLOAD_MB", defaults.max_upload_bytes, "megabytes",
+                                    scale=1024 * 1024),
+            max_body_bytes=_whole(env, "SWITCHBOARD_MAX_BODY_KB", defaults.max_body_bytes, "kilobytes", scale=1024),
+            max_query_cost=_whole(env, "SWITCHBOARD_MAX_QUERY_COST", defaults.max_query_cost, "cost units"),
+            statement_timeout_ms=_whole(env, "SWITCHBOARD_STATEMENT_TIMEOUT_MS", defaults.statement_timeout_ms,
+                                        "milliseconds", minimum=0),
+            upload_statement_timeout_ms=_whole(env, "SWITCHBOARD_UPLOAD_STATEMENT_TIMEOUT_MS",
+                                               defaults.upload_statement_timeout_ms, "milliseconds", minimum=0),
         )
 
 

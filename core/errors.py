@@ -2,8 +2,9 @@
 
 ``UserError`` is a user-correctable refusal: mutations return it in their payload
 with a stable ``code``, the ``field`` at fault and a message localized to the
-caller. ``AccessError`` (authentication and permission failures) surfaces as a
-GraphQL error whose ``extensions.code`` is stable. Anything else is masked.
+caller. ``AccessError`` (authentication and permission failures) and ``LimitError``
+(a request over a limit) surface as GraphQL errors whose ``extensions.code`` is
+stable. Anything else is masked.
 """
 
 from __future__ import annotations
@@ -36,13 +37,21 @@ class NotFound(UserError):
         super().__init__("NOT_FOUND", field, **params)
 
 
-class AccessError(SwitchboardError):
-    """Authentication or authorization failure, reported as a GraphQL error with a code."""
+class CodedError(SwitchboardError):
+    """An error reported as a GraphQL error whose ``extensions.code`` is stable."""
 
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
+
+
+class AccessError(CodedError):
+    """Authentication or authorization failure, reported as a GraphQL error with a code."""
+
+
+class LimitError(CodedError):
+    """A request over one of the platform's limits (cost, size, time), reported with a code."""
 
 
 class ValidationErrors(SwitchboardError):

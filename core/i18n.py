@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("en", "fr")
@@ -76,3 +77,8 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
     if preferred in LANGUAGES:
         return preferred
     return DEFAULT_LANGUAGE
+
+
+def localized_fractions(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``params`` with fractional numbers written as ``lang`` writes them (0.5 s, 0,5 s)."""
+    return {k: format_decimal(v, locale=lang) if isinstance(v, float) else v for k, v in params.items()}

@@ -15,17 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as aliases_validator
-from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
+from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache
 from switchboard.core.config import Settings
 from switchboard.core.graphql.execution import PlannedExecutionContext
+from switchboard.core.graphql.limits import CheckedDocuments, DocumentLimits, cap_validation_work
 from switchboard.core.graphql.merge import CompositionError, merge
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
 from switchboard.core.plugins import PluginHost
@@ -40,24 +33,25 @@ class Schemas:
 
 
 def extensions(settings: Settings) -> list[Any]:
-    """Limits, caches and error masking shared by both schemas.
+    """Limits, caches and error masking of one schema.
 
     Factories, not instances: Strawberry builds fresh extensions per request. The
-    depth and alias rules are built once, so the validation cache (keyed by the
-    rules, among others) hits on every repeated query; the parser and validation
-    caches live at module level.
+    parser cache lives at module level; the cache of checked (measured and
+    validated) documents belongs to the schema, so a repeated query is neither
+    measured nor validated again.
     """
-    rules = (
-        depth_validator(settings.max_query_depth, None, None),
-        aliases_validator(settings.max_aliases),
-    )
+    cap_validation_work()
     return [
-        partial(AddValidationRules, list(rules)),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
         partial(ParserCache, maxsize=256),
-        partial(ValidationCache, maxsize=256),
+        partial(DocumentLimits, settings=settings, cache=CheckedDocuments(maxsize=256)),
     ]
+
+
+def checked_documents(schema: strawberry.Schema) -> CheckedDocuments:
+    """The cache of checked documents of a composed schema."""
+    return next(e.keywords["cache"] for e in schema.extensions if getattr(e, "func", None) is DocumentLimits)
 
 
 def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.Schema:

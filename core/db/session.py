@@ -2,26 +2,36 @@
 
 The caller is written with ``set_config('app.user_id', …, true)``: local to the
 transaction, so a pooled connection never carries one caller into the next
-request. The connection is opened lazily on first use; :meth:`finish` commits or
-rolls back everything. Each mutation runs in a savepoint, so a refused mutation
-leaves nothing half-written even when others in the same request succeed.
+request. A request's transaction also gets a ``statement_timeout``, set the same
+way in the same statement (no extra round trip); a statement that runs past it
+raises ``STATEMENT_TIMEOUT`` (a :class:`LimitError`), and so does any later one of
+the aborted transaction. The connection is opened lazily on first use;
+:meth:`finish` commits or rolls back everything. Each mutation runs in a
+savepoint, so a refused mutation leaves nothing half-written even when others in
+the same request succeed.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+from psycopg.errors import QueryCanceled
 from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Result, Row
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ..errors import NotFound
+from ..errors import LimitError, NotFound
 
 SET_CALLER = text("SELECT set_config('app.user_id', :user_id, true)")
+SET_CALLER_AND_TIMEOUT = text("SELECT set_config('app.user_id', :user_id, true),"
+                              " set_config('statement_timeout', :_statement_timeout, true)")
+TIMED = "SELECT _first.*, set_config('statement_timeout', :_statement_timeout, true) FROM ({}) AS _first"
 
 
 @lru_cache(maxsize=1024)
@@ -32,12 +42,16 @@ def statement_text(sql: str) -> TextClause:
 
 
 class DbSession:
-    """A lazily-begun transaction for one request (or one CLI action) as one caller."""
+    """A lazily-begun transaction for one request (or one CLI action) as one caller;
+    ``statement_timeout_ms`` (0: none) bounds each of its statements."""
 
-    def __init__(self, engine: AsyncEngine, user_id: UUID | None) -> None:
+    def __init__(self, engine: AsyncEngine, user_id: UUID | None, *, statement_timeout_ms: int = 0) -> None:
         self.engine = engine
         self.user_id = user_id
+        self.statement_timeout_ms = statement_timeout_ms
         self._conn: AsyncConnection | None = None
+        self._opening = asyncio.Lock()  # resolvers running at once open one connection, not one each
+        self._timed_out = False
         self.statements = 0
 
     @property
@@ -49,19 +63,46 @@ class DbSession:
         """The transaction's connection, opened and stamped with the caller on first use;
         ``stamps_caller``: the first statement records the caller itself, no separate stamp."""
         if self._conn is None:
-            conn = await self.engine.connect()
+            async with self._opening:
+                if self._conn is None:
+                    self._conn = await self._open(stamps_caller)
+        return self._conn
+
+    async def _open(self, stamps_caller: bool) -> AsyncConnection:
+        conn = await self.engine.connect()
+        try:
             await conn.begin()
             if not stamps_caller:
-                await conn.execute(SET_CALLER, {"user_id": str(self.user_id or "")})
-            self._conn = conn
-        return self._conn
+                params = {"user_id": str(self.user_id or ""), **self._timeout()}
+                await conn.execute(SET_CALLER_AND_TIMEOUT if self.statement_timeout_ms else SET_CALLER, params)
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
 
     async def execute(self, sql: str, params: Mapping[str, Any] | None = None, *,
                       stamps_caller: bool = False) -> Result:
         """Run one statement of this transaction; ``stamps_caller``: see :meth:`connection`."""
+        if self._timed_out:
+            raise self._timeout_error()
+        opening = stamps_caller and self._conn is None and self.statement_timeout_ms
         conn = await self.connection(stamps_caller=stamps_caller)
         self.statements += 1
-        return await conn.execute(statement_text(sql), dict(params or {}))
+        try:
+            if opening:  # the opening statement sets the timeout of those that follow
+                return await conn.execute(statement_text(TIMED.format(sql)), {**(params or {}), **self._timeout()})
+            return await conn.execute(statement_text(sql), dict(params or {}))
+        except DBAPIError as exc:
+            if self.statement_timeout_ms and isinstance(exc.orig, QueryCanceled):
+                self._timed_out = True
+                raise self._timeout_error() from exc
+            raise
+
+    def _timeout(self) -> dict[str, str]:
+        return {"_statement_timeout": str(self.statement_timeout_ms)} if self.statement_timeout_ms else {}
+
+    def _timeout_error(self) -> LimitError:
+        return LimitError("STATEMENT_TIMEOUT", seconds=self.statement_timeout_ms / 1000)
 
     async def open_stamping(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
         """The first row of a statement that records the caller itself (``app.authenticate``),

@@ -8,7 +8,10 @@ File uploads follow the GraphQL multipart request specification (Strawberry's
 ``Upload`` scalar). A multipart request must carry a bearer token: browsers never
 attach an ``Authorization`` header on their own and adding one forces a CORS
 preflight, so a cross-site form cannot forge an upload (the specification's CSRF
-warning). Its body may not exceed ``Settings.max_upload_bytes`` (``UPLOAD_TOO_LARGE``).
+warning). Its body may not exceed ``Settings.max_upload_bytes`` (``UPLOAD_TOO_LARGE``),
+any other body ``Settings.max_body_bytes`` (``BODY_TOO_LARGE``): refused unread when
+declared longer, cut as soon as it passes the cap otherwise (:mod:`.channel`), with
+HTTP 413 and the connection closed so the client stops sending.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from strawberry.asgi import GraphQL
@@ -26,20 +30,21 @@ from strawberry.types import ExecutionResult
 
 from ..audit.delivery import finish
 from ..db.session import DbSession
-from ..errors import AccessError, SwitchboardError, UserError
-from ..i18n import negotiate
+from ..errors import AccessError, CodedError, LimitError, SwitchboardError, UserError
+from ..i18n import localized_fractions, negotiate
 from ..identity.service import authenticate
+from .channel import BodyTooLarge, RequestChannel, declared_over
 from .context import Context
 
 INTERNAL_ERROR = "INTERNAL_ERROR"
-LIMIT_CODES = [
-    (re.compile(r"exceeds maximum operation depth of (\d+)"), "QUERY_TOO_DEEP"),
-    (re.compile(r"aliases found\. Allowed: (\d+)"), "TOO_MANY_ALIASES"),
-    (re.compile(r"Document contains more than (\d+) tokens"), "TOO_MANY_TOKENS"),
-]
+TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403,
-               "UPLOAD_TOO_LARGE": 413}
+               "UPLOAD_TOO_LARGE": 413, "BODY_TOO_LARGE": 413}
 MULTIPART = "multipart/form-data"
+
+
+def _multipart(headers: Any) -> bool:
+    return headers.get("content-type", "").lower().startswith(MULTIPART)
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -56,16 +61,22 @@ class SwitchboardGraphQL(GraphQL):
         self.runtime = runtime
         self.portal = portal
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            receive = RequestChannel(receive, self._body_limit(_multipart(Headers(scope=scope))))
+        await super().__call__(scope, receive, send)
+
     async def run(self, request: Request, context: Any = None, root_value: Any = None) -> Response:  # type: ignore[override]
         lang = negotiate(request.headers.get("accept-language"))
         if request.method == "GET":  # GraphiQL
             return await super().run(request)
-        multipart = request.headers.get("content-type", "").lower().startswith(MULTIPART)
-        if multipart:
-            refused = self._upload_refusal(request)
-            if refused is not None:
-                return self._refusal(*refused, lang)
-        db = DbSession(self.runtime.engine, None)
+        multipart = _multipart(request.headers)
+        refused = self._refusal_before_reading(request, multipart)
+        if refused is not None:
+            return self._refusal(*refused, lang)
+        settings = self.runtime.settings
+        timeout = settings.upload_statement_timeout_ms if multipart else settings.statement_timeout_ms
+        db = DbSession(self.runtime.engine, None, statement_timeout_ms=timeout)
         request.state.db = db
         try:
             ctx = await self._context(request, db, lang)
@@ -77,6 +88,8 @@ class SwitchboardGraphQL(GraphQL):
             raise
         try:
             return await super().run(request, context=ctx)
+        except BodyTooLarge:
+            return self._refusal(*self._too_large(multipart), lang)
         except ClientDisconnect:  # the caller hung up: nothing to answer, nothing to log
             return Response(status_code=499)
         finally:
@@ -92,16 +105,23 @@ class SwitchboardGraphQL(GraphQL):
         """A response body."""
         return orjson.dumps(data)
 
-    def _upload_refusal(self, request: Request) -> tuple[str, dict[str, Any]] | None:
+    def _refusal_before_reading(self, request: Request, multipart: bool) -> tuple[str, dict[str, Any]] | None:
         """``(code, params)`` refusing a multipart request without a bearer token (CSRF)
-        or declaring a body over the size limit; None to go on."""
-        if not request.headers.get("authorization", "").strip():
+        or a request declaring a body over its size limit; None to go on."""
+        if multipart and not request.headers.get("authorization", "").strip():
             return "UNAUTHENTICATED", {}
-        length = request.headers.get("content-length", "")
-        limit = self.runtime.settings.max_upload_bytes
-        if length.isdigit() and int(length) > limit:
-            return "UPLOAD_TOO_LARGE", {"limit": limit // (1024 * 1024)}
+        if declared_over(request.headers, self._body_limit(multipart)):
+            return self._too_large(multipart)
         return None
+
+    def _body_limit(self, multipart: bool) -> int:
+        settings = self.runtime.settings
+        return settings.max_upload_bytes if multipart else settings.max_body_bytes
+
+    def _too_large(self, multipart: bool) -> tuple[str, dict[str, Any]]:
+        if multipart:
+            return "UPLOAD_TOO_LARGE", {"limit": self._body_limit(True) // (1024 * 1024)}
+        return "BODY_TOO_LARGE", {"limit": self._body_limit(False) // 1024}
 
     async def _context(self, request: Request, db: DbSession, lang: str) -> Context:
         ctx = Context(request=request, runtime=self.runtime, db=db, lang=lang, portal=self.portal)
@@ -121,11 +141,15 @@ class SwitchboardGraphQL(GraphQL):
     def _refusal(self, code: str, params: dict[str, Any], lang: str) -> Response:
         message = self.runtime.messages.render(code, lang, params)
         body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-        return JSONResponse(body, status_code=HTTP_STATUS.get(code, 403))
+        status = HTTP_STATUS.get(code, 403)
+        # Past a body's cap, close the connection: the client stops sending the rest.
+        return JSONResponse(body, status_code=status, headers={"connection": "close"} if status == 413 else None)
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         context: Context = kwargs["context"]
-        result = await super().execute_operation(*args, **kwargs)
+        channel: RequestChannel = kwargs["request"].receive  # see __call__
+        async with channel.cancelled_on_disconnect():  # the statement running then is cancelled too
+            result = await super().execute_operation(*args, **kwargs)
         results = result if isinstance(result, list) else [result]
         ok = all(not getattr(r, "errors", None) for r in results)
         await finish(self.runtime, context.db, commit=ok)
@@ -148,23 +172,23 @@ class SwitchboardGraphQL(GraphQL):
         original = error.original_error
         messages = self.runtime.messages
         body = error.formatted
-        if isinstance(original, (AccessError, UserError)):
+        if isinstance(original, (CodedError, UserError)):
             extensions: dict[str, Any] = {"code": original.code}
             if isinstance(original, UserError) and original.field:
                 extensions["field"] = original.field
-            body["message"] = messages.render(original.code, lang, original.params)
+            params = localized_fractions(original.params, lang) if isinstance(original, LimitError) else original.params
+            body["message"] = messages.render(original.code, lang, params)
             body["extensions"] = extensions
             return body
         if original is None and error.message == INTERNAL_ERROR:
             body["message"] = messages.render(INTERNAL_ERROR, lang)
             body["extensions"] = {"code": INTERNAL_ERROR}
             return body
-        for pattern, code in LIMIT_CODES:
-            match = pattern.search(error.message)
-            if match:
-                body["message"] = messages.render(code, lang, {"limit": match.group(1)})
-                body["extensions"] = {"code": code}
-                return body
+        match = TOO_MANY_TOKENS.search(error.message)
+        if match:
+            body["message"] = messages.render("TOO_MANY_TOKENS", lang, {"limit": match.group(1)})
+            body["extensions"] = {"code": "TOO_MANY_TOKENS"}
+            return body
         code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
         body["extensions"] = {"code": code}
         return body

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import strawberry
 
+from ..db.like import contains
 from ..graphql.pagination import Connection, connection, keyset
 from . import users
 from .types import Me, Role, Token, User
@@ -23,10 +24,10 @@ class IdentityQuery:
     ) -> Connection[User]:
         ctx = info.context
         ctx.me.require(users.MANAGE)
-        where = "(u.email ILIKE :q OR u.display_name ILIKE :q)" if search else "true"
+        where = "(u.email ILIKE :q ESCAPE '\\' OR u.display_name ILIKE :q ESCAPE '\\')" if search else "true"
         sql, params, size = keyset(users.USER_SELECT, ["u.email", "u.id"], first, after,
                                    ctx.runtime.settings.page_size_cap, where)
-        rows = await ctx.db.all(sql, {**params, "q": f"%{search}%"})
+        rows = await ctx.db.all(sql, {**params, "q": contains(search or "")})
         return connection(rows, size, lambda r: (r.email, r.id), User.from_row)
 
     @strawberry.field(description="Tokens: your own, or a user's (tenant admins). Secrets are never shown.")

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from ..db.like import contains
 from ..db.session import DbSession
 from ..errors import AccessError, NotFound, UserError
 from ..graphql.pagination import keyset
@@ -81,8 +82,7 @@ async def employees_page(
             params[column] = value
     if search and search.strip():
         where.append("(preferred_name ILIKE :pattern ESCAPE '\\' OR employee_number ILIKE :pattern ESCAPE '\\')")
-        escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["pattern"] = f"%{escaped}%"
+        params["pattern"] = contains(search.strip())
     sql, page, size = keyset(
         f"SELECT {EMPLOYEE_COLUMNS} FROM employee", ["preferred_name", "id"], first, after, cap, " AND ".join(where)
     )
