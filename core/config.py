@@ -18,13 +18,18 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
-def _megabytes(name: str, value: str | None, default: int) -> int:
-    """A size given in whole megabytes (MiB), in bytes; ``default`` when unset."""
+def _positive(name: str, value: str | None, default: int, unit: str = "") -> int:
+    """A positive whole number (of ``unit``); ``default`` when unset."""
     if not value:
         return default
     if not value.strip().isdigit() or int(value) < 1:
-        raise ConfigurationError(f"{name} must be a positive whole number of megabytes, not {value!r}")
-    return int(value) * 1024 * 1024
+        raise ConfigurationError(f"{name} must be a positive whole number{unit}, not {value!r}")
+    return int(value)
+
+
+def _megabytes(name: str, value: str | None, default: int) -> int:
+    """A size given in whole megabytes (MiB), in bytes; ``default`` when unset."""
+    return _positive(name, value, default // (1024 * 1024), " of megabytes") * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Settings:
     lockout_minutes: int = 15
     # Largest multipart request (file upload) the GraphQL endpoints accept.
     max_upload_bytes: int = 256 * 1024 * 1024
+    # Longest string argument, where the argument declares no tighter @maxLength.
+    max_string_length: int = 10_000
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -67,6 +74,8 @@ class Settings:
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
             max_upload_bytes=_megabytes("SWITCHBOARD_MAX_UPLOAD_MB", env.get("SWITCHBOARD_MAX_UPLOAD_MB"),
                                         defaults.max_upload_bytes),
+            max_string_length=_positive("SWITCHBOARD_MAX_STRING_LENGTH", env.get("SWITCHBOARD_MAX_STRING_LENGTH"),
+                                        defaults.max_string_length),
         )
 
 

@@ -26,6 +26,7 @@ from strawberry.extensions.max_aliases import create_validator as aliases_valida
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from switchboard.core.config import Settings
 from switchboard.core.graphql.execution import PlannedExecutionContext
+from switchboard.core.graphql.input_guard import InputGuard
 from switchboard.core.graphql.merge import CompositionError, merge
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
 from switchboard.core.plugins import PluginHost
@@ -54,6 +55,7 @@ def extensions(settings: Settings) -> list[Any]:
     return [
         partial(AddValidationRules, list(rules)),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(InputGuard, max_string_length=settings.max_string_length),
         partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
         partial(ParserCache, maxsize=256),
         partial(ValidationCache, maxsize=256),

@@ -26,7 +26,7 @@ from strawberry.types import ExecutionResult
 
 from ..audit.delivery import finish
 from ..db.session import DbSession
-from ..errors import AccessError, SwitchboardError, UserError
+from ..errors import AccessError, InputError, SwitchboardError, UserError
 from ..i18n import negotiate
 from ..identity.service import authenticate
 from .context import Context
@@ -148,6 +148,11 @@ class SwitchboardGraphQL(GraphQL):
         original = error.original_error
         messages = self.runtime.messages
         body = error.formatted
+        if isinstance(original, InputError):
+            params = {"argument": original.argument, **original.params}
+            body["message"] = messages.render(original.code, lang, params)
+            body["extensions"] = {"code": original.code, **params}
+            return body
         if isinstance(original, (AccessError, UserError)):
             extensions: dict[str, Any] = {"code": original.code}
             if isinstance(original, UserError) and original.field:

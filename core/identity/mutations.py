@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
 from ..errors import UserError
+from ..graphql.caps import NAME, capped
 from ..graphql.payload import UserErrorType, atomically
 from . import secrets, service, users
 from .types import GrantPayload, RoleGrant, User, UserPayload
@@ -103,7 +105,8 @@ class IdentityMutation:
         return OkPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="Create an API token for integrations acting as the caller.")
-    async def create_api_token(self, info: strawberry.Info, name: str, ttl_days: int = 90) -> ApiTokenPayload:
+    async def create_api_token(self, info: strawberry.Info, name: Annotated[str, capped(NAME)],
+                               ttl_days: int = 90) -> ApiTokenPayload:
         ctx = info.context
 
         async def act():
