@@ -15,11 +15,13 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Result, Row
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ..errors import NotFound
+from ..errors import NotFound, UserError
 
 SET_CALLER = text("SELECT set_config('app.user_id', :user_id, true)")
 
@@ -29,6 +31,21 @@ def statement_text(sql: str) -> TextClause:
     """``text(sql)``, built once per distinct statement: finding the bind names of a
     long statement (``eligibleAgents``: ~0.4 ms) costs more than running a short one."""
     return text(sql)
+
+
+class Untrusted(str):
+    """Request text a statement hands PostgreSQL to read as its column's type (a cursor's
+    key value), which it may refuse. A statement with such a parameter runs in a
+    savepoint: a value PostgreSQL cannot read (a data exception) refuses the request
+    with ``code`` for ``field`` and leaves the transaction usable."""
+
+    code: str
+    field: str
+
+    def __new__(cls, value: str, code: str, field: str) -> Untrusted:
+        self = super().__new__(cls, value)
+        self.code, self.field = code, field
+        return self
 
 
 class DbSession:
@@ -61,7 +78,20 @@ class DbSession:
         """Run one statement of this transaction; ``stamps_caller``: see :meth:`connection`."""
         conn = await self.connection(stamps_caller=stamps_caller)
         self.statements += 1
-        return await conn.execute(statement_text(sql), dict(params or {}))
+        values = dict(params or {})
+        untrusted = next((v for v in values.values() if isinstance(v, Untrusted)), None)
+        if untrusted is None:
+            return await conn.execute(statement_text(sql), values)
+        nested = await conn.begin_nested()
+        try:
+            result = await conn.execute(statement_text(sql), values)
+        except DBAPIError as exc:
+            await nested.rollback()
+            if isinstance(exc.orig, psycopg.DataError):
+                raise UserError(untrusted.code, untrusted.field) from exc
+            raise
+        await nested.commit()
+        return result
 
     async def open_stamping(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
         """The first row of a statement that records the caller itself (``app.authenticate``),
