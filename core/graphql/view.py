@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -38,7 +39,7 @@ LIMIT_CODES = [
     (re.compile(r"Document contains more than (\d+) tokens"), "TOO_MANY_TOKENS"),
 ]
 HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403,
-               "UPLOAD_TOO_LARGE": 413}
+               "UPLOAD_TOO_LARGE": 413, "BAD_REQUEST": 400}
 MULTIPART = "multipart/form-data"
 
 
@@ -77,6 +78,10 @@ class SwitchboardGraphQL(GraphQL):
             raise
         try:
             return await super().run(request, context=ctx)
+        except HTTPException as exc:  # a body that is not a GraphQL request
+            if exc.status_code != 400:
+                raise
+            return self._refusal("BAD_REQUEST", {}, lang)
         except ClientDisconnect:  # the caller hung up: nothing to answer, nothing to log
             return Response(status_code=499)
         finally:
@@ -85,8 +90,12 @@ class SwitchboardGraphQL(GraphQL):
                 await request.close()  # the uploaded files' temporary storage
 
     def decode_json(self, data: str | bytes) -> object:
-        """A request body (orjson; its errors are ``json.JSONDecodeError`` too)."""
-        return orjson.loads(data)
+        """A request body (orjson; its errors are ``json.JSONDecodeError`` too): an object
+        (or a list, which Strawberry refuses as a batch), else ``BAD_REQUEST``."""
+        decoded = orjson.loads(data)
+        if not isinstance(decoded, (dict, list)):
+            raise HTTPException(400, "the body is not a JSON object")
+        return decoded
 
     def encode_json(self, data: object) -> bytes:
         """A response body."""
