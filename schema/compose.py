@@ -25,6 +25,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as aliases_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from switchboard.core.config import Settings
+from switchboard.core.graphql.error_log import LoggedSchema
 from switchboard.core.graphql.execution import PlannedExecutionContext
 from switchboard.core.graphql.input_guard import InputGuard
 from switchboard.core.graphql.merge import CompositionError, merge
@@ -70,8 +71,8 @@ def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.S
         raise CompositionError("no plugin contributes a query field")
     mutation = merge("Mutation", host.collect(f"{prefix}_mutation"))
     types = [] if portal else host.flat("switchboard_graphql_types")
-    return strawberry.Schema(query=query, mutation=mutation, types=types, extensions=extensions(settings),
-                             execution_context_class=PlannedExecutionContext)
+    return LoggedSchema(query=query, mutation=mutation, types=types, extensions=extensions(settings),
+                        execution_context_class=PlannedExecutionContext)
 
 
 def compose(host: PluginHost, settings: Settings) -> Schemas:
