@@ -56,6 +56,8 @@ class Settings:
     max_upload_bytes: int = 256 * 1024 * 1024
     # Longest string argument, where the argument declares no tighter @maxLength.
     max_string_length: int = 10_000
+    # How long /readyz waits for the database before answering 503.
+    readiness_timeout_seconds: int = 2
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -76,6 +78,9 @@ class Settings:
                                         defaults.max_upload_bytes),
             max_string_length=_positive("SWITCHBOARD_MAX_STRING_LENGTH", env.get("SWITCHBOARD_MAX_STRING_LENGTH"),
                                         defaults.max_string_length),
+            readiness_timeout_seconds=_positive("SWITCHBOARD_READINESS_TIMEOUT_SECONDS",
+                                                env.get("SWITCHBOARD_READINESS_TIMEOUT_SECONDS"),
+                                                defaults.readiness_timeout_seconds),
         )
 
 
