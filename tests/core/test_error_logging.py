@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 
-import strawberry
 from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
-from switchboard.core.hookspecs import hookimpl
 from tests import factories as f
 from tests.conftest import GraphQLClient, cloned_runtime
+from tests.core.test_plugins import Broken
 
 GRAPHQL_LOGGERS = ("strawberry.execution", "switchboard.graphql")
 
@@ -41,21 +40,8 @@ def test_client_errors_are_one_line_with_their_code(world, gql, caplog):
     assert lines[4].startswith("client error GRAPHQL_PARSE_FAILED")
 
 
-@strawberry.type
-class BrokenQuery:
-    @strawberry.field
-    def broken(self) -> int:
-        raise RuntimeError("a real fault")
-
-
-class Broken:
-    @staticmethod
-    @hookimpl
-    def switchboard_graphql_query():
-        return BrokenQuery
-
-
 def test_a_fault_keeps_its_traceback(template, caplog):
+    """``broken`` raises a RuntimeError: masked as INTERNAL_ERROR, logged with its traceback."""
     caplog.set_level(logging.INFO)
     with cloned_runtime(template, "sb_template", ("broken", Broken)) as runtime:
         with runtime.owner.connect() as conn:
