@@ -1,4 +1,6 @@
-"""The ASGI application: ``/graphql`` (staff), ``/portal/graphql`` (client users), ``/healthz``."""
+"""The ASGI application: ``/graphql`` (staff), ``/portal/graphql`` (client users), ``/healthz``
+(liveness: the process answers) and ``/readyz`` (readiness: the database answers and its
+migrations are current, else 503 with the reasons; see :mod:`.health`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .graphql.view import SwitchboardGraphQL
+from .health import Readiness
 from .runtime import Runtime
 
 
@@ -17,8 +20,16 @@ def create_app(runtime: Runtime) -> Starlette:
     """Build the application for an already-migrated, already-checked database."""
     schemas = runtime.schemas
 
+    readiness = Readiness(runtime)
+
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "plugins": runtime.host.names()})
+
+    async def readyz(request: Request) -> JSONResponse:
+        problems = await readiness.problems()
+        if problems:
+            return JSONResponse({"status": "unavailable", "reasons": problems}, status_code=503)
+        return JSONResponse({"status": "ready"})
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -28,6 +39,7 @@ def create_app(runtime: Runtime) -> Starlette:
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
             # Routes, not mounts: a mount would redirect POST /graphql to /graphql/.
             Route("/portal/graphql", SwitchboardGraphQL(schemas.portal, runtime, portal=True)),
             Route("/graphql", SwitchboardGraphQL(schemas.internal, runtime, portal=False)),

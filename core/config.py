@@ -58,6 +58,10 @@ class Settings:
     statement_timeout_ms: int = 15_000
     # The same for a multipart request (an upload: imports COPY and check a whole file).
     upload_statement_timeout_ms: int = 600_000
+    # Longest string argument, where the argument declares no tighter @maxLength.
+    max_string_length: int = 10_000
+    # How long /readyz waits for the database before answering 503.
+    readiness_timeout_seconds: int = 2
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -83,6 +87,9 @@ class Settings:
                                         "milliseconds", minimum=0),
             upload_statement_timeout_ms=_whole(env, "SWITCHBOARD_UPLOAD_STATEMENT_TIMEOUT_MS",
                                                defaults.upload_statement_timeout_ms, "milliseconds", minimum=0),
+            max_string_length=_whole(env, "SWITCHBOARD_MAX_STRING_LENGTH", defaults.max_string_length, "characters"),
+            readiness_timeout_seconds=_whole(env, "SWITCHBOARD_READINESS_TIMEOUT_SECONDS",
+                                             defaults.readiness_timeout_seconds, "seconds"),
         )
 
 

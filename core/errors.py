@@ -37,6 +37,19 @@ class NotFound(UserError):
         super().__init__("NOT_FOUND", field, **params)
 
 
+class InputError(UserError):
+    """An argument value refused before execution (a GraphQL error naming the argument).
+
+    ``argument`` is the value's path as the request wrote it: the argument name and
+    the path inside its value (``input.languages[0].proficiency``), or for a variable
+    that did not coerce, ``$`` and the variable's path (``$input.hireDate``).
+    """
+
+    def __init__(self, code: str, argument: str | None, **params: Any) -> None:
+        super().__init__(code, None, **params)
+        self.argument = argument
+
+
 class CodedError(SwitchboardError):
     """An error reported as a GraphQL error whose ``extensions.code`` is stable."""
 

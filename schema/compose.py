@@ -17,7 +17,9 @@ from typing import Any
 import strawberry
 from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache
 from switchboard.core.config import Settings
+from switchboard.core.graphql.error_log import LoggedSchema
 from switchboard.core.graphql.execution import PlannedExecutionContext
+from switchboard.core.graphql.input_guard import InputGuard
 from switchboard.core.graphql.limits import CheckedDocuments, DocumentLimits, cap_validation_work
 from switchboard.core.graphql.merge import CompositionError, merge
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
@@ -43,6 +45,7 @@ def extensions(settings: Settings) -> list[Any]:
     cap_validation_work()
     return [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(InputGuard, max_string_length=settings.max_string_length),
         partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
         partial(ParserCache, maxsize=256),
         partial(DocumentLimits, settings=settings, cache=CheckedDocuments(maxsize=256)),
@@ -62,8 +65,8 @@ def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.S
         raise CompositionError("no plugin contributes a query field")
     mutation = merge("Mutation", host.collect(f"{prefix}_mutation"))
     types = [] if portal else host.flat("switchboard_graphql_types")
-    return strawberry.Schema(query=query, mutation=mutation, types=types, extensions=extensions(settings),
-                             execution_context_class=PlannedExecutionContext)
+    return LoggedSchema(query=query, mutation=mutation, types=types, extensions=extensions(settings),
+                        execution_context_class=PlannedExecutionContext)
 
 
 def compose(host: PluginHost, settings: Settings) -> Schemas:

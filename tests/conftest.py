@@ -29,9 +29,14 @@ from switchboard.core.db.server import grant_database, locate
 from switchboard.core.platform import migrate_all
 from switchboard.core.plugins import PluginHost
 from switchboard.core.runtime import Runtime
+from switchboard.plugins.billing import plugin as billing
+from switchboard.plugins.scheduling import plugin as scheduling
+from switchboard.plugins.timekeeping import plugin as timekeeping
 from tests import factories as f
 
 TEMPLATE = "sb_template"
+PLUGINS_TEMPLATE = "sb_template_plugins"
+BUILTINS = (("timekeeping", timekeeping), ("billing", billing), ("scheduling", scheduling))
 _counter = itertools.count()
 
 
@@ -88,6 +93,18 @@ def cloned_runtime(settings: Settings, source: str = TEMPLATE, *extra: tuple[str
     finally:
         runtime.owner.dispose()
         drop_database(settings, name)
+
+
+@pytest.fixture(scope="session")
+def plugins_template(template: Settings) -> str:
+    """A clone of core's template with every built-in plugin's branch migrated on top
+    (for the plugins' tests and the security tests, which need every built-in module)."""
+    clone_database(template, TEMPLATE, PLUGINS_TEMPLATE)
+    local = replace(template, database_name=PLUGINS_TEMPLATE)
+    runtime = Runtime.build(local, host=make_host(local, *BUILTINS))
+    migrate_all(runtime)
+    runtime.owner.dispose()
+    return PLUGINS_TEMPLATE
 
 
 @pytest.fixture

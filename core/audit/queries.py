@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
+from ..graphql.caps import CODE, capped
 from ..graphql.pagination import Connection, connection, keyset
 from .types import AuditEvent, PiiAccess
 
@@ -16,7 +18,7 @@ READ = "audit.read"
 class AuditQuery:
     @strawberry.field(description="Audited changes, newest first, optionally of one table or row.")
     async def audit_events(
-        self, info: strawberry.Info, table: str | None = None, row_id: UUID | None = None,
+        self, info: strawberry.Info, table: Annotated[str | None, capped(CODE)] = None, row_id: UUID | None = None,
         first: int | None = None, after: str | None = None,
     ) -> Connection[AuditEvent]:
         ctx = info.context

@@ -45,6 +45,7 @@ register_constraints([
     ("lob_tenant_id_client_id_code_key", "CODE_TAKEN", "code"),
     ("employee_tenant_id_employee_number_key", "CODE_TAKEN", "employeeNumber"),
     ("app_user_email_idx", "EMAIL_TAKEN", "email"),
+    ("app_user_locale_check", "UNSUPPORTED_LOCALE", "locale"),
     ("role_grant_unique", "GRANT_EXISTS", "role"),
     ("role_grant_kind", "ROLE_KIND_MISMATCH", "role"),
     ("role_grant_client_binding", "CLIENT_GRANT_OUTSIDE_BINDING", "clientId"),

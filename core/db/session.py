@@ -20,13 +20,14 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from psycopg.errors import QueryCanceled
 from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Result, Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ..errors import LimitError, NotFound
+from ..errors import LimitError, NotFound, UserError
 
 SET_CALLER = text("SELECT set_config('app.user_id', :user_id, true)")
 SET_CALLER_AND_TIMEOUT = text("SELECT set_config('app.user_id', :user_id, true),"
@@ -39,6 +40,21 @@ def statement_text(sql: str) -> TextClause:
     """``text(sql)``, built once per distinct statement: finding the bind names of a
     long statement (``eligibleAgents``: ~0.4 ms) costs more than running a short one."""
     return text(sql)
+
+
+class Untrusted(str):
+    """Request text a statement hands PostgreSQL to read as its column's type (a cursor's
+    key value), which it may refuse. A statement with such a parameter runs in a
+    savepoint: a value PostgreSQL cannot read (a data exception) refuses the request
+    with ``code`` for ``field`` and leaves the transaction usable."""
+
+    code: str
+    field: str
+
+    def __new__(cls, value: str, code: str, field: str) -> Untrusted:
+        self = super().__new__(cls, value)
+        self.code, self.field = code, field
+        return self
 
 
 class DbSession:
@@ -88,15 +104,34 @@ class DbSession:
         opening = stamps_caller and self._conn is None and self.statement_timeout_ms
         conn = await self.connection(stamps_caller=stamps_caller)
         self.statements += 1
+        values = dict(params or {})
+        if opening:  # the opening statement sets the timeout of those that follow
+            sql, values = TIMED.format(sql), {**values, **self._timeout()}
+        untrusted = next((v for v in values.values() if isinstance(v, Untrusted)), None)
         try:
-            if opening:  # the opening statement sets the timeout of those that follow
-                return await conn.execute(statement_text(TIMED.format(sql)), {**(params or {}), **self._timeout()})
-            return await conn.execute(statement_text(sql), dict(params or {}))
+            if untrusted is None:
+                return await conn.execute(statement_text(sql), values)
+            return await self._in_savepoint(conn, sql, values, untrusted)
         except DBAPIError as exc:
             if self.statement_timeout_ms and isinstance(exc.orig, QueryCanceled):
                 self._timed_out = True
                 raise self._timeout_error() from exc
             raise
+
+    @staticmethod
+    async def _in_savepoint(conn: AsyncConnection, sql: str, values: dict[str, Any], untrusted: Untrusted) -> Result:
+        """A statement carrying request text, in a savepoint: a value PostgreSQL cannot read
+        (a data exception) refuses with the text's code and leaves the transaction usable."""
+        nested = await conn.begin_nested()
+        try:
+            result = await conn.execute(statement_text(sql), values)
+        except DBAPIError as exc:
+            await nested.rollback()
+            if isinstance(exc.orig, psycopg.DataError):
+                raise UserError(untrusted.code, untrusted.field) from exc
+            raise
+        await nested.commit()
+        return result
 
     def _timeout(self) -> dict[str, str]:
         return {"_statement_timeout": str(self.statement_timeout_ms)} if self.statement_timeout_ms else {}

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from ..db.session import Untrusted
 from ..errors import UserError
 
 T = TypeVar("T")
@@ -88,14 +89,16 @@ def keyset(
     if after:
         values = decode_cursor(after, len(keys))
         names = [f"{prefix}after{i}" for i in range(len(keys))]
-        params.update(zip(names, values, strict=True))
-        # psycopg sends strings untyped, so PostgreSQL reads each as its key's type.
+        params.update(zip(names, (Untrusted(v, "INVALID_CURSOR", "after") for v in values), strict=True))
+        # psycopg sends strings untyped, so PostgreSQL reads each as its key's type; one it
+        # cannot read (a forged cursor, another list's) is INVALID_CURSOR (see Untrusted).
         conditions.append(f"({', '.join(keys)}) > ({', '.join(':' + n for n in names)})")
     sql = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(keys)} LIMIT :{prefix}limit"
     return sql, params, size
 
 
-def connection(rows: list[Any], size: int, key: Callable[[Any], Sequence[Any]], node: Callable[[Any], T]) -> Connection[T]:
+def connection(rows: list[Any], size: int, key: Callable[[Any], Sequence[Any]],
+               node: Callable[[Any], T]) -> Connection[T]:
     """A connection from ``size + 1`` fetched rows."""
     page = rows[:size]
     edges = [Edge(node=node(r), key=key(r)) for r in page]

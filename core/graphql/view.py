@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
@@ -30,7 +31,7 @@ from strawberry.types import ExecutionResult
 
 from ..audit.delivery import finish
 from ..db.session import DbSession
-from ..errors import AccessError, CodedError, LimitError, SwitchboardError, UserError
+from ..errors import AccessError, CodedError, InputError, LimitError, SwitchboardError, UserError
 from ..i18n import localized_fractions, negotiate
 from ..identity.service import authenticate
 from .channel import BodyTooLarge, RequestChannel, declared_over
@@ -39,7 +40,7 @@ from .context import Context
 INTERNAL_ERROR = "INTERNAL_ERROR"
 TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403,
-               "UPLOAD_TOO_LARGE": 413, "BODY_TOO_LARGE": 413}
+               "UPLOAD_TOO_LARGE": 413, "BODY_TOO_LARGE": 413, "BAD_REQUEST": 400}
 MULTIPART = "multipart/form-data"
 
 
@@ -90,6 +91,10 @@ class SwitchboardGraphQL(GraphQL):
             return await super().run(request, context=ctx)
         except BodyTooLarge:
             return self._refusal(*self._too_large(multipart), lang)
+        except HTTPException as exc:  # a body that is not a GraphQL request
+            if exc.status_code != 400:
+                raise
+            return self._refusal("BAD_REQUEST", {}, lang)
         except ClientDisconnect:  # the caller hung up: nothing to answer, nothing to log
             return Response(status_code=499)
         finally:
@@ -98,8 +103,12 @@ class SwitchboardGraphQL(GraphQL):
                 await request.close()  # the uploaded files' temporary storage
 
     def decode_json(self, data: str | bytes) -> object:
-        """A request body (orjson; its errors are ``json.JSONDecodeError`` too)."""
-        return orjson.loads(data)
+        """A request body (orjson; its errors are ``json.JSONDecodeError`` too): an object
+        (or a list, which Strawberry refuses as a batch), else ``BAD_REQUEST``."""
+        decoded = orjson.loads(data)
+        if not isinstance(decoded, (dict, list)):
+            raise HTTPException(400, "the body is not a JSON object")
+        return decoded
 
     def encode_json(self, data: object) -> bytes:
         """A response body."""
@@ -172,6 +181,11 @@ class SwitchboardGraphQL(GraphQL):
         original = error.original_error
         messages = self.runtime.messages
         body = error.formatted
+        if isinstance(original, InputError):
+            params = {"argument": original.argument, **original.params}
+            body["message"] = messages.render(original.code, lang, params)
+            body["extensions"] = {"code": original.code, **params}
+            return body
         if isinstance(original, (CodedError, UserError)):
             extensions: dict[str, Any] = {"code": original.code}
             if isinstance(original, UserError) and original.field:

@@ -20,7 +20,6 @@ from .tickets import Factors, Ticket, caller_ticket, give_second_factor
 from .users import check_password
 
 MIN_TTL_DAYS, MAX_TTL_DAYS = 1, 366
-MAX_TOKEN_NAME = 200
 
 
 async def _credentials(db: DbSession, runtime: Any, caller: Caller, factors: Factors, address: str | None) -> Ticket:
@@ -101,8 +100,6 @@ async def create_api_token(db: DbSession, runtime: Any, caller: Caller, factors:
     if not MIN_TTL_DAYS <= ttl_days <= MAX_TTL_DAYS:
         raise UserError("TTL_OUT_OF_RANGE", "ttlDays", min=MIN_TTL_DAYS, max=MAX_TTL_DAYS)
     name = name.strip() or "api"
-    if len(name) > MAX_TOKEN_NAME:
-        raise UserError("TOO_LONG", "name", max=MAX_TOKEN_NAME)
     ticket = await _credentials(db, runtime, caller, factors, address)
     token = secrets.new_token()
     expires = datetime.now(timezone.utc) + timedelta(days=ttl_days)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 import strawberry
 
 from ..errors import UserError
+from ..graphql.caps import NAME, capped
 from ..graphql.payload import UserErrorType, atomically
 from . import credentials, login, service, users
 from .tickets import Factors
@@ -166,8 +167,8 @@ class IdentityMutation:
 
     @strawberry.mutation(description="Create an API token for integrations acting as you (never second-factor "
                                      "verified). Needs an interactive session and your current credentials.")
-    async def create_api_token(self, info: strawberry.Info, name: str, current: CurrentCredentials,
-                               ttl_days: int = 90) -> ApiTokenPayload:
+    async def create_api_token(self, info: strawberry.Info, name: Annotated[str, capped(NAME)],
+                               current: CurrentCredentials, ttl_days: int = 90) -> ApiTokenPayload:
         ctx = info.context
         result, errors = await _keeping_writes(info, lambda: credentials.create_api_token(
             ctx.db, ctx.runtime, ctx.me, current.factors(), name, ttl_days, ctx.address))
@@ -180,6 +181,7 @@ class IdentityMutation:
         ctx = info.context
         _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, ctx.me, id))
         return OkPayload(ok=not errors, errors=errors)
+
     @strawberry.mutation(description="Create a staff user or a client user bound to one client (tenant admins).")
     async def create_user(self, info: strawberry.Info, input: UserInput) -> UserPayload:
         ctx = info.context

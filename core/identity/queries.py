@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
 from ..db.like import contains
+from ..graphql.caps import SEARCH, capped
 from ..graphql.pagination import Connection, connection, keyset
 from . import users
 from .types import Me, Role, Token, User
@@ -20,7 +22,8 @@ class IdentityQuery:
 
     @strawberry.field(description="Users of the tenant, by e-mail (tenant admins).")
     async def users(
-        self, info: strawberry.Info, search: str | None = None, first: int | None = None, after: str | None = None
+        self, info: strawberry.Info, search: Annotated[str | None, capped(SEARCH)] = None, first: int | None = None,
+        after: str | None = None,
     ) -> Connection[User]:
         ctx = info.context
         ctx.me.require(users.MANAGE)

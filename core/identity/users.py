@@ -13,6 +13,7 @@ from uuid import UUID
 
 from ..db.session import DbSession
 from ..errors import NotFound, UserError
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from . import secrets
 from .caller import Caller
 
@@ -53,6 +54,8 @@ async def create_user(db: DbSession, caller: Caller, data: dict[str, Any]) -> An
     name = data["display_name"].strip()
     if not name or len(name) > 200:
         raise UserError("REQUIRED" if not name else "TOO_LONG", "displayName", max=200)
+    if (data.get("locale") or DEFAULT_LANGUAGE) not in LANGUAGES:
+        raise UserError("UNSUPPORTED_LOCALE", "locale")
     client_id, employee_id = data.get("client_id"), data.get("employee_id")
     if kind == "client":
         if client_id is None:

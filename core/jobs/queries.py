@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
+from ..graphql.caps import CODE, capped
 from ..graphql.pagination import Connection, connection, keyset
 from . import service
 from .types import Job, JobState
@@ -22,8 +24,9 @@ class JobQuery:
         return row and Job.from_row(row, ctx.message)
 
     @strawberry.field(description="Jobs the caller may see, newest first, optionally of one kind or state.")
-    async def jobs(self, info: strawberry.Info, kind: str | None = None, state: JobState | None = None,
-                   first: int | None = None, after: str | None = None) -> Connection[Job]:
+    async def jobs(self, info: strawberry.Info, kind: Annotated[str | None, capped(CODE)] = None,
+                   state: JobState | None = None, first: int | None = None,
+                   after: str | None = None) -> Connection[Job]:
         ctx = info.context
         service.require_staff(ctx.me)
         where = " AND ".join(c for c, v in (("kind = :kind", kind), ("state = :state", state)) if v) or "true"

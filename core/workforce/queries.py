@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from ..graphql.caps import SEARCH, capped
 from ..graphql.pagination import Connection, connection
 from . import eligibility, service
 from .types import EligibleAgent, Employee, employee_by_id
@@ -24,7 +25,7 @@ class WorkforceQuery:
         client_id: UUID | None = None,
         lob_id: UUID | None = None,
         search: Annotated[
-            str | None, strawberry.argument(description="Case-insensitive part of the preferred name or number.")
+            str | None, capped(SEARCH, description="Case-insensitive part of the preferred name or number.")
         ] = None,
     ) -> Connection[Employee]:
         ctx = info.context

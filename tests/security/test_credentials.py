@@ -344,15 +344,18 @@ def test_a_stranger_slows_guessing_but_never_locks_the_user_out(owner, runtime, 
     fresh_step()
     with graphql_client(runtime, "198.51.100.20") as home:
         assert login(home, email, code=step_code(secret))["errors"] == []
-        for n in range(40):  # a stranger guessing from many addresses
+        answers = []
+        for n in range(15):  # a stranger guessing from many addresses
             with graphql_client(runtime, f"203.0.113.{n}") as stranger:
-                login(stranger, email, password=f"guess {n}")
-        # the user's own address is not held back by the stranger's failures
+                answers += [e["code"] for e in login(stranger, email, password=f"guess {n}")["errors"]]
+        # past ten failures the e-mail is slowed down, whatever the address
+        assert answers[:10] == ["INVALID_CREDENTIALS"] * 10 and "LOGIN_THROTTLED" in answers[10:]
+        # a determined stranger: a hundred more failures, recorded as the login path records them
+        for n in range(100):
+            owner.execute(text("SELECT app.backoff_failed(:e, :a)"), {"e": email, "a": f"192.0.2.{n}"})
+        # the user's own address is not held back
         assert login(home, email, code=step_code(secret, 1))["errors"] == []
-    with graphql_client(runtime, "198.51.100.99") as travelling:
-        answer = login(travelling, email, code=step_code(secret, 1))
-    # from an address never used, the account-wide delay applies but stays under 30 s
-    assert answer["errors"][0]["code"] == "LOGIN_THROTTLED"
+    # from an address never used, the e-mail's delay applies, capped at 30 s
     wait = owner.execute(text("SELECT app.backoff_wait(:e, '198.51.100.99')"), {"e": email}).scalar()
     assert 0 < wait <= 30
 

@@ -20,9 +20,8 @@ from sqlalchemy import text
 from switchboard.core.exports.csv import CsvFormat, needs_neutralising, neutralise, render, unneutralise
 from switchboard.plugins.timekeeping.import_file import ImportRow, write_import_csv
 
-from tests.conftest import cloned_runtime
+from tests.conftest import BUILTINS, cloned_runtime
 from tests.plugins.billing.helpers import credit_note, draft, entry, issued, terms
-from tests.plugins.conftest import BUILTINS, migrated_plugins_template
 from tests.world import build_world
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -49,8 +48,8 @@ def formula_like(cell: str) -> bool:
 
 
 @pytest.fixture
-def runtime(template):
-    with cloned_runtime(template, migrated_plugins_template(template), *BUILTINS) as rt:
+def runtime(template, plugins_template):
+    with cloned_runtime(template, plugins_template, *BUILTINS) as rt:
         yield rt
 
 

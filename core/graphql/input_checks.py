@@ -1,0 +1,70 @@
+"""What every argument value must satisfy, whatever the field it is passed to.
+
+Checked on the coerced value (graphql-core has already parsed ids, dates and
+numbers), through lists and nested input objects:
+
+* text carries no NUL character (PostgreSQL refuses it in ``text``): ``INVALID_CHARACTER``;
+* text has at most its cap's characters (:mod:`.caps`): ``TOO_LONG`` with ``max``;
+* dates and date-times lie in the supported years, ``MIN_DATE``..``MAX_DATE``, so date
+  arithmetic can never overflow (a ``to`` of 9999-12-31 plus a day): ``DATE_OUT_OF_RANGE``;
+* decimals are finite and of a sane size (``NaN`` cannot even be compared): ``BAD_USER_INPUT``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from graphql import GraphQLInputType, is_input_object_type, is_list_type, is_non_null_type
+
+from ..errors import InputError
+from .caps import declared_cap
+
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2200, 12, 31)
+MAX_DECIMAL_DIGITS = 34  # significant digits (IEEE 754 decimal128)
+MAX_DECIMAL_MAGNITUDE = 15  # at most 10^15 in absolute value
+
+
+def value_errors(value: Any, type_: GraphQLInputType, path: str, cap: int | None,
+                 default_cap: int) -> Iterator[InputError]:
+    """The refusals of one coerced argument value of ``type_``; ``path`` names it,
+    ``cap`` is the ``@maxLength`` of its argument or input field (None: ``default_cap``)."""
+    if value is None:
+        return
+    if is_non_null_type(type_):
+        type_ = type_.of_type  # type: ignore[union-attr]
+    if is_list_type(type_):
+        for index, item in enumerate(value if isinstance(value, list) else [value]):
+            yield from value_errors(item, type_.of_type, f"{path}[{index}]", cap, default_cap)  # type: ignore[union-attr]
+    elif is_input_object_type(type_):
+        for name, field in type_.fields.items():  # type: ignore[union-attr]
+            if name in value:
+                yield from value_errors(value[name], field.type, f"{path}.{name}", declared_cap(field), default_cap)
+    else:
+        yield from leaf_errors(value, path, cap or default_cap)
+
+
+def leaf_errors(value: Any, path: str, cap: int) -> Iterator[InputError]:
+    """The refusals of a scalar's value (a JSON scalar's strings included)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield InputError("INVALID_CHARACTER", path)
+        elif len(value) > cap:
+            yield InputError("TOO_LONG", path, max=cap)
+    elif isinstance(value, date):  # date-times too
+        if not MIN_DATE.year <= value.year <= MAX_DATE.year:
+            yield InputError("DATE_OUT_OF_RANGE", path, min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat())
+    elif isinstance(value, Decimal):
+        if not value.is_finite() or value.adjusted() >= MAX_DECIMAL_MAGNITUDE \
+                or len(value.as_tuple().digits) > MAX_DECIMAL_DIGITS:
+            yield InputError("BAD_USER_INPUT", path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from leaf_errors(key, path, cap)
+            yield from leaf_errors(item, f"{path}.{key}", cap)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from leaf_errors(item, f"{path}[{index}]", cap)
