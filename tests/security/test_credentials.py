@@ -179,21 +179,20 @@ def test_a_totp_code_is_accepted_once(owner, gql, admin):
 
 # --- recovery codes ---------------------------------------------------------------------
 
-def enrol(gql, owner, user, email) -> tuple[str, list[str]]:
-    """Enrol TOTP for a user who has none, from a fresh session; ``(secret, recovery codes)``."""
+@pytest.fixture
+def enrolled(owner, gql) -> tuple[str, str, list[str]]:
+    """A tenant admin who enrolled TOTP from a fresh session: ``(e-mail, secret, recovery codes)``."""
+    email = email_of(owner, f.user(owner, f.tenant(owner), "tenant_admin"))
     session = login(gql, email)["token"]
     began = payload(gql(change("beginTotpEnrolment"), {"current": {"password": f.PASSWORD}}, token=session),
                     "beginTotpEnrolment")
     done = payload(gql("mutation($c: String!) { confirmTotp(code: $c) { recoveryCodes } }",
                        {"c": pyotp.TOTP(began["secret"]).now()}, token=session), "confirmTotp")
-    return began["secret"], done["recoveryCodes"]
+    return email, began["secret"], done["recoveryCodes"]
 
 
-def test_recovery_codes_log_in_once_each_and_are_stored_hashed(owner, gql):
-    tenant = f.tenant(owner)
-    user = f.user(owner, tenant, "tenant_admin")
-    email = email_of(owner, user)
-    _, codes = enrol(gql, owner, user, email)
+def test_recovery_codes_log_in_once_each_and_are_stored_hashed(owner, gql, enrolled):
+    email, _, codes = enrolled
     dump = owner.execute(text("SELECT string_agg(r::text, '') FROM recovery_code r")).scalar()
     assert not any(c.replace("-", "") in dump or c in dump for c in codes)
     first = login(gql, email, recovery=codes[0].lower().replace("-", " "))
@@ -207,11 +206,8 @@ def test_recovery_codes_log_in_once_each_and_are_stored_hashed(owner, gql):
     assert login(gql, email, recovery=codes[1])["errors"] == []
 
 
-def test_regenerating_recovery_codes_needs_the_second_factor_and_retires_the_old(owner, gql):
-    tenant = f.tenant(owner)
-    user = f.user(owner, tenant, "tenant_admin")
-    email = email_of(owner, user)
-    secret, old = enrol(gql, owner, user, email)
+def test_regenerating_recovery_codes_needs_the_second_factor_and_retires_the_old(gql, enrolled):
+    email, _, old = enrolled
     session = login(gql, email, recovery=old[0])["token"]
     refused = payload(gql(change("regenerateRecoveryCodes"), {"current": {"password": f.PASSWORD}}, token=session),
                       "regenerateRecoveryCodes")
@@ -224,11 +220,8 @@ def test_regenerating_recovery_codes_needs_the_second_factor_and_retires_the_old
     assert login(gql, email, recovery=new["recoveryCodes"][0])["errors"] == []
 
 
-def test_an_admin_who_lost_the_device_replaces_it_with_a_recovery_code(owner, gql):
-    tenant = f.tenant(owner)
-    user = f.user(owner, tenant, "tenant_admin")
-    email = email_of(owner, user)
-    _, codes = enrol(gql, owner, user, email)
+def test_an_admin_who_lost_the_device_replaces_it_with_a_recovery_code(gql, enrolled):
+    email, _, codes = enrolled
     session = login(gql, email, recovery=codes[0])["token"]
     began = payload(gql(change("beginTotpEnrolment"), {"current": {"password": f.PASSWORD, "recoveryCode": codes[1]}},
                         token=session), "beginTotpEnrolment")
