@@ -229,8 +229,8 @@ def test_cancel_job_stops_a_running_solve_and_writes_nothing(gql, world, owner, 
 
 def test_a_job_whose_lob_is_out_of_sight_at_run_time_fails_with_a_code(gql, world, owner, runtime):
     job_id = queue(gql, world, [world.A1a], who="planner")
-    owner.execute(text("UPDATE job SET params = jsonb_set(params, '{lobIds}', jsonb_build_array(CAST(:l AS text))) WHERE id = :j"),
-                  {"l": str(world.A2a), "j": job_id})  # the planner does not see A2's LOB
+    owner.execute(text("UPDATE job SET params = jsonb_set(params, '{lobIds}', jsonb_build_array(CAST(:l AS text)))"
+                       " WHERE id = :j"), {"l": str(world.A2a), "j": job_id})  # the planner does not see A2's LOB
     job = run(runtime, gql, world, job_id, who="planner")
     assert (job["state"], job["error"]) == ("FAILED", {"code": "NOT_FOUND"})
     assert owner.execute(text("SELECT count(*) FROM schedule")).scalar_one() == 0
