@@ -169,11 +169,7 @@ def test_only_the_assignment_valid_in_the_window_caps_it(gql, world, owner, othe
                                  end=date.fromisoformat(end) if end else None, weekly_hours_cap=cap)
     s = schedule(owner, w.tA, [w.A1b])
     for day in (1, 2, 3):
-        owner.execute(text(
-            "INSERT INTO schedule_segment (tenant_id, client_id, lob_id, schedule_id, employee_id, assignment_id,"
-            " activity, starts_at, ends_at) VALUES (:t, :c, :l, :s, :e, :a, 'work', :start, :end)"),
-            {"t": w.tA, "c": w.A1, "l": w.A1b, "s": s, "e": w.pStep, "a": caps[40], "start": at(day, 8),
-             "end": at(day, 16)})
+        segment(owner, s, w.pStep, w.A1b, at(day, 8), assignment=caps[40])
     ok(gql, w, PUBLISH, {"id": str(s)})
     assert reasons_of(gql, w, w.A1b, name="pStep", **window(5, 8, 12)) == []
     assert reasons_of(gql, w, w.A1b, name="pStep", **window(5, 8, 17)) == [("WEEKLY_CAP_REACHED", None, "2027-03-01")]
