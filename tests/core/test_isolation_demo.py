@@ -17,7 +17,8 @@ tenant's for tenant-wide callers and that of one's client-level clients otherwis
 the PII access log and the chain heads are tenant-wide only. Rows of the append-only
 logs are read as the owner when checked and filtered by the model's rule (the rule,
 not the rows, is under test). Which GraphQL fields refuse (``FORBIDDEN``) follows
-the default role grants of ``core.plugin``.
+``MAY``, which role may do what as the design assigns it (written here; one test checks
+that core's default grants are exactly that).
 
 Where the database parts from this (see NOT_GRANTED) the model says so by name. The checks return
 their mismatches rather than asserting, so ``test_the_model_has_teeth`` can break
@@ -45,7 +46,7 @@ from starlette.testclient import TestClient
 from switchboard.core.app import create_app
 from switchboard.core.db.selfcheck import SCOPED_TABLES
 from switchboard.core.demo.builder import build_demo
-from switchboard.core.plugin import GRANTS
+from switchboard.core.plugin import GRANTS as DEFAULT_GRANTS
 
 from tests import factories as f
 from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime
@@ -58,6 +59,32 @@ from tests.core.test_isolation_properties import (
     expected,
     writable_lobs,
 )
+
+# Which role may do what, as the design assigns core's permissions (ARCHITECTURE, "Who sees
+# what", and the roles' descriptions): the tenant admin administers the whole tenant; every
+# staff role reads the clients, LOBs and workforce of its scope (row security bounds which);
+# some hold what their job needs besides; client users only read the portal.
+READ = {"scope.read", "workforce.read"}
+MAY: dict[str, set[str]] = {
+    "tenant_admin": {"scope.read", "scope.client.manage", "scope.lob.manage", "scope.site.manage",
+                     "workforce.read", "workforce.employee.manage", "workforce.assignment.manage",
+                     "workforce.credential.manage", "workforce.eligibility.read", "employee.pii.read",
+                     "identity.user.manage", "identity.token.create", "audit.read", "portal.read"},
+    # forecasts, schedules and staffs LOBs (and scripts it over the API)
+    "workforce_planner": READ | {"workforce.assignment.manage", "workforce.eligibility.read", "identity.token.create"},
+    # leads agents: reaches them, records their certifications, knows who may cover
+    "supervisor": READ | {"workforce.eligibility.read", "employee.pii.read", "workforce.credential.manage"},
+    "qa_lead": READ,
+    "qa_evaluator": READ,
+    # owns the client relationship: the client's LOBs, who could staff them
+    "account_manager": READ | {"scope.lob.manage", "workforce.eligibility.read"},
+    "finance": READ,
+    # audits access and regimes: the logs, contact reads, credentials
+    "compliance_officer": READ | {"employee.pii.read", "audit.read", "workforce.credential.manage"},
+    "agent": READ,  # row security narrows it to their own records
+    "client_viewer": {"portal.read"},
+    "client_admin": {"portal.read"},
+}
 
 # Every table that carries tenant_id (and tenant), with the columns that identify a
 # row: what the runtime role selects (never PII, secrets or token hashes).
@@ -398,14 +425,14 @@ def may_insert_credential(c: Who, seen: dict[str, set], tenant: UUID, employee: 
 
 def holds(c: Who, permission: str, tenant_level: bool = False) -> bool:
     """Does a grant of the caller carry ``permission`` (on the tenant itself, if asked)?"""
-    return any(permission in GRANTS[role] and (cl is None or not tenant_level) for role, cl, _ in c.grants)
+    return any(permission in MAY[role] and (cl is None or not tenant_level) for role, cl, _ in c.grants)
 
 
 def may_read_contact(w: World, c: Who, employee: UUID) -> bool:
     """employee.pii.read on the tenant, or on a client/LOB the employee works now; or oneself."""
     if employee == c.employee:
         return True
-    pii = [(cl, lob) for role, cl, lob in c.grants if "employee.pii.read" in GRANTS[role]]
+    pii = [(cl, lob) for role, cl, lob in c.grants if "employee.pii.read" in MAY[role]]
     if any(cl is None for cl, _ in pii):
         return True
     return any(e == employee and current and (g_lob == lob or (g_lob is None and g_cl == w.graph.lobs[lob][1]))
@@ -718,6 +745,10 @@ GRAPHQL_EXAMPLES = settings(max_examples=20, deadline=None, suppress_health_chec
 
 
 # --- tests --------------------------------------------------------------------------------
+
+
+def test_core_grants_each_role_what_the_design_says():
+    assert {role: set(keys) for role, keys in DEFAULT_GRANTS.items()} == MAY
 
 
 def test_the_model_covers_every_scoped_table(env):
