@@ -112,6 +112,8 @@ class Settings:
             webhook_retry_seconds=_whole(env, "SWITCHBOARD_WEBHOOK_RETRY_SECONDS",
                                          int(defaults.webhook_retry_seconds), "seconds"),
             webhook_allow_private=_flag(env, "SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE"),
+            subscription_recheck_seconds=_whole(env, "SWITCHBOARD_SUBSCRIPTION_RECHECK_SECONDS",
+                                                int(defaults.subscription_recheck_seconds), "seconds"),
         )
 
 

@@ -12,6 +12,9 @@ warning). Its body may not exceed ``Settings.max_upload_bytes`` (``UPLOAD_TOO_LA
 any other body ``Settings.max_body_bytes`` (``BODY_TOO_LARGE``): refused unread when
 declared longer, cut as soon as it passes the cap otherwise (:mod:`.channel`), with
 HTTP 413 and the connection closed so the client stops sending.
+
+The internal endpoint also serves subscriptions over WebSocket (``graphql-transport-ws``
+only), authenticated at ``connection_init``: see :mod:`.live`.
 """
 
 from __future__ import annotations

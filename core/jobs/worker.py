@@ -13,7 +13,9 @@ work with ``await asyncio.to_thread(...)`` so the heartbeat keeps beating, repor
 with :meth:`JobContext.progress`, honours ``ctx.time_limit_seconds``, and stops with
 :class:`JobCancelled` once :meth:`JobContext.cancel_requested` says so. What it
 returns is stored as the job's result; a :class:`UserError` it raises fails the job
-with that code.
+with that code. A job's end writes a ``job.finished`` webhook event (:mod:`.finished`) in
+the same transaction, and every change of its state or progress wakes its subscribers
+(a trigger notifies ``switchboard_job_progress``).
 """
 
 from __future__ import annotations

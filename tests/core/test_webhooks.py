@@ -19,6 +19,8 @@ from sqlalchemy.exc import ProgrammingError
 from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
+from switchboard.core.config import Settings
+from switchboard.core.errors import ConfigurationError
 from switchboard.core.graphql.payload import atomically
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.jobs import service as jobs
@@ -276,3 +278,19 @@ def test_raw_sql_as_the_runtime_role_sees_and_writes_nothing_outside_its_scope(e
         raw.engine.dispose()
     assert owner.execute(text("SELECT count(*) FROM webhook_event")).scalar() == 1
     assert owner.execute(text("SELECT bool_and(active) FROM webhook_endpoint")).scalar() is True
+
+
+def test_the_webhook_and_subscription_settings_are_read_from_the_environment():
+    defaults = Settings.from_env({})
+    assert (defaults.webhook_allow_private, defaults.webhook_max_attempts, defaults.webhook_retry_seconds,
+            defaults.subscription_recheck_seconds) == (False, 8, 30, 5)
+    settings = Settings.from_env({"SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE": "1", "SWITCHBOARD_WEBHOOK_MAX_ATTEMPTS": "3",
+                                  "SWITCHBOARD_WEBHOOK_RETRY_SECONDS": "2",
+                                  "SWITCHBOARD_SUBSCRIPTION_RECHECK_SECONDS": "9"})
+    assert (settings.webhook_allow_private, settings.webhook_max_attempts, settings.webhook_retry_seconds,
+            settings.subscription_recheck_seconds) == (True, 3, 2, 9)
+    assert Settings.from_env({"SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE": "no"}).webhook_allow_private is False
+    for name, value in (("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "sometimes"), ("SWITCHBOARD_WEBHOOK_MAX_ATTEMPTS", "0"),
+                        ("SWITCHBOARD_WEBHOOK_RETRY_SECONDS", "1.5")):
+        with pytest.raises(ConfigurationError):
+            Settings.from_env({name: value})
