@@ -98,6 +98,7 @@ SECRET_COLUMNS = {
     "public.app_user": ("password_hash", "totp_secret_enc"),
     "public.auth_token": ("token_hash",),
     "public.recovery_code": ("code_hash",),
+    "public.webhook_endpoint": ("secret_enc",),
 }
 SECRET_TABLES = ("app.server_key", "app.tenant_key", "app.login_backoff", "app.auth_ticket")
 # Functions that write credentials or read keys with no ticket: owner only.
