@@ -1,4 +1,5 @@
-"""The ASGI application: ``/graphql`` (staff), ``/portal/graphql`` (client users), ``/healthz``
+"""The ASGI application: ``/graphql`` (staff; subscriptions over WebSocket on the same path),
+``/portal/graphql`` (client users), ``/healthz``
 (liveness: the process answers) and ``/readyz`` (readiness: the database answers and its
 migrations are current, else 503 with the reasons; see :mod:`.health`)."""
 
@@ -9,8 +10,9 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
+from .db.notifications import Notifications
 from .graphql.view import SwitchboardGraphQL
 from .health import Readiness
 from .runtime import Runtime
@@ -19,7 +21,9 @@ from .runtime import Runtime
 def create_app(runtime: Runtime) -> Starlette:
     """Build the application for an already-migrated, already-checked database."""
     schemas = runtime.schemas
-
+    notifications = Notifications(runtime.database)
+    internal = SwitchboardGraphQL(schemas.internal, runtime, portal=False, notifications=notifications)
+    portal = SwitchboardGraphQL(schemas.portal, runtime, portal=True)
     readiness = Readiness(runtime)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -34,6 +38,7 @@ def create_app(runtime: Runtime) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette):
         yield
+        await notifications.close()
         await runtime.close()
 
     app = Starlette(
@@ -41,8 +46,9 @@ def create_app(runtime: Runtime) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # Routes, not mounts: a mount would redirect POST /graphql to /graphql/.
-            Route("/portal/graphql", SwitchboardGraphQL(schemas.portal, runtime, portal=True)),
-            Route("/graphql", SwitchboardGraphQL(schemas.internal, runtime, portal=False)),
+            Route("/portal/graphql", portal),
+            Route("/graphql", internal),
+            WebSocketRoute("/graphql", internal),
         ],
         lifespan=lifespan,
     )

@@ -112,7 +112,8 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Migrate and load the demo BPO first if the database is empty."),
-    worker: bool = typer.Option(True, "--worker/--no-worker", help="Also run background jobs in this process."),
+    worker: bool = typer.Option(True, "--worker/--no-worker",
+                                help="Also run background jobs and deliver webhooks in this process."),
 ) -> None:
     """Serve /graphql and /portal/graphql with uvicorn (refuses to start if a self-check fails),
     and run background jobs in a thread unless --no-worker."""
@@ -149,13 +150,14 @@ def serve(
 @app.command("worker")
 @one_line_errors
 def worker_command(
-    once: bool = typer.Option(False, "--once", help="Run the queued jobs, then exit."),
+    once: bool = typer.Option(False, "--once", help="Run the queued jobs and the due webhook deliveries, then exit."),
 ) -> None:
-    """Run background jobs (schedule solves and the like) until stopped; any number may run."""
+    """Run background jobs (schedule solves and the like) and deliver webhooks until stopped; any number may run."""
     import threading
 
     from .jobs.worker import Worker
     from .platform import ensure_servable
+    from .webhooks.dispatcher import Dispatcher, start_dispatcher_thread
 
     runtime = load_runtime()
     ensure_servable(runtime)
@@ -163,9 +165,12 @@ def worker_command(
     if once:
         while runner.run_once() is not None:
             pass
+        while Dispatcher(runtime).run_once():
+            pass
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    start_dispatcher_thread(runtime, stop)
     typer.echo(f"worker {runner.name}: job kinds {', '.join(sorted(runner.handlers)) or 'none'}")
     try:
         runner.run(stop)
@@ -254,12 +259,13 @@ def audit_verify() -> None:
 @secrets_app.command("rotate-key")
 @one_line_errors
 def secrets_rotate_key() -> None:
-    """Re-encrypt every TOTP secret under a new key (key file) or the first of SWITCHBOARD_SECRET_KEYS."""
+    """Re-encrypt every TOTP and webhook signing secret under a new key (key file) or the first of
+    SWITCHBOARD_SECRET_KEYS."""
     from .identity.rotation import rotate_secret_key
 
     count, ring = rotate_secret_key(load_runtime())
     where = f"key file {ring.path}" if ring.path else "the first key of SWITCHBOARD_SECRET_KEYS"
-    typer.echo(f"re-encrypted {count} TOTP secret(s) under {where}")
+    typer.echo(f"re-encrypted {count} secret(s) (TOTP, webhook signing) under {where}")
     if ring.path is None and len(ring.keys) > 1:
         typer.echo("the older keys of SWITCHBOARD_SECRET_KEYS are no longer needed")
 

@@ -28,6 +28,16 @@ def _whole(env: dict[str, str], name: str, default: int, unit: str, scale: int =
     return int(value) * scale
 
 
+def _flag(env: dict[str, str], name: str) -> bool:
+    """A yes/no variable: ``1``, ``true`` or ``yes`` (any case) is yes; unset or ``0``, ``false``, ``no`` is no."""
+    value = (env.get(name) or "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ConfigurationError(f"{name} must be 1 or 0 (true or false), not {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the process needs to know about its environment."""
@@ -62,6 +72,13 @@ class Settings:
     max_string_length: int = 10_000
     # How long /readyz waits for the database before answering 503.
     readiness_timeout_seconds: int = 2
+    # How often a subscription re-reads its rows when nothing happened (a revoked grant or token ends it).
+    subscription_recheck_seconds: float = 5.0
+    # Webhook deliveries: tries before giving up, and the first retry's delay (doubling each time).
+    webhook_max_attempts: int = 8
+    webhook_retry_seconds: float = 30.0
+    # Deliver webhooks to private, loopback and link-local addresses (a receiver on the same network).
+    webhook_allow_private: bool = False
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -90,6 +107,13 @@ class Settings:
             max_string_length=_whole(env, "SWITCHBOARD_MAX_STRING_LENGTH", defaults.max_string_length, "characters"),
             readiness_timeout_seconds=_whole(env, "SWITCHBOARD_READINESS_TIMEOUT_SECONDS",
                                              defaults.readiness_timeout_seconds, "seconds"),
+            webhook_max_attempts=_whole(env, "SWITCHBOARD_WEBHOOK_MAX_ATTEMPTS", defaults.webhook_max_attempts,
+                                        "attempts"),
+            webhook_retry_seconds=_whole(env, "SWITCHBOARD_WEBHOOK_RETRY_SECONDS",
+                                         int(defaults.webhook_retry_seconds), "seconds"),
+            webhook_allow_private=_flag(env, "SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE"),
+            subscription_recheck_seconds=_whole(env, "SWITCHBOARD_SUBSCRIPTION_RECHECK_SECONDS",
+                                                int(defaults.subscription_recheck_seconds), "seconds"),
         )
 
 

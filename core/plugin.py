@@ -9,14 +9,19 @@ from .hookspecs import hookimpl
 from .audit.queries import AuditQuery
 from .identity.mutations import IdentityMutation
 from .identity.queries import IdentityQuery
+from .jobs import finished
 from .jobs.mutations import JobMutation
 from .jobs.queries import JobQuery
+from .jobs.results import UntypedJobResult
+from .jobs.subscriptions import JobSubscription
 from .scope.mutations import ScopeMutation
 from .scope.queries import ScopeQuery
 from .portal import PortalQuery
 from .workforce.eligibility import CORE_RULES
 from .workforce.mutations import WorkforceMutation
 from .workforce.queries import WorkforceQuery
+from .webhooks.graphql import WebhookMutation, WebhookQuery
+from .webhooks.service import MANAGE as WEBHOOKS_MANAGE
 
 PERMISSIONS = {
     "scope.read": "Read clients, LOBs and sites in scope",
@@ -33,6 +38,7 @@ PERMISSIONS = {
     "identity.token.create": "Create API tokens",
     "audit.read": "Read the audit and PII access logs",
     "portal.read": "Read the client portal",
+    WEBHOOKS_MANAGE: "Register webhook endpoints; read and replay their deliveries",
 }
 GRANTS = {
     "tenant_admin": list(PERMISSIONS),
@@ -63,7 +69,7 @@ def switchboard_graphql_query():
     return merge(
         "CoreQuery",
         [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery),
-         ("jobs", JobQuery)],
+         ("jobs", JobQuery), ("webhooks", WebhookQuery)],
     )
 
 
@@ -72,8 +78,23 @@ def switchboard_graphql_mutation():
     return merge(
         "CoreMutation",
         [("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation),
-         ("jobs", JobMutation)],
+         ("jobs", JobMutation), ("webhooks", WebhookMutation)],
     )
+
+
+@hookimpl
+def switchboard_graphql_subscription():
+    return JobSubscription
+
+
+@hookimpl
+def switchboard_graphql_types():
+    return [UntypedJobResult]
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    return {finished.EVENT: finished.DESCRIPTION}
 
 
 @hookimpl

@@ -78,6 +78,12 @@ class Runtime:
         return self.host.flat("switchboard_eligibility_rules")
 
     @cached_property
+    def job_result_types(self) -> dict[str, type]:
+        from .jobs.results import result_types
+
+        return result_types(self.host)
+
+    @cached_property
     def schemas(self) -> Any:
         from switchboard.schema.compose import compose
 

@@ -12,11 +12,16 @@ warning). Its body may not exceed ``Settings.max_upload_bytes`` (``UPLOAD_TOO_LA
 any other body ``Settings.max_body_bytes`` (``BODY_TOO_LARGE``): refused unread when
 declared longer, cut as soon as it passes the cap otherwise (:mod:`.channel`), with
 HTTP 413 and the connection closed so the client stops sending.
+
+The internal endpoint also serves subscriptions over WebSocket (``graphql-transport-ws``
+only), authenticated at ``connection_init``: see :mod:`.live`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -25,23 +30,32 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from ..audit.delivery import finish
+from ..db.notifications import Notifications
 from ..db.session import DbSession
 from ..errors import AccessError, CodedError, InputError, LimitError, SwitchboardError, UserError
 from ..i18n import localized_fractions, negotiate
 from ..identity.service import authenticate
 from .channel import BodyTooLarge, RequestChannel, declared_over
 from .context import Context
+from .live import LiveContext, bearer_token
 
 INTERNAL_ERROR = "INTERNAL_ERROR"
 TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
+SOCKET_REFUSED = 4403  # graphql-transport-ws: connection_init refused; the reason is the error's code
 HTTP_STATUS = {"UNAUTHENTICATED": 401, "TOKEN_EXPIRED": 401, "TOKEN_REVOKED": 401, "WRONG_ENDPOINT": 403,
                "UPLOAD_TOO_LARGE": 413, "BODY_TOO_LARGE": 413, "BAD_REQUEST": 400}
 MULTIPART = "multipart/form-data"
+CONNECTION_INIT_SECONDS = 15
 
 
 def _multipart(headers: Any) -> bool:
@@ -54,13 +68,50 @@ def should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, SwitchboardError)
 
 
-class SwitchboardGraphQL(GraphQL):
-    """Strawberry's ASGI view with Switchboard's context, transaction and error codes."""
+class SocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages as text frames, every error coded; a refused
+    ``connection_init`` closes with the refusal's code as the reason."""
 
-    def __init__(self, schema: Any, runtime: Any, *, portal: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False, multipart_uploads_enabled=True)
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(_coded(message, self.view, self.ws)).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+    async def close(self, code: int, reason: str) -> None:
+        refusal = getattr(self.ws.state, "refusal", None)
+        await self.ws.close(code=code, reason=refusal if code == SOCKET_REFUSED and refusal else reason)
+
+
+def _coded(message: Mapping[str, Any], view: Any, ws: Any) -> Mapping[str, Any]:
+    """A socket message whose errors all carry ``extensions.code`` (masked faults: ``INTERNAL_ERROR``,
+    localized; anything else Strawberry refused before running: ``GRAPHQL_VALIDATION_FAILED``)."""
+    payload = message.get("payload")
+    errors = payload if message.get("type") == "error" else isinstance(payload, dict) and payload.get("errors")
+    for error in errors or ():
+        if not isinstance(error, dict) or "code" in (error.get("extensions") or {}):
+            continue
+        if error.get("message") == INTERNAL_ERROR:
+            error["message"] = view.runtime.messages.render(INTERNAL_ERROR, getattr(ws.state, "lang", "en"))
+            error["extensions"] = {"code": INTERNAL_ERROR}
+        else:
+            error["extensions"] = {**(error.get("extensions") or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+    return message
+
+
+class SwitchboardGraphQL(GraphQL):
+    """Strawberry's ASGI view with Switchboard's context, transaction and error codes; subscriptions
+    over WebSocket (:mod:`.live`)."""
+
+    websocket_adapter_class = SocketAdapter  # type: ignore[assignment]
+
+    def __init__(self, schema: Any, runtime: Any, *, portal: bool, notifications: Notifications | None = None) -> None:
+        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False, multipart_uploads_enabled=True,
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                         connection_init_wait_timeout=timedelta(seconds=CONNECTION_INIT_SECONDS))
         self.runtime = runtime
         self.portal = portal
+        self.notifications = notifications
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -69,6 +120,11 @@ class SwitchboardGraphQL(GraphQL):
 
     async def run(self, request: Request, context: Any = None, root_value: Any = None) -> Response:  # type: ignore[override]
         lang = negotiate(request.headers.get("accept-language"))
+        if request.scope["type"] == "websocket":
+            request.state.lang = lang
+            socket = LiveContext(request=request, runtime=self.runtime, db=None, lang=lang,  # type: ignore[arg-type]
+                                 portal=self.portal, notifications=self.notifications)
+            return await super().run(request, context=socket)
         if request.method == "GET":  # GraphiQL
             return await super().run(request)
         multipart = _multipart(request.headers)
@@ -134,18 +190,41 @@ class SwitchboardGraphQL(GraphQL):
 
     async def _context(self, request: Request, db: DbSession, lang: str) -> Context:
         ctx = Context(request=request, runtime=self.runtime, db=db, lang=lang, portal=self.portal)
-        header = request.headers.get("authorization", "")
-        if header:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise AccessError("UNAUTHENTICATED")
-            caller = await authenticate(db, token, self.runtime.policy, self.runtime.settings)
-            if (caller.kind == "client") != self.portal:
-                raise AccessError("WRONG_ENDPOINT")
-            ctx.caller = caller
-            ctx.lang = negotiate(request.headers.get("accept-language"), caller.locale)
+        token = bearer_token(request.headers.get("authorization", ""))
+        if token is not None:
+            ctx.caller = await self._caller(db, token)
+            ctx.lang = negotiate(request.headers.get("accept-language"), ctx.caller.locale)
         request.state.lang = ctx.lang
         return ctx
+
+    async def _caller(self, db: DbSession, token: str) -> Any:
+        """The caller of ``token`` on this endpoint (``WRONG_ENDPOINT`` for the other audience)."""
+        caller = await authenticate(db, token, self.runtime.policy, self.runtime.settings)
+        if (caller.kind == "client") != self.portal:
+            raise AccessError("WRONG_ENDPOINT")
+        return caller
+
+    async def on_ws_connect(self, context: LiveContext) -> Any:  # type: ignore[override]
+        """Authenticate a WebSocket at ``connection_init`` (payload ``{"authorization": "Bearer …"}``);
+        a refusal closes it with 4403 and the code as the reason."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = params.get("authorization") or params.get("Authorization") or ""
+        db = DbSession(self.runtime.engine, None, statement_timeout_ms=self.runtime.settings.statement_timeout_ms)
+        try:
+            token = bearer_token(header if isinstance(header, str) else "")
+            if token is None:
+                raise AccessError("UNAUTHENTICATED")
+            context.caller = await self._caller(db, token)
+            await db.finish(commit=True)
+        except AccessError as exc:
+            context.request.state.refusal = exc.code
+            raise ConnectionRejectionError({"code": exc.code}) from exc
+        finally:
+            await db.finish(commit=False)
+        context.token = token
+        context.lang = negotiate(context.request.headers.get("accept-language"), context.caller.locale)
+        context.request.state.lang = context.lang
+        return UNSET
 
     def _refusal(self, code: str, params: dict[str, Any], lang: str) -> Response:
         message = self.runtime.messages.render(code, lang, params)

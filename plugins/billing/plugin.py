@@ -7,9 +7,10 @@ from pathlib import Path
 from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
 
-from . import invoices, service
+from . import draft_job, invoices, service
 from .mutations import BillingMutation
 from .queries import BillingQuery
+from .types import InvoiceDraftResult
 
 HERE = Path(__file__).resolve().parent
 requires = ("timekeeping",)
@@ -82,6 +83,22 @@ def switchboard_default_grants():
 @hookimpl
 def switchboard_sensitive_permissions():
     return [invoices.ISSUE]
+
+
+@hookimpl
+def switchboard_job_handlers():
+    return {draft_job.KIND: draft_job.draft}
+
+
+@hookimpl
+def switchboard_job_results():
+    return {draft_job.KIND: InvoiceDraftResult}
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    return {invoices.INVOICE_ISSUED: "An invoice or credit note was issued: its id, kind, number, client, period,"
+                                     " currency and total."}
 
 
 @hookimpl

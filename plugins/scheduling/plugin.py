@@ -10,15 +10,19 @@ from switchboard.core.hookspecs import hookimpl
 
 from switchboard.plugins.scheduling import permissions
 from switchboard.plugins.scheduling.schedules.eligibility import RULES
+from switchboard.plugins.scheduling.forecasts import forecast_job, volume_import
 from switchboard.plugins.scheduling.forecasts.mutations import ForecastMutation
 from switchboard.plugins.scheduling.forecasts.queries import ForecastQuery
+from switchboard.plugins.scheduling.forecasts.types import ForecastJobResult, VolumeImportResult
 from switchboard.plugins.scheduling.planning.graphql import PlanningMutation, PlanningQuery
 from switchboard.plugins.scheduling.planning.solve_job import KIND as SOLVE_KIND
 from switchboard.plugins.scheduling.planning.solve_job import solve_schedule
+from switchboard.plugins.scheduling.planning.types import ScheduleSolveResult
 from switchboard.plugins.scheduling.reports.portal import PortalReportQuery
 from switchboard.plugins.scheduling.reports.queries import ReportQuery
 from switchboard.plugins.scheduling.schedules.mutations import ScheduleMutation
 from switchboard.plugins.scheduling.schedules.queries import ScheduleQuery
+from switchboard.plugins.scheduling.schedules.service import SCHEDULE_PUBLISHED
 
 HERE = Path(__file__).resolve().parent
 # adherence compares schedules with the ledger
@@ -114,7 +118,27 @@ def switchboard_default_grants():
 
 @hookimpl
 def switchboard_job_handlers():
-    return {SOLVE_KIND: solve_schedule}
+    return {SOLVE_KIND: solve_schedule, forecast_job.KIND: forecast_job.forecast,
+            volume_import.KIND: volume_import.import_job}
+
+
+@hookimpl
+def switchboard_job_results():
+    return {SOLVE_KIND: ScheduleSolveResult, forecast_job.KIND: ForecastJobResult,
+            volume_import.KIND: VolumeImportResult}
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    return {SCHEDULE_PUBLISHED: "A schedule was published: its id, week and the client's LOBs in it (one event per"
+                                " client)."}
+
+
+@hookimpl
+def switchboard_cli(app):
+    from switchboard.plugins.scheduling.cli import add_commands
+
+    add_commands(app)
 
 
 @hookimpl

@@ -7,9 +7,10 @@ from pathlib import Path
 from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
 
-from . import service
+from . import imports, service
 from .mutations import TimekeepingMutation
 from .queries import TimekeepingQuery
+from .types import TimeEntryImportResult
 
 HERE = Path(__file__).resolve().parent
 
@@ -73,6 +74,22 @@ def switchboard_default_grants():
         "account_manager": [service.READ],
         "agent": [service.READ],
     }
+
+
+@hookimpl
+def switchboard_job_handlers():
+    return {imports.KIND: imports.import_job}
+
+
+@hookimpl
+def switchboard_job_results():
+    return {imports.KIND: TimeEntryImportResult}
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    return {service.PERIOD_CLOSED: "A client's timekeeping days were closed through a date (the client, the date"
+                                   " and who closed them)."}
 
 
 @hookimpl

@@ -10,6 +10,7 @@ thread (:mod:`.forecasting`) so a long forecast never blocks the server's event 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,7 +29,7 @@ from switchboard.plugins.scheduling.forecasts import accuracy
 from switchboard.plugins.scheduling.forecasts import models as forecasting
 from switchboard.plugins.scheduling.lobs import named_lob_ids, permitted_lobs
 from switchboard.plugins.scheduling.permissions import FORECAST_MANAGE, FORECAST_READ
-from switchboard.plugins.scheduling.forecasts.volumes import check_range, lob_histories
+from switchboard.plugins.scheduling.forecasts.volumes import Span, check_range, lob_histories, lob_spans
 
 MAX_HORIZON = timedelta(days=92)  # from the end of history to the end of the horizon
 MAX_REASON = 500
@@ -57,36 +58,55 @@ def _validate(request: ForecastRequest) -> None:
     check_range(request.horizon_start, request.horizon_end, "horizonStart", "horizonEnd")
 
 
-async def create_forecasts(db: DbSession, caller: Caller, request: ForecastRequest) -> list[Any]:
+def _refusals(caller: Caller, request: ForecastRequest, lob_ids: list[UUID],
+              found: dict[UUID, tuple[UUID, Span | None]]) -> None:
+    """Refuse (all at once, each naming its index in ``lobIds``) LOBs that are not visible,
+    lack history or would be forecast too far ahead; ``FORBIDDEN`` without the permission."""
+    errors = []
+    for index, lob_id in enumerate(lob_ids):
+        field = f"lobIds.{index}"
+        if lob_id not in found:
+            errors.append(UserError("NOT_FOUND", field))
+            continue
+        client_id, span = found[lob_id]
+        caller.require(FORECAST_MANAGE, client_id, lob_id)
+        if span is None or span.weeks() < forecasting.MIN_WEEKS:
+            errors.append(UserError("INSUFFICIENT_HISTORY", field, weeks=forecasting.MIN_WEEKS))
+        elif request.horizon_start.timestamp() % (span.minutes * 60):
+            errors.append(UserError("INTERVAL_NOT_ALIGNED", "horizonStart", minutes=span.minutes))
+        elif request.horizon_end - span.last > MAX_HORIZON:
+            errors.append(UserError("FORECAST_HORIZON_TOO_LONG", field, days=MAX_HORIZON.days))
+    if errors:
+        raise ValidationErrors(errors)
+
+
+async def check_forecasts(db: DbSession, caller: Caller, request: ForecastRequest) -> list[Any]:
+    """What :func:`create_forecasts` would refuse, found from the history's extent alone (one
+    cheap statement, for a request that queues the work); the LOBs' ``(id, client_id)``."""
+    caller.require_somewhere(FORECAST_MANAGE)
+    _validate(request)
+    lob_ids = list(dict.fromkeys(request.lob_ids))
+    found = await lob_spans(db, lob_ids, request.horizon_start)
+    _refusals(caller, request, lob_ids, found)
+    return [(lob_id, found[lob_id][0]) for lob_id in lob_ids]
+
+
+async def create_forecasts(db: DbSession, caller: Caller, request: ForecastRequest,
+                           on_lob: Callable[[int], None] | None = None) -> list[Any]:
     """A new forecast version of each LOB, with its intervals and its backtest; all LOBs
-    or none (each LOB's refusal names its index in ``lobIds``)."""
+    or none (each LOB's refusal names its index in ``lobIds``). ``on_lob(n)`` hears (from
+    a worker thread) when the statistics of ``n`` LOBs are done."""
     caller.require_somewhere(FORECAST_MANAGE)
     _validate(request)
     lob_ids = list(dict.fromkeys(request.lob_ids))
     found = await lob_histories(db, lob_ids, request.horizon_start, request.horizon_end.date())
-    errors, histories = [], []
-    for index, lob_id in enumerate(lob_ids):
-        field = f"lobIds.{index}"
-        lob = found.get(lob_id)
-        if lob is None:
-            errors.append(UserError("NOT_FOUND", field))
-            continue
-        caller.require(FORECAST_MANAGE, lob.client_id, lob.lob_id)
-        history = lob.history
-        if history is None or history.weeks() < forecasting.MIN_WEEKS:
-            errors.append(UserError("INSUFFICIENT_HISTORY", field, weeks=forecasting.MIN_WEEKS))
-        elif request.horizon_start.timestamp() % (history.minutes * 60):
-            errors.append(UserError("INTERVAL_NOT_ALIGNED", "horizonStart", minutes=history.minutes))
-        elif request.horizon_end - history.starts[-1].to_pydatetime() > MAX_HORIZON:
-            errors.append(UserError("FORECAST_HORIZON_TOO_LONG", field, days=MAX_HORIZON.days))
-        else:
-            histories.append(lob)
-    if errors:
-        raise ValidationErrors(errors)
+    _refusals(caller, request, lob_ids,
+              {k: (v.client_id, v.history and Span.of(v.history)) for k, v in found.items()})
+    histories = [found[lob_id] for lob_id in lob_ids]
     horizons = [pd.date_range(request.horizon_start, request.horizon_end, freq=f"{lob.history.minutes}min",
                               inclusive="left") for lob in histories]
     results = await asyncio.to_thread(forecasting.forecast_lobs, [lob.history for lob in histories], horizons,
-                                      request.method)
+                                      request.method, on_lob=on_lob)
     return [await _store(db, caller, lob, request, *result) for lob, result in zip(histories, results, strict=True)]
 
 
