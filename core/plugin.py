@@ -1,22 +1,13 @@
-"""Core's own contributions, registered through the plugin entry point like any module."""
+"""Core's own contributions, registered through the plugin entry point like any module.
+
+Each hook imports what it returns, so loading the plugins (``switchboard --help``) stays cheap.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .graphql.merge import merge
 from .hookspecs import hookimpl
-from .audit.queries import AuditQuery
-from .identity.mutations import IdentityMutation
-from .identity.queries import IdentityQuery
-from .jobs.mutations import JobMutation
-from .jobs.queries import JobQuery
-from .scope.mutations import ScopeMutation
-from .scope.queries import ScopeQuery
-from .portal import PortalQuery
-from .workforce.eligibility import CORE_RULES
-from .workforce.mutations import WorkforceMutation
-from .workforce.queries import WorkforceQuery
 
 PERMISSIONS = {
     "scope.read": "Read clients, LOBs and sites in scope",
@@ -60,6 +51,13 @@ def switchboard_migrations():
 
 @hookimpl
 def switchboard_graphql_query():
+    from .audit.queries import AuditQuery
+    from .graphql.merge import merge
+    from .identity.queries import IdentityQuery
+    from .jobs.queries import JobQuery
+    from .scope.queries import ScopeQuery
+    from .workforce.queries import WorkforceQuery
+
     return merge(
         "CoreQuery",
         [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery),
@@ -69,6 +67,12 @@ def switchboard_graphql_query():
 
 @hookimpl
 def switchboard_graphql_mutation():
+    from .graphql.merge import merge
+    from .identity.mutations import IdentityMutation
+    from .jobs.mutations import JobMutation
+    from .scope.mutations import ScopeMutation
+    from .workforce.mutations import WorkforceMutation
+
     return merge(
         "CoreMutation",
         [("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation),
@@ -78,6 +82,8 @@ def switchboard_graphql_mutation():
 
 @hookimpl
 def switchboard_portal_query():
+    from .portal import PortalQuery
+
     return PortalQuery
 
 
@@ -98,4 +104,6 @@ def switchboard_sensitive_permissions():
 
 @hookimpl
 def switchboard_eligibility_rules():
+    from .workforce.eligibility import CORE_RULES
+
     return list(CORE_RULES)

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.exc import DBAPIError
 from switchboard.core import cli as core_cli
 from switchboard.core.cli import one_line_errors
-from switchboard.core.db.constraints import user_error_from_db
-from switchboard.core.errors import AccessError, SwitchboardError, UserError
-from switchboard.core.identity.operator import acting_as
-from switchboard.core.imports.report import ImportReport, report_lines
 
-from .imports import import_entries
+if TYPE_CHECKING:
+    from switchboard.core.imports.report import ImportReport
 
 
 class Source(str, Enum):
@@ -40,6 +35,10 @@ def add_commands(app: typer.Typer) -> None:
                                                       help="Apply the clean rows even when others are bad.")] = False,
     ) -> None:
         """Import FILE into the ledger as a user; prints the report, exits 1 when any row is refused."""
+        import asyncio
+
+        from switchboard.core.imports.report import report_lines
+
         runtime = core_cli.load_runtime()
         report, lang = asyncio.run(_import(runtime, file, as_user, source.value, clean_rows_only))
         for line in report_lines(report, lambda code, **p: runtime.messages.render(code, lang, p)):
@@ -50,6 +49,13 @@ def add_commands(app: typer.Typer) -> None:
 
 async def _import(runtime, file: Path, email: str, source: str, clean_rows_only: bool) -> tuple[ImportReport, str]:
     """Run the import as ``email`` (committed unless refused); the report and the user's language."""
+    from sqlalchemy.exc import DBAPIError
+    from switchboard.core.db.constraints import user_error_from_db
+    from switchboard.core.errors import AccessError, SwitchboardError, UserError
+    from switchboard.core.identity.operator import acting_as
+
+    from .imports import import_entries
+
     async with acting_as(runtime, email, name="timekeeping import") as (db, caller):
         with file.open("rb") as stream:
             try:

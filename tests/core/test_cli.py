@@ -104,6 +104,7 @@ def cli_runtime(world, runtime, monkeypatch):
     from switchboard.core import cli
 
     monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "load_database", lambda: runtime.database)
     return world
 
 
