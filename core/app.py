@@ -1,12 +1,19 @@
 """The ASGI application: ``/graphql`` (staff), ``/portal/graphql`` (client users), ``/healthz``
 (liveness: the process answers) and ``/readyz`` (readiness: the database answers and its
-migrations are current, else 503 with the reasons; see :mod:`.health`)."""
+migrations are current, else 503 with the reasons; see :mod:`.health`).
+
+Browsers on the origins of ``SWITCHBOARD_CORS_ORIGINS`` may call both endpoints from their
+own site (CORS: preflight answered, ``Authorization`` and ``Content-Type`` allowed); every
+other origin's preflight is refused. Tokens travel in the ``Authorization`` header, never
+in cookies, so no credentials mode is offered."""
 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -44,6 +51,9 @@ def create_app(runtime: Runtime) -> Starlette:
             Route("/portal/graphql", SwitchboardGraphQL(schemas.portal, runtime, portal=True)),
             Route("/graphql", SwitchboardGraphQL(schemas.internal, runtime, portal=False)),
         ],
+        middleware=[Middleware(CORSMiddleware, allow_origins=list(runtime.settings.cors_origins),
+                               allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
+                               max_age=600)],
         lifespan=lifespan,
     )
     app.state.runtime = runtime
