@@ -68,14 +68,14 @@ def switchboard_graphql_query():
 @hookimpl
 def switchboard_graphql_mutation():
     from .graphql.merge import merge
-    from .identity.mutations import IdentityMutation
+    from .identity.mutations import IdentityMutation, SessionMutation
     from .jobs.mutations import JobMutation
     from .scope.mutations import ScopeMutation
     from .workforce.mutations import WorkforceMutation
 
     return merge(
         "CoreMutation",
-        [("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation),
+        [("session", SessionMutation), ("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation),
          ("jobs", JobMutation)],
     )
 
@@ -85,6 +85,13 @@ def switchboard_portal_query():
     from .portal import PortalQuery
 
     return PortalQuery
+
+
+@hookimpl
+def switchboard_portal_mutation():
+    from .identity.mutations import SessionMutation
+
+    return SessionMutation  # client users log in, out and manage their own factors on the portal
 
 
 @hookimpl
