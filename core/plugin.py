@@ -75,8 +75,8 @@ def switchboard_graphql_mutation():
 
     return merge(
         "CoreMutation",
-        [("session", SessionMutation), ("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation),
-         ("jobs", JobMutation)],
+        [("session", SessionMutation), ("identity", IdentityMutation), ("scope", ScopeMutation),
+         ("workforce", WorkforceMutation), ("jobs", JobMutation)],
     )
 
 
