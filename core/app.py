@@ -1,6 +1,7 @@
 """The ASGI application: ``/graphql`` (staff), ``/portal/graphql`` (client users), ``/healthz``
 (liveness: the process answers) and ``/readyz`` (readiness: the database answers and its
-migrations are current, else 503 with the reasons; see :mod:`.health`).
+migrations are current, else 503 with the reasons; see :mod:`.health`); ``/`` lists them and
+``/static`` serves GraphiQL's files (:mod:`.graphql.graphiql`).
 
 Browsers on the origins of ``SWITCHBOARD_CORS_ORIGINS`` may call both endpoints from their
 own site (CORS: preflight answered, ``Authorization`` and ``Content-Type`` allowed); every
@@ -16,10 +17,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
+from .graphql.graphiql import STATIC_PATH, static_files
 from .graphql.view import SwitchboardGraphQL
 from .health import Readiness
+from .home import home
 from .runtime import Runtime
 
 
@@ -45,11 +48,13 @@ def create_app(runtime: Runtime) -> Starlette:
 
     app = Starlette(
         routes=[
+            Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # Routes, not mounts: a mount would redirect POST /graphql to /graphql/.
             Route("/portal/graphql", SwitchboardGraphQL(schemas.portal, runtime, portal=True)),
             Route("/graphql", SwitchboardGraphQL(schemas.internal, runtime, portal=False)),
+            Mount(STATIC_PATH, app=static_files(), name="static"),
         ],
         middleware=[Middleware(CORSMiddleware, allow_origins=list(runtime.settings.cors_origins),
                                allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],

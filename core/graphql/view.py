@@ -43,6 +43,7 @@ from ..identity.service import authenticate
 from . import over_http
 from .channel import BodyTooLarge, RequestChannel, declared_over
 from .context import Context
+from .graphiql import graphiql_page
 
 INTERNAL_ERROR = "INTERNAL_ERROR"
 TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
@@ -64,7 +65,7 @@ class SwitchboardGraphQL(GraphQL):
     """Strawberry's ASGI view with Switchboard's context, transaction and error codes."""
 
     def __init__(self, schema: Any, runtime: Any, *, portal: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False, multipart_uploads_enabled=True)
+        super().__init__(schema, graphql_ide=None, allow_queries_via_get=False, multipart_uploads_enabled=True)
         self.runtime = runtime
         self.portal = portal
 
@@ -79,7 +80,8 @@ class SwitchboardGraphQL(GraphQL):
         if request.method == "OPTIONS":  # a CORS preflight never gets here (see the app's middleware)
             return Response(status_code=204, headers={"allow": over_http.ALLOW})
         if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-            return await super().run(request)  # GraphiQL
+            return graphiql_page("/portal/graphql" if self.portal else "/graphql", portal=self.portal,
+                                 root_path=request.scope.get("root_path", ""))
         lang = negotiate(request.headers.get("accept-language"))
         media = over_http.response_media(request.headers.get("accept"))
         request.state.media = media or over_http.JSON
