@@ -7,6 +7,8 @@ without a GraphQL error; otherwise every write is rolled back.
 Requests and answers follow the GraphQL over HTTP specification (:mod:`.over_http`):
 the answer is in the media type ``Accept`` asks for, every error has
 ``extensions.code``, and each refusal, request error and field error has its status.
+``POST`` runs GraphQL; ``GET`` from a browser gets the endpoint's GraphiQL page
+(:mod:`.graphiql`), any other ``GET`` a 405; ``OPTIONS`` lists the methods.
 
 File uploads follow the GraphQL multipart request specification (Strawberry's
 ``Upload`` scalar). A multipart request must carry a bearer token: browsers never
