@@ -40,18 +40,25 @@ def one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import SQLAlchemyError
-
         try:
             return fn(*args, **kwargs)
         except SwitchboardError as exc:
             fail(str(exc))
-        except SQLAlchemyError as exc:
-            fail(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0])
         except OSError as exc:
             fail(str(exc))
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
+            fail(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0])
 
     return wrapper
+
+
+def _database_error(exc: Exception) -> bool:
+    """Whether ``exc`` came from the database (psycopg or SQLAlchemy), without importing
+    either: a command that never loaded SQLAlchemy cannot have raised one of its errors."""
+    return any(isinstance(exc, getattr(sys.modules.get(module), name, ()))
+               for module, name in (("psycopg", "Error"), ("sqlalchemy.exc", "SQLAlchemyError")))
 
 
 def load_runtime():
@@ -59,6 +66,13 @@ def load_runtime():
     from .runtime import Runtime
 
     return Runtime.build(get_settings())
+
+
+def load_database():
+    """The database alone (started if embedded), for commands that need no runtime."""
+    from .db.server import locate
+
+    return locate(get_settings())
 
 
 @app.command()
@@ -190,7 +204,7 @@ def token_create(
 
     if not 1 <= ttl <= 24 * 366:
         fail("--ttl must be between 1 and 8784 hours")
-    token, _ = issue_operator_token(load_runtime().owner, email, hours=ttl, name=name)
+    token, _ = issue_operator_token(load_database(), email, hours=ttl, name=name)
     typer.echo(token)
 
 

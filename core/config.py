@@ -7,6 +7,7 @@ a fresh machine with the embedded PostgreSQL.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,20 @@ from .errors import ConfigurationError
 
 def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+ORIGIN = re.compile(r"https?://[^/?#\s]+")
+
+
+def _origins(value: str | None) -> tuple[str, ...]:
+    """Browser origins (``scheme://host[:port]``, a trailing slash dropped): anything else
+    could never equal the ``Origin`` header a browser sends, so it is refused at start-up."""
+    origins = tuple(o.rstrip("/") for o in _csv(value))
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ConfigurationError(f"SWITCHBOARD_CORS_ORIGINS: {origin!r} is not an origin"
+                                     " (scheme://host[:port], no path)")
+    return origins
 
 
 def _whole(env: dict[str, str], name: str, default: int, unit: str, scale: int = 1, minimum: int = 1) -> int:
@@ -79,6 +94,8 @@ class Settings:
     webhook_retry_seconds: float = 30.0
     # Deliver webhooks to private, loopback and link-local addresses (a receiver on the same network).
     webhook_allow_private: bool = False
+    # Browser origins allowed to call the API from another site (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -96,6 +113,7 @@ class Settings:
             plugins_enabled=_csv(env.get("SWITCHBOARD_PLUGINS")),
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
             secret_keys=_csv(env.get("SWITCHBOARD_SECRET_KEYS")),
+            cors_origins=_origins(env.get("SWITCHBOARD_CORS_ORIGINS")),
             max_upload_bytes=_whole(env, "SWITCHBOARD_MAX_UPLOAD_MB", defaults.max_upload_bytes, "megabytes",
                                     scale=1024 * 1024),
             max_body_bytes=_whole(env, "SWITCHBOARD_MAX_BODY_KB", defaults.max_body_bytes, "kilobytes", scale=1024),

@@ -23,6 +23,7 @@ from switchboard.core.graphql.execution import PlannedExecutionContext
 from switchboard.core.graphql.input_guard import InputGuard
 from switchboard.core.graphql.limits import CheckedDocuments, DocumentLimits, cap_validation_work
 from switchboard.core.graphql.merge import CompositionError, merge
+from switchboard.core.graphql.operation_choice import OperationChoice
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
 from switchboard.core.jobs.results import result_types
 from switchboard.core.plugins import PluginHost
@@ -51,6 +52,7 @@ def extensions(settings: Settings) -> list[Any]:
         partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
         partial(ParserCache, maxsize=256),
         partial(DocumentLimits, settings=settings, cache=CheckedDocuments(maxsize=256)),
+        OperationChoice,
     ]
 
 

@@ -11,8 +11,6 @@ from switchboard.core import cli as core_cli
 from switchboard.core.cli import one_line_errors
 from switchboard.core.imports.command import AsUser, CleanRowsOnly, csv_file, import_command
 
-from .imports import import_entries
-
 
 class Source(str, Enum):
     acd = "acd"
@@ -33,5 +31,7 @@ def add_commands(app: typer.Typer) -> None:
         clean_rows_only: CleanRowsOnly = False,
     ) -> None:
         """Import FILE into the ledger as a user; prints the report, exits 1 when any row is refused."""
+        from .imports import import_entries
+
         import_command(core_cli.load_runtime(), as_user, file, "timekeeping import",
                        lambda db, caller, stream: import_entries(db, caller, stream, source.value, clean_rows_only))

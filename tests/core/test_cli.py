@@ -110,6 +110,7 @@ def cli_runtime(world, runtime, monkeypatch):
     from switchboard.core import cli
 
     monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "load_database", lambda: runtime.database)
     return world
 
 
@@ -137,8 +138,10 @@ def test_users_list_shows_kinds_roles_and_scopes(cli_runtime):
     assert result.exit_code == 0, result.output
     users = json.loads(result.output)
     assert len(users) == 6
+    assert all(set(u) == {"email", "kind", "displayName", "active", "totpEnabled", "grants", "boundClient"}
+               for u in users), users[0]  # camelCase, like the API
     portal = [u for u in users if u["kind"] == "client"][0]
-    assert portal["bound_client"] == "RETAILCO" and portal["grants"] == [{"role": "client_viewer", "scope": "RETAILCO"}]
+    assert portal["boundClient"] == "RETAILCO" and portal["grants"] == [{"role": "client_viewer", "scope": "RETAILCO"}]
     supervisor = [u for u in users if u["grants"] and u["grants"][0]["role"] == "supervisor"][0]
     assert supervisor["grants"] == [{"role": "supervisor", "scope": "LAURIER/CARDS"}]
     plain = CliRunner().invoke(cli.app, ["users", "list"])

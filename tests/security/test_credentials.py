@@ -269,7 +269,8 @@ def test_the_runtime_role_cannot_forge_a_second_factor(owner, as_runtime, admin)
     row = owner.execute(text("SELECT * FROM app.login_begin(:e, 'x')"), {"e": email}).one()
     digest = secrets.password_digest(f.PASSWORD, row.params, row.hash_len)
     with as_runtime.caller(None) as conn:
-        ticket = conn.execute(text("SELECT * FROM app.login_password(:e, :d, 'x')"), {"e": email, "d": digest}).one()
+        ticket = conn.execute(text("SELECT * FROM app.login_password(:e, :d, 'x', 'staff')"),
+                              {"e": email, "d": digest}).one()
         assert ticket.outcome == "SECOND_FACTOR" and secret not in (ticket.totp_secret_enc or "")
         step = pyotp.TOTP(secret).timecode(time.time())
         forged = secrets.factor_proof(b"\x00" * 32, ticket.ticket, step)

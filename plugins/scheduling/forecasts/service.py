@@ -4,7 +4,8 @@ intervals, and score forecasts against the volume that came (WAPE, bias, mix err
 Writes check their input before touching the database, look every LOB up (``NOT_FOUND``
 whether missing or out of scope), check the permission on it, then write as the
 runtime role; the tables' constraints back every rule. The statistics run in a worker
-thread (:mod:`.forecasting`) so a long forecast never blocks the server's event loop.
+thread (:mod:`.models`) so a long forecast never blocks the server's event loop; pandas
+and the models load with the first forecast or accuracy report, not with the schema.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import numpy as np
-import pandas as pd
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.graphql.pagination import keyset
@@ -26,10 +26,12 @@ from switchboard.core.identity.caller import Caller
 
 from switchboard.plugins.scheduling.forecasts import accuracy
 
-from switchboard.plugins.scheduling.forecasts import models as forecasting
 from switchboard.plugins.scheduling.lobs import named_lob_ids, permitted_lobs
 from switchboard.plugins.scheduling.permissions import FORECAST_MANAGE, FORECAST_READ
 from switchboard.plugins.scheduling.forecasts.volumes import Span, check_range, lob_histories, lob_spans
+
+if TYPE_CHECKING:
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
 
 MAX_HORIZON = timedelta(days=92)  # from the end of history to the end of the horizon
 MAX_REASON = 500
@@ -52,6 +54,8 @@ class ForecastRequest:
 
 
 def _validate(request: ForecastRequest) -> None:
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
+
     named_lob_ids(request.lob_ids)
     if request.method not in forecasting.METHODS:
         raise UserError("INVALID_FORECAST_METHOD", "method")
@@ -62,6 +66,8 @@ def _refusals(caller: Caller, request: ForecastRequest, lob_ids: list[UUID],
               found: dict[UUID, tuple[UUID, Span | None]]) -> None:
     """Refuse (all at once, each naming its index in ``lobIds``) LOBs that are not visible,
     lack history or would be forecast too far ahead; ``FORBIDDEN`` without the permission."""
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
+
     errors = []
     for index, lob_id in enumerate(lob_ids):
         field = f"lobIds.{index}"
@@ -96,6 +102,10 @@ async def create_forecasts(db: DbSession, caller: Caller, request: ForecastReque
     """A new forecast version of each LOB, with its intervals and its backtest; all LOBs
     or none (each LOB's refusal names its index in ``lobIds``). ``on_lob(n)`` hears (from
     a worker thread) when the statistics of ``n`` LOBs are done."""
+    import pandas as pd
+
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
+
     caller.require_somewhere(FORECAST_MANAGE)
     _validate(request)
     lob_ids = list(dict.fromkeys(request.lob_ids))
@@ -117,6 +127,8 @@ def _metric(value: float | None) -> Decimal | None:
 async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastRequest, result: forecasting.Forecast,
                  test: forecasting.Backtest) -> Any:
     """Insert one LOB's forecast (the next version) and its intervals; the forecast's row."""
+    import pandas as pd
+
     history = lob.history
     row = await db.one(
         "INSERT INTO forecast (tenant_id, client_id, lob_id, version, method, horizon_start, horizon_end,"
@@ -268,6 +280,8 @@ async def forecast_accuracy(db: DbSession, caller: Caller, lob_ids: list[UUID], 
     that came from ``start`` to ``end``: WAPE and bias per LOB, and across the LOBs the
     total's WAPE and the mix error (:mod:`.accuracy`). LOBs without a forecast or
     history in the range are left out."""
+    import pandas as pd
+
     caller.require_somewhere(FORECAST_READ)
     ids = named_lob_ids(lob_ids)
     check_range(start, end, "from", "to", MAX_HORIZON)

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import numpy as np
-import pandas as pd
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.graphql.pagination import keyset
 from switchboard.core.scope.holidays import region_holidays
 from switchboard.core.scope.validation import aware
 
-from switchboard.plugins.scheduling.forecasts.local_grid import slots_per_day
-from switchboard.plugins.scheduling.forecasts.models import History
+if TYPE_CHECKING:
+    from switchboard.plugins.scheduling.forecasts.models import History
 
 COLUMNS = ("v.id, v.lob_id, v.client_id, v.interval_start, v.interval_minutes, v.offered, v.handled, v.abandoned,"
            " v.aht_seconds, v.service_level, l.timezone")
@@ -113,6 +112,8 @@ class Span:
 
     def weeks(self) -> float:
         """How many weeks of intervals the history spans (as :meth:`History.weeks`)."""
+        from switchboard.plugins.scheduling.forecasts.local_grid import slots_per_day
+
         intervals = (self.last - self.first) / timedelta(minutes=self.minutes) + 1
         return intervals / (7 * slots_per_day(self.minutes))
 
@@ -130,6 +131,10 @@ async def lob_histories(db: DbSession, lob_ids: list[UUID], before: datetime, un
     (intervals of the length of the latest one) and their client's holidays through
     ``until``. An interval without a row had nothing offered (an ACD exports no row for
     a closed queue); its AHT is unknown (NaN)."""
+    import pandas as pd
+
+    from switchboard.plugins.scheduling.forecasts.models import History
+
     rows = await db.all(SERIES, {"lobs": list(lob_ids), "before": before})
     found = {}
     for r in rows:
