@@ -69,7 +69,8 @@ MAY: dict[str, set[str]] = {
     "tenant_admin": {"scope.read", "scope.client.manage", "scope.lob.manage", "scope.site.manage",
                      "workforce.read", "workforce.employee.manage", "workforce.assignment.manage",
                      "workforce.credential.manage", "workforce.eligibility.read", "employee.pii.read",
-                     "identity.user.manage", "identity.token.create", "audit.read", "portal.read"},
+                     "identity.user.manage", "identity.token.create", "audit.read", "portal.read",
+                     "webhooks.manage"},
     # forecasts, schedules and staffs LOBs (and scripts it over the API)
     "workforce_planner": READ | {"workforce.assignment.manage", "workforce.eligibility.read", "identity.token.create"},
     # leads agents: reaches them, records their certifications, knows who may cover
@@ -92,8 +93,11 @@ TABLES = {
     "tenant": "id", "client": "id", "lob": "id", "site": "id", "employee": "id", "assignment": "id",
     "credential": "id", "app_user": "id", "role_grant": "id", "client_binding": "id", "auth_token": "id",
     "audit_event": "tenant_id, seq", "pii_access": "tenant_id, id", "audit_chain_head": "tenant_id",
-    "job": "id", "recovery_code": "id",
+    "job": "id", "recovery_code": "id", "job_file": "id",
+    "webhook_endpoint": "id", "webhook_event": "id", "webhook_delivery": "id",
 }
+# The webhook tables: tenant-wide staff read their tenant's rows, nobody else any.
+WEBHOOK_TABLES = ("webhook_endpoint", "webhook_event", "webhook_delivery")
 # A harmless write of one row per table the runtime role may write to.
 WRITES = {
     "tenant": "UPDATE tenant SET name = name WHERE id = :id",
@@ -108,6 +112,7 @@ WRITES = {
     "role_grant": "DELETE FROM role_grant WHERE id = :id",
     "client_binding": "DELETE FROM client_binding WHERE id = :id",
     "job": "UPDATE job SET cancel_requested = cancel_requested WHERE id = :id",
+    "webhook_endpoint": "UPDATE webhook_endpoint SET active = active WHERE id = :id",
 }
 # The logs: nobody writes them but the triggers.
 LOG_WRITES = [
@@ -171,6 +176,8 @@ class World:
     tokens: dict[UUID, UUID]                   # auth_token → user
     recovery_codes: dict[UUID, UUID]           # recovery_code → user
     jobs: dict[UUID, tuple[UUID, frozenset]]   # job → (requester, the LOBs it is about)
+    job_files: dict[UUID, UUID]                # job_file → uploader
+    webhooks: dict[str, dict[UUID, UUID]]      # webhook table → (row → tenant)
     multi_client: dict[UUID, list[UUID]]       # tenant → employees currently working for 2+ clients
     mixed_dates: dict[UUID, list[UUID]]        # tenant → employees with ended or future assignments too
     # Inserts to try: an employee on a LOB of a client they have worked for (so residency
@@ -245,6 +252,8 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
     tokens = {r.id: r.user_id for r in q("SELECT id, user_id FROM auth_token")}
     codes = {r.id: r.user_id for r in q("SELECT id, user_id FROM recovery_code")}
     jobs = {r.id: (r.requested_by, frozenset(r.lob_ids)) for r in q("SELECT id, requested_by, lob_ids FROM job")}
+    files = {r.id: r.uploaded_by for r in q("SELECT id, uploaded_by FROM job_file")}
+    webhooks = {table: {r.id: r.tenant_id for r in q(f"SELECT id, tenant_id FROM {table}")} for table in WEBHOOK_TABLES}
     clients_now, kinds = defaultdict(set), defaultdict(set)
     for e, lob, current in g.assignments.values():
         kinds[e].add(current)
@@ -264,7 +273,7 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
     credential_slots = [(t, e, cl) for e, t in sorted(g.employees.items())
                         for cl in [None, *sorted(x for x, ct in g.clients.items() if ct == t)]]
     return World(g, today, demo, other, names, home, supervisor, users, grant_ids, binding_ids, tokens, codes, jobs,
-                 dict(multi), dict(mixed), assignment_slots, credential_slots)
+                 files, webhooks, dict(multi), dict(mixed), assignment_slots, credential_slots)
 
 
 @contextmanager
@@ -286,6 +295,7 @@ def demo_world(template) -> Iterator[SimpleNamespace]:
                 bearer = {user: f.token(owner, user)
                           for user in owner.execute(text("SELECT id FROM app_user ORDER BY id")).scalars()}
                 _queue_some_jobs(owner)
+                _hook_some_events(owner)
                 world = load_world(owner, demo.tenant_id, other)
                 _read_some_contacts(world, sql)
                 with TestClient(create_app(runtime)) as http:
@@ -307,9 +317,28 @@ def _queue_some_jobs(owner: Connection) -> None:
         client = rnd.choice(lobs[tenant])[0]
         pool = [lob for cl, lob in lobs[tenant] if mode == 2 or cl == client] if mode else []
         about = rnd.sample(pool, min(len(pool), rnd.randint(1, 3))) if pool else []
-        owner.execute(text("INSERT INTO job (tenant_id, kind, lob_ids, requested_by, time_limit_seconds)"
-                           " VALUES (:t, 'model.check', CAST(:l AS uuid[]), :u, 60)"),
-                      {"t": tenant, "l": [str(x) for x in about], "u": user})
+        job = owner.execute(text("INSERT INTO job (tenant_id, kind, lob_ids, requested_by, time_limit_seconds)"
+                                 " VALUES (:t, 'model.check', CAST(:l AS uuid[]), :u, 60) RETURNING id"),
+                            {"t": tenant, "l": [str(x) for x in about], "u": user}).scalar_one()
+        if mode:  # an upload waiting for the job
+            owner.execute(text("INSERT INTO job_file (tenant_id, job_id, part, data, uploaded_by)"
+                               " VALUES (:t, :j, 0, 'a,b', :u)"), {"t": tenant, "j": job, "u": user})
+
+
+def _hook_some_events(owner: Connection) -> None:
+    """In each tenant, a tenant-wide webhook endpoint and one for a client; an event of the
+    tenant and one of each client (each fans out to the endpoints that want it)."""
+    for tenant, admin in owner.execute(text("SELECT DISTINCT ON (tenant_id) tenant_id, user_id FROM role_grant"
+                                            " WHERE role = 'tenant_admin' ORDER BY tenant_id, user_id")).all():
+        clients = owner.execute(text("SELECT id FROM client WHERE tenant_id = :t ORDER BY id"),
+                                {"t": tenant}).scalars().all()
+        for client in (None, clients[0]):
+            owner.execute(text("INSERT INTO webhook_endpoint (tenant_id, url, event_types, client_id, secret_enc,"
+                               " created_by) VALUES (:t, 'https://hooks.example/in', '{model.checked}', :c,"
+                               " 'not a secret', :u)"), {"t": tenant, "c": client, "u": admin})
+        for client in (None, *clients):
+            owner.execute(text("INSERT INTO webhook_event (tenant_id, event_type, client_id)"
+                               " VALUES (:t, 'model.checked', :c)"), {"t": tenant, "c": client})
 
 
 def _read_some_contacts(w: World, sql: RuntimeSQL) -> None:
@@ -382,6 +411,9 @@ def expected_rows(w: World, c: Who, own: Own, logs: Logs) -> dict[str, set]:
     lobs = writable_lobs(w.graph, c)
     rows["job"] = {j for j, (u, about) in w.jobs.items()
                    if c.kind == "staff" and w.users[u].tenant == t and (tw or u == own.user or (about and about <= lobs))}
+    rows["job_file"] = {x for x, u in w.job_files.items() if u == own.user}
+    for table in WEBHOOK_TABLES:
+        rows[table] = {r for r, tenant in w.webhooks[table].items() if tenant == t} if tw else set()
     assert set(rows) == set(TABLES)
     return rows
 
@@ -407,6 +439,7 @@ def writable_rows(w: World, c: Who, own: Own, seen: dict[str, set]) -> dict[str,
         "client_binding": seen["client_binding"] if tw else set(),
         "auth_token": seen["auth_token"],  # tenant-wide: the tenant's; otherwise one's own
         "job": seen["job"] if tw else {j for j in seen["job"] if w.jobs[j][0] == own.user},
+        "webhook_endpoint": seen["webhook_endpoint"] if tw else set(),
     }
     for table, ids in can.items():
         assert ids <= seen[table], table  # a row one may write is a row one sees
@@ -497,7 +530,7 @@ def write_mismatches(conn: Connection, w: World, c: Who, own: Own, seen: dict[st
         "employee": set(g.employees), "assignment": set(g.assignments), "credential": set(g.credentials),
         "app_user": set(w.users) | {own.user}, "role_grant": set(w.grants) | own.grants,
         "client_binding": set(w.bindings) | own.bindings, "auth_token": set(w.tokens) | own.tokens,
-        "job": set(w.jobs),
+        "job": set(w.jobs), "webhook_endpoint": set(w.webhooks["webhook_endpoint"]),
     }
 
     def pick(ids: Any, k: int = sample) -> list:

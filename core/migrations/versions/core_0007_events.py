@@ -94,6 +94,7 @@ WEBHOOK_EVENT = ScopedTable(
     references={"client_id": "client"},
     read=ADMINS,
     write=f"({ACTS_ON_CLIENT}) OR ({ADMINS} AND client_id IS NULL)",
+    write_command="INSERT",  # who writes an event does not thereby read the outbox
     commands=(),
 )
 
