@@ -18,11 +18,17 @@ import orjson
 import pytest
 from sqlalchemy import Connection, text
 from starlette.testclient import TestClient
-
 from switchboard.core.app import create_app
 from switchboard.core.graphql.over_http import (
-    ERRORS, GRAPHQL_RESPONSE, JSON, MEDIA_TYPES, ErrorCase, content_type, response_media,
+    ERRORS,
+    GRAPHQL_RESPONSE,
+    JSON,
+    MEDIA_TYPES,
+    ErrorCase,
+    content_type,
+    response_media,
 )
+
 from tests import factories as f
 from tests.conftest import TEMPLATE, cloned_runtime
 from tests.core.test_plugins import Broken
@@ -202,3 +208,19 @@ def test_messages_that_are_ours_are_localized(probe):
 ])
 def test_the_media_type_follows_accept(accept, media):
     assert response_media(accept) == media
+
+
+def test_the_readme_shows_the_table_of_errors_as_it_is():
+    """Every row of ERRORS, with its statuses in both media types, is a row of the README's
+    table (in order), and the table holds no other row."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    shown = [line for line in readme.splitlines() if line.startswith("| `") and line.count("|") == 4
+             and line.split("|")[1].strip().strip("`") in {e.code for e in ERRORS}]
+    expected = []
+    for e in ERRORS:
+        strict, legacy = e.status(GRAPHQL_RESPONSE), e.status(JSON)
+        statuses = f"{strict}" if strict == legacy else f"{strict} / {legacy}"
+        expected.append(f"| `{e.code}` | {statuses} | {e.when} |")
+    assert shown == expected
