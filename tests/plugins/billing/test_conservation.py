@@ -23,6 +23,7 @@ from switchboard.plugins.billing.rules import RULES
 from switchboard.plugins.billing.service import classification_params
 
 from tests import factories as f
+from tests.conftest import examples
 from tests.plugins.billing.helpers import entry, hours, terms
 
 REGIONS = {"CA-ON": "America/Toronto", "CA-QC": "America/Toronto", "US-TX": "America/Chicago",
@@ -113,7 +114,7 @@ RULE = {r.region: r for r in RULES}
 
 
 @given(drawn=st.lists(st.lists(shift, max_size=14), min_size=len(REGIONS), max_size=len(REGIONS)))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_hours_are_conserved_and_never_billed_to_another_client(setup, owner, as_runtime, gql, drawn):
     w = setup
     owner.execute(text("TRUNCATE time_entry"))
