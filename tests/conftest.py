@@ -155,12 +155,23 @@ def cluster_lock(settings: Settings, *, shared: bool = False) -> Iterator[None]:
             conn.execute(f"SELECT pg_advisory_unlock{kind}(%s)", (CLUSTER_LOCK,))
 
 
+def throwaway_durability(url: str) -> None:
+    """The session's own embedded server need not survive a crash: no waiting for the disk
+    at each commit (the suite commits many small writes). Nothing a test observes changes."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(sql.SQL("ALTER SYSTEM SET {} = off").format(sql.Identifier(setting)))
+        conn.execute("SELECT pg_reload_conf()")
+
+
 @pytest.fixture(scope="session")
 def template(settings: Settings) -> Iterator[Settings]:
     """A migrated template database; returns the settings naming it. Every template made
     from it is dropped at the end of the session (with ``DATABASE_URL``)."""
     create_database(settings, TEMPLATE)
     runtime = Runtime.build(settings, host=make_host(settings))
+    if settings.database_url is None:
+        throwaway_durability(admin_url(settings))
     with cluster_lock(settings):  # the roles are the server's: one worker creates them
         bootstrap(runtime.database)
     migrate_all(runtime)
