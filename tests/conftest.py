@@ -69,8 +69,9 @@ WORLD_TEMPLATE = f"{PREFIX}template_world"
 PLUGINS_TEMPLATE = f"{PREFIX}template_plugins"
 PLUGINS_WORLD_TEMPLATE = f"{PREFIX}template_plugins_world"
 BUILTINS = (("timekeeping", timekeeping), ("billing", billing), ("scheduling", scheduling))
-# Advisory lock key (on the URL's own database) of the tests that change a role every worker shares.
-CLUSTER_LOCK = 0x5B_C1
+# Advisory lock keys (on the URL's own database): creating the roles every worker shares, and
+# the tests that change one of them.
+ROLES_LOCK, CLUSTER_LOCK = 0x5B_C0, 0x5B_C1
 _counter = itertools.count()
 _templates: list[str] = []
 _WORLD = pytest.StashKey[World]()
@@ -140,19 +141,28 @@ def make_host(settings: Settings, *extra: tuple[str, Any]) -> PluginHost:
 
 
 @contextmanager
-def cluster_lock(settings: Settings, *, shared: bool = False) -> Iterator[None]:
-    """With ``DATABASE_URL``, an advisory lock held across workers (shared or exclusive)
-    while the block runs; nothing on the embedded server, which is this worker's alone."""
-    if settings.database_url is None:
+def advisory_lock(conn: psycopg.Connection | None, key: int, *, shared: bool = False) -> Iterator[None]:
+    """A cross-worker advisory lock (shared or exclusive) held on ``conn`` while the block
+    runs; nothing without a connection (the embedded server is this worker's alone)."""
+    if conn is None:
         yield
         return
     kind = "_shared" if shared else ""
+    conn.execute(f"SELECT pg_advisory_lock{kind}(%s)", (key,))
+    try:
+        yield
+    finally:
+        conn.execute(f"SELECT pg_advisory_unlock{kind}(%s)", (key,))
+
+
+@pytest.fixture(scope="session")
+def lock_connection(settings: Settings) -> Iterator[psycopg.Connection | None]:
+    """With ``DATABASE_URL``, this worker's connection for the cross-worker lock."""
+    if settings.database_url is None:
+        yield None
+        return
     with psycopg.connect(admin_url(settings), autocommit=True) as conn:
-        conn.execute(f"SELECT pg_advisory_lock{kind}(%s)", (CLUSTER_LOCK,))
-        try:
-            yield
-        finally:
-            conn.execute(f"SELECT pg_advisory_unlock{kind}(%s)", (CLUSTER_LOCK,))
+        yield conn
 
 
 def throwaway_durability(url: str) -> None:
@@ -165,14 +175,14 @@ def throwaway_durability(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def template(settings: Settings) -> Iterator[Settings]:
+def template(settings: Settings, lock_connection: psycopg.Connection | None) -> Iterator[Settings]:
     """A migrated template database; returns the settings naming it. Every template made
     from it is dropped at the end of the session (with ``DATABASE_URL``)."""
     create_database(settings, TEMPLATE)
     runtime = Runtime.build(settings, host=make_host(settings))
     if settings.database_url is None:
         throwaway_durability(admin_url(settings))
-    with cluster_lock(settings):  # the roles are the server's: one worker creates them
+    with advisory_lock(lock_connection, ROLES_LOCK):  # the roles are the server's: one worker creates them
         bootstrap(runtime.database)
     migrate_all(runtime)
     runtime.owner.dispose()
@@ -296,8 +306,8 @@ def _cluster_wide(request: pytest.FixtureRequest) -> Iterator[None]:
     if EXTERNAL_URL is None:
         yield
         return
-    settings_ = request.getfixturevalue("settings")
-    with cluster_lock(settings_, shared=request.node.get_closest_marker("cluster_wide") is None):
+    alone = request.node.get_closest_marker("cluster_wide") is not None
+    with advisory_lock(request.getfixturevalue("lock_connection"), CLUSTER_LOCK, shared=not alone):
         yield
 
 
