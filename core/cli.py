@@ -40,18 +40,25 @@ def one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import SQLAlchemyError
-
         try:
             return fn(*args, **kwargs)
         except SwitchboardError as exc:
             fail(str(exc))
-        except SQLAlchemyError as exc:
-            fail(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0])
         except OSError as exc:
             fail(str(exc))
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
+            fail(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0])
 
     return wrapper
+
+
+def _database_error(exc: Exception) -> bool:
+    """Whether ``exc`` came from the database (psycopg or SQLAlchemy), without importing
+    either: a command that never loaded SQLAlchemy cannot have raised one of its errors."""
+    return any(isinstance(exc, getattr(sys.modules.get(module), name, ()))
+               for module, name in (("psycopg", "Error"), ("sqlalchemy.exc", "SQLAlchemyError")))
 
 
 def load_runtime():
@@ -59,6 +66,13 @@ def load_runtime():
     from .runtime import Runtime
 
     return Runtime.build(get_settings())
+
+
+def load_database():
+    """The database alone (started if embedded), for commands that need no runtime."""
+    from .db.server import locate
+
+    return locate(get_settings())
 
 
 @app.command()
@@ -112,7 +126,8 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Migrate and load the demo BPO first if the database is empty."),
-    worker: bool = typer.Option(True, "--worker/--no-worker", help="Also run background jobs in this process."),
+    worker: bool = typer.Option(True, "--worker/--no-worker",
+                                help="Also run background jobs and deliver webhooks in this process."),
 ) -> None:
     """Serve /graphql and /portal/graphql with uvicorn (refuses to start if a self-check fails),
     and run background jobs in a thread unless --no-worker."""
@@ -149,13 +164,14 @@ def serve(
 @app.command("worker")
 @one_line_errors
 def worker_command(
-    once: bool = typer.Option(False, "--once", help="Run the queued jobs, then exit."),
+    once: bool = typer.Option(False, "--once", help="Run the queued jobs and the due webhook deliveries, then exit."),
 ) -> None:
-    """Run background jobs (schedule solves and the like) until stopped; any number may run."""
+    """Run background jobs (schedule solves and the like) and deliver webhooks until stopped; any number may run."""
     import threading
 
     from .jobs.worker import Worker
     from .platform import ensure_servable
+    from .webhooks.dispatcher import Dispatcher, start_dispatcher_thread
 
     runtime = load_runtime()
     ensure_servable(runtime)
@@ -163,9 +179,12 @@ def worker_command(
     if once:
         while runner.run_once() is not None:
             pass
+        while Dispatcher(runtime).run_once():
+            pass
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    start_dispatcher_thread(runtime, stop)
     typer.echo(f"worker {runner.name}: job kinds {', '.join(sorted(runner.handlers)) or 'none'}")
     try:
         runner.run(stop)
@@ -185,7 +204,7 @@ def token_create(
 
     if not 1 <= ttl <= 24 * 366:
         fail("--ttl must be between 1 and 8784 hours")
-    token, _ = issue_operator_token(load_runtime().owner, email, hours=ttl, name=name)
+    token, _ = issue_operator_token(load_database(), email, hours=ttl, name=name)
     typer.echo(token)
 
 
@@ -254,12 +273,13 @@ def audit_verify() -> None:
 @secrets_app.command("rotate-key")
 @one_line_errors
 def secrets_rotate_key() -> None:
-    """Re-encrypt every TOTP secret under a new key (key file) or the first of SWITCHBOARD_SECRET_KEYS."""
+    """Re-encrypt every TOTP and webhook signing secret under a new key (key file) or the first of
+    SWITCHBOARD_SECRET_KEYS."""
     from .identity.rotation import rotate_secret_key
 
     count, ring = rotate_secret_key(load_runtime())
     where = f"key file {ring.path}" if ring.path else "the first key of SWITCHBOARD_SECRET_KEYS"
-    typer.echo(f"re-encrypted {count} TOTP secret(s) under {where}")
+    typer.echo(f"re-encrypted {count} secret(s) (TOTP, webhook signing) under {where}")
     if ring.path is None and len(ring.keys) > 1:
         typer.echo("the older keys of SWITCHBOARD_SECRET_KEYS are no longer needed")
 

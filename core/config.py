@@ -7,6 +7,7 @@ a fresh machine with the embedded PostgreSQL.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,20 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
+ORIGIN = re.compile(r"https?://[^/?#\s]+")
+
+
+def _origins(value: str | None) -> tuple[str, ...]:
+    """Browser origins (``scheme://host[:port]``, a trailing slash dropped): anything else
+    could never equal the ``Origin`` header a browser sends, so it is refused at start-up."""
+    origins = tuple(o.rstrip("/") for o in _csv(value))
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ConfigurationError(f"SWITCHBOARD_CORS_ORIGINS: {origin!r} is not an origin"
+                                     " (scheme://host[:port], no path)")
+    return origins
+
+
 def _whole(env: dict[str, str], name: str, default: int, unit: str, scale: int = 1, minimum: int = 1) -> int:
     """A whole number of ``unit`` (at least ``minimum``) times ``scale``; ``default`` when unset."""
     value = env.get(name)
@@ -26,6 +41,16 @@ def _whole(env: dict[str, str], name: str, default: int, unit: str, scale: int =
     if not value.strip().isdigit() or int(value) < minimum:
         raise ConfigurationError(f"{name} must be a whole number of {unit} (at least {minimum}), not {value!r}")
     return int(value) * scale
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    """A yes/no variable: ``1``, ``true`` or ``yes`` (any case) is yes; unset or ``0``, ``false``, ``no`` is no."""
+    value = (env.get(name) or "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ConfigurationError(f"{name} must be 1 or 0 (true or false), not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,15 @@ class Settings:
     max_string_length: int = 10_000
     # How long /readyz waits for the database before answering 503.
     readiness_timeout_seconds: int = 2
+    # How often a subscription re-reads its rows when nothing happened (a revoked grant or token ends it).
+    subscription_recheck_seconds: float = 5.0
+    # Webhook deliveries: tries before giving up, and the first retry's delay (doubling each time).
+    webhook_max_attempts: int = 8
+    webhook_retry_seconds: float = 30.0
+    # Deliver webhooks to private, loopback and link-local addresses (a receiver on the same network).
+    webhook_allow_private: bool = False
+    # Browser origins allowed to call the API from another site (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
     # Tests only: report each GraphQL response's SQL statement count in extensions.sqlStatements.
     expose_statement_count: bool = False
 
@@ -79,6 +113,7 @@ class Settings:
             plugins_enabled=_csv(env.get("SWITCHBOARD_PLUGINS")),
             plugins_disabled=_csv(env.get("SWITCHBOARD_PLUGINS_DISABLED")),
             secret_keys=_csv(env.get("SWITCHBOARD_SECRET_KEYS")),
+            cors_origins=_origins(env.get("SWITCHBOARD_CORS_ORIGINS")),
             max_upload_bytes=_whole(env, "SWITCHBOARD_MAX_UPLOAD_MB", defaults.max_upload_bytes, "megabytes",
                                     scale=1024 * 1024),
             max_body_bytes=_whole(env, "SWITCHBOARD_MAX_BODY_KB", defaults.max_body_bytes, "kilobytes", scale=1024),
@@ -90,6 +125,13 @@ class Settings:
             max_string_length=_whole(env, "SWITCHBOARD_MAX_STRING_LENGTH", defaults.max_string_length, "characters"),
             readiness_timeout_seconds=_whole(env, "SWITCHBOARD_READINESS_TIMEOUT_SECONDS",
                                              defaults.readiness_timeout_seconds, "seconds"),
+            webhook_max_attempts=_whole(env, "SWITCHBOARD_WEBHOOK_MAX_ATTEMPTS", defaults.webhook_max_attempts,
+                                        "attempts"),
+            webhook_retry_seconds=_whole(env, "SWITCHBOARD_WEBHOOK_RETRY_SECONDS",
+                                         int(defaults.webhook_retry_seconds), "seconds"),
+            webhook_allow_private=_flag(env, "SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE"),
+            subscription_recheck_seconds=_whole(env, "SWITCHBOARD_SUBSCRIPTION_RECHECK_SECONDS",
+                                                int(defaults.subscription_recheck_seconds), "seconds"),
         )
 
 

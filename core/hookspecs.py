@@ -44,6 +44,18 @@ def switchboard_graphql_mutation():
 
 
 @hookspec
+def switchboard_graphql_subscription():
+    """Return a Strawberry type whose fields join the internal ``Subscription`` type, or None.
+
+    Subscriptions are served over WebSocket (``graphql-transport-ws``) on ``/graphql``,
+    authenticated once at ``connection_init``. A field is an async generator that reads
+    each event in its own short transaction as the subscriber (see
+    :mod:`switchboard.core.graphql.live`), so row security applies to every event, and
+    ends (returns) when the subscriber may no longer see what it follows.
+    """
+
+
+@hookspec
 def switchboard_graphql_types():
     """Return extra Strawberry types to include in the internal schema (list), or None.
 
@@ -102,6 +114,30 @@ def switchboard_job_handlers():
     works as the job's requester through ``ctx.acting()``, reports through
     ``ctx.progress(...)``, honours ``ctx.time_limit_seconds`` and raises ``JobCancelled``
     once ``ctx.cancel_requested()``; what it returns becomes the job's result.
+    """
+
+
+@hookspec
+def switchboard_job_results():
+    """Return ``{job_kind: result_type}`` for the job kinds this plugin gives a typed result, or None.
+
+    A result type is a Strawberry type implementing
+    :class:`switchboard.core.jobs.results.JobResult`: its fields read ``self.stored``, the
+    dict the handler returned (or it overrides ``of(job_id, result)``). ``Job.outcome``
+    answers with it once the job succeeded; kinds without one answer ``UntypedJobResult``
+    (the stored JSON). The types join the internal schema.
+    """
+
+
+@hookspec
+def switchboard_webhook_event_types():
+    """Return ``{event_type: description}`` for the webhook events this plugin writes, or None.
+
+    Types are dotted lowercase (``billing.invoice.issued``). A tenant admin subscribes
+    endpoints to them; the plugin writes each event where its change happens, in the
+    same transaction, with :func:`switchboard.core.webhooks.events.emit` (the event's
+    client, or None for a tenant-level event; a client's endpoints get only that
+    client's events). The payload is JSON a receiver can act on: ids, dates, amounts.
     """
 
 

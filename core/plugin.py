@@ -1,22 +1,14 @@
-"""Core's own contributions, registered through the plugin entry point like any module."""
+"""Core's own contributions, registered through the plugin entry point like any module.
+
+Each hook imports what it returns, so loading the plugins (``switchboard --help``) stays cheap.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .graphql.merge import merge
 from .hookspecs import hookimpl
-from .audit.queries import AuditQuery
-from .identity.mutations import IdentityMutation
-from .identity.queries import IdentityQuery
-from .jobs.mutations import JobMutation
-from .jobs.queries import JobQuery
-from .scope.mutations import ScopeMutation
-from .scope.queries import ScopeQuery
-from .portal import PortalQuery
-from .workforce.eligibility import CORE_RULES
-from .workforce.mutations import WorkforceMutation
-from .workforce.queries import WorkforceQuery
+from .webhooks.service import MANAGE as WEBHOOKS_MANAGE
 
 PERMISSIONS = {
     "scope.read": "Read clients, LOBs and sites in scope",
@@ -33,6 +25,7 @@ PERMISSIONS = {
     "identity.token.create": "Create API tokens",
     "audit.read": "Read the audit and PII access logs",
     "portal.read": "Read the client portal",
+    WEBHOOKS_MANAGE: "Register webhook endpoints; read and replay their deliveries",
 }
 GRANTS = {
     "tenant_admin": list(PERMISSIONS),
@@ -60,25 +53,70 @@ def switchboard_migrations():
 
 @hookimpl
 def switchboard_graphql_query():
+    from .audit.queries import AuditQuery
+    from .graphql.merge import merge
+    from .identity.queries import IdentityQuery
+    from .jobs.queries import JobQuery
+    from .scope.queries import ScopeQuery
+    from .webhooks.graphql import WebhookQuery
+    from .workforce.queries import WorkforceQuery
+
     return merge(
         "CoreQuery",
         [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery),
-         ("jobs", JobQuery)],
+         ("jobs", JobQuery), ("webhooks", WebhookQuery)],
     )
 
 
 @hookimpl
 def switchboard_graphql_mutation():
+    from .graphql.merge import merge
+    from .identity.mutations import IdentityMutation, SessionMutation
+    from .jobs.mutations import JobMutation
+    from .scope.mutations import ScopeMutation
+    from .webhooks.graphql import WebhookMutation
+    from .workforce.mutations import WorkforceMutation
+
     return merge(
         "CoreMutation",
-        [("identity", IdentityMutation), ("scope", ScopeMutation), ("workforce", WorkforceMutation),
-         ("jobs", JobMutation)],
+        [("session", SessionMutation), ("identity", IdentityMutation), ("scope", ScopeMutation),
+         ("workforce", WorkforceMutation), ("jobs", JobMutation), ("webhooks", WebhookMutation)],
     )
 
 
 @hookimpl
+def switchboard_graphql_subscription():
+    from .jobs.subscriptions import JobSubscription
+
+    return JobSubscription
+
+
+@hookimpl
+def switchboard_graphql_types():
+    from .jobs.results import UntypedJobResult
+
+    return [UntypedJobResult]
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    from .jobs import finished
+
+    return {finished.EVENT: finished.DESCRIPTION}
+
+
+@hookimpl
 def switchboard_portal_query():
+    from .portal import PortalQuery
+
     return PortalQuery
+
+
+@hookimpl
+def switchboard_portal_mutation():
+    from .identity.mutations import SessionMutation
+
+    return SessionMutation  # client users log in, out and manage their own factors on the portal
 
 
 @hookimpl
@@ -98,4 +136,6 @@ def switchboard_sensitive_permissions():
 
 @hookimpl
 def switchboard_eligibility_rules():
+    from .workforce.eligibility import CORE_RULES
+
     return list(CORE_RULES)

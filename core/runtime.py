@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .authz.policy import Policy
 from .config import Settings
 from .db.engines import owner_engine, runtime_engine
 from .db.server import Database, locate
-from .i18n import Messages, core_locale_dir
-from .identity.keys import KeyRing
 from .plugins import PluginHost
+
+if TYPE_CHECKING:  # each loads with the first command or request that needs it
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from .authz.policy import Policy
+    from .i18n import Messages
+    from .identity.keys import KeyRing
 
 
 @dataclass
@@ -51,6 +54,8 @@ class Runtime:
     @cached_property
     def keyring(self) -> KeyRing:
         """The keys that encrypt TOTP secrets at rest (never stored in the database)."""
+        from .identity.keys import KeyRing
+
         return KeyRing.from_settings(self.settings)
 
     @cached_property
@@ -62,10 +67,14 @@ class Runtime:
 
     @cached_property
     def policy(self) -> Policy:
+        from .authz.policy import Policy
+
         return Policy.from_host(self.host)
 
     @cached_property
     def messages(self) -> Messages:
+        from .i18n import Messages, core_locale_dir
+
         dirs = [core_locale_dir(), *(d for _, d in self.host.collect("switchboard_locale_dirs"))]
         return Messages(dirs)
 
@@ -76,6 +85,12 @@ class Runtime:
     @cached_property
     def eligibility_rules(self) -> list[Any]:
         return self.host.flat("switchboard_eligibility_rules")
+
+    @cached_property
+    def job_result_types(self) -> dict[str, type]:
+        from .jobs.results import result_types
+
+        return result_types(self.host)
 
     @cached_property
     def schemas(self) -> Any:

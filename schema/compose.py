@@ -1,6 +1,7 @@
 """Build the two schemas from plugin contributions.
 
-``/graphql`` gets every ``switchboard_graphql_query`` / ``_mutation`` contribution,
+``/graphql`` gets every ``switchboard_graphql_query`` / ``_mutation`` / ``_subscription``
+contribution (and the job result types of ``switchboard_job_results``),
 ``/portal/graphql`` every ``switchboard_portal_query`` / ``_mutation`` one. A field
 name contributed twice is an error (``strawberry.tools.merge_types`` only warns).
 The committed snapshots ``internal.graphql`` and ``portal.graphql`` beside this
@@ -22,7 +23,9 @@ from switchboard.core.graphql.execution import PlannedExecutionContext
 from switchboard.core.graphql.input_guard import InputGuard
 from switchboard.core.graphql.limits import CheckedDocuments, DocumentLimits, cap_validation_work
 from switchboard.core.graphql.merge import CompositionError, merge
+from switchboard.core.graphql.operation_choice import OperationChoice
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
+from switchboard.core.jobs.results import result_types
 from switchboard.core.plugins import PluginHost
 
 SNAPSHOTS = Path(__file__).resolve().parent
@@ -49,6 +52,7 @@ def extensions(settings: Settings) -> list[Any]:
         partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
         partial(ParserCache, maxsize=256),
         partial(DocumentLimits, settings=settings, cache=CheckedDocuments(maxsize=256)),
+        OperationChoice,
     ]
 
 
@@ -64,9 +68,10 @@ def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.S
     if query is None:
         raise CompositionError("no plugin contributes a query field")
     mutation = merge("Mutation", host.collect(f"{prefix}_mutation"))
-    types = [] if portal else host.flat("switchboard_graphql_types")
-    return LoggedSchema(query=query, mutation=mutation, types=types, extensions=extensions(settings),
-                        execution_context_class=PlannedExecutionContext)
+    subscription = None if portal else merge("Subscription", host.collect("switchboard_graphql_subscription"))
+    types = [] if portal else [*host.flat("switchboard_graphql_types"), *result_types(host).values()]
+    return LoggedSchema(query=query, mutation=mutation, subscription=subscription, types=types,
+                        extensions=extensions(settings), execution_context_class=PlannedExecutionContext)
 
 
 def compose(host: PluginHost, settings: Settings) -> Schemas:

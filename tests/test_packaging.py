@@ -15,11 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_wheel_carries_migrations_catalogs_snapshots_and_the_policy_model(tmp_path):
+def test_the_wheel_carries_migrations_catalogs_snapshots_the_policy_model_and_graphiql(tmp_path):
     # Build from a clean copy: a working tree's *.egg-info lists files setuptools would reuse.
     source = tmp_path / "src"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", "build", "dist", "*.egg-info", "__pycache__", "tests", "benchmarks"))
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "tests", "benchmarks"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
                    check=True, capture_output=True, timeout=300)
     [wheel] = tmp_path.glob("switchboard-*.whl")
@@ -41,5 +41,8 @@ def test_the_wheel_carries_migrations_catalogs_snapshots_and_the_policy_model(tm
         "switchboard/locale/fr/LC_MESSAGES/messages.po",
         "switchboard/schema/internal.graphql",
         "switchboard/schema/portal.graphql",
+        "switchboard/core/graphql/static/switchboard-graphiql.js",
     } <= names
+    graphiql = ROOT / "core/graphql/static/graphiql"  # GraphiQL's own files, licences and README
+    assert {f"switchboard/core/graphql/static/graphiql/{p.name}" for p in graphiql.iterdir()} <= names
     assert not any(n.startswith(("core/", "schema/", "locale/", "plugins/")) for n in names)  # namespaced only

@@ -77,8 +77,11 @@ def verify(owner: Engine) -> Report:
     for h in heads:
         s = summaries.get(h.tenant_id)
         last = s.last_seq if s else 0
-        if last != h.seq or (h.seq and h.last_hash != h.hash):
+        if last != h.seq:
             report.problems.append(f"tenant {h.tenant_id}: head says seq {h.seq}, log ends at seq {last}")
+        elif h.seq and h.last_hash != h.hash:
+            report.problems.append(f"tenant {h.tenant_id}: head's hash is not that of the event at seq {h.seq}"
+                                   " (events rewritten)")
     headless = summaries.keys() - {h.tenant_id for h in heads}
     report.problems += [f"tenant {tenant}: events but no chain head" for tenant in sorted(headless, key=str)]
     return report

@@ -6,8 +6,6 @@ past still cannot land. Modules register their own constraint names.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError
-
 from ..errors import UserError
 
 _CODES: dict[str, tuple[str, str | None]] = {}
@@ -26,6 +24,8 @@ def register_constraints(entries) -> None:
 
 def user_error_from_db(exc: BaseException) -> UserError | None:
     """The user error for a constraint violation, or None when it is not one we know."""
+    from sqlalchemy.exc import DBAPIError  # not at import: modules register their constraints at start-up
+
     orig = getattr(exc, "orig", None) if isinstance(exc, DBAPIError) else None
     diag = getattr(orig, "diag", None)
     name = getattr(diag, "constraint_name", None)

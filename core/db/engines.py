@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from psycopg.types.json import set_json_loads
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from .server import Database
+from .server import Database, connect_args
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def sqlalchemy_url(libpq_url: str) -> str:
     """``postgresql://…`` → ``postgresql+psycopg://…`` (psycopg 3 driver)."""
     scheme, rest = libpq_url.split("://", 1)
     return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else libpq_url
-
-
-def connect_args(set_role: str | None, application: str) -> dict[str, Any]:
-    """libpq options: the role to assume at connection start, and a name for pg_stat_activity."""
-    args: dict[str, Any] = {"application_name": application}
-    if set_role:
-        args["options"] = f"-c role={set_role}"
-    return args
 
 
 def load_json_with_orjson(engine: Engine) -> None:
@@ -48,6 +42,8 @@ def owner_engine(db: Database) -> Engine:
 
 def runtime_engine(db: Database, *, pool_size: int = 10) -> AsyncEngine:
     """The asynchronous engine that serves requests as the runtime role."""
+    from sqlalchemy.ext.asyncio import create_async_engine  # the async layer: servers and workers only
+
     engine = create_async_engine(
         sqlalchemy_url(db.runtime_url),
         connect_args=connect_args(db.runtime_set_role, "switchboard"),

@@ -68,6 +68,8 @@ class ScopedTable:
     ``pii``: columns whose values the audit log redacts. ``quiet``: columns whose
     changes alone are not audited (``last_used_at``). ``commands``: what the runtime
     role may do (empty: the migration grants column by column itself).
+    ``write_command``: what the write policy covers; ``INSERT`` for a table written
+    more widely than it is read (an outbox), since a policy ``FOR ALL`` also reads.
     """
 
     name: str
@@ -82,6 +84,7 @@ class ScopedTable:
     pii: Sequence[str] = ()
     quiet: Sequence[str] = ()
     commands: Sequence[str] = ("SELECT", "INSERT", "UPDATE", "DELETE")
+    write_command: Literal["ALL", "INSERT"] = "ALL"
     runtime_role: str = "switchboard_app"
 
     def scope_columns(self) -> list[str]:
@@ -137,8 +140,9 @@ class ScopedTable:
             f"ALTER TABLE {n} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE {n} FORCE ROW LEVEL SECURITY",
             f"CREATE POLICY {n}_read ON {n} FOR SELECT USING ({self.read_predicate()})",
-            f"CREATE POLICY {n}_write ON {n} FOR ALL USING ({self.write_predicate()})"
-            f" WITH CHECK ({self.write_predicate()})",
+            f"CREATE POLICY {n}_write ON {n} FOR {self.write_command}"
+            + (f" USING ({self.write_predicate()})" if self.write_command == "ALL" else "")
+            + f" WITH CHECK ({self.write_predicate()})",
         ]
         if self.commands:
             stmts.append(f"GRANT {', '.join(self.commands)} ON {n} TO {self.runtime_role}")

@@ -16,6 +16,7 @@ Two roles exist besides the bootstrap one:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, unquote
 
 import psycopg
@@ -104,6 +105,14 @@ def locate(settings: Settings, database: str | None = None) -> Database:
         owner_set_role=owner,
         runtime_set_role=None if settings.runtime_database_url else runtime,
     )
+
+
+def connect_args(set_role: str | None, application: str) -> dict[str, Any]:
+    """libpq options: the role to assume at connection start, and a name for pg_stat_activity."""
+    args: dict[str, Any] = {"application_name": application}
+    if set_role:
+        args["options"] = f"-c role={set_role}"
+    return args
 
 
 def _connect_admin(url: str) -> psycopg.Connection:

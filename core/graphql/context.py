@@ -29,6 +29,7 @@ class Context:
     lang: str
     caller: Caller | None = None
     portal: bool = False
+    operation_named: bool = True  # whether the request named its operation (``operationName``)
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
 
     @property

@@ -1,4 +1,7 @@
-"""Operator views of identity (CLI): users with their roles and scopes."""
+"""Operator views of identity (CLI): users with their roles and scopes.
+
+Keys are camelCase, like the GraphQL API's: one style for machine output.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,13 @@ from typing import Any
 from sqlalchemy import text
 
 USERS = """
-SELECT u.email, u.kind, u.display_name, u.active, u.totp_enabled,
+SELECT u.email, u.kind, u.display_name AS "displayName", u.active, u.totp_enabled AS "totpEnabled",
        coalesce(json_agg(json_build_object(
            'role', g.role,
            'scope', CASE WHEN g.lob_id IS NOT NULL THEN c.code || '/' || l.code
                          WHEN g.client_id IS NOT NULL THEN c.code ELSE 'tenant' END)
          ORDER BY g.role, c.code, l.code) FILTER (WHERE g.id IS NOT NULL), '[]') AS grants,
-       bc.code AS bound_client
+       bc.code AS "boundClient"
   FROM app_user u
   LEFT JOIN role_grant g ON g.tenant_id = u.tenant_id AND g.user_id = u.id
   LEFT JOIN client c ON c.tenant_id = g.tenant_id AND c.id = g.client_id

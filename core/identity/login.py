@@ -10,19 +10,21 @@ from . import secrets
 from .tickets import Factors, give_second_factor, opened, password_digest
 
 
-async def login(db: DbSession, runtime: Any, email: str, factors: Factors,
-                address: str | None) -> tuple[str, datetime, bool]:
-    """Open a session; return ``(token, expires, mfa)``.
+async def login(db: DbSession, runtime: Any, email: str, factors: Factors, address: str | None,
+                kind: str) -> tuple[str, datetime, bool]:
+    """Open a session for a user of ``kind`` (``staff`` on ``/graphql``, ``client`` on
+    ``/portal/graphql``); return ``(token, expires, mfa)``.
 
-    Refusals: ``INVALID_CREDENTIALS`` (unknown e-mail or wrong password, never saying
-    which), ``LOGIN_THROTTLED`` (too many recent failures for this e-mail, address or
+    Refusals: ``INVALID_CREDENTIALS`` (unknown e-mail, wrong password or an account of
+    the other endpoint, never saying which), ``LOGIN_THROTTLED`` (too many recent failures for this e-mail, address or
     both: try again in ``seconds``), ``TOTP_REQUIRED``, ``TOTP_INVALID``,
     ``TOTP_REPLAYED``, ``RECOVERY_CODE_INVALID``. Every wrong password or factor counts
     towards back-off, for known and unknown e-mails alike.
     """
     email = email.strip()
     digest = await password_digest(db, email, factors.password or "", address, factors)
-    row = await db.one("SELECT * FROM app.login_password(:e, :d, :a)", {"e": email, "d": digest, "a": address})
+    row = await db.one("SELECT * FROM app.login_password(:e, :d, :a, :k)",
+                       {"e": email, "d": digest, "a": address, "k": kind})
     ticket = opened(row, factors)
     await give_second_factor(db, runtime, ticket, factors)
     token = secrets.new_token()

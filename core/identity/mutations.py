@@ -1,5 +1,10 @@
-"""Identity mutations: login, step-up, one's own credentials (password, TOTP, recovery
-codes, API tokens), users and grants."""
+"""Identity mutations.
+
+:class:`SessionMutation` — logging in and out, step-up and one's own password, TOTP and
+recovery codes — is contributed to both schemas: staff use it on ``/graphql``, client
+users on ``/portal/graphql``, through the same resolvers. :class:`IdentityMutation`
+(API tokens, users and grants) is staff only.
+"""
 
 from __future__ import annotations
 
@@ -103,17 +108,26 @@ async def _keeping_writes(info: strawberry.Info,
 
 
 @strawberry.type
-class IdentityMutation:
+class SessionMutation:
     @strawberry.mutation(description="Exchange e-mail, password and, when the user has TOTP, a current code "
-                                     "or a recovery code for a session token.")
+                                     "or a recovery code for a session token. Staff log in on /graphql, client "
+                                     "users on /portal/graphql; an account of the other endpoint is refused like "
+                                     "a wrong password.")
     async def login(self, info: strawberry.Info, email: str, password: str, totp_code: str | None = None,
                     recovery_code: str | None = None) -> LoginPayload:
         ctx = info.context
         factors = Factors(password, totp_code, recovery_code)
+        kind = "client" if ctx.portal else "staff"
         result, errors = await _keeping_writes(
-            info, lambda: login.login(ctx.db, ctx.runtime, email, factors, ctx.address))
+            info, lambda: login.login(ctx.db, ctx.runtime, email, factors, ctx.address, kind))
         token, expires, mfa = result or (None, None, False)
         return LoginPayload(token=token, expires_at=expires, mfa=mfa, errors=errors)
+
+    @strawberry.mutation(description="Log out: revoke the token this request carries.")
+    async def logout(self, info: strawberry.Info) -> OkPayload:
+        ctx = info.context
+        _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, ctx.me, ctx.me.token_id))
+        return OkPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="Step up: a current TOTP code (or a recovery code) unlocks sensitive "
                                      "operations on this token for a while.")
@@ -165,6 +179,10 @@ class IdentityMutation:
             ctx.db, ctx.runtime, ctx.me, current.factors(), new_password, ctx.address))
         return OkPayload(ok=not errors, errors=errors)
 
+
+
+@strawberry.type
+class IdentityMutation:
     @strawberry.mutation(description="Create an API token for integrations acting as you (never second-factor "
                                      "verified). Needs an interactive session and your current credentials.")
     async def create_api_token(self, info: strawberry.Info, name: Annotated[str, capped(NAME)],

@@ -13,37 +13,35 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import Engine, text
+import psycopg
 
-from ..audit.delivery import finish
-from ..db.engines import runtime_engine
-from ..db.session import DbSession
+from ..db.server import Database, connect_args
 from ..errors import SwitchboardError
-from .caller import Caller
 from .secrets import new_token, token_hash
-from .service import authenticate
+
+if TYPE_CHECKING:  # the request machinery loads only for commands that act as a user
+    from ..db.session import DbSession
+    from .caller import Caller
 
 
-def issue_operator_token(owner: Engine, email: str | None = None, *, user_id: UUID | None = None,
+def issue_operator_token(database: Database, email: str | None = None, *, user_id: UUID | None = None,
                          hours: float, name: str) -> tuple[str, UUID]:
     """A new bearer token for the active user ``email`` (or ``user_id``), second factor
-    counted, and its id."""
+    counted, and its id. One owner connection of psycopg's own: ``switchboard token
+    create`` loads no SQLAlchemy."""
     token = new_token()
     expires = datetime.now(UTC) + timedelta(hours=hours)
-    with owner.begin() as conn:
-        user = conn.execute(
-            text("SELECT id FROM app_user WHERE (lower(email) = lower(:e) OR id = :u) AND active"),
-            {"e": email, "u": user_id},
-        ).first()
+    with psycopg.connect(database.owner_url, **connect_args(database.owner_set_role, "switchboard-cli")) as conn:
+        user = conn.execute("SELECT id FROM app_user WHERE (lower(email) = lower(%s::text) OR id = %s::uuid)"
+                            " AND active", (email, user_id)).fetchone()
         if user is None:
-            raise SwitchboardError(f"no active user with e-mail {email}" if email else f"no active user with id {user_id}")
-        token_id = conn.execute(
-            text("SELECT app.issue_token(:u, 'operator', :n, :h, :x, true)"),
-            {"u": user.id, "n": name, "h": token_hash(token), "x": expires},
-        ).scalar_one()
+            who = f"e-mail {email}" if email else f"id {user_id}"
+            raise SwitchboardError(f"no active user with {who}")
+        (token_id,) = conn.execute("SELECT app.issue_token(%s, 'operator', %s, %s, %s, true)",
+                                   (user[0], name, token_hash(token), expires)).fetchone()
     return token, token_id
 
 
@@ -56,7 +54,14 @@ async def acting_as(runtime: Any, email: str | None = None, *, user_id: UUID | N
     of a request) and rolls back on an exception; the one-hour token it acted
     through (named ``name``) is revoked either way.
     """
-    token, token_id = issue_operator_token(runtime.owner, email, user_id=user_id, hours=1, name=name)
+    from sqlalchemy import text
+
+    from ..audit.delivery import finish
+    from ..db.engines import runtime_engine
+    from ..db.session import DbSession
+    from .service import authenticate
+
+    token, token_id = issue_operator_token(runtime.database, email, user_id=user_id, hours=1, name=name)
     engine = runtime_engine(runtime.database, pool_size=1)
     db = DbSession(engine, None)
     try:

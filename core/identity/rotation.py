@@ -11,29 +11,34 @@ from sqlalchemy import text
 from ..errors import SwitchboardError
 from .keys import KeyRing
 
-ENCRYPTED = "SELECT tenant_id, id, totp_secret_enc FROM app_user WHERE totp_secret_enc IS NOT NULL FOR UPDATE"
+# (table, column, what it holds) of every secret encrypted under the key ring
+ENCRYPTED = (("app_user", "totp_secret_enc", "TOTP secret"), ("webhook_endpoint", "secret_enc", "webhook secret"))
 
 
 def rotate_secret_key(runtime: Any) -> tuple[int, KeyRing]:
-    """Encrypt every stored TOTP secret again under the newest key; return how many and
-    the ring now in use.
+    """Encrypt every stored secret (TOTP secrets, webhook signing secrets) again under the newest
+    key; return how many and the ring now in use.
 
     With a key file, a fresh key goes in front first and the older keys are dropped from
     the file once every secret is re-encrypted. With ``SWITCHBOARD_SECRET_KEYS``, put the
     new key first in the variable before running this; the older ones can then go.
     """
     ring = runtime.keyring.with_new_key() if runtime.keyring.path else runtime.keyring
+    count = 0
     with runtime.owner.begin() as conn:
-        rows = conn.execute(text(ENCRYPTED)).all()
-        try:
-            updates = [{"t": r.tenant_id, "id": r.id, "s": ring.reencrypt(r.totp_secret_enc)} for r in rows]
-        except InvalidToken as exc:
-            raise SwitchboardError("a stored TOTP secret opens with none of the keys; nothing was changed") from exc
-        if updates:
-            conn.execute(text("UPDATE app_user SET totp_secret_enc = :s WHERE tenant_id = :t AND id = :id"), updates)
+        for table, column, what in ENCRYPTED:
+            rows = conn.execute(text(f"SELECT tenant_id, id, {column} AS secret FROM {table}"
+                                     f" WHERE {column} IS NOT NULL FOR UPDATE")).all()
+            try:
+                updates = [{"t": r.tenant_id, "id": r.id, "s": ring.reencrypt(r.secret)} for r in rows]
+            except InvalidToken as exc:
+                raise SwitchboardError(f"a stored {what} opens with none of the keys; nothing was changed") from exc
+            if updates:
+                conn.execute(text(f"UPDATE {table} SET {column} = :s WHERE tenant_id = :t AND id = :id"), updates)
+            count += len(rows)
     if ring.path:
         ring = ring.newest_only()
-    return len(rows), ring
+    return count, ring
 
 
 def rotate_portal_ids(runtime: Any, tenant_slug: str | None = None) -> int:

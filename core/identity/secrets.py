@@ -17,9 +17,6 @@ from argon2.low_level import hash_secret_raw
 
 TOKEN_PREFIX = "sb_"
 _hasher = PasswordHasher()
-# A real hash of a random password, verified against when the e-mail is unknown so
-# that timing does not reveal which addresses exist.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -29,9 +26,12 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """True when ``password`` matches ``stored_hash`` (constant work when there is none)."""
+    """True when ``password`` matches ``stored_hash`` (an operator's check, such as the demo's
+    login table; logging in compares digests in the database, see :func:`password_digest`)."""
+    if stored_hash is None:
+        return False
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

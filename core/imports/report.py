@@ -99,3 +99,18 @@ def report_lines(report: ImportReport, message: Callable[..., str]) -> list[str]
     if report.error_count > len(report.errors):
         lines.append(f"… {report.error_count - len(report.errors)} more errors")
     return lines
+
+
+def report_json(report: ImportReport) -> dict[str, Any]:
+    """The report as a job stores it (JSON; messages are rendered when it is read)."""
+    return {"rowsRead": report.rows_read, "inserted": report.inserted, "alreadyImported": report.already_imported,
+            "rejected": report.rejected, "errorCount": report.error_count, "applied": report.applied,
+            "errors": [{"line": e.line, "code": e.code, "field": e.field, "params": e.params} for e in report.errors]}
+
+
+def report_from_json(data: Mapping[str, Any]) -> ImportReport:
+    """The report a job stored with :func:`report_json`."""
+    return ImportReport(rows_read=data["rowsRead"], inserted=data["inserted"], already_imported=data["alreadyImported"],
+                        rejected=data["rejected"], error_count=data["errorCount"], applied=data["applied"],
+                        errors=[RowError(e["line"], e["code"], e["field"], e.get("params") or {})
+                                for e in data["errors"]])

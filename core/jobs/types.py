@@ -10,6 +10,8 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from .results import JobResult, outcome
+
 
 @strawberry.enum(description="Where a job is in its life.")
 class JobState(Enum):
@@ -55,8 +57,16 @@ class Job:
     time_limit_seconds: int
     cancel_requested: bool
     progress: JobProgress
-    result: JSON | None = strawberry.field(description="What the job produced (ids of what it wrote).")
+    result: JSON | None = strawberry.field(description="What the job produced, as stored (ids of what it wrote);"
+                                                     " outcome gives it typed.")
     error: JobError | None
+
+    @strawberry.field(description="What the job made, typed by its kind (see JobResult's implementations);"
+                                  " null until it succeeds.")
+    def outcome(self, info: strawberry.Info) -> JobResult | None:
+        if self.state != JobState.SUCCEEDED:
+            return None
+        return outcome(info.context.runtime.job_result_types, self.id, self.kind, self.result)
 
     @classmethod
     def from_row(cls, r: Any, message: Any) -> "Job":

@@ -13,7 +13,9 @@ work with ``await asyncio.to_thread(...)`` so the heartbeat keeps beating, repor
 with :meth:`JobContext.progress`, honours ``ctx.time_limit_seconds``, and stops with
 :class:`JobCancelled` once :meth:`JobContext.cancel_requested` says so. What it
 returns is stored as the job's result; a :class:`UserError` it raises fails the job
-with that code.
+with that code. A job's end writes a ``job.finished`` webhook event (:mod:`.finished`) in
+the same transaction, and every change of its state or progress wakes its subscribers
+(a trigger notifies ``switchboard_job_progress``).
 """
 
 from __future__ import annotations
@@ -31,14 +33,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from sqlalchemy import text
 
-from ..db.engines import connect_args
 from ..db.session import DbSession
+from ..db.wakeup import Wakeup
 from ..errors import UserError
 from ..identity.caller import Caller
 from ..identity.operator import acting_as
+from . import finished
 
 log = logging.getLogger("switchboard.jobs")
 
@@ -54,14 +56,15 @@ UPDATE job SET state = 'running', started_at = now(), heartbeat_at = now(), work
               ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
 RETURNING id, tenant_id, kind, params, lob_ids, requested_by, time_limit_seconds""")
 SWEEP = [
-    text("UPDATE job SET state = 'cancelled', finished_at = now() WHERE state = 'queued' AND cancel_requested"),
+    text("UPDATE job SET state = 'cancelled', finished_at = now() WHERE state = 'queued' AND cancel_requested"
+         f" {finished.RETURNING}"),
     text("UPDATE job SET state = 'failed', finished_at = now(), error_code = 'WORKER_LOST'"
-         " WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => :stale)"),
+         f" WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => :stale) {finished.RETURNING}"),
 ]
-FINISH = text("""
+FINISH = text(f"""
 UPDATE job SET state = :state, finished_at = now(), heartbeat_at = now(), result = CAST(:result AS jsonb),
        error_code = :code, error_params = CAST(:params AS jsonb)
- WHERE id = :id AND state = 'running'""")
+ WHERE id = :id AND state = 'running' {finished.RETURNING}""")
 BEAT = text("UPDATE job SET heartbeat_at = now() WHERE id = :id RETURNING cancel_requested")
 PROGRESS = text("""
 UPDATE job SET progress = progress || CAST(:progress AS jsonb), heartbeat_at = now()
@@ -132,7 +135,7 @@ class Worker:
         """Cancel queued jobs whose cancellation was asked; fail running jobs whose worker died."""
         with self.runtime.owner.begin() as conn:
             for statement in SWEEP:
-                conn.execute(statement, {"stale": STALE_AFTER_SECONDS})
+                finished.announce(conn, conn.execute(statement, {"stale": STALE_AFTER_SECONDS}).all())
 
     def run_once(self) -> UUID | None:
         """Claim one queued job and run it to its end; its id, or None when the queue was empty."""
@@ -148,7 +151,7 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         """Run jobs until ``stop`` is set, waking on new jobs (LISTEN) or every ``poll_seconds``."""
-        listener = self._listen()
+        wakeup = Wakeup(self.runtime.database, CHANNEL, "switchboard-worker")
         try:
             while not stop.is_set():
                 try:
@@ -156,10 +159,9 @@ class Worker:
                         pass
                 except Exception:  # the database went away: wait, then try again
                     log.exception("job worker could not claim a job")
-                self._wait(listener, stop)
+                wakeup.wait(self.poll_seconds, stop)
         finally:
-            if listener is not None:
-                listener.close()
+            wakeup.close()
 
     async def _execute(self, ctx: JobContext) -> None:
         handler = self.handlers.get(ctx.kind)
@@ -179,40 +181,24 @@ class Worker:
         finally:
             heart.cancel()
         with self.runtime.owner.begin() as conn:
-            conn.execute(FINISH, {"id": ctx.id, "state": state, "code": code,
-                                  "result": None if result is None else json.dumps(result, default=str),
-                                  "params": None if params is None else json.dumps(params, default=str)})
+            ended = conn.execute(FINISH, {"id": ctx.id, "state": state, "code": code,
+                                          "result": None if result is None else json.dumps(result, default=str),
+                                          "params": None if params is None else json.dumps(params, default=str)})
+            finished.announce(conn, ended.all())
 
     async def _heartbeat(self, ctx: JobContext) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             await asyncio.to_thread(ctx.beat)
 
-    def _listen(self) -> psycopg.Connection | None:
-        db = self.runtime.database
-        try:
-            conn = psycopg.connect(db.owner_url, autocommit=True,
-                                   **connect_args(db.owner_set_role, "switchboard-worker"))
-            conn.execute(f"LISTEN {CHANNEL}")
-            return conn
-        except psycopg.Error:
-            log.exception("job worker cannot LISTEN; polling only")
-            return None
-
-    def _wait(self, listener: psycopg.Connection | None, stop: threading.Event) -> None:
-        if listener is None:
-            stop.wait(self.poll_seconds)
-            return
-        try:
-            for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
-                pass
-        except psycopg.Error:
-            stop.wait(self.poll_seconds)
-
 
 def start_worker_thread(runtime: Any) -> tuple[threading.Thread, threading.Event]:
-    """Run a :class:`Worker` in a daemon thread (what ``switchboard serve`` does); set the event to stop it."""
+    """Run a :class:`Worker` in a daemon thread, and the webhook dispatcher in another (what
+    ``switchboard serve`` does); set the event to stop both."""
+    from ..webhooks.dispatcher import start_dispatcher_thread
+
     stop = threading.Event()
     thread = threading.Thread(target=Worker(runtime).run, args=(stop,), name="switchboard-worker", daemon=True)
     thread.start()
+    start_dispatcher_thread(runtime, stop)
     return thread, stop

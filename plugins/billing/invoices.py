@@ -31,6 +31,7 @@ from switchboard.core.errors import UserError
 from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as sv
+from switchboard.core.webhooks.events import emit
 
 from .service import (
     CLASSES,
@@ -44,6 +45,7 @@ from .service import (
 READ = "billing.invoice.read"
 MANAGE = "billing.invoice.manage"
 ISSUE = "billing.invoice.issue"
+INVOICE_ISSUED = "billing.invoice.issued"  # webhook event
 
 CENT = Decimal("0.01")
 COLUMNS = (
@@ -202,9 +204,10 @@ def _one_currency(lines: list[Line], wanted: str | None) -> str:
     return found[0]
 
 
-async def draft_invoice(db: DbSession, caller: Caller, client_id: UUID, first: date, last: date,
-                        currency: str | None = None) -> Any:
-    """Draft the invoice of a client's ended period in one currency (the only one worked unless given)."""
+async def check_draft(db: DbSession, caller: Caller, client_id: UUID, first: date, last: date,
+                      currency: str | None = None) -> list[UUID]:
+    """What can be refused before counting the hours: the range, the currency, the client (visible,
+    the caller may bill it) and an ended period; the client's visible LOBs."""
     caller.require_somewhere(MANAGE)
     check_range(first, last)
     if currency is not None:
@@ -214,6 +217,13 @@ async def draft_invoice(db: DbSession, caller: Caller, client_id: UUID, first: d
     caller.require(MANAGE, client_id)
     if last >= client.today:
         raise UserError("PERIOD_NOT_ENDED", "to")
+    return [r.id for r in await db.all("SELECT id FROM lob WHERE client_id = :c ORDER BY id", {"c": client_id})]
+
+
+async def draft_invoice(db: DbSession, caller: Caller, client_id: UUID, first: date, last: date,
+                        currency: str | None = None) -> Any:
+    """Draft the invoice of a client's ended period in one currency (the only one worked unless given)."""
+    await check_draft(db, caller, client_id, first, last, currency)
     lines = priced(await worked_lines(db, client_id, first, last))
     currency = _one_currency(lines, currency)
     lines = [x for x in lines if x.currency == currency]
@@ -254,7 +264,13 @@ async def issue(db: DbSession, caller: Caller, invoice_id: UUID) -> Any:
     it against what is already issued (overlapping periods, what is left to credit)."""
     invoice = await _editable(db, caller, invoice_id, ISSUE)
     await db.execute("UPDATE invoice SET status = 'issued' WHERE id = :id", {"id": invoice.id})
-    return await get_invoice(db, invoice.id)
+    issued = await get_invoice(db, invoice.id)
+    await emit(db, caller.tenant_id, INVOICE_ISSUED, {
+        "invoiceId": str(issued.id), "kind": issued.kind.upper(), "number": issued.number,
+        "clientId": str(issued.client_id), "periodFrom": issued.period_from.isoformat(),
+        "periodTo": issued.period_to.isoformat(), "currency": issued.currency, "total": str(issued.total),
+        "creditsId": issued.credits and str(issued.credits), "issuedBy": str(caller.user_id)}, issued.client_id)
+    return issued
 
 
 async def _net_lines(db: DbSession, invoice_id: UUID) -> list[Any]:

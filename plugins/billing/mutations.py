@@ -9,9 +9,11 @@ from uuid import UUID
 
 import strawberry
 from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.jobs.mutations import JobPayload
+from switchboard.core.jobs.types import Job
 from switchboard.plugins.timekeeping.activities import Activity
 
-from . import invoices, service
+from . import draft_job, invoices, service
 from .types import BillingTerms, Invoice, OvertimeAttribution, PremiumPayer
 
 
@@ -83,7 +85,9 @@ class BillingMutation:
         return OvertimeAttributionPayload(attribution=mode and OvertimeAttribution(mode), errors=errors)
 
     @strawberry.mutation(description="Draft the invoice of a client's ended period (work dates, inclusive) in one"
-                         " currency: one line per LOB, terms and class of billable time.")
+                         " currency: one line per LOB, terms and class of billable time. Checked now (client,"
+                         " permission, dates, currency), then queued as a billing.invoice_draft job, returned at"
+                         " once; its outcome (InvoiceDraftResult) holds the draft.")
     async def draft_invoice(
         self,
         info: strawberry.Info,
@@ -92,11 +96,11 @@ class BillingMutation:
         to: date,
         currency: Annotated[str | None, strawberry.argument(
             description="Needed only when the period was billed in several currencies.")] = None,
-    ) -> InvoicePayload:
+    ) -> JobPayload:
         ctx = info.context
-        row, errors = await atomically(
-            info, lambda: invoices.draft_invoice(ctx.db, ctx.me, client_id, from_, to, currency))
-        return InvoicePayload(invoice=_invoice(row), errors=errors)
+        row, errors = await atomically(info, lambda: draft_job.queue_draft(ctx.db, ctx.me, client_id, from_, to,
+                                                                           currency))
+        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
 
     @strawberry.mutation(description="Delete a draft invoice or credit note.")
     async def discard_draft(self, info: strawberry.Info, id: UUID) -> DiscardDraftPayload:

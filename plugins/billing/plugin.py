@@ -1,4 +1,4 @@
-"""Hook implementations of the billing plugin."""
+"""Hook implementations of the billing plugin (each hook imports what it returns)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ from pathlib import Path
 
 from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
-
-from . import invoices, service
-from .mutations import BillingMutation
-from .queries import BillingQuery
 
 HERE = Path(__file__).resolve().parent
 requires = ("timekeeping",)
@@ -45,16 +41,22 @@ def switchboard_demo_data(conn, demo):
 
 @hookimpl
 def switchboard_graphql_query():
+    from .queries import BillingQuery
+
     return BillingQuery
 
 
 @hookimpl
 def switchboard_graphql_mutation():
+    from .mutations import BillingMutation
+
     return BillingMutation
 
 
 @hookimpl
 def switchboard_permissions():
+    from . import invoices, service
+
     return {
         service.HOURS_READ: "Read billable hours and amounts in scope",
         service.TERMS_READ: "Read commercial terms in scope",
@@ -68,6 +70,8 @@ def switchboard_permissions():
 
 @hookimpl
 def switchboard_default_grants():
+    from . import invoices, service
+
     read = [service.HOURS_READ, service.TERMS_READ, invoices.READ]
     invoicing = [invoices.MANAGE, invoices.ISSUE]
     return {
@@ -81,7 +85,32 @@ def switchboard_default_grants():
 
 @hookimpl
 def switchboard_sensitive_permissions():
+    from . import invoices
+
     return [invoices.ISSUE]
+
+
+@hookimpl
+def switchboard_job_handlers():
+    from . import draft_job
+
+    return {draft_job.KIND: draft_job.draft}
+
+
+@hookimpl
+def switchboard_job_results():
+    from . import draft_job
+    from .types import InvoiceDraftResult
+
+    return {draft_job.KIND: InvoiceDraftResult}
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    from . import invoices
+
+    return {invoices.INVOICE_ISSUED: "An invoice or credit note was issued: its id, kind, number, client, period,"
+                                     " currency and total."}
 
 
 @hookimpl

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from switchboard.core.jobs.results import JobResult
 from babel.numbers import format_currency
 from switchboard.core.graphql import loaders
 from switchboard.core.scope.types import Client, Lob, client_by_id, lob_by_id
@@ -236,3 +237,14 @@ def lines_by_invoice(ctx: Any):
 def credit_notes_by_invoice(ctx: Any):
     """The request's loader of an invoice's credit notes."""
     return loaders.grouped(ctx, "credit_notes", invoices.credit_notes_of, Invoice.from_row, "credits")
+
+
+@strawberry.type(description="What a billing.invoice_draft job made: the draft invoice.")
+class InvoiceDraftResult(JobResult):
+    @strawberry.field
+    def invoice_id(self) -> UUID:
+        return UUID(self.stored["invoiceId"])
+
+    @strawberry.field(description="The draft (null once discarded or no longer visible).")
+    async def invoice(self, info: strawberry.Info) -> Invoice | None:
+        return await invoice_by_id(info.context).load(self.invoice_id())

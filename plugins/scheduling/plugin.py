@@ -1,24 +1,18 @@
-"""Hook implementations of the scheduling plugin."""
+"""Hook implementations of the scheduling plugin.
+
+Each hook imports what it returns: loading the plugin imports neither the GraphQL layer
+nor OR-Tools, statsmodels, SciPy or pandas (those load where a solve, a forecast or a
+report needs them).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from switchboard.core.db.constraints import register_constraints
-from switchboard.core.graphql.merge import merge
 from switchboard.core.hookspecs import hookimpl
 
 from switchboard.plugins.scheduling import permissions
-from switchboard.plugins.scheduling.schedules.eligibility import RULES
-from switchboard.plugins.scheduling.forecasts.mutations import ForecastMutation
-from switchboard.plugins.scheduling.forecasts.queries import ForecastQuery
-from switchboard.plugins.scheduling.planning.graphql import PlanningMutation, PlanningQuery
-from switchboard.plugins.scheduling.planning.solve_job import KIND as SOLVE_KIND
-from switchboard.plugins.scheduling.planning.solve_job import solve_schedule
-from switchboard.plugins.scheduling.reports.portal import PortalReportQuery
-from switchboard.plugins.scheduling.reports.queries import ReportQuery
-from switchboard.plugins.scheduling.schedules.mutations import ScheduleMutation
-from switchboard.plugins.scheduling.schedules.queries import ScheduleQuery
 
 HERE = Path(__file__).resolve().parent
 # adherence compares schedules with the ledger
@@ -87,17 +81,30 @@ def switchboard_locale_dirs():
 
 @hookimpl
 def switchboard_graphql_query():
+    from switchboard.core.graphql.merge import merge
+    from switchboard.plugins.scheduling.forecasts.queries import ForecastQuery
+    from switchboard.plugins.scheduling.planning.graphql import PlanningQuery
+    from switchboard.plugins.scheduling.reports.queries import ReportQuery
+    from switchboard.plugins.scheduling.schedules.queries import ScheduleQuery
+
     return merge("SchedulingQuery", [("forecasts", ForecastQuery), ("schedules", ScheduleQuery),
                                       ("reports", ReportQuery), ("planning", PlanningQuery)])
 
 
 @hookimpl
 def switchboard_portal_query():
+    from switchboard.plugins.scheduling.reports.portal import PortalReportQuery
+
     return PortalReportQuery
 
 
 @hookimpl
 def switchboard_graphql_mutation():
+    from switchboard.core.graphql.merge import merge
+    from switchboard.plugins.scheduling.forecasts.mutations import ForecastMutation
+    from switchboard.plugins.scheduling.planning.graphql import PlanningMutation
+    from switchboard.plugins.scheduling.schedules.mutations import ScheduleMutation
+
     return merge("SchedulingMutation", [("forecasts", ForecastMutation), ("schedules", ScheduleMutation),
                                             ("planning", PlanningMutation)])
 
@@ -114,11 +121,43 @@ def switchboard_default_grants():
 
 @hookimpl
 def switchboard_job_handlers():
-    return {SOLVE_KIND: solve_schedule}
+    from switchboard.plugins.scheduling.forecasts import forecast_job, volume_import
+    from switchboard.plugins.scheduling.planning import solve_job
+
+    return {solve_job.KIND: solve_job.solve_schedule, forecast_job.KIND: forecast_job.forecast,
+            volume_import.KIND: volume_import.import_job}
+
+
+@hookimpl
+def switchboard_job_results():
+    from switchboard.plugins.scheduling.forecasts import forecast_job, volume_import
+    from switchboard.plugins.scheduling.forecasts.types import ForecastJobResult, VolumeImportResult
+    from switchboard.plugins.scheduling.planning import solve_job
+    from switchboard.plugins.scheduling.planning.types import ScheduleSolveResult
+
+    return {solve_job.KIND: ScheduleSolveResult, forecast_job.KIND: ForecastJobResult,
+            volume_import.KIND: VolumeImportResult}
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    from switchboard.plugins.scheduling.schedules.service import SCHEDULE_PUBLISHED
+
+    return {SCHEDULE_PUBLISHED: "A schedule was published: its id, week and the client's LOBs in it (one event per"
+                                " client)."}
+
+
+@hookimpl
+def switchboard_cli(app):
+    from switchboard.plugins.scheduling.cli import add_commands
+
+    add_commands(app)
 
 
 @hookimpl
 def switchboard_eligibility_rules():
+    from switchboard.plugins.scheduling.schedules.eligibility import RULES
+
     return list(RULES)
 
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import DBAPIError
 from switchboard.core import cli as core_cli
 from switchboard.core.cli import one_line_errors
-from switchboard.core.db.constraints import user_error_from_db
-from switchboard.core.errors import AccessError, SwitchboardError, UserError
-from switchboard.core.identity.operator import acting_as
-from switchboard.core.imports.report import ImportReport, report_lines
-
-from .imports import import_entries
+from switchboard.core.imports.command import AsUser, CleanRowsOnly, csv_file, import_command
 
 
 class Source(str, Enum):
@@ -32,31 +25,13 @@ def add_commands(app: typer.Typer) -> None:
     @group.command("import")
     @one_line_errors
     def import_file(
-        file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
-                                             help="The CSV file (columns: see the importTimeEntries mutation).")],
-        as_user: Annotated[str, typer.Option("--as", help="E-mail of the user the import acts as (their scope).")],
+        file: Annotated[Path, csv_file("importTimeEntries")],
+        as_user: AsUser,
         source: Annotated[Source, typer.Option("--source", help="Where the file comes from.")],
-        clean_rows_only: Annotated[bool, typer.Option("--clean-rows-only",
-                                                      help="Apply the clean rows even when others are bad.")] = False,
+        clean_rows_only: CleanRowsOnly = False,
     ) -> None:
         """Import FILE into the ledger as a user; prints the report, exits 1 when any row is refused."""
-        runtime = core_cli.load_runtime()
-        report, lang = asyncio.run(_import(runtime, file, as_user, source.value, clean_rows_only))
-        for line in report_lines(report, lambda code, **p: runtime.messages.render(code, lang, p)):
-            typer.echo(line)
-        if report.errors:
-            raise typer.Exit(1)
+        from .imports import import_entries
 
-
-async def _import(runtime, file: Path, email: str, source: str, clean_rows_only: bool) -> tuple[ImportReport, str]:
-    """Run the import as ``email`` (committed unless refused); the report and the user's language."""
-    async with acting_as(runtime, email, name="timekeeping import") as (db, caller):
-        with file.open("rb") as stream:
-            try:
-                return await import_entries(db, caller, stream, source, clean_rows_only), caller.locale
-            except (UserError, AccessError, DBAPIError) as exc:
-                error = user_error_from_db(exc) if isinstance(exc, DBAPIError) else exc
-                if error is None:
-                    raise
-                message = runtime.messages.render(error.code, caller.locale, error.params)
-                raise SwitchboardError(f"{error.code}: {message}") from exc
+        import_command(core_cli.load_runtime(), as_user, file, "timekeeping import",
+                       lambda db, caller, stream: import_entries(db, caller, stream, source.value, clean_rows_only))

@@ -16,11 +16,12 @@ nothing is written.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
+from switchboard.core.imports.queued import import_handler, queue_import
 from switchboard.core.imports.report import ERROR_CAP, FILE_CODES, ImportReport, RowError
 from switchboard.core.imports.scope import importable_lobs
 from switchboard.core.imports.staging import Staging, stage_file
@@ -30,8 +31,9 @@ from .activities import Activity
 from .import_file import FILE_COLUMNS
 from .service import IMPORT
 
-__all__ = ["FILE_CODES", "ROW_CODES", "ImportReport", "RowError", "import_entries"]
+__all__ = ["FILE_CODES", "ROW_CODES", "ImportReport", "RowError", "import_entries", "queue_entries"]
 
+KIND = "timekeeping.import"
 SOURCES = ("acd", "punch")
 STAGING = Staging("timekeeping_import", "timekeeping.import_stage", "timekeeping.import_analyze")
 # fixed parameters of some messages
@@ -65,3 +67,21 @@ async def import_entries(db: DbSession, caller: Caller, data: bytes | IO[bytes],
     })
     return ImportReport.of_statement(row, clean_rows_only, MESSAGE_PARAMS)
 
+
+
+async def queue_entries(db: DbSession, caller: Caller, data: bytes | IO[bytes], source: str,
+                        clean_rows_only: bool = False, *, max_bytes: int | None = None) -> Any:
+    """Queue a ``timekeeping.import`` job of the file ``data`` (stored with the job) and return
+    its row; the job imports it as the caller (:func:`import_entries`) and its result is the
+    report. Checked now: the permission, the source, the file's size."""
+    caller.require_somewhere(IMPORT)
+    if source not in SOURCES:
+        raise UserError("INVALID_SOURCE", "source")
+    return await queue_import(db, caller, KIND, {"source": source, "cleanRowsOnly": clean_rows_only}, data, max_bytes)
+
+
+async def _import_job_file(db: DbSession, caller: Caller, data: IO[bytes], params: dict[str, Any]) -> ImportReport:
+    return await import_entries(db, caller, data, params["source"], params["cleanRowsOnly"])
+
+
+import_job = import_handler(_import_job_file, keep=("source",))

@@ -9,10 +9,12 @@ import strawberry
 from strawberry.file_uploads import Upload
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.imports.types import upload_stream
+from switchboard.core.jobs.mutations import JobPayload
+from switchboard.core.jobs.types import Job
 
 from . import imports, service
 from .activities import Activity
-from .types import ImportReport, ImportSource, PeriodClose, TimeEntry
+from .types import ImportSource, PeriodClose, TimeEntry
 
 IMPORT_DESCRIPTION = (
     "Import an ACD or punch file into the ledger (a multipart upload: GraphQL multipart request"
@@ -22,7 +24,9 @@ IMPORT_DESCRIPTION = (
     " refused) and optionally key (the source system's record id). A row whose key (or, without one, whose"
     " content) was already imported from the same source is skipped. When any row is bad nothing is applied"
     " and the report lists every bad row by line; with cleanRowsOnly the clean rows are applied and the others"
-    " reported. A malformed file is one error naming its line."
+    " reported. A malformed file is one error naming its line. The file is stored with a timekeeping.import job,"
+    " returned at once: the job imports it as the caller, and its outcome (TimeEntryImportResult) holds the"
+    " report."
 )
 
 
@@ -59,12 +63,6 @@ class TimeEntriesPayload:
 @strawberry.type
 class PeriodClosePayload:
     close: PeriodClose | None
-    errors: list[UserErrorType]
-
-
-@strawberry.type
-class ImportTimeEntriesPayload:
-    report: ImportReport | None
     errors: list[UserErrorType]
 
 
@@ -115,10 +113,9 @@ class TimekeepingMutation:
 
     @strawberry.mutation(description=IMPORT_DESCRIPTION)
     async def import_time_entries(self, info: strawberry.Info, file: Upload, source: ImportSource,
-                                  clean_rows_only: bool | None = False) -> ImportTimeEntriesPayload:
+                                  clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context
-        report, errors = await atomically(info, lambda: imports.import_entries(
+        row, errors = await atomically(info, lambda: imports.queue_entries(
             ctx.db, ctx.me, upload_stream(file), source.value, bool(clean_rows_only),
             max_bytes=ctx.runtime.settings.max_upload_bytes))
-        return ImportTimeEntriesPayload(report=report and ImportReport.from_report(report, source.value, ctx.message),
-                                        errors=errors)
+        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)

@@ -1,4 +1,8 @@
-"""Hook implementations of the timekeeping plugin."""
+"""Hook implementations of the timekeeping plugin.
+
+Each hook imports what it returns: loading the plugin (as ``switchboard --help`` does)
+imports neither the GraphQL layer nor the database one.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,6 @@ from pathlib import Path
 
 from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
-
-from . import service
-from .mutations import TimekeepingMutation
-from .queries import TimekeepingQuery
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,16 +41,22 @@ def switchboard_demo_data(conn, demo):
 
 @hookimpl
 def switchboard_graphql_query():
+    from .queries import TimekeepingQuery
+
     return TimekeepingQuery
 
 
 @hookimpl
 def switchboard_graphql_mutation():
+    from .mutations import TimekeepingMutation
+
     return TimekeepingMutation
 
 
 @hookimpl
 def switchboard_permissions():
+    from . import service
+
     return {
         service.READ: "Read time entries in scope (agents: their own)",
         service.RECORD: "Record, correct and void time entries",
@@ -62,6 +68,8 @@ def switchboard_permissions():
 
 @hookimpl
 def switchboard_default_grants():
+    from . import service
+
     everything = [service.READ, service.RECORD, service.APPROVE, service.CLOSE, service.IMPORT]
     # Importing is recording in bulk: it goes with RECORD. Planners read the ledger
     # but never write it (it is what payroll and billing count), so they do not import.
@@ -73,6 +81,29 @@ def switchboard_default_grants():
         "account_manager": [service.READ],
         "agent": [service.READ],
     }
+
+
+@hookimpl
+def switchboard_job_handlers():
+    from . import imports
+
+    return {imports.KIND: imports.import_job}
+
+
+@hookimpl
+def switchboard_job_results():
+    from . import imports
+    from .types import TimeEntryImportResult
+
+    return {imports.KIND: TimeEntryImportResult}
+
+
+@hookimpl
+def switchboard_webhook_event_types():
+    from . import service
+
+    return {service.PERIOD_CLOSED: "A client's timekeeping days were closed through a date (the client, the date"
+                                   " and who closed them)."}
 
 
 @hookimpl

@@ -25,6 +25,7 @@ from switchboard.core.errors import AccessError, UserError, ValidationErrors
 from switchboard.core.graphql.pagination import keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
+from switchboard.core.webhooks.events import emit
 
 from .activities import ABSENCES
 
@@ -33,6 +34,7 @@ RECORD = "timekeeping.entry.record"
 APPROVE = "timekeeping.entry.approve"
 CLOSE = "timekeeping.period.close"
 IMPORT = "timekeeping.import"
+PERIOD_CLOSED = "timekeeping.period.closed"  # webhook event
 
 MAX_LENGTH = timedelta(hours=16)
 MAX_NOTE = 500
@@ -279,8 +281,12 @@ async def close_period(db: DbSession, caller: Caller, client_id: UUID, through: 
     )
     if pending:
         raise UserError("PERIOD_HAS_UNAPPROVED", "through", count=pending)
-    return await db.one(
+    row = await db.one(
         "INSERT INTO period_close (tenant_id, client_id, closed_through, closed_by)"
         " VALUES (:t, :c, :d, :by) RETURNING id, client_id, closed_through, closed_by, created_at",
         {"t": caller.tenant_id, "c": client_id, "d": through, "by": caller.user_id},
     )
+    await emit(db, caller.tenant_id, PERIOD_CLOSED, {
+        "periodCloseId": str(row.id), "clientId": str(client_id), "closedThrough": through.isoformat(),
+        "closedBy": str(caller.user_id)}, client_id)
+    return row

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql import loaders
+from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
+from switchboard.core.jobs.results import JobResult
 from switchboard.core.scope.types import Lob, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 
@@ -134,3 +136,10 @@ class ImportReport(ImportCounts):
     def from_report(cls, report: Any, source: str, message: Callable[..., str]) -> ImportReport:
         """The GraphQL form of an import's report; ``message(code, **params)`` localizes."""
         return cls(source=ImportSource(source), **report_fields(report, message))
+
+
+@strawberry.type(description="What a timekeeping.import job did: its report.")
+class TimeEntryImportResult(JobResult):
+    @strawberry.field(description="Rows read, inserted, already imported and rejected, with each refused row.")
+    def report(self, info: strawberry.Info) -> ImportReport:
+        return ImportReport.from_report(report_from_json(self.stored), self.stored["source"], info.context.message)

@@ -37,6 +37,15 @@ def authorized(url: str, token: str, query: str, variables: dict | None = None) 
     return body["data"]
 
 
+def ended(url: str, token: str, job_id: str, seconds: float = 180) -> str:
+    """The state a job ends in, run by the server's worker thread."""
+    deadline, state = time.monotonic() + seconds, "QUEUED"
+    while state in ("QUEUED", "RUNNING") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        state = authorized(url, token, "query($id: UUID!) { job(id: $id) { state } }", {"id": job_id})["job"]["state"]
+    return state
+
+
 @pytest.fixture
 def cli_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_") and k != "DATABASE_URL"}
@@ -75,17 +84,14 @@ def test_serve_demo_loads_the_demo_prints_logins_and_serves(cli_env):
         lobs = [e["node"]["id"] for e in authorized(url, token, "{ lobs(first: 100) { edges { node { id } } } }")
                 ["lobs"]["edges"]][:2]
         made = authorized(url, token, """mutation($input: ForecastInput!) { createForecast(input: $input) {
-            errors { code } } }""", {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
-                                               "horizonEnd": "2026-11-30T06:00:00Z", "method": "SEASONAL_NAIVE"}})
+            job { id } errors { code } } }""", {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
+                                                          "horizonEnd": "2026-11-30T06:00:00Z",
+                                                          "method": "SEASONAL_NAIVE"}})
         assert made["createForecast"]["errors"] == []
+        assert ended(url, token, made["createForecast"]["job"]["id"]) == "SUCCEEDED"
         job = authorized(url, token, """mutation($lobs: [UUID!]!) { solveSchedule(lobIds: $lobs,
             weekStart: "2026-11-23", timeLimitSeconds: 20) { job { id } errors { code } } }""", {"lobs": lobs})
-        job_id = job["solveSchedule"]["job"]["id"]
-        deadline, state = time.monotonic() + 180, "QUEUED"
-        while state in ("QUEUED", "RUNNING") and time.monotonic() < deadline:
-            time.sleep(0.5)
-            state = authorized(url, token, "query($id: UUID!) { job(id: $id) { state } }", {"id": job_id})["job"]["state"]
-        assert state == "SUCCEEDED"
+        assert ended(url, token, job["solveSchedule"]["job"]["id"]) == "SUCCEEDED"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -104,6 +110,7 @@ def cli_runtime(world, runtime, monkeypatch):
     from switchboard.core import cli
 
     monkeypatch.setattr(cli, "load_runtime", lambda: runtime)
+    monkeypatch.setattr(cli, "load_database", lambda: runtime.database)
     return world
 
 
@@ -131,8 +138,10 @@ def test_users_list_shows_kinds_roles_and_scopes(cli_runtime):
     assert result.exit_code == 0, result.output
     users = json.loads(result.output)
     assert len(users) == 6
+    assert all(set(u) == {"email", "kind", "displayName", "active", "totpEnabled", "grants", "boundClient"}
+               for u in users), users[0]  # camelCase, like the API
     portal = [u for u in users if u["kind"] == "client"][0]
-    assert portal["bound_client"] == "RETAILCO" and portal["grants"] == [{"role": "client_viewer", "scope": "RETAILCO"}]
+    assert portal["boundClient"] == "RETAILCO" and portal["grants"] == [{"role": "client_viewer", "scope": "RETAILCO"}]
     supervisor = [u for u in users if u["grants"] and u["grants"][0]["role"] == "supervisor"][0]
     assert supervisor["grants"] == [{"role": "supervisor", "scope": "LAURIER/CARDS"}]
     plain = CliRunner().invoke(cli.app, ["users", "list"])
@@ -174,7 +183,7 @@ def test_secrets_rotate_key_reencrypts_every_totp_secret_under_a_new_file_key(cl
         runtime, settings=replace(runtime.settings, secret_keys=(), data_dir=tmp_path)))
     before = stored()
     result = CliRunner().invoke(cli.app, ["secrets", "rotate-key"])
-    assert result.exit_code == 0 and "re-encrypted 1 TOTP secret(s)" in result.output, result.output
+    assert result.exit_code == 0 and "re-encrypted 1 secret(s)" in result.output, result.output
     (new_key,) = keys.read_text().split()
     assert new_key != f.SECRET_KEY and stored() != before
     assert KeyRing((new_key,)).decrypt(stored()) == "JBSWY3DPEHPK3PXP"

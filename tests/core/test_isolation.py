@@ -6,11 +6,14 @@ property-based tests in test_isolation_properties.py cover random grants.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
+from tests import factories as f
 
 # caller → table → the names (world keys) of the rows it must see, no more, no less
 VISIBLE = {
@@ -59,6 +62,53 @@ def test_runtime_role_sees_exactly_its_scope(world, as_runtime, who):
         assert {(names(world, [e]).pop(), names(world, [l]).pop()) for e, l in pairs} == ASSIGNMENTS[who]
         kinds = conn.execute(text("SELECT kind FROM credential")).scalars().all()
         assert set(kinds) == CREDENTIALS[who] and len(kinds) == len(set(kinds))
+
+
+@pytest.fixture
+def dated(world, owner):
+    """Employees of tenant A whose assignments on A1a (RetailCo) ended yesterday, end after
+    today, or start tomorrow; one of them moved from A1a to A2a (Banque Laurier), and is
+    an agent. Dates are the database's (the policies compare with its current_date)."""
+    i = world.ids
+    today = owner.execute(text("SELECT current_date")).scalar_one()
+    yesterday, tomorrow, long_ago = today - timedelta(days=1), today + timedelta(days=1), today - timedelta(days=90)
+    for name in ("left", "last_day", "upcoming", "moved"):
+        i[name] = f.employee(owner, i["tA"], preferred_name=name, hire_date=long_ago)
+    f.assignment(owner, i["tA"], i["A1"], i["A1a"], i["left"], start=long_ago, end=today)  # last day: yesterday
+    f.assignment(owner, i["tA"], i["A1"], i["A1a"], i["last_day"], start=long_ago, end=tomorrow)  # last day: today
+    f.assignment(owner, i["tA"], i["A1"], i["A1a"], i["upcoming"], start=tomorrow)
+    f.assignment(owner, i["tA"], i["A1"], i["A1a"], i["moved"], start=long_ago, end=yesterday)
+    f.assignment(owner, i["tA"], i["A2"], i["A2a"], i["moved"], start=yesterday)
+    i["moved_agent"] = f.user(owner, i["tA"], "agent", employee_id=i["moved"])
+    return world
+
+
+def test_an_ended_assignment_no_longer_brings_its_employee_into_view(dated, as_runtime):
+    """Staff scoped to a client or LOB see the employees who work it now or will (ARCHITECTURE,
+    "Who sees what": only the clients/LOBs granted). Someone whose assignment there has ended
+    has left that client's scope: the planner of RetailCo no longer sees them, though
+    RetailCo's records of the past assignment stay visible; the supervisor of the LOB they
+    moved to does see them."""
+    w = dated
+    with as_runtime.caller(w.planner) as conn:
+        employees = conn.execute(text("SELECT id FROM employee")).scalars().all()
+        past = conn.execute(text("SELECT employee_id FROM assignment WHERE upper(valid_during) <= current_date"))
+        assert names(w, past.scalars()) == {"left", "moved"}
+    assert names(w, employees) == {"e1", "e2", "last_day", "upcoming"}
+    with as_runtime.caller(w.supervisor) as conn:
+        employees = conn.execute(text("SELECT id FROM employee")).scalars().all()
+    assert names(w, employees) == {"e2", "e3", "moved"}
+
+
+def test_an_agent_s_ended_assignment_no_longer_opens_its_client(dated, as_runtime):
+    """An agent sees the LOBs and clients they work now or will work; not those they have left
+    (their own past assignment stays visible to them)."""
+    w = dated
+    with as_runtime.caller(w.moved_agent) as conn:
+        lobs = conn.execute(text("SELECT id FROM lob")).scalars().all()
+        clients = conn.execute(text("SELECT id FROM client")).scalars().all()
+        mine = conn.execute(text("SELECT lob_id FROM assignment")).scalars().all()
+    assert (names(w, lobs), names(w, clients), names(w, mine)) == ({"A2a"}, {"A2"}, {"A1a", "A2a"})
 
 
 def test_no_caller_sees_nothing_anywhere(world, as_runtime, owner):
@@ -168,7 +218,7 @@ def test_graphql_one_client_outside_scope_is_null(world, gql):
 def test_client_users_get_nothing_from_the_internal_endpoint(world, gql):
     body = gql(CLIENTS, token=world.tokens["portal"])
     assert body["_status"] == 403
-    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "WRONG_ENDPOINT"
+    assert "data" not in body and body["errors"][0]["extensions"]["code"] == "WRONG_ENDPOINT"  # refused, not run
 
 
 def test_staff_get_nothing_from_the_portal_endpoint(world, gql):

@@ -17,7 +17,8 @@ tenant's for tenant-wide callers and that of one's client-level clients otherwis
 the PII access log and the chain heads are tenant-wide only. Rows of the append-only
 logs are read as the owner when checked and filtered by the model's rule (the rule,
 not the rows, is under test). Which GraphQL fields refuse (``FORBIDDEN``) follows
-the default role grants of ``core.plugin``.
+``MAY``, which role may do what as the design assigns it (written here; one test checks
+that core's default grants are exactly that).
 
 Where the database parts from this (see NOT_GRANTED) the model says so by name. The checks return
 their mismatches rather than asserting, so ``test_the_model_has_teeth`` can break
@@ -45,7 +46,7 @@ from starlette.testclient import TestClient
 from switchboard.core.app import create_app
 from switchboard.core.db.selfcheck import SCOPED_TABLES
 from switchboard.core.demo.builder import build_demo
-from switchboard.core.plugin import GRANTS
+from switchboard.core.plugin import GRANTS as DEFAULT_GRANTS
 
 from tests import factories as f
 from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime, examples
@@ -59,14 +60,44 @@ from tests.core.test_isolation_properties import (
     writable_lobs,
 )
 
+# Which role may do what, as the design assigns core's permissions (ARCHITECTURE, "Who sees
+# what", and the roles' descriptions): the tenant admin administers the whole tenant; every
+# staff role reads the clients, LOBs and workforce of its scope (row security bounds which);
+# some hold what their job needs besides; client users only read the portal.
+READ = {"scope.read", "workforce.read"}
+MAY: dict[str, set[str]] = {
+    "tenant_admin": {"scope.read", "scope.client.manage", "scope.lob.manage", "scope.site.manage",
+                     "workforce.read", "workforce.employee.manage", "workforce.assignment.manage",
+                     "workforce.credential.manage", "workforce.eligibility.read", "employee.pii.read",
+                     "identity.user.manage", "identity.token.create", "audit.read", "portal.read",
+                     "webhooks.manage"},
+    # forecasts, schedules and staffs LOBs (and scripts it over the API)
+    "workforce_planner": READ | {"workforce.assignment.manage", "workforce.eligibility.read", "identity.token.create"},
+    # leads agents: reaches them, records their certifications, knows who may cover
+    "supervisor": READ | {"workforce.eligibility.read", "employee.pii.read", "workforce.credential.manage"},
+    "qa_lead": READ,
+    "qa_evaluator": READ,
+    # owns the client relationship: the client's LOBs, who could staff them
+    "account_manager": READ | {"scope.lob.manage", "workforce.eligibility.read"},
+    "finance": READ,
+    # audits access and regimes: the logs, contact reads, credentials
+    "compliance_officer": READ | {"employee.pii.read", "audit.read", "workforce.credential.manage"},
+    "agent": READ,  # row security narrows it to their own records
+    "client_viewer": {"portal.read"},
+    "client_admin": {"portal.read"},
+}
+
 # Every table that carries tenant_id (and tenant), with the columns that identify a
 # row: what the runtime role selects (never PII, secrets or token hashes).
 TABLES = {
     "tenant": "id", "client": "id", "lob": "id", "site": "id", "employee": "id", "assignment": "id",
     "credential": "id", "app_user": "id", "role_grant": "id", "client_binding": "id", "auth_token": "id",
     "audit_event": "tenant_id, seq", "pii_access": "tenant_id, id", "audit_chain_head": "tenant_id",
-    "job": "id", "recovery_code": "id",
+    "job": "id", "recovery_code": "id", "job_file": "id",
+    "webhook_endpoint": "id", "webhook_event": "id", "webhook_delivery": "id",
 }
+# The webhook tables: tenant-wide staff read their tenant's rows, nobody else any.
+WEBHOOK_TABLES = ("webhook_endpoint", "webhook_event", "webhook_delivery")
 # A harmless write of one row per table the runtime role may write to.
 WRITES = {
     "tenant": "UPDATE tenant SET name = name WHERE id = :id",
@@ -81,6 +112,7 @@ WRITES = {
     "role_grant": "DELETE FROM role_grant WHERE id = :id",
     "client_binding": "DELETE FROM client_binding WHERE id = :id",
     "job": "UPDATE job SET cancel_requested = cancel_requested WHERE id = :id",
+    "webhook_endpoint": "UPDATE webhook_endpoint SET active = active WHERE id = :id",
 }
 # The logs: nobody writes them but the triggers.
 LOG_WRITES = [
@@ -144,6 +176,8 @@ class World:
     tokens: dict[UUID, UUID]                   # auth_token → user
     recovery_codes: dict[UUID, UUID]           # recovery_code → user
     jobs: dict[UUID, tuple[UUID, frozenset]]   # job → (requester, the LOBs it is about)
+    job_files: dict[UUID, UUID]                # job_file → uploader
+    webhooks: dict[str, dict[UUID, UUID]]      # webhook table → (row → tenant)
     multi_client: dict[UUID, list[UUID]]       # tenant → employees currently working for 2+ clients
     mixed_dates: dict[UUID, list[UUID]]        # tenant → employees with ended or future assignments too
     # Inserts to try: an employee on a LOB of a client they have worked for (so residency
@@ -218,6 +252,8 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
     tokens = {r.id: r.user_id for r in q("SELECT id, user_id FROM auth_token")}
     codes = {r.id: r.user_id for r in q("SELECT id, user_id FROM recovery_code")}
     jobs = {r.id: (r.requested_by, frozenset(r.lob_ids)) for r in q("SELECT id, requested_by, lob_ids FROM job")}
+    files = {r.id: r.uploaded_by for r in q("SELECT id, uploaded_by FROM job_file")}
+    webhooks = {table: {r.id: r.tenant_id for r in q(f"SELECT id, tenant_id FROM {table}")} for table in WEBHOOK_TABLES}
     clients_now, kinds = defaultdict(set), defaultdict(set)
     for e, lob, current in g.assignments.values():
         kinds[e].add(current)
@@ -237,7 +273,7 @@ def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
     credential_slots = [(t, e, cl) for e, t in sorted(g.employees.items())
                         for cl in [None, *sorted(x for x, ct in g.clients.items() if ct == t)]]
     return World(g, today, demo, other, names, home, supervisor, users, grant_ids, binding_ids, tokens, codes, jobs,
-                 dict(multi), dict(mixed), assignment_slots, credential_slots)
+                 files, webhooks, dict(multi), dict(mixed), assignment_slots, credential_slots)
 
 
 @contextmanager
@@ -259,6 +295,7 @@ def demo_world(template) -> Iterator[SimpleNamespace]:
                 bearer = {user: f.token(owner, user)
                           for user in owner.execute(text("SELECT id FROM app_user ORDER BY id")).scalars()}
                 _queue_some_jobs(owner)
+                _hook_some_events(owner)
                 world = load_world(owner, demo.tenant_id, other)
                 _read_some_contacts(world, sql)
                 with TestClient(create_app(runtime)) as http:
@@ -280,9 +317,28 @@ def _queue_some_jobs(owner: Connection) -> None:
         client = rnd.choice(lobs[tenant])[0]
         pool = [lob for cl, lob in lobs[tenant] if mode == 2 or cl == client] if mode else []
         about = rnd.sample(pool, min(len(pool), rnd.randint(1, 3))) if pool else []
-        owner.execute(text("INSERT INTO job (tenant_id, kind, lob_ids, requested_by, time_limit_seconds)"
-                           " VALUES (:t, 'model.check', CAST(:l AS uuid[]), :u, 60)"),
-                      {"t": tenant, "l": [str(x) for x in about], "u": user})
+        job = owner.execute(text("INSERT INTO job (tenant_id, kind, lob_ids, requested_by, time_limit_seconds)"
+                                 " VALUES (:t, 'model.check', CAST(:l AS uuid[]), :u, 60) RETURNING id"),
+                            {"t": tenant, "l": [str(x) for x in about], "u": user}).scalar_one()
+        if mode:  # an upload waiting for the job
+            owner.execute(text("INSERT INTO job_file (tenant_id, job_id, part, data, uploaded_by)"
+                               " VALUES (:t, :j, 0, 'a,b', :u)"), {"t": tenant, "j": job, "u": user})
+
+
+def _hook_some_events(owner: Connection) -> None:
+    """In each tenant, a tenant-wide webhook endpoint and one for a client; an event of the
+    tenant and one of each client (each fans out to the endpoints that want it)."""
+    for tenant, admin in owner.execute(text("SELECT DISTINCT ON (tenant_id) tenant_id, user_id FROM role_grant"
+                                            " WHERE role = 'tenant_admin' ORDER BY tenant_id, user_id")).all():
+        clients = owner.execute(text("SELECT id FROM client WHERE tenant_id = :t ORDER BY id"),
+                                {"t": tenant}).scalars().all()
+        for client in (None, clients[0]):
+            owner.execute(text("INSERT INTO webhook_endpoint (tenant_id, url, event_types, client_id, secret_enc,"
+                               " created_by) VALUES (:t, 'https://hooks.example/in', '{model.checked}', :c,"
+                               " 'not a secret', :u)"), {"t": tenant, "c": client, "u": admin})
+        for client in (None, *clients):
+            owner.execute(text("INSERT INTO webhook_event (tenant_id, event_type, client_id)"
+                               " VALUES (:t, 'model.checked', :c)"), {"t": tenant, "c": client})
 
 
 def _read_some_contacts(w: World, sql: RuntimeSQL) -> None:
@@ -355,6 +411,9 @@ def expected_rows(w: World, c: Who, own: Own, logs: Logs) -> dict[str, set]:
     lobs = writable_lobs(w.graph, c)
     rows["job"] = {j for j, (u, about) in w.jobs.items()
                    if c.kind == "staff" and w.users[u].tenant == t and (tw or u == own.user or (about and about <= lobs))}
+    rows["job_file"] = {x for x, u in w.job_files.items() if u == own.user}
+    for table in WEBHOOK_TABLES:
+        rows[table] = {r for r, tenant in w.webhooks[table].items() if tenant == t} if tw else set()
     assert set(rows) == set(TABLES)
     return rows
 
@@ -380,6 +439,7 @@ def writable_rows(w: World, c: Who, own: Own, seen: dict[str, set]) -> dict[str,
         "client_binding": seen["client_binding"] if tw else set(),
         "auth_token": seen["auth_token"],  # tenant-wide: the tenant's; otherwise one's own
         "job": seen["job"] if tw else {j for j in seen["job"] if w.jobs[j][0] == own.user},
+        "webhook_endpoint": seen["webhook_endpoint"] if tw else set(),
     }
     for table, ids in can.items():
         assert ids <= seen[table], table  # a row one may write is a row one sees
@@ -398,14 +458,14 @@ def may_insert_credential(c: Who, seen: dict[str, set], tenant: UUID, employee: 
 
 def holds(c: Who, permission: str, tenant_level: bool = False) -> bool:
     """Does a grant of the caller carry ``permission`` (on the tenant itself, if asked)?"""
-    return any(permission in GRANTS[role] and (cl is None or not tenant_level) for role, cl, _ in c.grants)
+    return any(permission in MAY[role] and (cl is None or not tenant_level) for role, cl, _ in c.grants)
 
 
 def may_read_contact(w: World, c: Who, employee: UUID) -> bool:
     """employee.pii.read on the tenant, or on a client/LOB the employee works now; or oneself."""
     if employee == c.employee:
         return True
-    pii = [(cl, lob) for role, cl, lob in c.grants if "employee.pii.read" in GRANTS[role]]
+    pii = [(cl, lob) for role, cl, lob in c.grants if "employee.pii.read" in MAY[role]]
     if any(cl is None for cl, _ in pii):
         return True
     return any(e == employee and current and (g_lob == lob or (g_lob is None and g_cl == w.graph.lobs[lob][1]))
@@ -470,7 +530,7 @@ def write_mismatches(conn: Connection, w: World, c: Who, own: Own, seen: dict[st
         "employee": set(g.employees), "assignment": set(g.assignments), "credential": set(g.credentials),
         "app_user": set(w.users) | {own.user}, "role_grant": set(w.grants) | own.grants,
         "client_binding": set(w.bindings) | own.bindings, "auth_token": set(w.tokens) | own.tokens,
-        "job": set(w.jobs),
+        "job": set(w.jobs), "webhook_endpoint": set(w.webhooks["webhook_endpoint"]),
     }
 
     def pick(ids: Any, k: int = sample) -> list:
@@ -718,6 +778,10 @@ GRAPHQL_EXAMPLES = settings(max_examples=examples(20), deadline=None, suppress_h
 
 
 # --- tests --------------------------------------------------------------------------------
+
+
+def test_core_grants_each_role_what_the_design_says():
+    assert {role: set(keys) for role, keys in DEFAULT_GRANTS.items()} == MAY
 
 
 def test_the_model_covers_every_scoped_table(env):

@@ -32,7 +32,8 @@ def test_admin_creates_a_client_user_who_reaches_only_the_portal(world, gql):
     user_id = gql("{ users(search: \"retailco\") { nodes { id } } }", token=world.tokens["admin"])["data"]["users"]["nodes"][0]["id"]
     grant = gql(GRANT, {"user": user_id, "role": "client_viewer", "client": str(world.A1)}, token=world.tokens["admin"])
     assert grant["data"]["grantRole"]["errors"] == []
-    login = gql('mutation { login(email: "ops@retailco.example", password: "long enough password") { token } }')
+    login = gql('mutation { login(email: "ops@retailco.example", password: "long enough password") { token } }',
+                portal=True)  # client users log in on the portal
     token = login["data"]["login"]["token"]
     assert gql("{ account { name } }", token=token, portal=True)["data"]["account"] == {"name": "RetailCo"}
     assert gql("{ me { email } }", token=token)["_status"] == 403

@@ -18,7 +18,8 @@ from switchboard.core.demo.generate import SIZES, generate
 from switchboard.plugins.timekeeping.demo import Ledger, Plan
 
 from tests import factories as f
-from tests.conftest import cloned_runtime
+from tests.conftest import GraphQLClient, cloned_runtime
+from tests.jobs import outcome
 from tests.plugins.billing.helpers import HOURS
 from tests.plugins.conftest import BUILTINS
 
@@ -166,11 +167,14 @@ def test_eight_weeks_of_interval_history_forecast_better_than_seasonal_naive(dem
     lobs = [str(lob.id) for lob in result.lobs]
     with TestClient(create_app(runtime)) as http:
         body = http.post("/graphql", json={"query": """mutation($input: ForecastInput!) { createForecast(input: $input) {
-            forecasts { lobId version backtest { weeks wape baselineWape } } errors { code } } }""", "variables": {
+            job { id } errors { code } } }""", "variables": {
             "input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z", "horizonEnd": "2026-11-30T00:00:00Z"}}},
             headers={"Authorization": f"Bearer {tokens['admin']}"}).json()
-    made = body["data"]["createForecast"]
-    assert made["errors"] == [] and len(made["forecasts"]) == 23
+        queued = body["data"]["createForecast"]
+        assert queued["errors"] == []
+        made = outcome(GraphQLClient(http), tokens["admin"], queued["job"]["id"], "ForecastJobResult",
+                       "forecasts { lobId version backtest { weeks wape baselineWape } }")
+    assert len(made["forecasts"]) == 23
     assert all(f["backtest"]["weeks"] == 4 and f["backtest"]["wape"] < f["backtest"]["baselineWape"]
                for f in made["forecasts"])
 
@@ -191,16 +195,21 @@ def test_a_planner_solves_their_client_week_on_the_demo_out_of_the_box(demo):
         return body["data"]
 
     with TestClient(create_app(runtime)) as http:
-        made = post("""mutation($input: ForecastInput!) { createForecast(input: $input) { errors { code } } }""",
-                    {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
-                               "horizonEnd": "2026-11-30T06:00:00Z", "method": "SEASONAL_NAIVE"}})
+        made = post("""mutation($input: ForecastInput!) { createForecast(input: $input) { job { id }
+                    errors { code } } }""", {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
+                                                      "horizonEnd": "2026-11-30T06:00:00Z",
+                                                      "method": "SEASONAL_NAIVE"}})
         assert made["createForecast"]["errors"] == []
+        assert Worker(runtime).run_once() == uuid.UUID(made["createForecast"]["job"]["id"])
         job = post("""mutation($lobs: [UUID!]!) { solveSchedule(lobIds: $lobs, weekStart: "2026-11-23",
                       timeLimitSeconds: 30) { job { id } errors { code } } }""", {"lobs": lobs})["solveSchedule"]
         assert job["errors"] == []
         assert Worker(runtime).run_once() == uuid.UUID(job["job"]["id"])
-        done = post("query($id: UUID!) { job(id: $id) { state result } }", {"id": job["job"]["id"]})["job"]
+        done = post("""query($id: UUID!) { job(id: $id) { state outcome { ... on ScheduleSolveResult {
+                    scheduleId status segments schedule { id lobIds } } } } }""", {"id": job["job"]["id"]})["job"]
     assert done["state"] == "SUCCEEDED", done
-    assert done["result"]["status"] in ("OPTIMAL", "FEASIBLE") and done["result"]["segments"] > 50
+    made = done["outcome"]
+    assert made["status"] in ("OPTIMAL", "FEASIBLE") and made["segments"] > 50
+    assert made["schedule"]["id"] == made["scheduleId"] and len(made["schedule"]["lobIds"]) == len(lobs)
     assert scalar(runtime, "SELECT count(DISTINCT lob_id) FROM schedule_segment WHERE schedule_id = :s",
-                  s=done["result"]["scheduleId"]) == len(lobs)
+                  s=made["scheduleId"]) == len(lobs)

@@ -70,8 +70,12 @@ def _client_rows(conn: Connection, w: World, tenant: UUID, client: UUID, lob: UU
     employee-level rows of ``employee``."""
     scope = {"tenant_id": tenant, "client_id": client}
     on_lob = {**scope, "lob_id": lob}
-    insert(conn, "job", tenant_id=tenant, kind="model.check", lob_ids=[lob], requested_by=admin,
-           time_limit_seconds=60)
+    job = insert(conn, "job", tenant_id=tenant, kind="model.check", lob_ids=[lob], requested_by=admin,
+                 time_limit_seconds=60)
+    insert(conn, "job_file", tenant_id=tenant, job_id=job, part=0, data=b"a,b\n1,2\n", uploaded_by=admin)
+    insert(conn, "webhook_endpoint", **scope, url="https://hooks.example/switchboard", event_types=["model.checked"],
+           secret_enc="not a real secret", created_by=admin)
+    insert(conn, "webhook_event", **scope, event_type="model.checked", payload='{"jobId": null}')  # fans out
     entry(conn, employee, lob, at(WEEK, 9), at(WEEK, 17))
     insert(conn, "period_close", **scope, closed_through=date(2027, 2, 28), closed_by=admin)
     client_terms = terms(conn, tenant, client)

@@ -239,6 +239,7 @@ def test_an_admin_who_lost_the_device_replaces_it_with_a_recovery_code(gql, enro
     "SELECT totp_secret_enc FROM app_user",
     "SELECT token_hash FROM auth_token",
     "SELECT code_hash FROM recovery_code",
+    "SELECT secret_enc FROM webhook_endpoint",
     "SELECT * FROM app.server_key",
     "SELECT * FROM app.tenant_key",
     "SELECT * FROM app.login_backoff",
@@ -268,7 +269,8 @@ def test_the_runtime_role_cannot_forge_a_second_factor(owner, as_runtime, admin)
     row = owner.execute(text("SELECT * FROM app.login_begin(:e, 'x')"), {"e": email}).one()
     digest = secrets.password_digest(f.PASSWORD, row.params, row.hash_len)
     with as_runtime.caller(None) as conn:
-        ticket = conn.execute(text("SELECT * FROM app.login_password(:e, :d, 'x')"), {"e": email, "d": digest}).one()
+        ticket = conn.execute(text("SELECT * FROM app.login_password(:e, :d, 'x', 'staff')"),
+                              {"e": email, "d": digest}).one()
         assert ticket.outcome == "SECOND_FACTOR" and secret not in (ticket.totp_secret_enc or "")
         step = pyotp.TOTP(secret).timecode(time.time())
         forged = secrets.factor_proof(b"\x00" * 32, ticket.ticket, step)
@@ -288,10 +290,12 @@ def test_the_runtime_role_cannot_forge_a_second_factor(owner, as_runtime, admin)
 def test_switchboard_check_finds_a_runtime_role_that_can_read_secrets(runtime, owner):
     assert problems(runtime) == []
     owner.execute(text(f"GRANT SELECT (password_hash) ON app_user TO {runtime.settings.runtime_role}"))
+    owner.execute(text(f"GRANT SELECT (secret_enc) ON webhook_endpoint TO {runtime.settings.runtime_role}"))
     owner.execute(text(f"GRANT EXECUTE ON FUNCTION app.issue_token(uuid, text, text, bytea, timestamptz, boolean)"
                        f" TO {runtime.settings.runtime_role}"))
     found = problems(runtime)
     assert any("app_user.password_hash" in p for p in found) and any("app.issue_token" in p for p in found)
+    assert any("webhook_endpoint.secret_enc" in p for p in found)
 
 
 # --- TOTP secrets at rest -------------------------------------------------------------------

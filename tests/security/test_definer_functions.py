@@ -105,8 +105,9 @@ CALLS: dict[str, list[Call]] = {
     # credentials: a caller spends no ticket, token or e-mail of someone else
     "app.authenticate(bytea)": own("sha256(convert_to('no such token', 'UTF8'))"),
     "app.login_begin(text,text)": anyone("CAST(:email AS text), 'x'", lambda s, _: {"email": s.email}),
-    "app.login_password(text,text,text)": about("CAST(:email AS text), 'not the digest', 'x'",
-                                                lambda s, _: {"email": s.email}),
+    "app.login_password(text,text,text,text)": [
+        *about("CAST(:email AS text), 'not the digest', 'x', 'staff'", lambda s, _: {"email": s.email}),
+        *about("CAST(:email AS text), 'not the digest', 'x', 'client'", lambda s, _: {"email": s.email})],
     "app.caller_ticket(text,uuid,text,text)": [
         *about("'credentials', CAST(:token AS uuid), 'not the digest', 'x'", lambda s, _: {"token": s.token}),
         *about("'step_up', CAST(:token AS uuid), NULL, 'x'", lambda s, _: {"token": s.token})],

@@ -27,7 +27,7 @@ handled something (the others are interpolated).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -233,11 +233,17 @@ def pooled_factors(histories: Sequence[History]) -> list[float | None]:
 
 
 def forecast_lobs(histories: Sequence[History], horizons: Sequence[pd.DatetimeIndex], method: str,
-                  weeks: int = HOLDOUT_WEEKS) -> list[tuple[Forecast, Backtest]]:
+                  weeks: int = HOLDOUT_WEEKS, on_lob: Callable[[int], None] | None = None
+                  ) -> list[tuple[Forecast, Backtest]]:
     """Forecast each LOB's ``horizons`` entry from its history with ``method``, and
     backtest it; holiday factors are pooled across the LOBs (:func:`pooled_factors`),
-    for the backtests from the held-in weeks only."""
+    for the backtests from the held-in weeks only. ``on_lob(n)`` is called once ``n``
+    LOBs are done (it may raise to stop)."""
     factors = pooled_factors(histories)
     held_in = pooled_factors([h.before(holdout_start(h, weeks)) for h in histories])
-    return [(forecast(h, starts, method, factor), backtest(h, method, weeks, fitted))
-            for h, starts, factor, fitted in zip(histories, horizons, factors, held_in, strict=True)]
+    done = []
+    for h, starts, factor, fitted in zip(histories, horizons, factors, held_in, strict=True):
+        done.append((forecast(h, starts, method, factor), backtest(h, method, weeks, fitted)))
+        if on_lob is not None:
+            on_lob(len(done))
+    return done

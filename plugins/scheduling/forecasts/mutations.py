@@ -9,12 +9,14 @@ from uuid import UUID
 import strawberry
 from strawberry.file_uploads import Upload
 from switchboard.core.graphql.payload import UserErrorType, atomically
-from switchboard.core.imports.types import report_fields, upload_stream
+from switchboard.core.imports.types import upload_stream
+from switchboard.core.jobs.mutations import JobPayload
+from switchboard.core.jobs.types import Job
 
 from switchboard.plugins.scheduling.forecasts import service as forecasts
 
-from switchboard.plugins.scheduling.forecasts import volume_import
-from switchboard.plugins.scheduling.forecasts.types import Forecast, ForecastInterval, ForecastMethod, VolumeImportReport
+from switchboard.plugins.scheduling.forecasts import forecast_job, volume_import
+from switchboard.plugins.scheduling.forecasts.types import ForecastInterval, ForecastMethod
 
 IMPORT_DESCRIPTION = (
     "Import interval volume history (a multipart upload: GraphQL multipart request specification). The file is"
@@ -23,7 +25,9 @@ IMPORT_DESCRIPTION = (
     " abandoned (whole numbers; handled + abandoned at most offered), aht_seconds (empty when nothing was"
     " handled) and optionally service_level (achieved, 0..1). An interval already stored with the same figures"
     " is skipped; with other figures it is refused. When any row is bad nothing is applied and the report lists"
-    " every bad row by line; with cleanRowsOnly the clean rows are applied and the others reported."
+    " every bad row by line; with cleanRowsOnly the clean rows are applied and the others reported. The file is"
+    " stored with a scheduling.volume_import job, returned at once: the job imports it as the caller, and its"
+    " outcome (VolumeImportResult) holds the report."
 )
 
 
@@ -36,18 +40,6 @@ class ForecastInput:
 
 
 @strawberry.type
-class ImportIntervalVolumesPayload:
-    report: VolumeImportReport | None
-    errors: list[UserErrorType]
-
-
-@strawberry.type
-class CreateForecastPayload:
-    forecasts: list[Forecast]
-    errors: list[UserErrorType]
-
-
-@strawberry.type
 class ForecastIntervalPayload:
     interval: ForecastInterval | None
     errors: list[UserErrorType]
@@ -57,22 +49,24 @@ class ForecastIntervalPayload:
 class ForecastMutation:
     @strawberry.mutation(description=IMPORT_DESCRIPTION)
     async def import_interval_volumes(self, info: strawberry.Info, file: Upload,
-                                      clean_rows_only: bool | None = False) -> ImportIntervalVolumesPayload:
+                                      clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context
-        report, errors = await atomically(info, lambda: volume_import.import_volumes(
-            ctx.db, ctx.me, upload_stream(file), bool(clean_rows_only), max_bytes=ctx.runtime.settings.max_upload_bytes))
-        return ImportIntervalVolumesPayload(
-            report=report and VolumeImportReport(**report_fields(report, ctx.message)), errors=errors)
+        row, errors = await atomically(info, lambda: volume_import.queue_volumes(
+            ctx.db, ctx.me, upload_stream(file), bool(clean_rows_only),
+            max_bytes=ctx.runtime.settings.max_upload_bytes))
+        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
 
     @strawberry.mutation(description="Forecast offered volume and AHT of each LOB over the horizon from its history"
                          " (the intervals before the horizon), as the LOB's next forecast version, with a backtest"
-                         " on its last weeks of history. All LOBs or none.")
-    async def create_forecast(self, info: strawberry.Info, input: ForecastInput) -> CreateForecastPayload:
+                         " on its last weeks of history. All LOBs or none. Checked now (LOBs, permission, history,"
+                         " horizon), then queued as a scheduling.forecast job, returned at once; its outcome"
+                         " (ForecastJobResult) holds the forecasts.")
+    async def create_forecast(self, info: strawberry.Info, input: ForecastInput) -> JobPayload:
         ctx = info.context
         request = forecasts.ForecastRequest(list(input.lob_ids), input.horizon_start, input.horizon_end,
                                             input.method.value)
-        rows, errors = await atomically(info, lambda: forecasts.create_forecasts(ctx.db, ctx.me, request))
-        return CreateForecastPayload(forecasts=[Forecast.from_row(r) for r in rows or []], errors=errors)
+        row, errors = await atomically(info, lambda: forecast_job.queue_forecast(ctx.db, ctx.me, request))
+        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
 
     @strawberry.mutation(description="Override a forecast interval's offered volume and/or AHT, with a reason"
                          " (audited). Both values null clears the override.")

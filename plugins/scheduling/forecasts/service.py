@@ -4,20 +4,21 @@ intervals, and score forecasts against the volume that came (WAPE, bias, mix err
 Writes check their input before touching the database, look every LOB up (``NOT_FOUND``
 whether missing or out of scope), check the permission on it, then write as the
 runtime role; the tables' constraints back every rule. The statistics run in a worker
-thread (:mod:`.forecasting`) so a long forecast never blocks the server's event loop.
+thread (:mod:`.models`) so a long forecast never blocks the server's event loop; pandas
+and the models load with the first forecast or accuracy report, not with the schema.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import numpy as np
-import pandas as pd
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.graphql.pagination import keyset
@@ -25,10 +26,12 @@ from switchboard.core.identity.caller import Caller
 
 from switchboard.plugins.scheduling.forecasts import accuracy
 
-from switchboard.plugins.scheduling.forecasts import models as forecasting
 from switchboard.plugins.scheduling.lobs import named_lob_ids, permitted_lobs
 from switchboard.plugins.scheduling.permissions import FORECAST_MANAGE, FORECAST_READ
-from switchboard.plugins.scheduling.forecasts.volumes import check_range, lob_histories
+from switchboard.plugins.scheduling.forecasts.volumes import Span, check_range, lob_histories, lob_spans
+
+if TYPE_CHECKING:
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
 
 MAX_HORIZON = timedelta(days=92)  # from the end of history to the end of the horizon
 MAX_REASON = 500
@@ -51,42 +54,69 @@ class ForecastRequest:
 
 
 def _validate(request: ForecastRequest) -> None:
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
+
     named_lob_ids(request.lob_ids)
     if request.method not in forecasting.METHODS:
         raise UserError("INVALID_FORECAST_METHOD", "method")
     check_range(request.horizon_start, request.horizon_end, "horizonStart", "horizonEnd")
 
 
-async def create_forecasts(db: DbSession, caller: Caller, request: ForecastRequest) -> list[Any]:
+def _refusals(caller: Caller, request: ForecastRequest, lob_ids: list[UUID],
+              found: dict[UUID, tuple[UUID, Span | None]]) -> None:
+    """Refuse (all at once, each naming its index in ``lobIds``) LOBs that are not visible,
+    lack history or would be forecast too far ahead; ``FORBIDDEN`` without the permission."""
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
+
+    errors = []
+    for index, lob_id in enumerate(lob_ids):
+        field = f"lobIds.{index}"
+        if lob_id not in found:
+            errors.append(UserError("NOT_FOUND", field))
+            continue
+        client_id, span = found[lob_id]
+        caller.require(FORECAST_MANAGE, client_id, lob_id)
+        if span is None or span.weeks() < forecasting.MIN_WEEKS:
+            errors.append(UserError("INSUFFICIENT_HISTORY", field, weeks=forecasting.MIN_WEEKS))
+        elif request.horizon_start.timestamp() % (span.minutes * 60):
+            errors.append(UserError("INTERVAL_NOT_ALIGNED", "horizonStart", minutes=span.minutes))
+        elif request.horizon_end - span.last > MAX_HORIZON:
+            errors.append(UserError("FORECAST_HORIZON_TOO_LONG", field, days=MAX_HORIZON.days))
+    if errors:
+        raise ValidationErrors(errors)
+
+
+async def check_forecasts(db: DbSession, caller: Caller, request: ForecastRequest) -> list[Any]:
+    """What :func:`create_forecasts` would refuse, found from the history's extent alone (one
+    cheap statement, for a request that queues the work); the LOBs' ``(id, client_id)``."""
+    caller.require_somewhere(FORECAST_MANAGE)
+    _validate(request)
+    lob_ids = list(dict.fromkeys(request.lob_ids))
+    found = await lob_spans(db, lob_ids, request.horizon_start)
+    _refusals(caller, request, lob_ids, found)
+    return [(lob_id, found[lob_id][0]) for lob_id in lob_ids]
+
+
+async def create_forecasts(db: DbSession, caller: Caller, request: ForecastRequest,
+                           on_lob: Callable[[int], None] | None = None) -> list[Any]:
     """A new forecast version of each LOB, with its intervals and its backtest; all LOBs
-    or none (each LOB's refusal names its index in ``lobIds``)."""
+    or none (each LOB's refusal names its index in ``lobIds``). ``on_lob(n)`` hears (from
+    a worker thread) when the statistics of ``n`` LOBs are done."""
+    import pandas as pd
+
+    from switchboard.plugins.scheduling.forecasts import models as forecasting
+
     caller.require_somewhere(FORECAST_MANAGE)
     _validate(request)
     lob_ids = list(dict.fromkeys(request.lob_ids))
     found = await lob_histories(db, lob_ids, request.horizon_start, request.horizon_end.date())
-    errors, histories = [], []
-    for index, lob_id in enumerate(lob_ids):
-        field = f"lobIds.{index}"
-        lob = found.get(lob_id)
-        if lob is None:
-            errors.append(UserError("NOT_FOUND", field))
-            continue
-        caller.require(FORECAST_MANAGE, lob.client_id, lob.lob_id)
-        history = lob.history
-        if history is None or history.weeks() < forecasting.MIN_WEEKS:
-            errors.append(UserError("INSUFFICIENT_HISTORY", field, weeks=forecasting.MIN_WEEKS))
-        elif request.horizon_start.timestamp() % (history.minutes * 60):
-            errors.append(UserError("INTERVAL_NOT_ALIGNED", "horizonStart", minutes=history.minutes))
-        elif request.horizon_end - history.starts[-1].to_pydatetime() > MAX_HORIZON:
-            errors.append(UserError("FORECAST_HORIZON_TOO_LONG", field, days=MAX_HORIZON.days))
-        else:
-            histories.append(lob)
-    if errors:
-        raise ValidationErrors(errors)
+    _refusals(caller, request, lob_ids,
+              {k: (v.client_id, v.history and Span.of(v.history)) for k, v in found.items()})
+    histories = [found[lob_id] for lob_id in lob_ids]
     horizons = [pd.date_range(request.horizon_start, request.horizon_end, freq=f"{lob.history.minutes}min",
                               inclusive="left") for lob in histories]
     results = await asyncio.to_thread(forecasting.forecast_lobs, [lob.history for lob in histories], horizons,
-                                      request.method)
+                                      request.method, on_lob=on_lob)
     return [await _store(db, caller, lob, request, *result) for lob, result in zip(histories, results, strict=True)]
 
 
@@ -97,6 +127,8 @@ def _metric(value: float | None) -> Decimal | None:
 async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastRequest, result: forecasting.Forecast,
                  test: forecasting.Backtest) -> Any:
     """Insert one LOB's forecast (the next version) and its intervals; the forecast's row."""
+    import pandas as pd
+
     history = lob.history
     row = await db.one(
         "INSERT INTO forecast (tenant_id, client_id, lob_id, version, method, horizon_start, horizon_end,"
@@ -248,6 +280,8 @@ async def forecast_accuracy(db: DbSession, caller: Caller, lob_ids: list[UUID], 
     that came from ``start`` to ``end``: WAPE and bias per LOB, and across the LOBs the
     total's WAPE and the mix error (:mod:`.accuracy`). LOBs without a forecast or
     history in the range are left out."""
+    import pandas as pd
+
     caller.require_somewhere(FORECAST_READ)
     ids = named_lob_ids(lob_ids)
     check_range(start, end, "from", "to", MAX_HORIZON)

@@ -9,9 +9,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+from switchboard.core.jobs.results import JobResult
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.pagination import Connection, connection
-from switchboard.core.imports.types import ImportCounts
+from switchboard.core.imports.report import report_from_json
+from switchboard.core.imports.types import ImportCounts, report_fields
 from switchboard.core.scope.types import Lob, lob_by_id
 
 from switchboard.plugins.scheduling.forecasts import service as forecasts
@@ -177,3 +179,22 @@ class ForecastAccuracy:
     def from_report(cls, report: forecasts.AccuracyReport) -> ForecastAccuracy:
         return cls(lobs=[LobForecastAccuracy(**vars(a)) for a in report.lobs], total_wape=report.total_wape,
                    mix_error=report.mix_error)
+
+
+@strawberry.type(description="What a scheduling.forecast job made: the new forecast version of each LOB.")
+class ForecastJobResult(JobResult):
+    @strawberry.field(description="The new versions' ids, in the order of the job's LOBs.")
+    def forecast_ids(self) -> list[UUID]:
+        return [UUID(x) for x in self.stored["forecastIds"]]
+
+    @strawberry.field(description="The forecasts, in the order of the job's LOBs (those still visible).")
+    async def forecasts(self, info: strawberry.Info) -> list[Forecast]:
+        found = await forecast_by_id(info.context).load_many(self.forecast_ids())
+        return [x for x in found if x is not None]
+
+
+@strawberry.type(description="What a scheduling.volume_import job did: its report.")
+class VolumeImportResult(JobResult):
+    @strawberry.field(description="Rows read, inserted, already imported and rejected, with each refused row.")
+    def report(self, info: strawberry.Info) -> VolumeImportReport:
+        return VolumeImportReport(**report_fields(report_from_json(self.stored), info.context.message))

@@ -16,11 +16,12 @@ twice. The insert runs as the runtime role, under row security.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.identity.caller import Caller
 from switchboard.core.imports.header import Columns
+from switchboard.core.imports.queued import import_handler, queue_import
 from switchboard.core.imports.report import ERROR_CAP, ImportReport
 from switchboard.core.imports.scope import importable_lobs
 from switchboard.core.imports.staging import Staging, stage_file
@@ -28,6 +29,7 @@ from switchboard.core.imports.staging import Staging, stage_file
 from switchboard.plugins.scheduling.forecasts import volume_import_sql
 from switchboard.plugins.scheduling.permissions import VOLUME_IMPORT
 
+KIND = "scheduling.volume_import"
 FILE_COLUMNS = Columns(("client", "lob", "interval_start", "interval_minutes", "offered", "handled", "abandoned",
                         "aht_seconds"), ("service_level",))
 STAGING = Staging.named("scheduling", "volume_import")
@@ -53,3 +55,19 @@ async def import_volumes(db: DbSession, caller: Caller, data: bytes | IO[bytes],
         "clean_rows_only": clean_rows_only, "cap": ERROR_CAP,
     })
     return ImportReport.of_statement(row, clean_rows_only, MESSAGE_PARAMS)
+
+
+async def queue_volumes(db: DbSession, caller: Caller, data: bytes | IO[bytes], clean_rows_only: bool = False,
+                        *, max_bytes: int | None = None) -> Any:
+    """Queue a ``scheduling.volume_import`` job of the file ``data`` (stored with the job) and
+    return its row; the job imports it as the caller (:func:`import_volumes`) and its result
+    is the report."""
+    caller.require_somewhere(VOLUME_IMPORT)
+    return await queue_import(db, caller, KIND, {"cleanRowsOnly": clean_rows_only}, data, max_bytes)
+
+
+async def _import_job_file(db: DbSession, caller: Caller, data: IO[bytes], params: dict[str, Any]) -> ImportReport:
+    return await import_volumes(db, caller, data, params["cleanRowsOnly"])
+
+
+import_job = import_handler(_import_job_file)

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import numpy as np
-import pandas as pd
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.graphql.pagination import keyset
 from switchboard.core.scope.holidays import region_holidays
 from switchboard.core.scope.validation import aware
 
-from switchboard.plugins.scheduling.forecasts.models import History
+if TYPE_CHECKING:
+    from switchboard.plugins.scheduling.forecasts.models import History
 
 COLUMNS = ("v.id, v.lob_id, v.client_id, v.interval_start, v.interval_minutes, v.offered, v.handled, v.abandoned,"
            " v.aht_seconds, v.service_level, l.timezone")
@@ -66,6 +66,14 @@ class LobHistory:
     history: History | None  # None without history
 
 
+# A LOB's history before :before: its last year of intervals of the length of the latest one.
+HISTORY = f"""
+    FROM interval_volume v
+   WHERE v.tenant_id = l.tenant_id AND v.lob_id = l.id AND v.interval_start < :before
+     AND v.interval_start >= CAST(:before AS timestamptz) - interval '{HISTORY_DAYS} days'
+     AND v.interval_minutes = (SELECT w.interval_minutes FROM interval_volume w
+                                WHERE w.tenant_id = l.tenant_id AND w.lob_id = l.id AND w.interval_start < :before
+                                ORDER BY w.interval_start DESC LIMIT 1)"""
 SERIES = f"""
 SELECT l.id AS lob_id, l.client_id, l.timezone, c.holiday_region, h.minutes, h.starts, h.offered, h.aht
   FROM lob l
@@ -75,15 +83,47 @@ SELECT l.id AS lob_id, l.client_id, l.timezone, c.holiday_region, h.minutes, h.s
              array_agg(CAST(extract(epoch FROM v.interval_start) AS bigint) ORDER BY v.interval_start) AS starts,
              array_agg(v.offered ORDER BY v.interval_start) AS offered,
              array_agg(CAST(v.aht_seconds AS float8) ORDER BY v.interval_start) AS aht
-        FROM interval_volume v
-       WHERE v.tenant_id = l.tenant_id AND v.lob_id = l.id AND v.interval_start < :before
-         AND v.interval_start >= CAST(:before AS timestamptz) - interval '{HISTORY_DAYS} days'
-         AND v.interval_minutes = (SELECT w.interval_minutes FROM interval_volume w
-                                    WHERE w.tenant_id = l.tenant_id AND w.lob_id = l.id AND w.interval_start < :before
-                                    ORDER BY w.interval_start DESC LIMIT 1)
+      {HISTORY}
   ) h ON true
  WHERE l.id = ANY (CAST(:lobs AS uuid[]))
 """
+SPANS = f"""
+SELECT l.id AS lob_id, l.client_id, h.minutes, h.first, h.last
+  FROM lob l
+  LEFT JOIN LATERAL (
+      SELECT min(v.interval_minutes) AS minutes, min(v.interval_start) AS first, max(v.interval_start) AS last
+      {HISTORY}
+  ) h ON true
+ WHERE l.id = ANY (CAST(:lobs AS uuid[]))
+"""
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a LOB's history lies: its interval length and its first and last interval starts."""
+
+    minutes: int
+    first: datetime
+    last: datetime
+
+    @classmethod
+    def of(cls, history: History) -> Span:
+        return cls(history.minutes, history.starts[0].to_pydatetime(), history.starts[-1].to_pydatetime())
+
+    def weeks(self) -> float:
+        """How many weeks of intervals the history spans (as :meth:`History.weeks`)."""
+        from switchboard.plugins.scheduling.forecasts.local_grid import slots_per_day
+
+        intervals = (self.last - self.first) / timedelta(minutes=self.minutes) + 1
+        return intervals / (7 * slots_per_day(self.minutes))
+
+
+async def lob_spans(db: DbSession, lob_ids: list[UUID], before: datetime) -> dict[UUID, tuple[UUID, Span | None]]:
+    """``lob id → (client id, span of its history before before)`` of the visible LOBs of
+    ``lob_ids`` (the span None without history): what :func:`lob_histories` would load, in one
+    cheap aggregate."""
+    rows = await db.all(SPANS, {"lobs": list(lob_ids), "before": before})
+    return {r.lob_id: (r.client_id, r.first and Span(r.minutes, r.first, r.last)) for r in rows}
 
 
 async def lob_histories(db: DbSession, lob_ids: list[UUID], before: datetime, until: date) -> dict[UUID, LobHistory]:
@@ -91,6 +131,10 @@ async def lob_histories(db: DbSession, lob_ids: list[UUID], before: datetime, un
     (intervals of the length of the latest one) and their client's holidays through
     ``until``. An interval without a row had nothing offered (an ACD exports no row for
     a closed queue); its AHT is unknown (NaN)."""
+    import pandas as pd
+
+    from switchboard.plugins.scheduling.forecasts.models import History
+
     rows = await db.all(SERIES, {"lobs": list(lob_ids), "before": before})
     found = {}
     for r in rows:

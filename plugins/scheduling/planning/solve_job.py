@@ -24,7 +24,6 @@ from switchboard.core.jobs.worker import JobCancelled, JobContext
 
 from switchboard.plugins.scheduling.planning.week_problem import WeekProblem, build_week_problem
 from switchboard.plugins.scheduling.solver.problem import Progress, Schedule
-from switchboard.plugins.scheduling.solver.search import ScheduleSolver
 
 KIND = "scheduling.solve"
 POLL_SECONDS = 0.25
@@ -80,6 +79,8 @@ async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
     except ValidationErrors as exc:  # a LOB went out of the requester's sight since the job was queued
         raise exc.errors[0] from exc
     built = time.monotonic()
+
+    from switchboard.plugins.scheduling.solver.search import ScheduleSolver  # OR-Tools: loaded by a solve only
 
     solver: ScheduleSolver
 

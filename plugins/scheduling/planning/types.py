@@ -1,4 +1,4 @@
-"""GraphQL types of planning: staffing parameters, requirements, and a solve's coverage gaps."""
+"""GraphQL types of planning: staffing parameters, requirements, a solve's result and coverage gaps."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+from switchboard.core.jobs.results import JobResult
 
 from switchboard.plugins.scheduling.planning.parameters import StaffingParameters
 from switchboard.plugins.scheduling.planning.requirement import Requirement
+from switchboard.plugins.scheduling.schedules.types import Schedule, schedule_by_id
 
 
 @strawberry.type(description="How a LOB is staffed (defaults when never set).")
@@ -85,3 +87,27 @@ class ScheduleCoverage:
     schedule_id: UUID
     under_coverage_agent_hours: Decimal
     gaps: list[CoverageGap]
+
+
+@strawberry.type(description="What a scheduling.solve job made: a draft schedule and the solver's figures.")
+class ScheduleSolveResult(JobResult):
+    schedule_id: UUID
+    status: str = strawberry.field(description="The solver's status: OPTIMAL, FEASIBLE, …")
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    under_coverage_agent_hours: float
+    coverage_gaps: int = strawberry.field(description="Under-covered intervals (scheduleCoverage lists them).")
+    segments: int
+    agents: int
+
+    @classmethod
+    def of(cls, job_id: UUID, result: dict[str, Any]) -> ScheduleSolveResult:
+        return cls(job_id=job_id, stored=result, schedule_id=UUID(result["scheduleId"]), status=result["status"],
+                   objective=result.get("objective"), best_bound=result.get("bestBound"), gap=result.get("gap"),
+                   under_coverage_agent_hours=result["underCoverageAgentHours"], coverage_gaps=result["gaps"],
+                   segments=result["segments"], agents=result["agents"])
+
+    @strawberry.field(description="The draft schedule (null once no longer visible).")
+    async def schedule(self, info: strawberry.Info) -> Schedule | None:
+        return await schedule_by_id(info.context).load(self.schedule_id)

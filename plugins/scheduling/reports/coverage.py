@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import numpy as np
-import pandas as pd
 from switchboard.core.db.session import DbSession
 from switchboard.core.identity.caller import Caller
 
@@ -34,6 +34,9 @@ from switchboard.plugins.scheduling.reports.intervals import interval_minutes
 from switchboard.plugins.scheduling.reports.parameters import StaffingParameters, staffing_parameters
 from switchboard.plugins.scheduling.reports.scope import check_instants, report_lobs
 from switchboard.plugins.scheduling.staffing.requirement import required_agents, without_idle
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PARTS = ("forecast_error", "never_scheduled", "schedule_changes", "absences", "no_shows", "unscheduled_work")
 
@@ -65,6 +68,8 @@ def explain(frame: pd.DataFrame, params: dict[UUID, StaffingParameters]) -> pd.D
     """Add requirement, coverage and the gap's parts (agent-hours) to the interval rows."""
     frame = frame.copy()
     if frame.empty:
+        import pandas as pd
+
         for column in ("required", "required_actual", "coverage", "gap", *PARTS):
             frame[column] = pd.Series(dtype=float)
         return frame

@@ -19,14 +19,17 @@ so per interval. Row security bounds every table to the caller's scope.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-import pandas as pd
 from switchboard.core.db.session import DbSession
 from switchboard.plugins.timekeeping.activities import ABSENCES, sql_list
 
 from switchboard.plugins.scheduling.forecasts.service import EFFECTIVE_AHT, EFFECTIVE_OFFERED, LATEST_FORECASTS
 from switchboard.plugins.scheduling.reports.adherence import PRODUCTIVE
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EMPTY = "'{}'::tstzmultirange"
 
@@ -99,6 +102,8 @@ async def interval_minutes(db: DbSession, lobs: list[UUID], start: datetime, end
                            first_day: date = date.min, last_day: date = date.max) -> pd.DataFrame:
     """The grid's rows (see the module's doc) of ``lobs`` from ``start`` to ``end`` (instants,
     end excluded) whose local date lies in ``[first_day, last_day]``, one row per interval."""
+    import pandas as pd
+
     rows = await db.all(INTERVALS, {"lobs": lobs, "start": start, "end": end, "first_day": first_day,
                                     "last_day": last_day})
     return pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)

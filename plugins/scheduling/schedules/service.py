@@ -12,6 +12,7 @@ not active on its local date. Publishing and unpublishing need
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,10 +22,12 @@ from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
+from switchboard.core.webhooks.events import emit
 
 from switchboard.plugins.scheduling.schedules.pages import filtered_page
 from switchboard.plugins.scheduling.permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
 
+SCHEDULE_PUBLISHED = "scheduling.schedule.published"  # webhook event
 SCHEDULE_COLUMNS = (
     "id, lob_ids, week_start, state, job_id, solver_status, objective, best_bound, gap, published_at,"
     " published_by, created_at"
@@ -92,13 +95,15 @@ async def committed_minutes(db: DbSession, caller: Caller, employee_ids: list[UU
 # --- publication -----------------------------------------------------------------------
 
 
-async def _require_publisher(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
-    """The visible schedule, once the caller is known to hold the publish key on each of its LOBs."""
+async def _require_publisher(db: DbSession, caller: Caller, schedule_id: UUID) -> tuple[Any, list[Any]]:
+    """The visible schedule and its LOBs, once the caller is known to hold the publish key on each."""
     caller.require_somewhere(PUBLISH)
     row = await db.found(f"SELECT {SCHEDULE_COLUMNS} FROM schedule WHERE id = :id", {"id": schedule_id}, "id")
-    for lob in await db.all("SELECT id, client_id FROM lob WHERE id = ANY(:ids)", {"ids": row.lob_ids}):
+    lobs = await db.all("SELECT id, client_id FROM lob WHERE id = ANY(:ids) ORDER BY client_id, id",
+                        {"ids": row.lob_ids})
+    for lob in lobs:
         caller.require(PUBLISH, lob.client_id, lob.id)
-    return row
+    return row, lobs
 
 
 async def _set_state(db: DbSession, schedule_id: UUID, state: str) -> Any:
@@ -108,16 +113,22 @@ async def _set_state(db: DbSession, schedule_id: UUID, state: str) -> Any:
 
 async def publish(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
     """Publish a draft schedule (refusals: ``SCHEDULE_ALREADY_PUBLISHED``, ``SCHEDULE_CONFLICT``,
-    ``SCHEDULE_ASSIGNMENT_INACTIVE``)."""
-    row = await _require_publisher(db, caller, schedule_id)
+    ``SCHEDULE_ASSIGNMENT_INACTIVE``); a ``scheduling.schedule.published`` event per client of its
+    LOBs, naming that client's LOBs only."""
+    row, lobs = await _require_publisher(db, caller, schedule_id)
     if row.state == "published":
         raise UserError("SCHEDULE_ALREADY_PUBLISHED", "id")
-    return await _set_state(db, schedule_id, "published")
+    published = await _set_state(db, schedule_id, "published")
+    for client_id, of_client in groupby(lobs, key=lambda lob: lob.client_id):
+        await emit(db, caller.tenant_id, SCHEDULE_PUBLISHED, {
+            "scheduleId": str(schedule_id), "weekStart": published.week_start.isoformat(),
+            "lobIds": [str(lob.id) for lob in of_client], "publishedBy": str(caller.user_id)}, client_id)
+    return published
 
 
 async def unpublish(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
     """Turn a published schedule back into a draft (``SCHEDULE_NOT_PUBLISHED``)."""
-    row = await _require_publisher(db, caller, schedule_id)
+    row, _ = await _require_publisher(db, caller, schedule_id)
     if row.state != "published":
         raise UserError("SCHEDULE_NOT_PUBLISHED", "id")
     return await _set_state(db, schedule_id, "draft")

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from switchboard.core.errors import UserError
-from switchboard.plugins.scheduling.staffing.erlang import QueueMetrics, erlang_a, erlang_c, least_agents_erlang_c
+
+if TYPE_CHECKING:
+    from switchboard.plugins.scheduling.staffing.erlang import QueueMetrics
 
 # Quotients within this relative distance above a whole number are that number: a
 # float quotient such as 21 / (1 − 0.30) = 30.000000000000004 needs 30 agents, not 31.
@@ -144,6 +147,8 @@ def required_agents(volume, aht_seconds, *, interval_seconds, service_level, ans
     parameters raise :class:`UserError` (see :func:`validate`) before anything is
     computed.
     """
+    from switchboard.plugins.scheduling.staffing.erlang import erlang_a, erlang_c, least_agents_erlang_c  # SciPy
+
     validate(volume, aht_seconds, interval_seconds, service_level, answer_seconds, occupancy_cap, shrinkage,
              patience_seconds)
     abandonment = patience_seconds is not None

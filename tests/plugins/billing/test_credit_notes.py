@@ -12,11 +12,11 @@ from sqlalchemy import text
 from tests import factories as f
 from tests.plugins.billing.helpers import (
     CREDIT,
-    DRAFT,
     INVOICE_TABLES,
     ISSUE,
     credit_note,
     draft,
+    drafted,
     entry,
     issued,
     payload,
@@ -84,7 +84,7 @@ def test_a_full_credit_note_reverses_what_is_left_and_frees_the_period(march, wo
     [line] = full["lines"]
     assert (line["minutes"], line["amount"], full["total"]) == (-39 * 60, "-1170.00", "-1170.00")
     # while the invoice stands, its period cannot be invoiced again
-    again = payload(gql, w.tokens["admin"], DRAFT, {"client": str(w.A1), "from": "2026-03-01", "to": "2026-03-31"})
+    again = drafted(gql, w.tokens["admin"], {"client": str(w.A1), "from": "2026-03-01", "to": "2026-03-31"})
     assert [e["code"] for e in again["errors"]] == ["INVOICE_PERIOD_OVERLAP"]
     issued(gql, w.tokens["admin"], full)
     left = gql("query($id: UUID!) { invoice(id: $id) { creditable } }", {"id": march["id"]},

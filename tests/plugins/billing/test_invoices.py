@@ -18,9 +18,11 @@ from tests import factories as f
 from tests.plugins.billing.helpers import (
     DISCARD,
     DRAFT,
+    DRAFT_TABLES,
     INVOICE_TABLES,
     ISSUE,
     draft,
+    drafted,
     entry,
     hours,
     issued,
@@ -111,7 +113,7 @@ def test_a_line_rounded_to_nothing_is_left_out(gql, world, owner):
     w = world
     terms(owner, w.tA, w.A2, "30.00", rounding=60)
     entry(owner, w.e3, w.A2a, at(3, 3, 9), at(3, 3, 9.4))   # 24 minutes: no hour
-    result = payload(gql, w.tokens["admin"], DRAFT, {"client": str(w.A2), "from": "2026-03-01", "to": "2026-03-31"})
+    result = drafted(gql, w.tokens["admin"], {"client": str(w.A2), "from": "2026-03-01", "to": "2026-03-31"})
     assert [e["code"] for e in result["errors"]] == ["NOTHING_TO_INVOICE"]
 
 
@@ -178,11 +180,13 @@ def test_issuing_waits_for_the_tenant_s_previous_issue(billed, gql, as_runtime):
 
 
 def refused(gql, owner, token, query, variables, code, field, lang):
-    """A refusal: one coded error for ``field``, its message in ``lang``, nothing written."""
-    before = f.fingerprint(owner, INVOICE_TABLES)
-    result = payload(gql, token, query, variables, lang=lang)
+    """A refusal: one coded error for ``field``, its message in ``lang``, nothing written (a draft's
+    refusal comes from the request, or from its job with no field)."""
+    tables = DRAFT_TABLES if query == DRAFT else INVOICE_TABLES
+    before = f.fingerprint(owner, tables)
+    result = drafted(gql, token, variables, lang) if query == DRAFT else payload(gql, token, query, variables, lang)
     assert [(e["code"], e["field"]) for e in result["errors"]] == [(code, field)], result
-    assert f.fingerprint(owner, INVOICE_TABLES) == before
+    assert f.fingerprint(owner, tables) == before
     return result["errors"][0]["message"]
 
 
@@ -192,10 +196,10 @@ DRAFT_REFUSALS = [
     ({"from": "2025-02-01", "to": "2026-03-01"}, "WINDOW_TOO_LONG", "to", None),
     ({"from": (TODAY - timedelta(days=3)).isoformat(), "to": TODAY.isoformat()}, "PERIOD_NOT_ENDED", "to",
      "Seule une période terminée peut être facturée : le dernier jour doit précéder aujourd'hui."),
-    ({"from": "2026-01-01", "to": "2026-01-31"}, "NOTHING_TO_INVOICE", "to",
+    ({"from": "2026-01-01", "to": "2026-01-31"}, "NOTHING_TO_INVOICE", None,
      "Aucune heure facturable à facturer sur cette période."),
     ({"currency": "XYZ"}, "INVALID_CURRENCY", "currency", "Devise inconnue : XYZ."),
-    ({"currency": "USD"}, "NOTHING_TO_INVOICE", "to", None),
+    ({"currency": "USD"}, "NOTHING_TO_INVOICE", None, None),
     ({"client": "B1"}, "NOT_FOUND", "clientId", "Introuvable."),
 ]
 
@@ -222,7 +226,7 @@ def test_a_period_billed_in_two_currencies_needs_one_chosen(gql, world, owner):
     entry(owner, w.e3, w.A2a, at(3, 10, 9), at(3, 10, 17))
     entry(owner, w.e3, w.A2a, at(3, 17, 9), at(3, 17, 13))
     message = refused(gql, owner, w.tokens["admin"], DRAFT, {"client": str(w.A2), "from": "2026-03-01",
-                      "to": "2026-03-31"}, "CURRENCY_REQUIRED", "currency", "en")
+                      "to": "2026-03-31"}, "CURRENCY_REQUIRED", None, "en")
     assert message == "This period was billed in several currencies (CAD, USD): choose one."
     cad = draft(gql, w.tokens["admin"], w.A2, "2026-03-01", "2026-03-31", "CAD")
     usd = draft(gql, w.tokens["admin"], w.A2, "2026-03-01", "2026-03-31", "USD")
@@ -235,11 +239,11 @@ def test_overlapping_periods_are_refused_by_the_service_and_the_database(gql, bi
     admin = w.tokens["admin"]
     march = draft(gql, admin, w.A1, "2026-03-01", "2026-03-31")
     overlapping = {"client": str(w.A1), "from": "2026-02-15", "to": "2026-03-05"}
-    assert refused(gql, owner, admin, DRAFT, overlapping, "INVOICE_DRAFT_EXISTS", "from", "en") == (
+    assert refused(gql, owner, admin, DRAFT, overlapping, "INVOICE_DRAFT_EXISTS", None, "en") == (
         "A draft invoice of this client in this currency already covers some of these dates:"
         " issue or discard it first.")
     issued(gql, admin, march)
-    refused(gql, owner, admin, DRAFT, overlapping, "INVOICE_PERIOD_OVERLAP", "from", "fr")
+    refused(gql, owner, admin, DRAFT, overlapping, "INVOICE_PERIOD_OVERLAP", None, "fr")
     february = draft(gql, admin, w.A1, "2026-02-01", "2026-02-28")  # next to it is fine
     # the database refuses what the service would: a draft overlapping an issued invoice is not issued
     with as_runtime.caller(w.admin) as conn:
@@ -275,8 +279,7 @@ def test_who_may_draft_and_issue(gql, billed, owner):
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", who
     assert issued(gql, w.tokens["finance"], march)["number"] == 1
     # finance of A1 reaches no other client
-    result = payload(gql, w.tokens["finance"], DRAFT, {"client": str(w.A2), "from": "2026-03-01",
-                                                       "to": "2026-03-31"})
+    result = drafted(gql, w.tokens["finance"], {"client": str(w.A2), "from": "2026-03-01", "to": "2026-03-31"})
     assert [e["code"] for e in result["errors"]] == ["NOT_FOUND"]
 
 

@@ -37,15 +37,16 @@ def schedule(owner, tenant: UUID, lobs: list[UUID], week: date = WEEK) -> UUID:
 
 
 def segment(owner, schedule_id: UUID, employee: UUID, lob: UUID, start: datetime, hours: float = 8,
-            activity: str = "work") -> UUID:
-    """A segment of ``employee`` on ``lob`` through their assignment to it, as the owner."""
+            activity: str = "work", assignment: UUID | None = None) -> UUID:
+    """A segment of ``employee`` on ``lob`` through their assignment to it (``assignment`` when
+    they have several), as the owner."""
     return owner.execute(text(
         "INSERT INTO schedule_segment (tenant_id, client_id, lob_id, schedule_id, employee_id, assignment_id,"
         " activity, starts_at, ends_at)"
         " SELECT a.tenant_id, a.client_id, a.lob_id, :s, a.employee_id, a.id, :act, :start, :end"
-        " FROM assignment a WHERE a.employee_id = :e AND a.lob_id = :l RETURNING id"),
+        " FROM assignment a WHERE a.employee_id = :e AND a.lob_id = :l AND a.id = coalesce(:a, a.id) RETURNING id"),
         {"s": schedule_id, "e": employee, "l": lob, "act": activity, "start": start,
-         "end": start + timedelta(hours=hours)}).scalar_one()
+         "end": start + timedelta(hours=hours), "a": assignment}).scalar_one()
 
 
 def assignment_of(owner, employee: UUID, lob: UUID) -> UUID:

@@ -272,3 +272,23 @@ def test_zero_volume_needs_nobody():
         assert (r.agents[0], r.scheduled[0], r.whole_agents[0], r.whole_scheduled[0]) == (0, 0, 0, 0)
         assert (r.service_level[0], r.wait_probability[0], r.occupancy[0]) == (1, 0, 0)
         assert r.whole_agents[1] > 0
+
+
+@pytest.mark.parametrize("agents, traffic", [(5, 5.0), (4, 5.0), (1, 30.0)])
+def test_an_unstable_queue_answers_nobody_in_time(agents, traffic):
+    """With no more agents than Erlangs of traffic (n ≤ A) the M/M/n queue grows without end:
+    every call waits, nobody is answered within T, the wait is unbounded and agents never
+    idle (occupancy 1, not A/n)."""
+    m = erlang_c(agents, traffic, 20.0, 180.0)
+    assert (float(m.service_level), float(m.wait_probability), float(m.occupancy)) == (0.0, 1.0, 1.0)
+    assert math.isinf(float(m.asa_seconds))
+
+
+def test_one_agent_more_than_the_traffic_is_a_stable_queue():
+    """Two agents, one Erlang, by hand: Erlang C's P(wait) = X / (Σ_{k<n} A^k/k! + X) with
+    X = A^n/n!·n/(n−A) = 1/2·2 = 1 and the sum 1 + 1 = 2, so 1/3; occupancy A/n = 1/2."""
+    m = erlang_c(2, 1.0, 20.0, 180.0)
+    assert float(m.wait_probability) == pytest.approx(1 / 3)
+    assert float(m.occupancy) == pytest.approx(0.5)
+    # P(W > t) = P(wait)·e^{−(n−A)·t/AHT}
+    assert float(m.service_level) == pytest.approx(1 - math.exp(-20 / 180) / 3)

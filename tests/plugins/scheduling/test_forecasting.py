@@ -1,9 +1,12 @@
 """Forecasting on the demo's history: the seasonal model beats seasonal naive in backtests,
-holidays are learnt and applied, and the daily curve stays on the LOB's local clock."""
+holidays are learnt and applied, and the daily curve stays on the LOB's local clock. Seasonal
+naive across a DST change, its backtest's WAPE and bias, and the pooled holiday factor are checked
+on small hand-built series whose expected values come from the definitions."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -43,15 +46,70 @@ def test_the_seasonal_model_beats_seasonal_naive_on_every_demo_lob(demo_historie
     assert all(abs(t.bias) < 0.15 for _, t in results)
 
 
-def test_seasonal_naive_repeats_last_week_and_its_backtest_is_the_baseline(demo_histories):
-    _, history = demo_histories[0]
-    week = 7 * 48
-    seen = history.before(history.starts[-week])
-    result = forecasting.forecast(seen, history.starts[-week:], "seasonal_naive")
-    # same local interval a week earlier: equal to the UTC week before except across a DST change
-    assert np.array_equal(result.offered, seen.offered[-week:]) or history.zone.startswith("America")
-    test = forecasting.backtest(history, "seasonal_naive")
-    assert test.wape == test.baseline_wape
+TORONTO = ZoneInfo("America/Toronto")
+
+
+def same_local_time_a_week_earlier(moment: datetime, history: dict[datetime, float]) -> float:
+    """The history's value at ``moment``'s local weekday and wall-clock time one week earlier
+    in Toronto; when that wall-clock time happened twice (the hour repeated as the clocks go
+    back), the mean of both intervals."""
+    wall = moment.astimezone(TORONTO).replace(tzinfo=None) - timedelta(weeks=1)
+    instants = {wall.replace(tzinfo=TORONTO, fold=fold).astimezone(UTC) for fold in (0, 1)}
+    return float(np.mean([history[i] for i in instants]))
+
+
+def test_seasonal_naive_takes_the_same_local_time_a_week_earlier_across_a_dst_change():
+    """Three weeks of 30-minute intervals numbered 0, 1, 2 … from Monday 12 October 2026 00:00 in
+    Toronto (04:00Z); the clocks go back on Sunday 1 November at 02:00 EDT, so the history's last
+    local week holds 337 intervals. The week after it is forecast."""
+    starts = pd.date_range("2026-10-12T04:00Z", "2026-11-02T05:00Z", freq="30min", inclusive="left")
+    assert len(starts) == 21 * 48 + 2
+    offered, aht = np.arange(len(starts), dtype=float), 1000.0 + np.arange(len(starts))
+    history = forecasting.History(starts, offered, aht, 30, "America/Toronto")
+    ahead = pd.date_range("2026-11-02T05:00Z", periods=7 * 48, freq="30min")
+    result = forecasting.forecast(history, ahead, "seasonal_naive")
+
+    by_start = {t.to_pydatetime(): v for t, v in zip(starts, offered)}
+    assert result.offered.tolist() == [same_local_time_a_week_earlier(t.to_pydatetime(), by_start) for t in ahead]
+    aht_by_start = {t.to_pydatetime(): v for t, v in zip(starts, aht)}
+    assert result.aht.tolist() == [same_local_time_a_week_earlier(t.to_pydatetime(), aht_by_start) for t in ahead]
+    # by hand: Monday 2 November 09:00 EST (14:00Z) repeats Monday 26 October 09:00 EDT (13:00Z),
+    # 14 days and 9 hours after the first interval (not the UTC week before, 14:00Z: 692)
+    assert result.offered[ahead.get_loc(pd.Timestamp("2026-11-02T14:00Z"))] == 14 * 48 + 18
+    # Sunday 8 November 01:00 EST repeats 01:00 on 1 November, which came twice (05:00Z and 06:00Z)
+    assert result.offered[ahead.get_loc(pd.Timestamp("2026-11-08T06:00Z"))] == (20 * 48 + 2 + 20 * 48 + 4) / 2
+    # Sunday 8 November 12:00 EST repeats 12:00 EST a week earlier, after the change: 17:00Z both
+    assert result.offered[ahead.get_loc(pd.Timestamp("2026-11-08T17:00Z"))] == 20 * 48 + 26
+
+
+def business_hours(starts: pd.DatetimeIndex, calls: float = 10.0) -> np.ndarray:
+    """``calls`` per 30-minute interval from 09:00 to 17:00 Toronto time, every day; none otherwise."""
+    local = starts.tz_convert("America/Toronto")
+    return np.where((local.hour >= 9) & (local.hour < 17), calls, 0.0)
+
+
+def test_the_seasonal_naive_backtest_wape_and_bias_by_hand():
+    """Four weeks from Monday 4 January 2027 (no DST change): 10 calls an interval from 09:00 to
+    17:00, 16 intervals a day, 1,120 calls a week, except:
+
+    * Wednesday 20 January 11:00 (week 3): 22 calls; the held-out week has 10 there (error 12);
+    * Monday 25 January 09:00 (week 4): 16 calls against last week's 10 (error 6);
+    * Tuesday 26 January 10:00 (week 4): 4 calls against 10 (error 6).
+
+    Four weeks hold out one (three fit). Seasonal naive forecasts week 4 with week 3:
+    WAPE = Σ|f − a| / Σa = (12 + 6 + 6) / (1120 + 6 − 6) = 24 / 1120; bias = (Σf − Σa) / Σa
+    = (1132 − 1120) / 1120 = 12 / 1120."""
+    starts = pd.date_range("2027-01-04T05:00Z", periods=4 * 7 * 48, freq="30min")
+    offered = business_hours(starts)
+    for moment, calls in (("2027-01-20T16:00Z", 22), ("2027-01-25T14:00Z", 16), ("2027-01-26T15:00Z", 4)):
+        offered[starts.get_loc(pd.Timestamp(moment))] = calls
+    history = forecasting.History(starts, offered, np.full(len(starts), 300.0), 30, "America/Toronto")
+    naive = forecasting.backtest(history, "seasonal_naive")
+    assert naive.weeks == 1
+    assert (naive.wape, naive.bias) == (pytest.approx(24 / 1120), pytest.approx(12 / 1120))
+    assert (naive.baseline_wape, naive.baseline_bias) == (pytest.approx(24 / 1120), pytest.approx(12 / 1120))
+    model = forecasting.backtest(history, "mstl_ets")
+    assert (model.baseline_wape, model.baseline_bias) == (pytest.approx(24 / 1120), pytest.approx(12 / 1120))
 
 
 def test_holiday_dips_are_learnt_and_applied():
@@ -73,13 +131,43 @@ def test_holiday_dips_are_learnt_and_applied():
     assert cut.holiday_factor == factor
 
 
-def test_a_lob_without_holidays_in_its_history_takes_the_pooled_factor(demo_histories):
-    histories = [h for _, h in demo_histories]
-    found = [forecasting.holiday_factor(h) for h in histories]
-    pooled = forecasting.pooled_factors(histories)
-    assert any(f is None for f, _ in found) or all(p == f for p, (f, _) in zip(pooled, found))
-    for (factor, _), result in zip(found, pooled):
-        assert result == factor if factor is not None else 0.05 <= result <= 2
+def test_a_lob_without_holidays_in_its_history_takes_the_pooled_factor():
+    """Three LOBs, six weeks from Monday 4 January 2027 of 10 calls an interval from 09:00 to 17:00
+    Toronto time (160 calls a day), forecast for the week of Family Day (Monday 15 February):
+
+    * ``one``: a holiday on Wednesday 20 January at 5 calls an interval: 80 against the 160 of the
+      Wednesdays a week before and after, a factor of 0.5 from one holiday;
+    * ``two``: holidays on Tuesday 19 and Thursday 28 January at 8 calls: 256 against 320, 0.8
+      from two holidays;
+    * ``three``: no holiday in its history; Family Day in its horizon. It takes the others' factor
+      weighted by their holidays: (0.5 × 1 + 0.8 × 2) / 3 = 0.7."""
+    starts = pd.date_range("2027-01-04T05:00Z", periods=6 * 7 * 48, freq="30min")
+    local = starts.tz_convert("America/Toronto").date
+    family_day = date(2027, 2, 15)
+
+    def lob(calls_on: dict[date, float], holidays: set[date]) -> forecasting.History:
+        offered = business_hours(starts)
+        for day, calls in calls_on.items():
+            offered[(local == day) & (offered > 0)] = calls
+        return forecasting.History(starts, offered, np.full(len(starts), 300.0), 30, "America/Toronto",
+                                   frozenset(holidays))
+
+    one = lob({date(2027, 1, 20): 5.0}, {date(2027, 1, 20)})
+    two = lob({date(2027, 1, 19): 8.0, date(2027, 1, 28): 8.0}, {date(2027, 1, 19), date(2027, 1, 28)})
+    three = lob({}, {family_day})
+    assert [forecasting.holiday_factor(h) for h in (one, two, three)] == [
+        (pytest.approx(0.5), 1), (pytest.approx(0.8), 2), (None, 0)]
+    assert forecasting.pooled_factors([one, two, three]) == [pytest.approx(0.5), pytest.approx(0.8),
+                                                             pytest.approx(0.7)]
+
+    ahead = pd.date_range("2027-02-15T05:00Z", periods=7 * 48, freq="30min")
+    results = forecasting.forecast_lobs([one, two, three], [ahead] * 3, "mstl_ets")
+    cut = results[2][0]
+    assert cut.holiday_factor == pytest.approx(0.7)
+    days = ahead.tz_convert("America/Toronto").date
+    holiday, tuesday = (cut.offered[days == d].sum() for d in (family_day, date(2027, 2, 16)))
+    assert tuesday == pytest.approx(160, rel=1e-3)
+    assert holiday == pytest.approx(0.7 * 160, rel=1e-3)
 
 
 def test_the_daily_curve_follows_the_local_clock_across_a_dst_change():

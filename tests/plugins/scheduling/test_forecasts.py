@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import text
 
 from tests import factories as f
+from tests.jobs import finished, run_queue
 from tests.plugins.scheduling.volume_helpers import (
     CREATE,
     INTERVALS,
     OVERRIDE,
     START,
     VOLUME_TABLES,
+    create_forecast,
     history,
     horizon,
 )
@@ -35,9 +37,8 @@ def histories(world, owner):
 
 
 def create(gql, world, lobs, who="planner", method="MSTL_ETS", lang=None, **span):
-    body = gql(CREATE, {"input": {"lobIds": [str(lob) for lob in lobs], "method": method, **(span or horizon())}},
-               token=world.tokens[who], lang=lang)
-    return body["data"]["createForecast"] if body.get("data") else body
+    return create_forecast(gql, world.tokens[who], {"lobIds": [str(lob) for lob in lobs], "method": method,
+                                                    **(span or horizon())}, lang)
 
 
 def all_intervals(gql, world, forecast_id, who="planner") -> list[dict]:
@@ -158,3 +159,25 @@ def test_accuracy_gives_wape_bias_and_the_mix_error(gql, world, owner, histories
     outside = gql(ACCURACY, {"lobs": [str(world.A1a), str(world.A1b)], "from": span["horizonStart"],
                              "to": span["horizonEnd"]}, token=world.tokens["supervisor"])
     assert outside["data"]["forecastAccuracy"] == {"lobs": [], "totalWape": None, "mixError": None}
+
+
+def test_a_forecast_is_a_job_that_reports_each_lob_and_refuses_what_changed_since_it_was_queued(gql, world, owner,
+                                                                                               histories):
+    token = world.tokens["planner"]
+    queued = gql(CREATE, {"input": {"lobIds": [str(world.A1a), str(world.A1b)], "method": "SEASONAL_NAIVE",
+                                    **horizon()}}, token=token)["data"]["createForecast"]
+    assert queued["errors"] == [] and queued["job"]["lobIds"] == [str(world.A1a), str(world.A1b)]
+    assert owner.execute(text("SELECT count(*) FROM forecast")).scalar() == 0  # the request only queued it
+    run_queue(gql.http.app.state.runtime)
+    job = gql("query($id: UUID!) { job(id: $id) { state progress { phase detail } } }", {"id": queued["job"]["id"]},
+              token=token)["data"]["job"]
+    detail = job["progress"]["detail"]
+    assert job["state"] == "SUCCEEDED" and detail["lobsDone"] == detail["lobs"] == 2
+    # the history went away between the request and the job: the job fails with the request's refusal
+    queued = gql(CREATE, {"input": {"lobIds": [str(world.A1b)], "method": "SEASONAL_NAIVE", **horizon()}},
+                 token=token)["data"]["createForecast"]
+    owner.execute(text("DELETE FROM interval_volume WHERE lob_id = :l"), {"l": world.A1b})
+    failed = finished(gql, token, queued["job"]["id"], "ForecastJobResult", "forecastIds", lang="fr")
+    assert failed["state"] == "FAILED" and failed["outcome"] is None
+    assert failed["error"]["code"] == "INSUFFICIENT_HISTORY" and failed["error"]["message"] != "INSUFFICIENT_HISTORY"
+    assert owner.execute(text("SELECT count(*) FROM forecast WHERE lob_id = :l"), {"l": world.A1b}).scalar() == 1

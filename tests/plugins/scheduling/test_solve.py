@@ -79,13 +79,19 @@ def test_published_hours_reaching_the_cap_show_as_weekly_cap_reached(gql, world,
     demand(owner, world)
     result = run(runtime, gql, world, queue(gql, world, [world.A1b, world.A2a]))["result"]
     segs = [s for s in segments(gql, world, result["scheduleId"]) if s["employeeId"] == str(world.e2)]
-    assert hours([s for s in segs if s["lobId"] == str(world.A1b)]) == 20  # demand exceeds what e2 may give
+    # demand exceeds what e2 may give: both 20-hour caps, Monday to Friday
+    assert hours([s for s in segs if s["lobId"] == str(world.A1b)]) == 20
+    assert hours([s for s in segs if s["lobId"] == str(world.A2a)]) == 20
     saturday = (at(6, 10).isoformat(), at(6, 11).isoformat())
     assert "WEEKLY_CAP_REACHED" not in eligibility(gql, world, str(world.A1b), *saturday)[str(world.e2)]
     ok(gql, world, PUBLISH, {"id": result["scheduleId"]})
     assert "WEEKLY_CAP_REACHED" in eligibility(gql, world, str(world.A1b), *saturday)[str(world.e2)]
 
-    # a second solve of the week gives e2 nothing more: the published hours count against both caps
+    # A Saturday shift on L1-FR, 09:00-17:00, is what a second solve could still give e2 but for
+    # the cap: 16 h of rest after Friday 17:00, a sixth day in a row (six are allowed), and 40 + 8 h
+    # is the legal maximum of 48 exactly. Only the published 20 h against L1-FR's 20-hour cap leave
+    # nothing for it, so the second solve gives e2 nothing more.
+    day_template(owner, world, "A1b", "A1", name="Saturday", weekdays=(6,))
     again = run(runtime, gql, world, queue(gql, world, [world.A1b, world.A2a]))["result"]
     assert str(world.e2) not in {s["employeeId"] for s in segments(gql, world, again["scheduleId"])}
 
@@ -148,6 +154,31 @@ def test_the_problem_builder_sees_what_the_requester_sees(world, owner, runtime)
     assert world.e3 not in {a.id for a in admin.agents}  # never eligible for A2a: no PCI clearance
 
 
+def test_the_problem_caps_what_is_left_after_published_hours(gql, world, owner, runtime):
+    """e2 is published on the weekend of the week: L1-FR Saturday 09:00-14:00 and Sunday 09:00-13:00
+    (and an unpaid lunch hour), Cards Sunday 15:00-18:00. Left: L1-FR's 20-hour cap less 9 h is
+    11 h, Cards' less 3 h is 17 h, the legal 48 h less all 12 is 36 h. The planner, who cannot
+    see Cards, gets the same L1-FR cap and legal maximum: the hours of a client out of sight count."""
+    demand(owner, world)
+    weekend = schedule(owner, world.tA, [world.A1b])
+    segment(owner, weekend, world.e2, world.A1b, at(6, 9), hours=5)
+    segment(owner, weekend, world.e2, world.A1b, at(7, 9), hours=4)
+    segment(owner, weekend, world.e2, world.A1b, at(7, 13), hours=1, activity="lunch")
+    cards = schedule(owner, world.tA, [world.A2a])
+    segment(owner, cards, world.e2, world.A2a, at(7, 15), hours=3)
+    for s in (weekend, cards):
+        ok(gql, world, PUBLISH, {"id": str(s)})
+
+    admin = asyncio.run(problem_as(runtime, world, "admin", [world.A1b, world.A2a]))
+    e2 = next(a for a in admin.agents if a.id == world.e2)
+    assert {e.lob: e.weekly_cap_minutes for e in e2.eligibility} == {world.A1b: 11 * 60, world.A2a: 17 * 60}
+    assert e2.legal_max_minutes == 36 * 60
+    planner = asyncio.run(problem_as(runtime, world, "planner", [world.A1b]))
+    e2 = next(a for a in planner.agents if a.id == world.e2)
+    assert {e.lob: e.weekly_cap_minutes for e in e2.eligibility} == {world.A1b: 11 * 60}
+    assert e2.legal_max_minutes == 36 * 60
+
+
 def test_shifts_published_around_the_week_bound_rest_and_days_in_a_row(gql, world, owner, runtime):
     """Last week's Sunday evening shift leaves e1 no 11 h rest before Monday 09:00; six days
     worked in a row before the week count against the seventh; another client's shift
@@ -198,8 +229,8 @@ def test_cancel_job_stops_a_running_solve_and_writes_nothing(gql, world, owner, 
 
 def test_a_job_whose_lob_is_out_of_sight_at_run_time_fails_with_a_code(gql, world, owner, runtime):
     job_id = queue(gql, world, [world.A1a], who="planner")
-    owner.execute(text("UPDATE job SET params = jsonb_set(params, '{lobIds}', jsonb_build_array(CAST(:l AS text))) WHERE id = :j"),
-                  {"l": str(world.A2a), "j": job_id})  # the planner does not see A2's LOB
+    owner.execute(text("UPDATE job SET params = jsonb_set(params, '{lobIds}', jsonb_build_array(CAST(:l AS text)))"
+                       " WHERE id = :j"), {"l": str(world.A2a), "j": job_id})  # the planner does not see A2's LOB
     job = run(runtime, gql, world, job_id, who="planner")
     assert (job["state"], job["error"]) == ("FAILED", {"code": "NOT_FOUND"})
     assert owner.execute(text("SELECT count(*) FROM schedule")).scalar_one() == 0

@@ -193,7 +193,8 @@ def test_lob_changes_only_at_switch_points():
 
 def test_scarce_agent_goes_to_the_higher_priority_lob():
     lobs = (Lob("A", demand(1), priority=1.0), Lob("B", demand(1), priority=3.0))
-    problem = Problem(horizon(1), lobs, (agent(shifts=day_shifts(1), eligibility=(anywhere("A", 1), anywhere("B", 1))),))
+    problem = Problem(horizon(1), lobs,
+                      (agent(shifts=day_shifts(1), eligibility=(anywhere("A", 1), anywhere("B", 1))),))
     result = solved(problem)
     assert worked_hours(result, "B") == 8 and worked_hours(result, "A") == 0
     assert reasons(result, "A", 10) == {"SCHEDULE_GAP_OTHER_LOB": ("a",)}
@@ -313,7 +314,8 @@ def test_bad_input_is_refused_with_every_code():
 
 def test_checker_catches_broken_schedules():
     problem = Problem(horizon(2), (Lob("A", demand(2)),),
-                      (agent(shifts=day_shifts(2, starts=(8, 14)), eligibility=(Eligibility("A", ((0, 30),), 8 * 60),)),))
+                      (agent(shifts=day_shifts(2, starts=(8, 14)),
+                             eligibility=(Eligibility("A", ((0, 30),), 8 * 60),)),))
     result = solved(problem)
     (good,) = result.shifts
     later = replace(good, shift=1, start=14, end=22, starts_at=START + timedelta(hours=14),
@@ -395,8 +397,11 @@ def test_lp_bound_reads_negated_literals_and_equalities():
 
 
 def test_lp_bound_is_reported_when_stronger_and_never_above_the_optimum():
-    problem = crowd(40)
+    """Twelve agents: small enough for CP-SAT to prove the optimum in a few seconds (forty
+    needed the whole time limit), so the LP bound is compared with the optimum itself."""
+    problem = crowd(12)
     with_lp = solve(problem, time_limit=20, relative_gap=0.0, num_workers=2)
+    assert with_lp.status == "OPTIMAL"
     model = build(problem)
     relaxed = solve_relaxation(model.cp)
     assert relaxed.bound <= with_lp.objective + 1e-6

@@ -11,17 +11,20 @@ import json
 import pytest
 from sqlalchemy import text
 from switchboard.core.imports.report import FILE_CODES
+from switchboard.plugins.scheduling import plugin
 from switchboard.plugins.scheduling.forecasts.volume_import import ROW_CODES
 
 from tests import factories as f
+from tests.commands import plugin_commands
+from tests.jobs import outcome
 from tests.plugins.scheduling.volume_helpers import VOLUME_TABLES
 
 IMPORT = """mutation($file: Upload!, $clean: Boolean) {
-  importIntervalVolumes(file: $file, cleanRowsOnly: $clean) {
-    report { rowsRead inserted alreadyImported rejected errorCount applied errors { line code field message } }
-    errors { code field message }
-  }
+  importIntervalVolumes(file: $file, cleanRowsOnly: $clean) { job { id kind state } errors { code field message } }
 }"""
+REPORT = "report { rowsRead inserted alreadyImported rejected errorCount applied errors { line code field message } }"
+# what a refused import leaves unchanged (its job and the job's own bookkeeping aside)
+VOLUME_TABLES = (*(t for t in VOLUME_TABLES if t != "audit_event"), f.AUDIT_OUTSIDE_JOBS)
 HEADER = ("client", "lob", "interval_start", "interval_minutes", "offered", "handled", "abandoned", "aht_seconds",
           "service_level")
 
@@ -48,12 +51,13 @@ def upload(gql, token, data: bytes, clean=None, lang=None):
                          data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})})
 
 
-def imported(gql, world, data: bytes, who="admin", **kw) -> dict:
-    body = upload(gql, world.tokens[who], data, **kw).json()
+def imported(gql, world, data: bytes, who="admin", lang=None, **kw) -> dict:
+    """The report of the job an upload queued, once a worker ran it."""
+    body = upload(gql, world.tokens[who], data, lang=lang, **kw).json()
     assert "errors" not in body, body
     payload = body["data"]["importIntervalVolumes"]
-    assert payload["errors"] == [], payload
-    return payload["report"]
+    assert payload["errors"] == [] and payload["job"]["kind"] == "scheduling.volume_import", payload
+    return outcome(gql, world.tokens[who], payload["job"]["id"], "VolumeImportResult", REPORT, lang)["report"]
 
 
 def errors_of(report) -> list[tuple[int, str, str]]:
@@ -183,3 +187,48 @@ def test_callers_import_only_into_their_scope(gql, world, owner):
 def test_every_import_code_has_a_message_in_each_language(runtime):
     for lang in ("en", "fr"):
         assert not {*ROW_CODES, *FILE_CODES} - runtime.messages.codes(lang)
+
+
+# --- the command line: switchboard scheduling import-volumes ---------------------------------------
+
+
+@pytest.fixture
+def switchboard(runtime, monkeypatch):
+    """``switchboard`` with the scheduling commands, acting on the test's database."""
+    return plugin_commands(runtime, monkeypatch, plugin)
+
+
+def email_of(owner, user) -> str:
+    return owner.execute(text("SELECT email FROM app_user WHERE id = :u"), {"u": user}).scalar()
+
+
+def test_the_cli_imports_volumes_as_a_user_and_prints_the_report(switchboard, world, owner, tmp_path):
+    path = tmp_path / "volumes.csv"
+    path.write_bytes(csv_bytes([line(), line(start="2026-03-02T09:30:00-05:00")]))
+    planner = email_of(owner, world.planner)
+    result = switchboard("scheduling", "import-volumes", str(path), "--as", planner)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["rows read: 2", "inserted: 2", "already imported: 0", "rejected: 0",
+                                          "applied: yes"]
+    assert owner.execute(text("SELECT DISTINCT imported_by FROM interval_volume")).scalars().all() == [world.planner]
+    again = switchboard("scheduling", "import-volumes", str(path), "--as", planner)
+    assert again.exit_code == 0 and "already imported: 2" in again.output
+    tokens = owner.execute(text("SELECT count(*), count(revoked_at) FROM auth_token"
+                                " WHERE name = 'scheduling import-volumes'")).one()
+    assert tokens == (2, 2)  # the operator tokens it acted through are revoked
+
+
+def test_the_cli_exits_non_zero_when_rows_are_refused_and_refuses_outsiders(switchboard, world, owner, tmp_path):
+    path = tmp_path / "volumes.csv"
+    path.write_bytes(csv_bytes([line(), line(client="LAURIER", lob="CARDS")]))  # LAURIER: outside the planner's scope
+    before = f.fingerprint(owner, ("interval_volume",))
+    refused = switchboard("scheduling", "import-volumes", str(path), "--as", email_of(owner, world.planner))
+    assert refused.exit_code == 1 and "line 3: client: NOT_FOUND: Not found." in refused.output
+    assert "applied: no" in refused.output and f.fingerprint(owner, ("interval_volume",)) == before
+    clean = switchboard("scheduling", "import-volumes", str(path), "--as", email_of(owner, world.planner),
+                        "--clean-rows-only")
+    assert clean.exit_code == 1 and "inserted: 1" in clean.output and "applied: yes" in clean.output
+    unknown = switchboard("scheduling", "import-volumes", str(path), "--as", "nobody@nowhere.example")
+    assert unknown.exit_code == 1 and "no active user with e-mail nobody@nowhere.example" in unknown.output
+    agent = switchboard("scheduling", "import-volumes", str(path), "--as", email_of(owner, world.agent))
+    assert agent.exit_code == 1 and "FORBIDDEN" in agent.output and "Traceback" not in agent.output

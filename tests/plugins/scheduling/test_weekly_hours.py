@@ -8,9 +8,12 @@ not count) and 10 on Cards.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import text
 
+from tests import factories as f
 from tests.core.test_eligibility import ask
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, WEEK, assignment_of, at, ok, schedule, segment
 
@@ -142,3 +145,31 @@ def test_a_window_across_midnight_sunday_counts_in_each_week(gql, world, owner, 
     segment(owner, nxt, world.e2, world.A1b, at(10, 8), hours=10)
     ok(gql, world, PUBLISH, {"id": str(nxt)})
     assert reasons_of(gql, world, world.A1b, **window(7, 23, hours)) == expected
+
+
+@pytest.mark.parametrize(("other", "valid"), [
+    # a 10-hour assignment that ended before the window, then a 40-hour one since 1 February
+    (("2026-01-01", "2027-02-01", 10), ("2027-02-01", "", 40)),
+    # a 40-hour assignment through March, then a 10-hour one from 1 April (after the window)
+    (("2027-04-01", "", 10), ("2026-01-01", "2027-04-01", 40)),
+], ids=["ended-before", "starts-after"])
+def test_only_the_assignment_valid_in_the_window_caps_it(gql, world, owner, other, valid):
+    """The cap is the weekly-hours cap of the assignment valid in the window, against the
+    minutes committed that week: an assignment to the same LOB that ended before the window,
+    or begins after it, caps nothing.
+
+    pStep is published 24 h on L1-FR in the week of 1 March (Monday to Wednesday 08:00-16:00)
+    through the 40-hour assignment. A 12-hour Friday window makes 36 h (under 40, though over
+    the other assignment's 10); a 17-hour one makes 41 h, over 40 (flagged once)."""
+    w = world
+    w.ids["pStep"] = f.employee(owner, w.tA, preferred_name="pStep")
+    caps = {}
+    for start, end, cap in (other, valid):
+        caps[cap] = f.assignment(owner, w.tA, w.A1, w.A1b, w.pStep, start=date.fromisoformat(start),
+                                 end=date.fromisoformat(end) if end else None, weekly_hours_cap=cap)
+    s = schedule(owner, w.tA, [w.A1b])
+    for day in (1, 2, 3):
+        segment(owner, s, w.pStep, w.A1b, at(day, 8), assignment=caps[40])
+    ok(gql, w, PUBLISH, {"id": str(s)})
+    assert reasons_of(gql, w, w.A1b, name="pStep", **window(5, 8, 12)) == []
+    assert reasons_of(gql, w, w.A1b, name="pStep", **window(5, 8, 17)) == [("WEEKLY_CAP_REACHED", None, "2027-03-01")]

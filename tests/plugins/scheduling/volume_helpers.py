@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from switchboard.core.demo.builder import load_rows
 
+from tests.jobs import outcome
+
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
 MINUTES = 30
 COLUMNS = ("tenant_id", "client_id", "lob_id", "interval_start", "interval_minutes", "offered", "handled",
@@ -14,12 +16,10 @@ COLUMNS = ("tenant_id", "client_id", "lob_id", "interval_start", "interval_minut
 VOLUME_TABLES = ("interval_volume", "forecast", "forecast_interval", "audit_event")
 
 CREATE = """mutation($input: ForecastInput!) {
-  createForecast(input: $input) {
-    forecasts { id lobId version method intervalMinutes holidayFactor horizonStart horizonEnd
-                backtest { weeks wape bias baselineWape baselineBias } }
-    errors { code field message }
-  }
+  createForecast(input: $input) { job { id kind state lobIds } errors { code field message } }
 }"""
+FORECASTS = """forecasts { id lobId version method intervalMinutes holidayFactor horizonStart horizonEnd
+               backtest { weeks wape bias baselineWape baselineBias } }"""
 INTERVALS = """query($id: UUID!, $first: Int, $after: String) {
   forecast(id: $id) { id version intervals(first: $first, after: $after) {
     nodes { intervalStart localIntervalStart offered ahtSeconds effectiveOffered effectiveAhtSeconds
@@ -62,3 +62,18 @@ def horizon(weeks: int = 6, days: int = 7) -> dict[str, str]:
     """The week (or ``days``) right after ``weeks`` weeks of history."""
     start = START + timedelta(weeks=weeks)
     return {"horizonStart": start.isoformat(), "horizonEnd": (start + timedelta(days=days)).isoformat()}
+
+
+def create_forecast(gql, token: str, input: dict, lang: str | None = None) -> dict:
+    """``createForecast``, then its job run: ``{"forecasts": [...], "errors": [...]}`` as the request
+    refused it (no forecast) or as the job made them; a request refused as a whole: its body."""
+    body = gql(CREATE, {"input": input}, token=token, lang=lang)
+    if not body.get("data"):
+        return body
+    queued = body["data"]["createForecast"]
+    if queued["errors"]:
+        assert queued["job"] is None, queued
+        return {"forecasts": [], "errors": queued["errors"]}
+    assert queued["job"]["kind"] == "scheduling.forecast" and queued["job"]["state"] == "QUEUED", queued
+    return {"forecasts": outcome(gql, token, queued["job"]["id"], "ForecastJobResult", FORECASTS)["forecasts"],
+            "errors": []}

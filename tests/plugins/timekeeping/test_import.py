@@ -17,12 +17,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import psycopg
 import pytest
-import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 from sqlalchemy import text
-from switchboard.core import cli as core_cli
 from switchboard.core.errors import UserError
 from switchboard.core.identity.operator import acting_as
 from switchboard.core.platform import problems
@@ -37,19 +35,21 @@ from switchboard.plugins.timekeeping.imports import (
     ROW_CODES,
     import_entries,
 )
-from typer.testing import CliRunner
 
 from tests import factories as f
+from tests.commands import plugin_commands
 from tests.conftest import examples
+from tests.jobs import outcome
 from tests.plugins.timekeeping.test_isolation import refused_insert
 
 IMPORT = """mutation($file: Upload!, $source: ImportSource!, $clean: Boolean) {
   importTimeEntries(file: $file, source: $source, cleanRowsOnly: $clean) {
-    report { source rowsRead inserted alreadyImported rejected errorCount applied errors { line code field message } }
-    errors { code field message }
+    job { id kind state } errors { code field message }
   }
 }"""
-LEDGER = ("time_entry", "audit_event")
+REPORT = ("report { source rowsRead inserted alreadyImported rejected errorCount applied"
+          " errors { line code field message } }")
+LEDGER = ("time_entry", f.AUDIT_OUTSIDE_JOBS)
 EST = timezone(timedelta(hours=-5))
 
 
@@ -87,13 +87,15 @@ def upload(gql, token: str | None, data: bytes, source="ACD", clean=None, lang=N
                          data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})})
 
 
-def imported(gql, world, data: bytes, who="admin", **kw) -> dict:
-    response = upload(gql, world.tokens[who], data, **kw)
+def imported(gql, world, data: bytes, who="admin", lang=None, **kw) -> dict:
+    """The report of the job an upload queued, once a worker ran it."""
+    response = upload(gql, world.tokens[who], data, lang=lang, **kw)
     body = response.json()
     assert response.status_code == 200 and "errors" not in body, body
     payload = body["data"]["importTimeEntries"]
-    assert payload["errors"] == [], payload
-    return payload["report"]
+    assert payload["errors"] == [] and payload["job"]["state"] == "QUEUED", payload
+    assert payload["job"]["kind"] == "timekeeping.import"
+    return outcome(gql, world.tokens[who], payload["job"]["id"], "TimeEntryImportResult", REPORT, lang)["report"]
 
 
 def errors_of(report) -> list[tuple[int, str, str]]:
@@ -144,6 +146,28 @@ def test_source_keys_make_rows_idempotent_and_repeats_in_a_file_count_once(gql, 
     keys = owner.execute(text("SELECT import_key FROM time_entry ORDER BY import_key")).scalars().all()
     assert keys == ["acd-1", "acd-2"]
     assert imported(gql, world, csv_bytes(rows[:2]))["alreadyImported"] == 2
+
+
+def test_the_upload_is_kept_with_its_job_for_its_uploader_only_until_the_job_ends(gql, world, owner, numbers,
+                                                                                 as_runtime, runtime):
+    data = csv_bytes([row(numbers["e1"], day=1 + d % 28, start=d // 28) for d in range(400)])
+    body = upload(gql, world.tokens["admin"], data).json()
+    job = body["data"]["importTimeEntries"]["job"]
+    assert job["state"] == "QUEUED" and ledger(owner) == set()  # queued: nothing imported yet
+    parts = owner.execute(text("SELECT string_agg(data, '' ORDER BY part) FROM job_file WHERE job_id = :j"),
+                          {"j": job["id"]}).scalar()
+    assert bytes(parts) == data
+    with as_runtime.caller(world.admin) as conn:
+        assert conn.execute(text("SELECT count(*) FROM job_file")).scalar() == 1
+    for who in ("supervisor", "adminB", "planner"):
+        with as_runtime.caller(world.ids[who]) as conn:
+            assert conn.execute(text("SELECT count(*) FROM job_file")).scalar() == 0
+            with pytest.raises(Exception, match="row-level security"):  # nor adds a part to another's job
+                conn.execute(text("INSERT INTO job_file (tenant_id, job_id, part, data) VALUES (:t, :j, 9, 'x')"),
+                             {"t": world.tA, "j": job["id"]})
+    report = outcome(gql, world.tokens["admin"], job["id"], "TimeEntryImportResult", REPORT)["report"]
+    assert report["inserted"] == 400
+    assert owner.execute(text("SELECT count(*) FROM job_file")).scalar() == 0  # gone once the job ended
 
 
 @pytest.fixture
@@ -358,11 +382,7 @@ def test_the_self_check_refuses_a_runtime_role_that_can_create_temporary_tables(
 @pytest.fixture
 def switchboard(runtime, monkeypatch):
     """``switchboard`` with the timekeeping commands, acting on the test's database."""
-    monkeypatch.setattr(core_cli, "load_runtime", lambda: runtime)
-    app = typer.Typer()
-    app.command("noop")(lambda: None)  # a group of one command would make it the default
-    plugin.switchboard_cli(app=app)
-    return lambda *args: CliRunner().invoke(app, list(args))
+    return plugin_commands(runtime, monkeypatch, plugin)
 
 
 def ledger_events(owner) -> int:

@@ -1,0 +1,93 @@
+"""Webhook queries and mutations (tenant admins: ``webhooks.manage``)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from ..graphql.payload import UserErrorType, atomically
+from ..graphql.pagination import Connection, connection
+from . import service
+from .events import declared_types
+from .types import WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookEventType
+
+
+@strawberry.input(description="A new webhook endpoint.")
+class WebhookEndpointInput:
+    url: str = strawberry.field(description="http or https; a private or loopback address only where the"
+                                            " installation allows it.")
+    event_types: list[str] = strawberry.field(description="Names from webhookEventTypes.")
+    client_id: UUID | None = strawberry.field(default=None, description="Only this client's events.")
+    description: str = ""
+
+
+@strawberry.type
+class CreateWebhookEndpointPayload:
+    endpoint: WebhookEndpoint | None
+    secret: str | None = strawberry.field(description="The signing secret: shown this once, keep it.")
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class WebhookEndpointPayload:
+    endpoint: WebhookEndpoint | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class WebhookDeliveryPayload:
+    delivery: WebhookDelivery | None
+    errors: list[UserErrorType]
+
+
+@strawberry.type
+class WebhookQuery:
+    @strawberry.field(description="Every event type an endpoint may subscribe to.")
+    def webhook_event_types(self, info: strawberry.Info) -> list[WebhookEventType]:
+        info.context.me.require(service.MANAGE)
+        return [WebhookEventType(name=n, description=d) for n, d in declared_types(info.context.runtime.host).items()]
+
+    @strawberry.field(description="The tenant's webhook endpoints, oldest first.")
+    async def webhook_endpoints(self, info: strawberry.Info, first: int | None = None,
+                                after: str | None = None) -> Connection[WebhookEndpoint]:
+        ctx = info.context
+        rows, size = await service.endpoints_page(ctx.db, ctx.me, first, after, ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.created_at, r.id), WebhookEndpoint.from_row)
+
+    @strawberry.field(description="Webhook deliveries, newest first, optionally of one endpoint or state.")
+    async def webhook_deliveries(self, info: strawberry.Info, endpoint_id: UUID | None = None,
+                                 state: WebhookDeliveryState | None = None, first: int | None = None,
+                                 after: str | None = None) -> Connection[WebhookDelivery]:
+        ctx = info.context
+        rows, size = await service.deliveries_page(ctx.db, ctx.me, endpoint_id, state and state.value, first, after,
+                                                   ctx.runtime.settings.page_size_cap)
+        return connection(rows, size, lambda r: (r.newest, r.id), WebhookDelivery.from_row)
+
+
+@strawberry.type
+class WebhookMutation:
+    @strawberry.mutation(description="Register a webhook endpoint; the answer holds its signing secret, shown once.")
+    async def create_webhook_endpoint(self, info: strawberry.Info,
+                                      input: WebhookEndpointInput) -> CreateWebhookEndpointPayload:
+        ctx = info.context
+        values = service.EndpointValues(input.url, input.event_types, input.client_id, input.description)
+        made, errors = await atomically(info, lambda: service.create_endpoint(
+            ctx.db, ctx.me, ctx.runtime, values, declared_types(ctx.runtime.host)))
+        row, secret = made or (None, None)
+        return CreateWebhookEndpointPayload(endpoint=row and WebhookEndpoint.from_row(row), secret=secret,
+                                            errors=errors)
+
+    @strawberry.mutation(description="Turn an endpoint on or off; off, it gets no new deliveries and its pending"
+                                     " ones fail.")
+    async def set_webhook_endpoint_active(self, info: strawberry.Info, id: UUID,
+                                          active: bool) -> WebhookEndpointPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.set_active(ctx.db, ctx.me, id, active))
+        return WebhookEndpointPayload(endpoint=row and WebhookEndpoint.from_row(row), errors=errors)
+
+    @strawberry.mutation(description="Send a delivery's event to its endpoint again, as a new delivery.")
+    async def replay_webhook_delivery(self, info: strawberry.Info, id: UUID) -> WebhookDeliveryPayload:
+        ctx = info.context
+        row, errors = await atomically(info, lambda: service.replay(ctx.db, ctx.me, id))
+        return WebhookDeliveryPayload(delivery=row and WebhookDelivery.from_row(row), errors=errors)
