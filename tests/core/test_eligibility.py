@@ -23,7 +23,7 @@ from switchboard.core.hookspecs import hookimpl
 from switchboard.core.workforce import eligibility
 from switchboard.core.workforce.eligibility import CORE_RULES, EligibilityRule
 from tests import factories as f
-from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
+from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime, examples
 from tests.world import build_world
 
 START, END = "2027-03-01T05:00:00Z", "2027-03-08T05:00:00Z"
@@ -378,7 +378,7 @@ def model(creds: list[dict], first: date, last: date) -> list[tuple]:
     return [("CREDENTIAL_MISSING", "kind_a", None)]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(credential_spec(), max_size=3), days=st.integers(1, 6))
 def test_credential_reasons_match_the_model_and_eligible_means_no_reasons(world, owner, as_runtime, specs, days):
     w = world

@@ -23,6 +23,7 @@ from switchboard.plugins.scheduling.reports.coverage import PARTS, explain, requ
 from switchboard.plugins.scheduling.reports.parameters import StaffingParameters
 from switchboard.plugins.scheduling.staffing.requirement import required_agents
 from tests import factories as f
+from tests.conftest import examples
 from tests.plugins.scheduling.report_helpers import entry, forecast, published, volume
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, at, ok
 
@@ -128,7 +129,7 @@ def test_the_scorecard_sums_the_lob_over_the_day(gql, case):
     assert float(line["serviceLevel"]) == pytest.approx(weighted, abs=1e-4)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.tuples(st.floats(0, 500), st.floats(0, 500), st.floats(0, 30), st.floats(0, 30),
                           st.floats(0, 30), st.floats(0, 30), st.floats(0, 30)), min_size=1, max_size=12))
 def test_the_parts_add_up_whatever_the_minutes(rows):

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from switchboard.plugins.scheduling.planning.open_shift import CODES
 from switchboard.plugins.scheduling.planning.week_problem import MAX_CONSECUTIVE_DAYS, MIN_REST_MINUTES
 from tests import factories as f
+from tests.conftest import examples
 from tests.core.test_eligibility import ask
 from tests.plugins.scheduling.schedule_helpers import LOCAL, PUBLISH, WEEK, at, ok, schedule, segment
 
@@ -243,7 +244,7 @@ def test_bad_windows_are_refused_coded_and_localized(gql, world, start, end, cod
 # --- agreement with eligibleAgents ---------------------------------------------------------
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lob=st.sampled_from(["A1a", "A1b", "A2a"]), day=st.integers(1, 7), quarter=st.integers(0, 95),
        quarters=st.integers(1, 64), who=st.sampled_from(["admin", "planner", "supervisor"]))
 def test_agrees_with_eligible_agents_on_any_window(gql, crew, lob, day, quarter, quarters, who):
