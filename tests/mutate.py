@@ -52,7 +52,7 @@ source_paths = ["switchboard"]
 only_mutate = [{module}]
 also_copy = ["tests"]
 pytest_add_cli_args_test_selection = {tests}
-pytest_add_cli_args = ["-p", "no:randomly", "--basetemp", {basetemp}]
+pytest_add_cli_args = ["-p", "no:randomly", "-n", "0", "--basetemp", {basetemp}]
 """
 
 
