@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
+from switchboard.core.graphql.reason import EmptyReason, empty_reason
 from switchboard.core.jobs.results import JobResult
 
 from switchboard.plugins.scheduling.planning.parameters import StaffingParameters
@@ -48,6 +49,12 @@ class StaffingRequirement:
     interval_minutes: int | None
     staffing: LobStaffing
     rows: strawberry.Private[list[RequirementInterval]]
+    empty_because: strawberry.Private[str | None]
+
+    @strawberry.field(description="Why there is no interval (NO_FORECAST: the LOB has none yet; NO_FORECAST_IN_RANGE:"
+                      " its latest forecast has no interval in [from, to)); null when there are intervals.")
+    def reason(self, info: strawberry.Info) -> EmptyReason | None:
+        return empty_reason(info, self.empty_because)
 
     @connection_field(description="Its intervals by start.")
     def intervals(self, info: strawberry.Info, window: Window) -> Connection[RequirementInterval]:
@@ -62,7 +69,7 @@ class StaffingRequirement:
                 for s, o, a, q, w, sl in zip(r.starts, r.offered, r.aht_seconds, r.scheduled, r.whole_scheduled,
                                              r.service_level, strict=True)]
         return cls(lob_id=r.lob.id, interval_minutes=r.interval_minutes, staffing=LobStaffing.of(r.lob.id, r.parameters),
-                   rows=rows)
+                   rows=rows, empty_because=r.empty_because)
 
 
 @strawberry.type(description="Why agents did not cover a gap: a reason code and the employees it applies to.")

@@ -33,7 +33,7 @@ START, END = at(1, 9), at(1, 11)
 
 QUERY = """query($from: DateTime!, $to: DateTime!, $lobs: [UUID!]) {
   coverage(from: $from, to: $to, lobIds: $lobs) {
-    requiredHours scheduledHours presentHours coverage
+    requiredHours scheduledHours presentHours coverage reason { code message }
     total { gap forecastError neverScheduled scheduleChanges absences noShows unscheduledWork }
     intervals(first: 100) { totalCount nodes { lobId intervalStart requiredHours requiredActualHours scheduledHours
                 presentHours coverage
@@ -81,7 +81,7 @@ def report(gql, world, who="admin", lobs=None, start=START, end=END):
 def test_each_part_of_the_gap_is_attributed_and_they_add_up(gql, case, who):
     got = report(gql, case, who)
     need, came = agents(FORECAST) * 0.5, agents(ACTUAL) * 0.5
-    assert len(got["intervals"]) == 4
+    assert len(got["intervals"]) == 4 and got["reason"] is None
     for n, interval in enumerate(got["intervals"]):
         parts = interval["parts"]
         present = 0.5 + (0.5 if n >= 2 else 0.0)       # e1, and e7 from 10:00
@@ -115,6 +115,14 @@ def test_a_republished_schedule_is_no_longer_a_change(gql, case, owner):
 def test_callers_outside_the_lob_see_no_interval(gql, case, who):
     got = report(gql, case, who, lobs=[str(case.A1a)])
     assert got["intervals"] == [] and got["requiredHours"] == 0 and got["coverage"] is None
+    assert got["reason"] == {"code": "NO_LOB_IN_SCOPE",
+                             "message": "There is no line of business to report on in your scope."}
+
+
+def test_a_range_without_forecast_says_so(gql, case):
+    got = report(gql, case, start=START + timedelta(days=7), end=END + timedelta(days=7))
+    assert got["intervals"] == [] and got["reason"] == {
+        "code": "NO_FORECAST_IN_RANGE", "message": "The latest forecasts have no interval in this range."}
 
 
 def test_the_scorecard_sums_the_lob_over_the_day(gql, case):
