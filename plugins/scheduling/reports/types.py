@@ -111,7 +111,8 @@ class CoverageReport:
             coverage=None if r.coverage != r.coverage else round(r.coverage, 4),
             parts=GapParts.from_values(r._asdict())) for r in f.itertuples(index=False)]
         need = totals["required"]
-        return cls(rows=intervals, empty_because=report.empty_because, total=GapParts.from_values(totals), required_hours=round(need, 4),
+        return cls(rows=intervals, empty_because=report.empty_because, total=GapParts.from_values(totals),
+                   required_hours=round(need, 4),
                    scheduled_hours=round(totals["scheduled"], 4), present_hours=round(totals["present"], 4),
                    coverage=round(totals["scheduled"] / need, 4) if need > 0 else None)
 
