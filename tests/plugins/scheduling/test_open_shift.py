@@ -188,6 +188,25 @@ def test_pages_follow_the_rank(gql, crew):
     assert seen == everyone and len(everyone) > 6
 
 
+BACKWARD = """query($lob: UUID!, $start: DateTime!, $end: DateTime!, $before: String) {
+  openShiftCandidates(lobId: $lob, start: $start, end: $end, last: 4, before: $before) {
+    totalCount edges { node { rank } } pageInfo { hasPreviousPage startCursor } } }"""
+
+
+def test_pages_walk_backward_and_count_every_candidate(gql, crew):
+    ranks = [c["rank"] for c in candidates(gql, crew, crew.A1b)]
+    seen, before = [], None
+    while True:
+        page = gql(BACKWARD, {"lob": str(crew.A1b), **SHIFT, "before": before},
+                   token=crew.tokens["admin"])["data"]["openShiftCandidates"]
+        assert page["totalCount"] == len(ranks)
+        seen = [e["node"]["rank"] for e in page["edges"]] + seen
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert seen == ranks
+
+
 # --- scope -------------------------------------------------------------------------------
 
 
