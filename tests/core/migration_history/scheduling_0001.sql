@@ -1,0 +1,4 @@
+-- upgrade
+CREATE SCHEMA scheduling
+-- downgrade
+DROP SCHEMA IF EXISTS scheduling CASCADE
