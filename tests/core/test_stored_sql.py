@@ -11,15 +11,14 @@ whitespace collapsed.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from switchboard.core.db.sql_files import sql_text
 from switchboard.plugins.scheduling.reports.adherence import SQL_PACKAGE as SCHEDULING, cells_sql
-from tests.conftest import BUILTINS, cloned_runtime
+from tests.head import definition, head
+
+__all__ = ["head"]
 
 # function -> the definition its module's sql/ files give it today
 STORED = {
@@ -27,18 +26,6 @@ STORED = {
         SCHEDULING, "portal_adherence",
         cells=cells_sql("(SELECT scheduling.portal_lob_ids())::uuid[]", "p_start", "p_end")),
 }
-
-
-@pytest.fixture(scope="module")
-def head(template, plugins_template) -> Iterator[Connection]:
-    """An owner connection to a fresh database migrated to every built-in branch's head."""
-    with cloned_runtime(template, plugins_template, *BUILTINS) as runtime, runtime.owner.connect() as conn:
-        yield conn
-
-
-def definition(conn: Connection, function: str) -> str:
-    found = conn.execute(text("SELECT pg_get_functiondef(CAST(:f AS regprocedure))"), {"f": function}).scalar()
-    return re.sub(r"\s+", " ", found).strip()
 
 
 def definition_from(conn: Connection, function: str, sql: str) -> str:
