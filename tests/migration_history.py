@@ -5,7 +5,7 @@ landed. :func:`recorded` runs a revision's ``upgrade()`` and ``downgrade()`` aga
 stand-in for Alembic's ``op`` that writes down each statement instead of executing it
 (core's helpers included: ``create_scoped_table`` and ``execute_for_runtime`` only call
 ``op.execute``). :mod:`tests.core.test_migration_history` compares that with the file
-``tests/core/migration_history/<revision>.sql`` written when the revision landed, so a
+``tests/core/migration_history/<revision>.txt`` written when the revision landed, so a
 change to the migration, to a value it imports, or to a helper's output for it fails.
 
 A statement that depends on what the database holds is recorded as the stand-in's
@@ -111,4 +111,4 @@ def recorded(module: ModuleType) -> str:
 
 
 def history_file(revision: str) -> Path:
-    return HISTORY / f"{revision}.sql"
+    return HISTORY / f"{revision}.txt"

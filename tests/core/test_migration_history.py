@@ -32,5 +32,5 @@ def test_a_migration_runs_what_it_ran_when_it_landed(revision):
 
 
 def test_every_recorded_migration_still_exists():
-    recorded_ids = {p.stem for p in history_file("x").parent.glob("*.sql")}
+    recorded_ids = {p.stem for p in history_file("x").parent.glob("*.txt")}
     assert recorded_ids <= set(REVISIONS)
