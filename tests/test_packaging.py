@@ -1,7 +1,7 @@
 """The wheel users install with `pip install .` carries everything the runtime reads.
 
 Editable installs read the source tree, so a file left out of the package would
-only fail on a user's machine: migrations, catalogs, snapshots and the casbin model.
+only fail on a user's machine: migrations, catalogs, snapshots, the SQL files and the casbin model.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def test_the_wheel_carries_migrations_catalogs_snapshots_the_policy_model_and_gr
         prefix = f"switchboard/plugins/{plugin.name}"
         assert {f"{prefix}/migrations/{p.name}" for p in (plugin / "migrations").glob("*.py")} <= names
         assert {f"{prefix}/locale/{lang}/LC_MESSAGES/messages.po" for lang in ("en", "fr")} <= names
+        assert {f"{prefix}/sql/{p.name}" for p in (plugin / "sql").glob("*.sql")} <= names
+    assert "switchboard/plugins/scheduling/sql/adherence_cells.sql" in names
     assert {
         "switchboard/core/migrations/env.py",
         "switchboard/core/migrations/script.py.mako",

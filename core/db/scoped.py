@@ -23,6 +23,14 @@ Use it from a migration::
     create_scoped_table(op, ScopedTable(
         name="note", scope="lob", columns="body text NOT NULL",
         references={"employee_id": "employee"}, self_column="employee_id"))
+
+Its output is history. Existing migrations call it, and replaying them on a fresh
+database must create what they created the day they landed, so the DDL it gives a
+declaration never changes: ``tests/core/test_migration_history.py`` holds every
+migration's SQL as recorded when it landed (``tests/core/migration_history``), and a
+change here that alters any of it fails there. A new behaviour comes as a new field of
+:class:`ScopedTable` whose default keeps today's output (as ``write_command`` did);
+the migrations that want it say so.
 """
 
 from __future__ import annotations

@@ -14,12 +14,17 @@ from switchboard.core.db.scoped import (
     drop_scoped_table,
     execute_for_runtime,
 )
-from switchboard.plugins.timekeeping.activities import WORKED, Activity, sql_list
 
 revision = "billing_0001"
 down_revision = None
 branch_labels = ("billing",)
 depends_on = "timekeeping_0001"
+
+# Literal copies (a migration never changes): the live catalogue is
+# switchboard.plugins.timekeeping.activities (tests/core/test_vocabularies.py checks they agree at head).
+ACTIVITIES = ("ARRAY['handling', 'after_contact_work', 'available', 'training', 'coaching', 'meeting', 'break',"
+              " 'lunch', 'sick', 'vacation', 'unpaid']")
+WORKED = "('handling', 'after_contact_work', 'available', 'training', 'coaching', 'meeting', 'break')"
 
 # Terms of a client apply to all its LOBs; a LOB's own terms win. A LOB-level grant
 # reads its LOB's terms and its client's.
@@ -38,7 +43,7 @@ TABLES = [
             lob_id uuid,
             valid_during daterange NOT NULL CHECK (NOT isempty(valid_during) AND NOT lower_inf(valid_during)),
             billable_activities text[] NOT NULL
-                CHECK (cardinality(billable_activities) > 0 AND billable_activities <@ ARRAY{[a.value for a in Activity]}),
+                CHECK (cardinality(billable_activities) > 0 AND billable_activities <@ {ACTIVITIES}),
             bill_rate numeric(10,2) NOT NULL CHECK (bill_rate > 0 AND bill_rate < 100000),
             currency char(3) NOT NULL CHECK (currency ~ '^[A-Z]{{3}}$'),
             overtime_multiplier numeric(4,2) NOT NULL DEFAULT 1.5 CHECK (overtime_multiplier BETWEEN 1 AND 5),
@@ -64,8 +69,12 @@ TABLES = [
     ),
 ]
 
-# Visibility of a time entry, exactly as its row policy states it.
-ENTRY_VISIBLE = ScopedTable(name="time_entry", scope="lob", self_column="employee_id").read_predicate()
+# Visibility of a time entry, exactly as its row policy (timekeeping_0001) states it.
+ENTRY_VISIBLE = (
+    "(tenant_id = (SELECT app.tenant_id()) AND ((SELECT app.tenant_wide())"
+    " OR lob_id = ANY ((SELECT app.lob_ids(false))::uuid[])))"
+    " OR (tenant_id = (SELECT app.tenant_id()) AND employee_id = (SELECT app.employee_id()))"
+)
 
 CLASSIFY = rf"""
 CREATE SCHEMA billing;
@@ -94,7 +103,7 @@ AS $$
 WITH target AS (
     SELECT id, employee_id FROM time_entry
      WHERE ({ENTRY_VISIBLE})
-       AND work_date BETWEEN p_from AND p_to AND status = 'active' AND activity IN {sql_list(WORKED)}
+       AND work_date BETWEEN p_from AND p_to AND status = 'active' AND activity IN {WORKED}
        AND (p_client IS NULL OR client_id = p_client) AND (p_lob IS NULL OR lob_id = p_lob)
 ), rules AS (
     SELECT * FROM jsonb_to_recordset(p_rules)
@@ -114,7 +123,7 @@ WITH target AS (
            emp.rule_region
       FROM time_entry t JOIN emp ON emp.id = t.employee_id
      WHERE t.tenant_id = (SELECT app.tenant_id()) AND t.status = 'active'
-       AND t.activity IN {sql_list(WORKED)}
+       AND t.activity IN {WORKED}
        AND t.work_date BETWEEN p_from - 8 AND p_to + 8
 ), piece AS (
     SELECT w.*, d.day, date_trunc('week', d.day)::date AS week,

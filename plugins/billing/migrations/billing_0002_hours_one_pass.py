@@ -10,8 +10,7 @@ Create Date: 2026-11-23
 from alembic import op
 from switchboard.core.db.scoped import execute_for_runtime
 from switchboard.plugins.billing.migrations.billing_0001_terms import CLASSIFY as PREVIOUS
-from switchboard.plugins.billing.migrations.billing_0001_terms import ENTRY_VISIBLE
-from switchboard.plugins.timekeeping.activities import WORKED, sql_list
+from switchboard.plugins.billing.migrations.billing_0001_terms import ENTRY_VISIBLE, WORKED
 
 revision = "billing_0002"
 down_revision = "billing_0001"
@@ -54,7 +53,7 @@ WITH rules AS (
             AND (p_client IS NULL OR t.client_id = p_client) AND (p_lob IS NULL OR t.lob_id = p_lob)) AS wanted
       FROM time_entry t
      WHERE t.tenant_id = (SELECT app.tenant_id()) AND t.status = 'active'
-       AND t.activity IN {sql_list(WORKED)}
+       AND t.activity IN {WORKED}
        AND t.work_date BETWEEN p_from - 8 AND p_to + 8
 ), emp AS (
     SELECT e.id, r.region AS rule_region, coalesce(s.timezone, r.tz, 'UTC') AS tz,

@@ -29,21 +29,23 @@ from switchboard.core.db.scoped import (
     execute_for_runtime,
     scope_predicate,
 )
-from switchboard.plugins.scheduling.permissions import PUBLISH, TIME_OFF_APPROVE
-from switchboard.plugins.scheduling.schedules.vocabulary import (
-    DEFAULT_LEGAL_WEEKLY_MAX_MINUTES,
-    SCHEDULE_STATES,
-    SEGMENT_ACTIVITIES,
-    TIME_OFF_KINDS,
-    TIME_OFF_STATUSES,
-    UNPAID_ACTIVITIES,
-    sql_list,
-)
 
 revision = "scheduling_0003"
 down_revision = "scheduling_0002"
 branch_labels = None
 depends_on = "core_0004"
+
+# Literal copies (a migration never changes); tests/core/test_vocabularies.py checks that the
+# live ones agree with the head schema. Permission keys: switchboard.plugins.scheduling.permissions.
+PUBLISH = "scheduling.schedule.publish"
+TIME_OFF_APPROVE = "scheduling.time_off.approve"
+# Vocabularies: switchboard.plugins.scheduling.schedules.vocabulary.
+SEGMENT_ACTIVITIES = "('work', 'break', 'lunch', 'training', 'coaching', 'meeting')"
+UNPAID_ACTIVITIES = "('lunch')"
+TIME_OFF_KINDS = "('vacation', 'sick', 'personal', 'training', 'other')"
+TIME_OFF_STATUSES = "('requested', 'approved', 'rejected', 'cancelled')"
+SCHEDULE_STATES = "('draft', 'published')"
+DEFAULT_LEGAL_WEEKLY_MAX_MINUTES = 2880  # 48 hours
 
 # core's employee visibility (the employee table's own policy), keyed by employee_id
 VISIBLE_EMPLOYEE = f"{TENANT} AND ({TENANT_WIDE} OR employee_id = ANY ((SELECT app.employee_ids())::uuid[]))"
@@ -103,9 +105,9 @@ TABLES = [
         columns=f"""
             employee_id uuid NOT NULL,
             during tstzrange NOT NULL,
-            kind text NOT NULL CONSTRAINT time_off_kind CHECK (kind IN {sql_list(TIME_OFF_KINDS)}),
+            kind text NOT NULL CONSTRAINT time_off_kind CHECK (kind IN {TIME_OFF_KINDS}),
             status text NOT NULL DEFAULT 'requested'
-                CONSTRAINT time_off_status CHECK (status IN {sql_list(TIME_OFF_STATUSES)}),
+                CONSTRAINT time_off_status CHECK (status IN {TIME_OFF_STATUSES}),
             note text CONSTRAINT time_off_note CHECK (length(note) <= 500),
             requested_by uuid NOT NULL DEFAULT app.user_id(),
             decided_by uuid,
@@ -139,7 +141,7 @@ TABLES = [
         columns=f"""
             lob_ids uuid[] NOT NULL CONSTRAINT schedule_lobs_given CHECK (cardinality(lob_ids) BETWEEN 1 AND 500),
             week_start date NOT NULL CONSTRAINT schedule_week_start CHECK (extract(isodow FROM week_start) = 1),
-            state text NOT NULL DEFAULT 'draft' CONSTRAINT schedule_state CHECK (state IN {sql_list(SCHEDULE_STATES)}),
+            state text NOT NULL DEFAULT 'draft' CONSTRAINT schedule_state CHECK (state IN {SCHEDULE_STATES}),
             job_id uuid,
             solver_status text CONSTRAINT schedule_solver_status
                 CHECK (solver_status IN ('optimal', 'feasible', 'infeasible', 'unknown', 'model_invalid')),
@@ -164,7 +166,7 @@ TABLES = [
             schedule_id uuid NOT NULL,
             employee_id uuid NOT NULL,
             assignment_id uuid NOT NULL,
-            activity text NOT NULL CONSTRAINT schedule_segment_activity CHECK (activity IN {sql_list(SEGMENT_ACTIVITIES)}),
+            activity text NOT NULL CONSTRAINT schedule_segment_activity CHECK (activity IN {SEGMENT_ACTIVITIES}),
             starts_at timestamptz NOT NULL,
             ends_at timestamptz NOT NULL,
             published boolean NOT NULL DEFAULT false""",
@@ -341,7 +343,7 @@ AS $$
            scheduling.minutes(tstzmultirange(tstzrange(s.starts_at, s.ends_at)) * p_during) AS minutes
       FROM me JOIN schedule_segment s ON s.tenant_id = me.tenant_id
      WHERE s.employee_id IN (SELECT id FROM seen) AND s.published
-       AND s.activity NOT IN {sql_list(UNPAID_ACTIVITIES)}
+       AND s.activity NOT IN {UNPAID_ACTIVITIES}
        AND tstzrange(s.starts_at, s.ends_at) && range_merge(p_during)
   )
   SELECT w.employee_id, w.assignment_id, sum(w.minutes) FROM worked w

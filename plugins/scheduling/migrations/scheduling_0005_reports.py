@@ -18,12 +18,45 @@ Create Date: 2026-11-24
 
 from alembic import op
 from switchboard.core.db.scoped import execute_for_runtime
-from switchboard.plugins.scheduling.reports.adherence import cells_sql
 
 revision = "scheduling_0005"
 down_revision = "scheduling_0004"
 branch_labels = None
 depends_on = None
+
+# The adherence cells over the LOBs of the caller's bound client, as the reports computed them
+# (today's text is plugins/scheduling/sql/adherence_cells.sql).
+PORTAL_CELLS = """
+WITH seg AS (
+    SELECT s.tenant_id, s.client_id, s.lob_id, s.employee_id, (s.starts_at AT TIME ZONE l.timezone)::date AS day,
+           tstzrange(s.starts_at, s.ends_at) AS span
+      FROM schedule_segment s JOIN lob l ON l.tenant_id = s.tenant_id AND l.id = s.lob_id
+     WHERE s.published AND s.activity = 'work' AND s.lob_id = ANY ((SELECT scheduling.portal_lob_ids())::uuid[])
+       AND s.starts_at >= CAST(p_start AS date) - 2 AND s.starts_at < CAST(p_end AS date) + 2
+), planned AS (
+    SELECT seg.client_id, seg.lob_id, seg.employee_id, seg.day,
+           sum(scheduling.minutes(tstzmultirange(seg.span))) AS scheduled,
+           sum((SELECT scheduling.minutes(coalesce(range_agg(tstzrange(t.started_at, t.ended_at) * seg.span),
+                                                   '{}'::tstzmultirange))
+                  FROM time_entry t
+                 WHERE t.tenant_id = seg.tenant_id AND t.employee_id = seg.employee_id AND t.lob_id = seg.lob_id
+                   AND t.status = 'active' AND t.activity IN ('handling', 'after_contact_work', 'available')
+                   AND tstzrange(t.started_at, t.ended_at) && seg.span)) AS adherent
+      FROM seg WHERE seg.day BETWEEN p_start AND p_end
+     GROUP BY 1, 2, 3, 4
+), worked AS (
+    SELECT t.client_id, t.lob_id, t.employee_id, t.work_date AS day,
+           sum(extract(epoch FROM t.ended_at - t.started_at) / 60) AS worked
+      FROM time_entry t
+     WHERE t.status = 'active' AND t.activity IN ('handling', 'after_contact_work', 'available') AND t.lob_id = ANY ((SELECT scheduling.portal_lob_ids())::uuid[])
+       AND t.work_date BETWEEN p_start AND p_end
+     GROUP BY 1, 2, 3, 4
+), cells AS (
+    SELECT client_id, lob_id, employee_id, day, coalesce(p.scheduled, 0) AS scheduled,
+           coalesce(p.adherent, 0) AS adherent, coalesce(w.worked, 0) AS worked
+      FROM planned p FULL JOIN worked w USING (client_id, lob_id, employee_id, day)
+)
+"""
 
 FUNCTIONS = r"""
 CREATE FUNCTION scheduling.was_unpublished(p_schedule uuid) RETURNS boolean
@@ -51,7 +84,7 @@ AS $$ CELLS
 
 GRANT EXECUTE ON FUNCTION scheduling.was_unpublished(uuid), scheduling.portal_lob_ids(),
     scheduling.portal_adherence(date, date) TO {runtime};
-""".replace("CELLS", cells_sql("(SELECT scheduling.portal_lob_ids())::uuid[]", "p_start", "p_end"))
+""".replace("CELLS", PORTAL_CELLS)
 
 
 def upgrade() -> None:

@@ -14,8 +14,7 @@ Create Date: 2026-11-25
 """
 
 from alembic import op
-from switchboard.plugins.scheduling.migrations.scheduling_0003_schedules import GUARDS
-from switchboard.plugins.scheduling.schedules.vocabulary import UNPAID_ACTIVITIES, sql_list
+from switchboard.plugins.scheduling.migrations.scheduling_0003_schedules import GUARDS, UNPAID_ACTIVITIES
 
 revision = "scheduling_0007"
 down_revision = "scheduling_0006"
@@ -32,7 +31,7 @@ AS $$
            scheduling.minutes(tstzmultirange(tstzrange(s.starts_at, s.ends_at)) * p_during) AS minutes
       FROM schedule_segment s
      WHERE s.tenant_id = (SELECT app.tenant_id()) AND s.published
-       AND s.activity NOT IN {sql_list(UNPAID_ACTIVITIES)}
+       AND s.activity NOT IN {UNPAID_ACTIVITIES}
        AND tstzrange(s.starts_at, s.ends_at) && range_merge(p_during)
        AND s.employee_id IN (SELECT unnest(p_employees))
   ), me AS MATERIALIZED (

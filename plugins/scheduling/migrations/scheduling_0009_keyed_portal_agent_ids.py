@@ -9,7 +9,7 @@ Create Date: 2026-12-07
 """
 
 from alembic import op
-from switchboard.plugins.scheduling.reports.adherence import cells_sql
+from switchboard.plugins.scheduling.migrations.scheduling_0005_reports import PORTAL_CELLS
 
 revision = "scheduling_0009"
 down_revision = "scheduling_0008"
@@ -24,7 +24,7 @@ AS $$ CELLS
   SELECT c.day, c.lob_id, app.portal_agent_id((SELECT app.tenant_id()), c.client_id, c.employee_id),
          c.scheduled, c.adherent, c.worked
     FROM cells c $$;
-""".replace("CELLS", cells_sql("(SELECT scheduling.portal_lob_ids())::uuid[]", "p_start", "p_end"))
+""".replace("CELLS", PORTAL_CELLS)
 
 
 def upgrade() -> None:

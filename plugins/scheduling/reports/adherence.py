@@ -26,11 +26,13 @@ from enum import Enum
 from uuid import UUID
 
 from switchboard.core.db.session import DbSession
+from switchboard.core.db.sql_files import sql_text
 from switchboard.core.identity.caller import Caller
 from switchboard.plugins.timekeeping.activities import CATEGORY, ActivityCategory, sql_list
 
 from switchboard.plugins.scheduling.reports.scope import check_days, report_lobs
 
+SQL_PACKAGE = "switchboard.plugins.scheduling"
 PRODUCTIVE = sql_list([a.value for a, c in CATEGORY.items() if c is ActivityCategory.PRODUCTIVE])
 
 
@@ -46,38 +48,9 @@ class Grouping(Enum):
 def cells_sql(lobs: str, start: str, end: str) -> str:
     """The ``WITH … cells`` clause (one row per client, LOB, employee and local day with
     scheduled, adherent and worked minutes) over the LOB ids of the SQL expression
-    ``lobs`` and the local dates ``start`` to ``end`` (SQL expressions, both included)."""
-    return f"""
-WITH seg AS (
-    SELECT s.tenant_id, s.client_id, s.lob_id, s.employee_id, (s.starts_at AT TIME ZONE l.timezone)::date AS day,
-           tstzrange(s.starts_at, s.ends_at) AS span
-      FROM schedule_segment s JOIN lob l ON l.tenant_id = s.tenant_id AND l.id = s.lob_id
-     WHERE s.published AND s.activity = 'work' AND s.lob_id = ANY ({lobs})
-       AND s.starts_at >= CAST({start} AS date) - 2 AND s.starts_at < CAST({end} AS date) + 2
-), planned AS (
-    SELECT seg.client_id, seg.lob_id, seg.employee_id, seg.day,
-           sum(scheduling.minutes(tstzmultirange(seg.span))) AS scheduled,
-           sum((SELECT scheduling.minutes(coalesce(range_agg(tstzrange(t.started_at, t.ended_at) * seg.span),
-                                                   '{{}}'::tstzmultirange))
-                  FROM time_entry t
-                 WHERE t.tenant_id = seg.tenant_id AND t.employee_id = seg.employee_id AND t.lob_id = seg.lob_id
-                   AND t.status = 'active' AND t.activity IN {PRODUCTIVE}
-                   AND tstzrange(t.started_at, t.ended_at) && seg.span)) AS adherent
-      FROM seg WHERE seg.day BETWEEN {start} AND {end}
-     GROUP BY 1, 2, 3, 4
-), worked AS (
-    SELECT t.client_id, t.lob_id, t.employee_id, t.work_date AS day,
-           sum(extract(epoch FROM t.ended_at - t.started_at) / 60) AS worked
-      FROM time_entry t
-     WHERE t.status = 'active' AND t.activity IN {PRODUCTIVE} AND t.lob_id = ANY ({lobs})
-       AND t.work_date BETWEEN {start} AND {end}
-     GROUP BY 1, 2, 3, 4
-), cells AS (
-    SELECT client_id, lob_id, employee_id, day, coalesce(p.scheduled, 0) AS scheduled,
-           coalesce(p.adherent, 0) AS adherent, coalesce(w.worked, 0) AS worked
-      FROM planned p FULL JOIN worked w USING (client_id, lob_id, employee_id, day)
-)
-"""
+    ``lobs`` and the local dates ``start`` to ``end`` (SQL expressions, both included):
+    ``sql/adherence_cells.sql``, which ``scheduling.portal_adherence`` installs too."""
+    return sql_text(SQL_PACKAGE, "adherence_cells", lobs=lobs, start=start, end=end, productive=PRODUCTIVE)
 
 
 CELLS = cells_sql("CAST(:lobs AS uuid[])", ":start", ":end")

@@ -12,14 +12,17 @@ from switchboard.core.db.scoped import (
     drop_scoped_table,
     execute_for_runtime,
 )
-from switchboard.plugins.timekeeping.activities import ABSENCES, Activity, sql_list
 
 revision = "timekeeping_0001"
 down_revision = None
 branch_labels = ("timekeeping",)
 depends_on = "core_0002"
 
-ACTIVITIES = sql_list([a.value for a in Activity])
+# Literal copies (a migration never changes): the live catalogue is
+# switchboard.plugins.timekeeping.activities (tests/core/test_vocabularies.py checks they agree at head).
+ACTIVITIES = ("('handling', 'after_contact_work', 'available', 'training', 'coaching', 'meeting', 'break',"
+              " 'lunch', 'sick', 'vacation', 'unpaid')")
+ABSENCES = "('sick', 'vacation', 'unpaid')"
 
 TABLES = [
     ScopedTable(
@@ -58,7 +61,7 @@ TABLES = [
             # one employee cannot do two working activities at once (absences aside)
             ("CONSTRAINT time_entry_overlap EXCLUDE USING gist (tenant_id WITH =, employee_id WITH =,"
             " tstzrange(started_at, ended_at) WITH &&)"
-            f" WHERE (status = 'active' AND activity NOT IN {sql_list(ABSENCES)})"),
+            f" WHERE (status = 'active' AND activity NOT IN {ABSENCES})"),
         ],
         self_column="employee_id",
         # entries are never deleted, and only their approval and status change
