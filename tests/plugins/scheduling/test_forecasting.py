@@ -194,3 +194,133 @@ def test_an_unknown_method_is_refused():
         forecasting.forecast(history, history.starts[-2:] + pd.Timedelta(days=1), "prophet")
     with pytest.raises(ValueError):
         forecasting.forecast(history, history.starts[-2:], "mstl_ets")
+
+
+# Small histories built by hand: 30-minute intervals from local midnight in Toronto (EST, UTC−5,
+# all of January and February 2027), every interval of a local day carrying that day's volume.
+JANUARY_4 = date(2027, 1, 4)  # a Monday
+
+
+def by_local_day(first: date, per_interval: list[float], holidays: set[date] = frozenset(),
+                 drop_first: int = 0, drop_last: int = 0) -> forecasting.History:
+    """``per_interval[i]`` calls in each of the 48 intervals of local day ``first + i``, less the
+    history's first ``drop_first`` and last ``drop_last`` intervals."""
+    midnight = pd.Timestamp(datetime(first.year, first.month, first.day, tzinfo=TORONTO)).tz_convert("UTC")
+    starts = pd.date_range(midnight, periods=48 * len(per_interval), freq="30min")
+    offered = np.repeat(np.asarray(per_interval, dtype=float), 48)
+    keep = slice(drop_first, len(starts) - drop_last)
+    return forecasting.History(starts[keep], offered[keep], np.full(len(starts), 300.0)[keep], 30,
+                               "America/Toronto", frozenset(holidays))
+
+
+def days(calls: float, count: int, **on: float) -> list[float]:
+    """``count`` days of ``calls`` per interval, but ``on["d<i>"]`` on day ``i``."""
+    return [on.get(f"d{i}", calls) for i in range(count)]
+
+
+@pytest.mark.parametrize(("drop_first", "expected"), [
+    # Monday 11 January at 5 calls an interval; the Monday before (4 January, the history's first
+    # day) had 12, the Monday after (18 January) 8: 5 / ((12 + 8) / 2) = 0.5
+    (0, 0.5),
+    # without the first interval of 4 January, the week before is not whole: 5 / 8 = 0.625
+    (1, 0.625),
+])
+def test_the_holiday_factor_compares_a_holiday_with_the_weeks_before_and_after(drop_first, expected):
+    history = by_local_day(JANUARY_4, days(10, 15, d0=12, d7=5, d14=8), {date(2027, 1, 11)}, drop_first=drop_first)
+    assert forecasting.holiday_factor(history) == (pytest.approx(expected), 1)
+
+
+def test_the_holiday_factor_skips_partial_days_and_weeks_that_are_holidays_or_outside_the_history():
+    """From Wednesday 6 January 2027 at 12:00 to Wednesday 27 January at 23:00 (its last interval,
+    23:30, missing), 10 calls an interval except on these holidays and their neighbours:
+
+    * Wednesday 6 January, 1 call: only half a day in the history, not used;
+    * Thursday 7 January, 6 calls: a week before lies outside the history; after, 14 January, 12;
+    * Friday 8 January, 3 calls: the week after (15 January) is a holiday too; before is outside: not used;
+    * Friday 15 January, 4 calls: the week before is a holiday; after, 22 January, 8;
+    * Wednesday 20 January, 7 calls: before, 13 January, 14; after, 27 January, lacks its last interval.
+
+    Factor: (6 + 4 + 7) / (12 + 8 + 14) = 0.5, from three holidays."""
+    volume = days(10, 22, d0=1, d1=6, d2=3, d8=12, d9=4, d16=8, d7=14, d14=7)
+    holidays = {date(2027, 1, d) for d in (6, 7, 8, 15, 20)}
+    history = by_local_day(date(2027, 1, 6), volume, holidays, drop_first=24, drop_last=1)
+    assert forecasting.holiday_factor(history) == (pytest.approx(0.5), 3)
+
+
+def test_the_holiday_factor_is_clipped_and_needs_a_baseline():
+    # three times the usual volume on a holiday counts as twice (the factor's documented range: 0.05 to 2)
+    busy = by_local_day(JANUARY_4, days(10, 15, d7=30), {date(2027, 1, 11)})
+    assert forecasting.holiday_factor(busy) == (pytest.approx(2.0), 1)
+    # a quiet LOB: one call on each of the Mondays around a silent holiday; 0 counts as 0.05
+    quiet = by_local_day(JANUARY_4, days(0, 15, d0=1 / 48, d14=1 / 48), {date(2027, 1, 11)})
+    assert forecasting.holiday_factor(quiet) == (pytest.approx(0.05), 1)
+    # nothing offered on the Mondays around it: no baseline, no factor
+    closed = by_local_day(JANUARY_4, days(10, 15, d0=0, d7=3, d14=0), {date(2027, 1, 11)})
+    assert forecasting.holiday_factor(closed) == (None, 0)
+    # no holidays, or no history
+    assert forecasting.holiday_factor(by_local_day(JANUARY_4, days(10, 15))) == (None, 0)
+    empty = by_local_day(JANUARY_4, [], {date(2027, 1, 11)})
+    assert forecasting.holiday_factor(empty) == (None, 0)
+    assert forecasting.pooled_factors([by_local_day(JANUARY_4, days(10, 15))] * 2) == [None, None]
+
+
+def test_a_history_splits_at_a_moment_and_counts_its_weeks():
+    starts = pd.date_range("2027-01-04T05:00Z", periods=14 * 48, freq="30min")
+    history = forecasting.History(starts, np.arange(14 * 48.0), 1000 + np.arange(14 * 48.0), 30, "America/Toronto")
+    assert history.weeks() == 2.0
+    moment = pd.Timestamp("2027-01-04T06:00Z")  # the third interval's start: it belongs to the later part
+    before, since = history.before(moment), history.since(moment)
+    assert list(before.starts) == [pd.Timestamp("2027-01-04T05:00Z"), pd.Timestamp("2027-01-04T05:30Z")]
+    assert (before.offered.tolist(), before.aht.tolist()) == ([0.0, 1.0], [1000.0, 1001.0])
+    assert since.starts[0] == moment and len(since.starts) == 14 * 48 - 2
+    assert (since.offered[:2].tolist(), since.aht[:2].tolist()) == ([2.0, 3.0], [1002.0, 1003.0])
+    assert len(since.aht) == len(since.offered) == len(since.starts)
+    # hourly intervals: 24 a day, 168 a week; three and a half weeks
+    hourly = pd.date_range("2027-01-04T05:00Z", periods=588, freq="60min")
+    assert forecasting.History(hourly, np.ones(588), np.ones(588), 60, "America/Toronto").weeks() == 3.5
+
+
+@pytest.mark.parametrize(("weeks", "asked", "held_out"), [(8, 4, 4), (8, 2, 2), (5, 4, 2), (4, 4, 1), (3, 4, 1)])
+def test_a_backtest_holds_out_all_but_three_weeks_and_at_least_one(weeks, asked, held_out):
+    history = by_local_day(JANUARY_4, days(10, 7 * weeks))
+    assert forecasting.holdout_weeks(history, asked) == held_out
+    # the held-out weeks start on a Monday, local midnight (05:00Z), that many weeks before the end
+    end = pd.Timestamp("2027-01-04T05:00Z") + pd.Timedelta(weeks=weeks)
+    assert forecasting.holdout_start(history, asked) == end - pd.Timedelta(weeks=held_out)
+
+
+def test_a_one_week_backtest_scores_the_last_week_only():
+    """Six weeks of 10 calls an interval, the last at 12: seasonal naive forecasts 10 for it,
+    WAPE = 2 / 12 and bias = −2 / 12 (holding out three weeks would give 2 / 32)."""
+    history = by_local_day(JANUARY_4, days(10, 35) + days(12, 7))
+    result = forecasting.backtest(history, "seasonal_naive", weeks=1)
+    assert result.weeks == 1
+    assert (result.wape, result.bias) == (pytest.approx(2 / 12), pytest.approx(-2 / 12))
+
+
+def test_backtests_use_the_factor_pooled_from_the_held_in_weeks():
+    """Six weeks of business hours (160 calls a day), one held out. LOB ``one`` has a holiday on
+    Wednesday 27 January (week 4) at half its volume: its held-in factor is 0.5. LOB ``two`` has none
+    in its held-in weeks, and one in its held-out week, Wednesday 10 February, at half volume. Its
+    backtest forecasts that day at the pooled 0.5, 80 calls: nearly no error, where seasonal naive
+    misses by 80 of the held-out week's 1,040 calls."""
+    starts = pd.date_range("2027-01-04T05:00Z", periods=6 * 7 * 48, freq="30min")
+    local = starts.tz_convert("America/Toronto").date
+
+    def lob(holiday: date) -> forecasting.History:
+        offered = business_hours(starts)
+        offered[(local == holiday) & (offered > 0)] = 5.0
+        return forecasting.History(starts, offered, np.full(len(starts), 300.0), 30, "America/Toronto",
+                                   frozenset({holiday}))
+
+    done = []
+    ahead = pd.date_range("2027-02-15T05:00Z", periods=7 * 48, freq="30min")
+    results = forecasting.forecast_lobs([lob(date(2027, 1, 27)), lob(date(2027, 2, 10))], [ahead] * 2,
+                                        "mstl_ets", weeks=1, on_lob=done.append)
+    assert done == [1, 2]
+    test = results[1][1]
+    assert test.weeks == 1
+    assert test.baseline_wape == pytest.approx(80 / 1040)
+    assert test.wape < 0.01
+    with pytest.raises(ValueError):
+        forecasting.forecast_lobs([lob(date(2027, 1, 27))], [], "seasonal_naive")
