@@ -73,6 +73,7 @@ def test_seasonal_naive_takes_the_same_local_time_a_week_earlier_across_a_dst_ch
     assert result.offered.tolist() == [same_local_time_a_week_earlier(t.to_pydatetime(), by_start) for t in ahead]
     aht_by_start = {t.to_pydatetime(): v for t, v in zip(starts, aht)}
     assert result.aht.tolist() == [same_local_time_a_week_earlier(t.to_pydatetime(), aht_by_start) for t in ahead]
+    assert result.holiday_factor == 1.0  # seasonal naive applies no holiday factor
     # by hand: Monday 2 November 09:00 EST (14:00Z) repeats Monday 26 October 09:00 EDT (13:00Z),
     # 14 days and 9 hours after the first interval (not the UTC week before, 14:00Z: 692)
     assert result.offered[ahead.get_loc(pd.Timestamp("2026-11-02T14:00Z"))] == 14 * 48 + 18
@@ -185,15 +186,22 @@ def test_the_daily_curve_follows_the_local_clock_across_a_dst_change():
     peak = ahead[np.argmax(result.offered)].tz_convert("America/Toronto")
     assert (peak.hour, peak.minute) == (10, 0)  # 15:00 UTC after the change, 14:00 before it
     assert result.aht == pytest.approx(np.full(48, 300.0), rel=0.01)
+    assert result.holiday_factor == 1.0  # no holiday in the history: none applied
 
 
 def test_an_unknown_method_is_refused():
     history = forecasting.History(pd.date_range("2026-01-05", periods=3 * 336, freq="30min", tz="UTC"),
                                   np.ones(3 * 336), np.ones(3 * 336), 30, "UTC")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown method"):
         forecasting.forecast(history, history.starts[-2:] + pd.Timedelta(days=1), "prophet")
-    with pytest.raises(ValueError):
-        forecasting.forecast(history, history.starts[-2:], "mstl_ets")
+    last = history.starts[-1]
+    for overlapping in (history.starts[-2:], pd.date_range(last, periods=2, freq="30min"), history.starts[:0]):
+        with pytest.raises(ValueError, match="follow the history"):
+            forecasting.forecast(history, overlapping, "mstl_ets")
+    # the interval right after the history, alone
+    next_one = forecasting.forecast(history, pd.date_range(last + pd.Timedelta(minutes=30), periods=1, freq="30min"),
+                                    "seasonal_naive")
+    assert (next_one.offered.tolist(), next_one.aht.tolist()) == ([1.0], [1.0])
 
 
 # Small histories built by hand: 30-minute intervals from local midnight in Toronto (EST, UTC−5,
