@@ -332,3 +332,21 @@ def test_backtests_use_the_factor_pooled_from_the_held_in_weeks():
     assert test.wape < 0.01
     with pytest.raises(ValueError):
         forecasting.forecast_lobs([lob(date(2027, 1, 27))], [], "seasonal_naive")
+
+
+def test_forecasts_east_of_utc_cover_the_whole_horizon_and_forecast_aht_with_the_method():
+    """Six weeks from Monday 4 January 2027 00:00 in Manila (UTC+8, no DST; 3 January 16:00Z):
+    10 calls an interval, the AHT 300 s on the first day and one second more each day after
+    (341 s on the last). Seasonal naive repeats the last week interval by interval, to the
+    horizon's very last interval; the seasonal model follows the AHT's trend to about 342 s the next day,
+    where repeating the week before would give 335 s."""
+    starts = pd.date_range("2027-01-03T16:00Z", periods=6 * 7 * 48, freq="30min")
+    offered = np.arange(len(starts), dtype=float)
+    history = forecasting.History(starts, offered, 300.0 + np.repeat(np.arange(42.0), 48), 30, "Asia/Manila")
+    ahead = pd.date_range("2027-02-14T16:00Z", periods=7 * 48, freq="30min")
+    naive = forecasting.forecast(history, ahead, "seasonal_naive")
+    assert naive.offered.tolist() == offered[-7 * 48:].tolist()
+    history = forecasting.History(starts, np.full(len(starts), 10.0), history.aht, 30, "Asia/Manila")
+    model = forecasting.forecast(history, ahead[:48], "mstl_ets")
+    assert model.aht == pytest.approx(np.full(48, 342.0), abs=1.0)
+    assert np.isnan(forecasting.forecast(history, ahead[:48], "mstl_ets", with_aht=False).aht).all()
