@@ -202,6 +202,9 @@ def test_an_unknown_method_is_refused():
     next_one = forecasting.forecast(history, pd.date_range(last + pd.Timedelta(minutes=30), periods=1, freq="30min"),
                                     "seasonal_naive")
     assert (next_one.offered.tolist(), next_one.aht.tolist()) == ([1.0], [1.0])
+    # a LOB that handled nothing (AHT unknown everywhere) is forecast an AHT of 0
+    idle = forecasting.History(history.starts, np.zeros(3 * 336), np.full(3 * 336, np.nan), 30, "UTC")
+    assert forecasting.forecast(idle, next_one.starts, "seasonal_naive").aht.tolist() == [0.0]
 
 
 # Small histories built by hand: 30-minute intervals from local midnight in Toronto (EST, UTC−5,
@@ -345,7 +348,7 @@ def test_forecasts_east_of_utc_cover_the_whole_horizon_and_forecast_aht_with_the
     history = forecasting.History(starts, offered, 300.0 + np.repeat(np.arange(42.0), 48), 30, "Asia/Manila")
     ahead = pd.date_range("2027-02-14T16:00Z", periods=7 * 48, freq="30min")
     naive = forecasting.forecast(history, ahead, "seasonal_naive")
-    assert naive.offered.tolist() == offered[-7 * 48:].tolist()
+    assert naive.starts.equals(ahead) and naive.offered.tolist() == offered[-7 * 48:].tolist()
     history = forecasting.History(starts, np.full(len(starts), 10.0), history.aht, 30, "Asia/Manila")
     model = forecasting.forecast(history, ahead[:48], "mstl_ets")
     assert model.aht == pytest.approx(np.full(48, 342.0), abs=1.0)
