@@ -353,3 +353,15 @@ def test_forecasts_east_of_utc_cover_the_whole_horizon_and_forecast_aht_with_the
     model = forecasting.forecast(history, ahead[:48], "mstl_ets")
     assert model.aht == pytest.approx(np.full(48, 342.0), abs=1.0)
     assert np.isnan(forecasting.forecast(history, ahead[:48], "mstl_ets", with_aht=False).aht).all()
+
+
+def test_the_seasonal_model_repeats_the_last_daily_cycle():
+    """Six weeks from Monday 4 January 2027 of 10 calls an interval in Toronto and a peak of 100
+    at 10:00 each day, moved to 15:00 from the fourth week on: the next day peaks at 15:00."""
+    starts = pd.date_range("2027-01-04T05:00Z", periods=6 * 7 * 48, freq="30min")
+    peak = np.where(starts >= pd.Timestamp("2027-01-25T05:00Z"), 15, 10)
+    values = np.where(starts.tz_convert("America/Toronto").hour == peak, 100.0, 10.0)
+    history = forecasting.History(starts, values, np.full(len(starts), 300.0), 30, "America/Toronto")
+    ahead = pd.date_range("2027-02-15T05:00Z", periods=48, freq="30min")
+    result = forecasting.forecast(history, ahead, "mstl_ets")
+    assert ahead[np.argmax(result.offered)] == pd.Timestamp("2027-02-15T20:00Z")  # 15:00 EST
