@@ -55,6 +55,7 @@ def switchboard_migrations():
 def switchboard_graphql_query():
     from .audit.queries import AuditQuery
     from .graphql.merge import merge
+    from .graphql.node import NodeQuery
     from .identity.queries import IdentityQuery
     from .jobs.queries import JobQuery
     from .scope.queries import ScopeQuery
@@ -63,8 +64,8 @@ def switchboard_graphql_query():
 
     return merge(
         "CoreQuery",
-        [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery),
-         ("jobs", JobQuery), ("webhooks", WebhookQuery)],
+        [("node", NodeQuery), ("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery),
+         ("workforce", WorkforceQuery), ("jobs", JobQuery), ("webhooks", WebhookQuery)],
     )
 
 
@@ -106,10 +107,32 @@ def switchboard_webhook_event_types():
 
 
 @hookimpl
+def switchboard_node_types():
+    from .graphql.node import guarded
+    from .scope.types import client_by_id, lob_by_id, site_by_id
+    from .workforce import service as workforce
+    from .workforce.types import employee_by_id
+
+    return {
+        "Client": guarded("scope.read", client_by_id), "Lob": guarded("scope.read", lob_by_id),
+        "Site": guarded("scope.read", site_by_id), "Employee": guarded(workforce.READ, employee_by_id),
+    }
+
+
+@hookimpl
 def switchboard_portal_query():
+    from .graphql.merge import merge
+    from .graphql.node import NodeQuery
     from .portal import PortalQuery
 
-    return PortalQuery
+    return merge("CorePortalQuery", [("node", NodeQuery), ("portal", PortalQuery)])
+
+
+@hookimpl
+def switchboard_portal_node_types():
+    from .portal import NODE_TYPES
+
+    return NODE_TYPES
 
 
 @hookimpl

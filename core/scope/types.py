@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 
 from ..graphql import loaders
+from ..graphql.node import Node
 from . import service
 
 
@@ -39,8 +40,8 @@ class ServiceLevel:
 
 
 @strawberry.type(description="A client account of the BPO.")
-class Client:
-    id: UUID
+class Client(Node):
+    id: strawberry.Private[UUID]
     name: str
     code: str
     jurisdiction: str = strawberry.field(description="ISO 3166 code of the client's jurisdiction, e.g. CA-QC.")
@@ -69,8 +70,8 @@ class Client:
 
 
 @strawberry.type(description="A line of business: one client program with its own SLA, language and rules.")
-class Lob:
-    id: UUID
+class Lob(Node):
+    id: strawberry.Private[UUID]
     client_id: UUID
     name: str
     code: str
@@ -99,8 +100,8 @@ class Lob:
 
 
 @strawberry.type(description="A delivery site of the BPO.")
-class Site:
-    id: UUID
+class Site(Node):
+    id: strawberry.Private[UUID]
     name: str
     country: str
     region: str

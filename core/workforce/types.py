@@ -11,6 +11,7 @@ from uuid import UUID
 import strawberry
 
 from ..graphql import loaders
+from ..graphql.node import Node
 from ..scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
 from . import service
 from .eligibility import parse_reason
@@ -73,8 +74,8 @@ def language_skills(root: Any) -> list[LanguageSkill]:
 
 
 @strawberry.type(description="A person employed by the BPO.")
-class Employee:
-    id: UUID
+class Employee(Node):
+    id: strawberry.Private[UUID]
     employee_number: str
     preferred_name: str
     hire_date: date

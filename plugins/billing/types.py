@@ -12,6 +12,7 @@ import strawberry
 from switchboard.core.jobs.results import JobResult
 from babel.numbers import format_currency
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
 from switchboard.core.scope.types import Client, Lob, client_by_id, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 from switchboard.plugins.timekeeping.activities import Activity
@@ -170,8 +171,8 @@ class InvoiceLine:
 
 
 @strawberry.type(description="An invoice or credit note of one client's period, in one currency.")
-class Invoice:
-    id: UUID
+class Invoice(Node):
+    id: strawberry.Private[UUID]
     client_id: UUID
     kind: InvoiceKind
     status: InvoiceStatus

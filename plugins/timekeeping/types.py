@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
 from switchboard.core.jobs.results import JobResult
@@ -43,8 +44,8 @@ class EntryStatus(Enum):
 
 
 @strawberry.type(description="Time an employee worked, or was absent, on one LOB.")
-class TimeEntry:
-    id: UUID
+class TimeEntry(Node):
+    id: strawberry.Private[UUID]
     employee_id: UUID
     client_id: UUID
     lob_id: UUID

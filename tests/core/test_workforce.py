@@ -13,7 +13,8 @@ from tests import factories as f
 from tests.core.test_isolation import VISIBLE, names
 
 ERRORS = "errors { code field message }"
-EMPLOYEE = "id employeeNumber preferredName hireDate terminationDate workRegion languages { language proficiency }"
+EMPLOYEE = ("id databaseId employeeNumber preferredName hireDate terminationDate workRegion"
+            " languages { language proficiency }")
 ASSIGNMENT = ("id role validFrom validTo payRate payCurrency weeklyHoursCap employee { preferredName }"
               " lob { code } client { code } supervisor { preferredName }")
 
@@ -76,7 +77,7 @@ def test_hire_update_and_read_an_employee(world, gql, owner):
     assert employee["terminationDate"] is None
     # the contact fields were written though the runtime role may not select them
     assert owner.execute(text("SELECT legal_name, email FROM employee WHERE id = :id"),
-                         {"id": employee["id"]}).one() == ("Léa Tremblay", "lea@example.com")
+                         {"id": employee["databaseId"]}).one() == ("Léa Tremblay", "lea@example.com")
 
     patch = {"preferredName": "Léa T.", "email": None, "languages": [{"language": "fr", "proficiency": "NATIVE"}]}
     updated = ok(gql(UPDATE, {"id": employee["id"], "patch": patch}, token=world.tokens["admin"]),
@@ -85,7 +86,7 @@ def test_hire_update_and_read_an_employee(world, gql, owner):
     assert updated["contact"] == {"legalName": "Léa Tremblay", "email": None, "phone": "+1 514 555 0100"}
     assert updated["languages"] == [{"language": "fr", "proficiency": "NATIVE"}]
     inserted = owner.execute(text("SELECT count(*) FROM audit_event WHERE table_name = 'employee' AND row_id = :id"),
-                             {"id": employee["id"]}).scalar()
+                             {"id": employee["databaseId"]}).scalar()
     assert inserted == 2  # hired, updated
 
 

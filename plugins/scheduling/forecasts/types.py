@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 from switchboard.core.jobs.results import JobResult
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
@@ -111,8 +112,8 @@ class ForecastInterval:
 
 
 @strawberry.type(description="Version n of a LOB's forecast.")
-class Forecast:
-    id: UUID
+class Forecast(Node):
+    id: strawberry.Private[UUID]
     lob_id: UUID
     version: int
     method: ForecastMethod

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Fetched, Window, connection, connection_field
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.types import Job
@@ -131,8 +132,8 @@ def segment_connection(rows: Fetched) -> Connection[ScheduleSegment]:
 
 
 @strawberry.type(description="One solve's outcome for a set of LOBs and a week; published, what employees work.")
-class Schedule:
-    id: UUID
+class Schedule(Node):
+    id: strawberry.Private[UUID]
     lob_ids: list[UUID]
     week_start: date = strawberry.field(description="The Monday the week starts on.")
     state: ScheduleState
