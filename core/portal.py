@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 
 from .errors import AccessError
+from .scope.types import Channel
 
 
 @strawberry.type(name="PortalLob", description="A line of business of the caller's account.")
@@ -17,7 +18,7 @@ class PortalLob:
     id: UUID
     name: str
     language: str
-    channel: str
+    channel: Channel
     timezone: str
 
 
@@ -49,6 +50,6 @@ class PortalQuery:
         )
         return PortalAccount(
             id=client.id, name=client.name, timezone=client.timezone, currency=client.currency,
-            lobs=[PortalLob(id=r.id, name=r.name, language=r.language, channel=r.channel, timezone=r.timezone)
+            lobs=[PortalLob(id=r.id, name=r.name, language=r.language, channel=Channel(r.channel), timezone=r.timezone)
                   for r in lobs],
         )
