@@ -89,8 +89,7 @@ ERRORS = (
     ErrorCase("QUERY_TOO_COSTLY", "request", "a cost over `SWITCHBOARD_MAX_QUERY_COST`"),
     ErrorCase("QUERY_TOO_COMPLEX", "request", "validating the document would take too much work"),
     ErrorCase("BAD_USER_INPUT", "request", "an argument or variable that cannot be right (wrong type, bad id or "
-                                           "date; `TOO_LONG`, `INVALID_CHARACTER`, `PERCENT_OUT_OF_RANGE`… for the "
-                                           "argument rules)"),
+                                           "date; `TOO_LONG`, `INVALID_CHARACTER`… for the argument rules)"),
     ErrorCase("UNAUTHENTICATED", "field", "no bearer token, on a field that needs a caller"),
     ErrorCase("FORBIDDEN", "field", "the caller lacks the permission on that scope"),
     ErrorCase("MFA_REQUIRED", "field", "a sensitive operation without a recent second factor (`stepUp`)"),
