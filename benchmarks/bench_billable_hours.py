@@ -31,9 +31,9 @@ from switchboard.plugins.billing.service import HOLIDAY_MARGIN, Group, billable_
 from switchboard.plugins.timekeeping.activities import WORKED, sql_list
 
 QUERY = """query($from: Date!, $to: Date!) {
-  billableHours(from: $from, to: $to, groupBy: [CLIENT, LOB]) {
+  billableHours(from: $from, to: $to, groupBy: [CLIENT, LOB], first: 100) { nodes {
     clientId lobId currency regularHours overtimeHours doubleTimeHours holidayHours
-    regularAmount overtimeAmount doubleTimeAmount holidayAmount } }"""
+    regularAmount overtimeAmount doubleTimeAmount holidayAmount } } }"""
 
 HAND_WRITTEN = """
 WITH rules (region, weekly, daily, dbl, tz) AS (VALUES {rules}),
@@ -173,7 +173,7 @@ def main() -> None:
 
         def over_http():
             return [(r["clientId"], r["lobId"], r["currency"], *(r[f] for f in fields))
-                    for r in post_graphql(conn_http, body, token)["billableHours"]]
+                    for r in post_graphql(conn_http, body, token)["billableHours"]["nodes"]]
 
         def sql_rls():
             return [tuple(getattr(r, c) for c in columns) for r in rt.execute(statement, params)]

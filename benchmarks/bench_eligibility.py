@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, text
 from benchmarks.harness import interleaved, live_server, ms, post_graphql, prepared, table
 from benchmarks.tokens import admin_token
 from switchboard.core.db.engines import connect_args, load_json_with_orjson, sqlalchemy_url
+from switchboard.core.graphql.pagination import Window
 from switchboard.core.workforce.eligibility import CORE_RULES, statement
 
 QUERY = """query($lob: UUID!, $start: DateTime!, $end: DateTime!, $first: Int) {
@@ -134,7 +135,8 @@ def main() -> None:
     start = datetime(2026, 11, 23, 9, tzinfo=zone)  # the demo's anchor Monday, in the LOB's zone
     end = start + timedelta(hours=args.hours)
     rules = runtime.eligibility_rules
-    sql, page_params, _ = statement(rules, page_size, None, runtime.settings.page_size_cap)
+    page = statement(rules, Window(first=page_size), runtime.settings.page_size_cap)
+    sql, page_params = page.sql, page.params
     core_sql, _, _ = statement(CORE_RULES, page_size, None, runtime.settings.page_size_cap)
     params = {**page_params, "lob_id": lob.id, "window_start": start, "window_end": end}
     hand_params = {"tenant_id": lob.tenant_id, "lob_id": lob.id, "window_start": start, "window_end": end,

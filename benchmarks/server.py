@@ -22,7 +22,7 @@ from switchboard.core.app import create_app
 from switchboard.core.db.server import locate
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError
-from switchboard.core.graphql.pagination import encode_cursor
+from switchboard.core.graphql.pagination import Window, encode_cursor
 from switchboard.core.identity.service import authenticate
 from switchboard.core.plugins import PluginHost
 from switchboard.core.runtime import Runtime
@@ -40,7 +40,8 @@ async def plain_employees(request: Request) -> JSONResponse:
         token = request.headers.get("authorization", "").partition(" ")[2]
         caller = await authenticate(db, token, runtime.policy, runtime.settings)
         caller.require_somewhere(READ)
-        rows, size = await employees_page(db, PAGE, None, runtime.settings.page_size_cap)
+        fetched = await employees_page(db, Window(first=PAGE), runtime.settings.page_size_cap)
+        rows, size = fetched.rows, fetched.keyset.size
         page = rows[:size]
         edges = [{"cursor": encode_cursor((r.preferred_name, r.id)),
                   "node": {"id": str(r.id), "employeeNumber": r.employee_number, "preferredName": r.preferred_name,

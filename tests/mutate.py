@@ -52,7 +52,7 @@ source_paths = ["switchboard"]
 only_mutate = [{module}]
 also_copy = ["tests"]
 pytest_add_cli_args_test_selection = {tests}
-pytest_add_cli_args = ["-p", "no:randomly", "--basetemp", {basetemp}]
+pytest_add_cli_args = ["-p", "no:randomly", "-n", "0", "--basetemp", {basetemp}]
 """
 
 
@@ -66,7 +66,7 @@ def mirror(name: str) -> Path:
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "tests", target / "tests", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     config = CONFIG.format(module=json.dumps(f"switchboard/{module}"), tests=json.dumps(tests),
-                           basetemp=json.dumps(str(target / "pytest")))
+                           basetemp=json.dumps(f"/tmp/switchboard-mutation-{name}"))
     (target / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text() + config)
     return target
 

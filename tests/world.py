@@ -26,7 +26,8 @@ class World:
             raise AttributeError(name) from exc
 
 
-def build_world(conn) -> World:
+def build_world(conn, token_hours: float = 1) -> World:
+    """The world, its users' tokens valid for ``token_hours``."""
     w = World()
     i = w.ids
     i["tA"] = f.tenant(conn, "Alpha BPO")
@@ -60,5 +61,5 @@ def build_world(conn) -> World:
     i["portal"] = f.user(conn, i["tA"], ("client_viewer", i["A1"], None), kind="client", bound_client=i["A1"])
     i["adminB"] = f.user(conn, i["tB"], "tenant_admin")
     for name in ("admin", "planner", "supervisor", "agent", "portal", "adminB"):
-        w.tokens[name] = f.token(conn, i[name])
+        w.tokens[name] = f.token(conn, i[name], hours=token_hours)
     return w

@@ -13,7 +13,7 @@ The measures, fragments expanded:
 * **aliases**: aliased fields, as Strawberry's ``MaxAliasesLimiter`` counts them;
 * **cost**: every field costs 1 plus the cost of its sub-selection times how many
   objects it returns: a connection field (one with a ``first`` argument) its page
-  size, any other list of objects :data:`LIST_FACTOR`. A page size given by a
+  size (``last`` when given instead), any other list of objects :data:`LIST_FACTOR`. A page size given by a
   variable makes the cost a function of the request's variables, evaluated per
   request (:meth:`Cost.evaluate`); the rest is folded into numbers once.
 
@@ -39,13 +39,16 @@ from .pagination import DEFAULT_PAGE
 
 LIST_FACTOR = 10  # objects assumed in a list that is not a page (a client's LOBs, a type's fields …)
 PAGE_ARGUMENT = "first"
+BACKWARD_ARGUMENT = "last"  # a connection's page size when paging backward
 
 
 @dataclass(frozen=True)
 class PageVariable:
-    """A page size given by a variable: its value in the request, else its default."""
+    """A page size given by variables (``first``, ``last``): the larger of the sizes the
+    request's values (else the variables' defaults) and ``literal`` set; 50 when none is."""
 
-    name: str
+    names: tuple[str, ...]
+    literal: int | None = None
 
 
 Multiplier = int | PageVariable
@@ -127,9 +130,13 @@ class Shape:
         given = variables or {}
 
         def page(variable: PageVariable) -> int:
-            if variable.name in given:
-                return self._page_size(given[variable.name])
-            return self._page_node(defaults.get(variable.name))
+            sizes = [] if variable.literal is None else [variable.literal]
+            for name in variable.names:
+                if given.get(name) is not None:
+                    sizes.append(self._page_size(given[name]))
+                elif name not in given and not _null(defaults.get(name)):
+                    sizes.append(self._page_node(defaults[name]))
+            return max(sizes, default=DEFAULT_PAGE)
 
         return measure.cost.evaluate(page)
 
@@ -153,8 +160,13 @@ class Shape:
         if definition is None:
             return 1
         if PAGE_ARGUMENT in definition.args:
-            given = next((a.value for a in node.arguments or () if a.name.value == PAGE_ARGUMENT), None)
-            return PageVariable(given.name.value) if isinstance(given, VariableNode) else self._page_node(given)
+            sizes = [a.value for a in node.arguments or ()
+                     if a.name.value in (PAGE_ARGUMENT, BACKWARD_ARGUMENT) and not _null(a.value)]
+            variables = tuple(v.name.value for v in sizes if isinstance(v, VariableNode))
+            literal = max((self._page_node(v) for v in sizes if not isinstance(v, VariableNode)), default=None)
+            if variables:
+                return PageVariable(variables, literal)
+            return DEFAULT_PAGE if literal is None else literal
         returned = get_nullable_type(definition.type)
         if is_list_type(returned) and is_composite_type(get_named_type(returned)) and not _is_page(parent):
             return LIST_FACTOR
@@ -210,6 +222,11 @@ class Shape:
     def _type(self, name: str) -> Any:
         found = self._schema.get_type(name)
         return found if is_composite_type(found) else None
+
+
+def _null(node: Any) -> bool:
+    """Whether a value node is absent or ``null``."""
+    return node is None or isinstance(node, NullValueNode)
 
 
 def _field(parent: GraphQLCompositeType | None, name: str) -> GraphQLField | None:

@@ -1,24 +1,75 @@
-"""Cursor connections with a hard page-size cap, paged by keyset (no OFFSET)."""
+"""Cursor connections with a hard page-size cap, paged by keyset (no OFFSET), both ways.
+
+A connection field is declared with :func:`connection_field`: it takes Relay's four
+arguments (``first``/``after`` forward, ``last``/``before`` backward) and its resolver
+receives them as one :class:`Window` argument named ``window``. :func:`keyset` turns a
+window into SQL, :meth:`Keyset.fetch` runs it and :func:`connection` builds the page.
+
+``totalCount``, and the page-info flag that looks past the cursor a page started from
+(``hasPreviousPage`` going forward, ``hasNextPage`` going backward), each need one more
+statement: it runs only when the request selects the field, once per connection.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.extensions import FieldExtension
+from strawberry.types.arguments import StrawberryArgument
 
-from ..db.session import Untrusted
+from ..db.session import DbSession, Untrusted
 from ..errors import UserError
 
 T = TypeVar("T")
+V = TypeVar("V")
 DEFAULT_PAGE = 50
+WINDOW = "window"  # the resolver parameter a connection field's four arguments arrive in
 
 
-@strawberry.type
+class Lazy(Generic[V]):
+    """A value computed the first time it is awaited, then shared (aliases ask once)."""
+
+    def __init__(self, compute: Callable[[], Awaitable[V]]) -> None:
+        self._compute = compute
+        self._task: asyncio.Future[V] | None = None
+
+    @classmethod
+    def known(cls, value: V) -> Lazy[V]:
+        """A value already known: awaiting it runs nothing."""
+        async def give() -> V:
+            return value
+        return cls(give)
+
+    async def get(self) -> V:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._compute())
+        return await self._task
+
+
+@strawberry.type(description="Where a page lies in its list (Relay's PageInfo).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor (null: an empty page).")
+    end_cursor: str | None = strawberry.field(description="The last edge's cursor (null: an empty page).")
+    next_known: strawberry.Private[Lazy[bool]]
+    previous_known: strawberry.Private[Lazy[bool]]
+
+    @strawberry.field(description="Whether items follow this page (paging backward with `before`: one more"
+                      " statement, run only when selected).")
+    async def has_next_page(self) -> bool:
+        return await self.next_known.get()
+
+    @strawberry.field(description="Whether items precede this page (paging forward with `after`: one more"
+                      " statement, run only when selected).")
+    async def has_previous_page(self) -> bool:
+        return await self.previous_known.get()
 
 
 def edge_cursor(root: Any) -> str:
@@ -37,10 +88,16 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
+    counter: strawberry.Private[Lazy[int]]
 
     @strawberry.field(description="The nodes of this page, without cursors.")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many items the whole list holds, every page together (cursors ignored);"
+                      " counted by one more statement, run only when selected.")
+    async def total_count(self) -> int:
+        return await self.counter.get()
 
 
 SEPARATOR = "\x1f"  # ASCII unit separator: never part of a key value we page by
@@ -51,58 +108,261 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(SEPARATOR.join(map(str, values)).encode()).decode()
 
 
-def decode_cursor(cursor: str, width: int) -> list[str]:
-    """The sort key inside a cursor (``INVALID_CURSOR`` when it is not one of ours)."""
+def decode_cursor(cursor: str, width: int, argument: str = "after") -> list[str]:
+    """The sort key inside a cursor of ``width`` values (``INVALID_CURSOR`` when it is not one of ours)."""
     try:
         values = base64.urlsafe_b64decode(cursor.encode()).decode().split(SEPARATOR)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UserError("INVALID_CURSOR", "after") from exc
+        raise UserError("INVALID_CURSOR", argument) from exc
     if len(values) != width:
-        raise UserError("INVALID_CURSOR", "after")
+        raise UserError("INVALID_CURSOR", argument)
     return values
 
 
-def page_size(first: int | None, cap: int) -> int:
+@dataclass(frozen=True)
+class Window:
+    """A connection field's Relay arguments: ``first`` items after ``after``, or the
+    ``last`` items before ``before`` (both cursors may bound either direction)."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    @property
+    def backward(self) -> bool:
+        """Whether the page is the last items of the window (``last`` given)."""
+        return self.last is not None
+
+    def size(self, cap: int) -> int:
+        """The page size, refused when ``first`` and ``last`` are both given
+        (``PAGE_DIRECTION_CONFLICT``), below 1 or above the cap."""
+        if self.first is not None and self.last is not None:
+            raise UserError("PAGE_DIRECTION_CONFLICT", "last")
+        return page_size(self.last if self.backward else self.first, cap, "last" if self.backward else "first")
+
+
+def page_size(requested: int | None, cap: int, argument: str = "first") -> int:
     """The requested page size, refused (``PAGE_SIZE_OVER_CAP``) above the cap."""
-    size = DEFAULT_PAGE if first is None else first
+    size = DEFAULT_PAGE if requested is None else requested
     if size < 1:
-        raise UserError("PAGE_SIZE_INVALID", "first")
+        raise UserError("PAGE_SIZE_INVALID", argument)
     if size > cap:
-        raise UserError("PAGE_SIZE_OVER_CAP", "first", cap=cap)
+        raise UserError("PAGE_SIZE_OVER_CAP", argument, cap=cap)
     return size
 
 
-def keyset(
-    select: str, keys: Sequence[str], first: int | None, after: str | None, cap: int, where: str = "true",
-    prefix: str = "_",
-) -> tuple[str, dict[str, Any], int]:
-    """SQL for one page: ``select`` filtered by ``where``, after the cursor, ordered by ``keys``.
+def _identity(sql: str) -> str:
+    return sql
 
-    ``keys`` are column expressions whose last one is unique (usually ``id``).
-    Returns ``(sql, params, size)``; fetch ``size + 1`` rows to know if more follow.
-    Its parameters' names start with ``prefix``: another one lets a paged statement
-    enclose a paged statement.
+
+@dataclass(frozen=True)
+class Keyset:
+    """One page's SQL, and the statements ``totalCount`` and the far page-info flag run.
+
+    ``frame`` encloses a selection of the list's rows in the statement that answers the
+    field (identity: the selection is the statement); ``counted`` is what a count of the
+    framed statement counts (``*``, or a column that is null on a frame's filler row).
     """
-    size = page_size(first, cap)
+
+    page: str  # size + 1 rows, in the page's direction
+    unpaged: str  # every row of the list, cursors ignored
+    beyond: str | None  # a row past the cursor the page starts from (None: no such cursor)
+    params: dict[str, Any]
+    size: int
+    keys: tuple[str, ...]
+    backward: bool
+    frame: Callable[[str], str] = _identity
+    counted: str = "*"
+
+    @property
+    def sql(self) -> str:
+        """The statement answering the page."""
+        return self.frame(self.page)
+
+    def order(self, qualifier: str = "") -> str:
+        """The ``ORDER BY`` list of the page's direction, each key prefixed by ``qualifier``."""
+        return ", ".join(f"{qualifier}{k}{' DESC' if self.backward else ''}" for k in self.keys)
+
+    def embed(self, frame: Callable[[str], str], counted: str = "*") -> Keyset:
+        """This page inside an enclosing statement: ``frame(selection)`` answers the field
+        for a selection of the list's rows (counting ``counted`` of its rows)."""
+        return replace(self, frame=frame, counted=counted)
+
+    @property
+    def count_sql(self) -> str:
+        return f"SELECT count({self.counted}) FROM ({self.frame(self.unpaged)}) AS counted"
+
+    @property
+    def beyond_sql(self) -> str | None:
+        if self.beyond is None:
+            return None
+        return f"SELECT count({self.counted}) > 0 FROM ({self.frame(self.beyond)}) AS counted"
+
+    async def fetch(self, db: DbSession, params: Mapping[str, Any] | None = None) -> Fetched:
+        """Run the page's statement with ``params`` (the selection's own) added."""
+        bound = {**(params or {}), **self.params}
+        return Fetched(await db.all(self.sql, bound), self, db, bound)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The rows a :class:`Keyset` fetched (``size + 1`` at most, in the page's direction),
+    with what its lazy statements need."""
+
+    rows: list[Any]
+    keyset: Keyset
+    db: DbSession = field(repr=False)
+    params: dict[str, Any] = field(repr=False)
+
+    def keeping(self, rows: list[Any]) -> Fetched:
+        """The same page with only ``rows`` (a frame's filler rows dropped)."""
+        return replace(self, rows=rows)
+
+    def lazy_scalar(self, sql: str | None) -> Lazy[Any]:
+        if sql is None:
+            return Lazy.known(False)
+        return Lazy(lambda: self.db.scalar(sql, self.params))
+
+
+def keyset(
+    select: str, keys: Sequence[str], window: Window, cap: int, where: str = "true", prefix: str = "_",
+) -> Keyset:
+    """The SQL of one page: ``select`` filtered by ``where``, within the window's cursors,
+    ordered by ``keys`` (ascending; ``last``: the last rows, fetched descending).
+
+    ``keys`` are column expressions whose last one is unique (usually ``id``). The page
+    fetches ``size + 1`` rows to know if more follow. Its parameters' names start with
+    ``prefix``: another one lets a paged statement enclose a paged statement.
+    """
+    size = window.size(cap)
     params: dict[str, Any] = {f"{prefix}limit": size + 1}
     conditions = [f"({where})"]
-    if after:
-        values = decode_cursor(after, len(keys))
-        names = [f"{prefix}after{i}" for i in range(len(keys))]
-        params.update(zip(names, (Untrusted(v, "INVALID_CURSOR", "after") for v in values), strict=True))
+    bounds: dict[str, str] = {}
+    for argument, cursor, operator in (("after", window.after, ">"), ("before", window.before, "<")):
+        if not cursor:
+            continue
+        names = [f"{prefix}{argument}{i}" for i in range(len(keys))]
+        values = decode_cursor(cursor, len(keys), argument)
+        params.update(zip(names, (Untrusted(v, "INVALID_CURSOR", argument) for v in values), strict=True))
         # psycopg sends strings untyped, so PostgreSQL reads each as its key's type; one it
         # cannot read (a forged cursor, another list's) is INVALID_CURSOR (see Untrusted).
-        conditions.append(f"({', '.join(keys)}) > ({', '.join(':' + n for n in names)})")
-    sql = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {', '.join(keys)} LIMIT :{prefix}limit"
-    return sql, params, size
+        bounds[argument] = f"({', '.join(':' + n for n in names)})"
+        conditions.append(f"({', '.join(keys)}) {operator} {bounds[argument]}")
+    backward = window.backward
+    direction = " DESC" if backward else ""
+    order = ", ".join(k + direction for k in keys)
+    page = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT :{prefix}limit"
+    start = bounds.get("before" if backward else "after")
+    beyond = None
+    if start is not None:
+        beyond = f"{select} WHERE ({where}) AND ({', '.join(keys)}) {'>=' if backward else '<='} {start} LIMIT 1"
+    return Keyset(page, f"{select} WHERE {where}", beyond, params, size, tuple(keys), backward)
 
 
-def connection(rows: list[Any], size: int, key: Callable[[Any], Sequence[Any]],
-               node: Callable[[Any], T]) -> Connection[T]:
-    """A connection from ``size + 1`` fetched rows."""
-    page = rows[:size]
+def connection(fetched: Fetched, key: Callable[[Any], Sequence[Any]], node: Callable[[Any], T]) -> Connection[T]:
+    """A connection from a fetched page: its edges in the list's order, its page info,
+    and its count (run when asked)."""
+    ks = fetched.keyset
+    page = fetched.rows[:ks.size]
+    more = Lazy.known(len(fetched.rows) > ks.size)
+    if ks.backward:
+        page.reverse()
     edges = [Edge(node=node(r), key=key(r)) for r in page]
+    beyond = fetched.lazy_scalar(ks.beyond_sql)
     return Connection(
         edges=edges,
-        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=encode_cursor(edges[-1].key) if edges else None),
+        page_info=PageInfo(
+            start_cursor=encode_cursor(edges[0].key) if edges else None,
+            end_cursor=encode_cursor(edges[-1].key) if edges else None,
+            next_known=beyond if ks.backward else more,
+            previous_known=more if ks.backward else beyond,
+        ),
+        counter=fetched.lazy_scalar(ks.count_sql),
     )
+
+
+def list_connection(items: Sequence[Any], keys: Sequence[str], node: Callable[[Any], T],
+                    window: Window, cap: int) -> Connection[T]:
+    """A connection over a list computed whole (a report's rows, bounded by its inputs), paged
+    by the same rules as :func:`keyset`: ordered by the items' attributes ``keys`` read as text
+    (so a cursor compares as it encodes; together they must be unique), ``totalCount`` the
+    list's length."""
+    size = window.size(cap)
+
+    def text_key(item: Any) -> tuple[str, ...]:
+        return tuple(sortable_text(getattr(item, k)) for k in keys)
+
+    rows = sorted(items, key=text_key)
+    ordered = [text_key(r) for r in rows]
+    low, high = 0, len(rows)
+    if window.after:
+        low = bisect_right(ordered, tuple(decode_cursor(window.after, len(keys), "after")))
+    if window.before:
+        high = max(low, bisect_left(ordered, tuple(decode_cursor(window.before, len(keys), "before"))))
+    start, end = (max(low, high - size), high) if window.backward else (low, min(high, low + size))
+    edges = [Edge(node=node(r), key=k) for r, k in zip(rows[start:end], ordered[start:end], strict=True)]
+    more_before, more_after = (start > low, high < len(rows)) if window.backward else (low > 0, end < high)
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            start_cursor=encode_cursor(edges[0].key) if edges else None,
+            end_cursor=encode_cursor(edges[-1].key) if edges else None,
+            next_known=Lazy.known(more_after), previous_known=Lazy.known(more_before),
+        ),
+        counter=Lazy.known(len(rows)),
+    )
+
+
+def sortable_text(value: Any) -> str:
+    """A key value as text that sorts as the value does: an instant in UTC at a fixed width,
+    a non-negative integer zero-padded, anything else (dates, UUIDs, names) as ``str``."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return f"{value:020d}"
+    return str(value)
+
+
+def page_cap(info: strawberry.Info) -> int:
+    """The largest page a request may ask for (``SWITCHBOARD_PAGE_SIZE_CAP``)."""
+    return info.context.runtime.settings.page_size_cap
+
+
+def _argument(name: str, annotation: Any, description: str) -> StrawberryArgument:
+    return StrawberryArgument(python_name=name, graphql_name=None, type_annotation=StrawberryAnnotation(annotation),
+                              default=None, description=description)
+
+
+class PageArguments(FieldExtension):
+    """Gives a connection field Relay's four arguments and hands them to its resolver as
+    one :class:`Window` (the resolver's ``window`` parameter, not itself an argument)."""
+
+    ARGUMENTS = (
+        ("first", int | None, "At most this many items from the start of the window (default 50)."),
+        ("after", str | None, "Only items after this cursor."),
+        ("last", int | None, "At most this many items from the end of the window (not with `first`)."),
+        ("before", str | None, "Only items before this cursor."),
+    )
+
+    def apply(self, field: Any) -> None:
+        own = [a for a in field.arguments if a.python_name != WINDOW]
+        field.arguments = own + [_argument(*spec) for spec in self.ARGUMENTS]
+
+    def _window(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        window = Window(**{name: kwargs.pop(name, None) for name, _, _ in self.ARGUMENTS})
+        return {**kwargs, WINDOW: window}
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        return next_(source, info, **self._window(kwargs))
+
+    async def resolve_async(self, next_: Callable[..., Any], source: Any, info: strawberry.Info,
+                            **kwargs: Any) -> Any:
+        return await next_(source, info, **self._window(kwargs))
+
+
+def connection_field(description: str, **options: Any) -> Any:
+    """A connection field: ``strawberry.field`` whose resolver takes ``window: Window``
+    for the Relay arguments ``first``, ``after``, ``last`` and ``before``."""
+    return strawberry.field(description=description, extensions=[PageArguments(), *options.pop("extensions", ())],
+                            **options)

@@ -9,7 +9,7 @@ import strawberry
 
 from ..db.like import contains
 from ..graphql.caps import SEARCH, capped
-from ..graphql.pagination import Connection, connection, keyset
+from ..graphql.pagination import Connection, Window, connection, connection_field, keyset
 from . import users
 from .types import Me, Role, Token, User, UserKind
 
@@ -20,18 +20,16 @@ class IdentityQuery:
     def me(self, info: strawberry.Info) -> Me:
         return Me.of(info.context.me)
 
-    @strawberry.field(description="Users of the tenant, by e-mail (tenant admins).")
+    @connection_field(description="Users of the tenant, by e-mail (tenant admins).")
     async def users(
-        self, info: strawberry.Info, search: Annotated[str | None, capped(SEARCH)] = None, first: int | None = None,
-        after: str | None = None,
+        self, info: strawberry.Info, window: Window, search: Annotated[str | None, capped(SEARCH)] = None,
     ) -> Connection[User]:
         ctx = info.context
         ctx.me.require(users.MANAGE)
         where = "(u.email ILIKE :q ESCAPE '\\' OR u.display_name ILIKE :q ESCAPE '\\')" if search else "true"
-        sql, params, size = keyset(users.USER_SELECT, ["u.email", "u.id"], first, after,
-                                   ctx.runtime.settings.page_size_cap, where)
-        rows = await ctx.db.all(sql, {**params, "q": contains(search or "")})
-        return connection(rows, size, lambda r: (r.email, r.id), User.from_row)
+        page = keyset(users.USER_SELECT, ["u.email", "u.id"], window, ctx.runtime.settings.page_size_cap, where)
+        rows = await page.fetch(ctx.db, {"q": contains(search or "")})
+        return connection(rows, lambda r: (r.email, r.id), User.from_row)
 
     @strawberry.field(description="Tokens: your own, or a user's (tenant admins). Secrets are never shown.")
     async def tokens(self, info: strawberry.Info, user_id: UUID | None = None) -> list[Token]:

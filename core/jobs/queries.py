@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from ..graphql.caps import CODE, capped
-from ..graphql.pagination import Connection, connection, keyset
+from ..graphql.pagination import Connection, Window, connection, connection_field, keyset
 from . import service
 from .types import Job, JobState
 
@@ -23,15 +23,14 @@ class JobQuery:
         row = await service.get(ctx.db, id)
         return row and Job.from_row(row, ctx.message)
 
-    @strawberry.field(description="Jobs the caller may see, newest first, optionally of one kind or state.")
-    async def jobs(self, info: strawberry.Info, kind: Annotated[str | None, capped(CODE)] = None,
-                   state: JobState | None = None, first: int | None = None,
-                   after: str | None = None) -> Connection[Job]:
+    @connection_field(description="Jobs the caller may see, newest first, optionally of one kind or state.")
+    async def jobs(self, info: strawberry.Info, window: Window, kind: Annotated[str | None, capped(CODE)] = None,
+                   state: JobState | None = None) -> Connection[Job]:
         ctx = info.context
         service.require_staff(ctx.me)
         where = " AND ".join(c for c, v in (("kind = :kind", kind), ("state = :state", state)) if v) or "true"
-        sql, params, size = keyset(
+        page = keyset(
             "SELECT * FROM (SELECT *, -extract(epoch FROM created_at) AS newest FROM job) j",
-            ["newest", "id"], first, after, ctx.runtime.settings.page_size_cap, where)
-        rows = await ctx.db.all(sql, {**params, "kind": kind, "state": state and state.value})
-        return connection(rows, size, lambda r: (r.newest, r.id), lambda r: Job.from_row(r, ctx.message))
+            ["newest", "id"], window, ctx.runtime.settings.page_size_cap, where)
+        rows = await page.fetch(ctx.db, {"kind": kind, "state": state and state.value})
+        return connection(rows, lambda r: (r.newest, r.id), lambda r: Job.from_row(r, ctx.message))

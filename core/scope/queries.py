@@ -6,7 +6,7 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql.pagination import Connection, connection, keyset
+from ..graphql.pagination import Connection, Window, connection, connection_field, keyset
 from .types import Client, Lob, Site, client_by_id, lob_by_id
 
 
@@ -16,36 +16,32 @@ def _cap(info: strawberry.Info) -> int:
 
 @strawberry.type
 class ScopeQuery:
-    @strawberry.field(description="Clients the caller can see, by name.")
-    async def clients(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Client]:
+    @connection_field(description="Clients the caller can see, by name.")
+    async def clients(self, info: strawberry.Info, window: Window) -> Connection[Client]:
         info.context.me.require_somewhere("scope.read")
-        sql, params, size = keyset("SELECT * FROM client", ["name", "id"], first, after, _cap(info))
-        rows = await info.context.db.all(sql, params)
-        return connection(rows, size, lambda r: (r.name, r.id), Client.from_row)
+        page = keyset("SELECT * FROM client", ["name", "id"], window, _cap(info))
+        return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Client.from_row)
 
     @strawberry.field(description="One client, or null when it does not exist or is outside the caller's scope.")
     async def client(self, info: strawberry.Info, id: UUID) -> Client | None:
         info.context.me.require_somewhere("scope.read")
         return await client_by_id(info.context).load(id)
 
-    @strawberry.field(description="LOBs the caller can see, optionally of one client, by name.")
-    async def lobs(
-        self, info: strawberry.Info, client_id: UUID | None = None, first: int | None = None, after: str | None = None
-    ) -> Connection[Lob]:
+    @connection_field(description="LOBs the caller can see, optionally of one client, by name.")
+    async def lobs(self, info: strawberry.Info, window: Window, client_id: UUID | None = None) -> Connection[Lob]:
         info.context.me.require_somewhere("scope.read")
         where = "client_id = :client_id" if client_id else "true"
-        sql, params, size = keyset("SELECT * FROM lob", ["name", "id"], first, after, _cap(info), where)
-        rows = await info.context.db.all(sql, {**params, "client_id": client_id})
-        return connection(rows, size, lambda r: (r.name, r.id), Lob.from_row)
+        page = keyset("SELECT * FROM lob", ["name", "id"], window, _cap(info), where)
+        rows = await page.fetch(info.context.db, {"client_id": client_id})
+        return connection(rows, lambda r: (r.name, r.id), Lob.from_row)
 
     @strawberry.field(description="One LOB, or null.")
     async def lob(self, info: strawberry.Info, id: UUID) -> Lob | None:
         info.context.me.require_somewhere("scope.read")
         return await lob_by_id(info.context).load(id)
 
-    @strawberry.field(description="The BPO's delivery sites.")
-    async def sites(self, info: strawberry.Info, first: int | None = None, after: str | None = None) -> Connection[Site]:
+    @connection_field(description="The BPO's delivery sites.")
+    async def sites(self, info: strawberry.Info, window: Window) -> Connection[Site]:
         info.context.me.require_somewhere("scope.read")
-        sql, params, size = keyset("SELECT * FROM site", ["name", "id"], first, after, _cap(info))
-        rows = await info.context.db.all(sql, params)
-        return connection(rows, size, lambda r: (r.name, r.id), Site.from_row)
+        page = keyset("SELECT * FROM site", ["name", "id"], window, _cap(info))
+        return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Site.from_row)

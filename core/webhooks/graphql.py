@@ -7,7 +7,7 @@ from uuid import UUID
 import strawberry
 
 from ..graphql.payload import UserErrorType, atomically
-from ..graphql.pagination import Connection, connection
+from ..graphql.pagination import Connection, Window, connection, connection_field
 from . import service
 from .events import declared_types
 from .types import WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookEventType
@@ -48,21 +48,19 @@ class WebhookQuery:
         info.context.me.require(service.MANAGE)
         return [WebhookEventType(name=n, description=d) for n, d in declared_types(info.context.runtime.host).items()]
 
-    @strawberry.field(description="The tenant's webhook endpoints, oldest first.")
-    async def webhook_endpoints(self, info: strawberry.Info, first: int | None = None,
-                                after: str | None = None) -> Connection[WebhookEndpoint]:
+    @connection_field(description="The tenant's webhook endpoints, oldest first.")
+    async def webhook_endpoints(self, info: strawberry.Info, window: Window) -> Connection[WebhookEndpoint]:
         ctx = info.context
-        rows, size = await service.endpoints_page(ctx.db, ctx.me, first, after, ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.created_at, r.id), WebhookEndpoint.from_row)
+        rows = await service.endpoints_page(ctx.db, ctx.me, window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.created_at, r.id), WebhookEndpoint.from_row)
 
-    @strawberry.field(description="Webhook deliveries, newest first, optionally of one endpoint or state.")
-    async def webhook_deliveries(self, info: strawberry.Info, endpoint_id: UUID | None = None,
-                                 state: WebhookDeliveryState | None = None, first: int | None = None,
-                                 after: str | None = None) -> Connection[WebhookDelivery]:
+    @connection_field(description="Webhook deliveries, newest first, optionally of one endpoint or state.")
+    async def webhook_deliveries(self, info: strawberry.Info, window: Window, endpoint_id: UUID | None = None,
+                                 state: WebhookDeliveryState | None = None) -> Connection[WebhookDelivery]:
         ctx = info.context
-        rows, size = await service.deliveries_page(ctx.db, ctx.me, endpoint_id, state and state.value, first, after,
-                                                   ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.newest, r.id), WebhookDelivery.from_row)
+        rows = await service.deliveries_page(ctx.db, ctx.me, endpoint_id, state and state.value, window,
+                                             ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.newest, r.id), WebhookDelivery.from_row)
 
 
 @strawberry.type

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from ..db.session import DbSession
 from ..errors import UserError, ValidationErrors
-from ..graphql.pagination import keyset
+from ..graphql.pagination import Fetched, Window, keyset
 from ..identity.caller import Caller
 from .addresses import check_url
 from .signing import new_secret
@@ -99,19 +99,18 @@ async def replay(db: DbSession, caller: Caller, delivery_id: UUID) -> Any:
     return await db.one(f"{DELIVERIES} WHERE id = :id", {"id": new_id})
 
 
-async def endpoints_page(db: DbSession, caller: Caller, first: int | None, after: str | None, cap: int):
-    """One page of the tenant's endpoints, oldest first: ``size + 1`` rows and ``size``."""
+async def endpoints_page(db: DbSession, caller: Caller, window: Window, cap: int) -> Fetched:
+    """One page of the tenant's endpoints, oldest first."""
     caller.require(MANAGE)
-    sql, params, size = keyset(f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint", ["created_at", "id"],
-                               first, after, cap)
-    return await db.all(sql, params), size
+    return await keyset(f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint", ["created_at", "id"], window,
+                        cap).fetch(db)
 
 
 async def deliveries_page(db: DbSession, caller: Caller, endpoint_id: UUID | None, state: str | None,
-                          first: int | None, after: str | None, cap: int):
+                          window: Window, cap: int) -> Fetched:
     """One page of deliveries, newest first, optionally of one endpoint or state."""
     caller.require(MANAGE)
     where = " AND ".join(c for c, v in (("endpoint_id = :endpoint", endpoint_id), ("state = :state", state))
                          if v is not None) or "true"
-    sql, params, size = keyset(DELIVERIES, ["newest", "id"], first, after, cap, where)
-    return await db.all(sql, {**params, "endpoint": endpoint_id, "state": state}), size
+    page = keyset(DELIVERIES, ["newest", "id"], window, cap, where)
+    return await page.fetch(db, {"endpoint": endpoint_id, "state": state})

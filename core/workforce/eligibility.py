@@ -37,7 +37,7 @@ from uuid import UUID
 
 from ..db.session import DbSession
 from ..errors import NotFound, UserError
-from ..graphql.pagination import keyset
+from ..graphql.pagination import Fetched, Keyset, Window, keyset
 from ..identity.caller import Caller
 from ..scope.validation import aware
 from .service import EMPLOYEE_COLUMNS
@@ -171,19 +171,18 @@ def reasons_sql(rules: Sequence[EligibilityRule]) -> str:
     return "\n    UNION ALL ".join(parts) or "SELECT NULL::uuid, NULL::text, NULL::text, NULL::date, 0 WHERE false"
 
 
-def statement(rules: Sequence[EligibilityRule], first: int | None, after: str | None, cap: int
-              ) -> tuple[str, dict[str, Any], int]:
-    """The one statement answering a page of ``eligibleAgents``; ``(sql, params, size)``.
+def statement(rules: Sequence[EligibilityRule], window: Window, cap: int) -> Keyset:
+    """The one statement answering a page of ``eligibleAgents``.
 
     It returns no row when the LOB is not visible, and one row with NULL candidate
     columns when it is but no candidate is on this page; every row carries the
     LOB's ``target_client_id``.
     """
     columns = ", ".join(f"e.{c.strip()}" for c in EMPLOYEE_COLUMNS.split(","))
-    page, params, size = keyset("SELECT * FROM scored", KEYS, first, after, cap)
-    sql = FRAME.format(columns=columns, reasons=reasons_sql(rules), page=page,
-                       order=", ".join(f"page.{k}" for k in KEYS))
-    return sql, params, size
+    page = keyset("SELECT * FROM scored", KEYS, window, cap)
+    reasons, order = reasons_sql(rules), page.order("page.")
+    return page.embed(lambda selection: FRAME.format(columns=columns, reasons=reasons, page=selection, order=order),
+                      counted="id")
 
 
 def check_window(start: datetime, end: datetime) -> None:
@@ -198,10 +197,10 @@ def check_window(start: datetime, end: datetime) -> None:
 
 async def eligible_agents(
     db: DbSession, caller: Caller, rules: Sequence[EligibilityRule], lob_id: UUID, start: datetime, end: datetime,
-    first: int | None, after: str | None, cap: int,
-) -> tuple[list[Any], int]:
+    window: Window, cap: int,
+) -> Fetched:
     """One page of candidates (employed during the window, visible to the caller) with their
-    reasons, eligible first: ``size + 1`` rows and ``size``. One SQL statement.
+    reasons, eligible first. One SQL statement.
 
     Employed during the window: hired on or before its last day and not terminated
     before its first day. The permission is checked on the LOB's scope once the
@@ -210,12 +209,12 @@ async def eligible_agents(
     """
     caller.require_somewhere(PERMISSION)
     check_window(start, end)
-    sql, params, size = statement(rules, first, after, cap)
-    rows = await db.all(sql, {**params, "lob_id": lob_id, "window_start": start, "window_end": end})
-    if not rows:
+    fetched = await statement(rules, window, cap).fetch(
+        db, {"lob_id": lob_id, "window_start": start, "window_end": end})
+    if not fetched.rows:
         raise NotFound("lobId")
-    caller.require(PERMISSION, rows[0].target_client_id, lob_id)
-    return [r for r in rows if r.id is not None], size
+    caller.require(PERMISSION, fetched.rows[0].target_client_id, lob_id)
+    return fetched.keeping([r for r in fetched.rows if r.id is not None])
 
 
 def parse_reason(reason: dict[str, Any]) -> tuple[str, str | None, date | None]:

@@ -9,19 +9,18 @@ from uuid import UUID
 import strawberry
 
 from ..graphql.caps import SEARCH, capped
-from ..graphql.pagination import Connection, connection
+from ..graphql.pagination import Connection, Window, connection, connection_field
 from . import eligibility, service
 from .types import EligibleAgent, Employee, employee_by_id
 
 
 @strawberry.type
 class WorkforceQuery:
-    @strawberry.field(description="Employees the caller can see, by preferred name.")
+    @connection_field(description="Employees the caller can see, by preferred name.")
     async def employees(
         self,
         info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
+        window: Window,
         client_id: UUID | None = None,
         lob_id: UUID | None = None,
         search: Annotated[
@@ -31,15 +30,15 @@ class WorkforceQuery:
         ctx = info.context
         ctx.me.require_somewhere(service.READ)
         cap = ctx.runtime.settings.page_size_cap
-        rows, size = await service.employees_page(ctx.db, first, after, cap, client_id, lob_id, search)
-        return connection(rows, size, lambda r: (r.preferred_name, r.id), Employee.from_row)
+        rows = await service.employees_page(ctx.db, window, cap, client_id, lob_id, search)
+        return connection(rows, lambda r: (r.preferred_name, r.id), Employee.from_row)
 
     @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.")
     async def employee(self, info: strawberry.Info, id: UUID) -> Employee | None:
         info.context.me.require_somewhere(service.READ)
         return await employee_by_id(info.context).load(id)
 
-    @strawberry.field(
+    @connection_field(
         description="Employees the caller can see who are employed during [start, end), with whether they may"
         " work the LOB then and every reason they may not; eligible first, then by name. One SQL statement."
     )
@@ -49,12 +48,11 @@ class WorkforceQuery:
         lob_id: UUID,
         start: datetime,
         end: datetime,
-        first: int | None = None,
-        after: str | None = None,
+        window: Window,
     ) -> Connection[EligibleAgent]:
         ctx = info.context
-        rows, size = await eligibility.eligible_agents(
-            ctx.db, ctx.me, ctx.runtime.eligibility_rules, lob_id, start, end, first, after,
+        rows = await eligibility.eligible_agents(
+            ctx.db, ctx.me, ctx.runtime.eligibility_rules, lob_id, start, end, window,
             ctx.runtime.settings.page_size_cap,
         )
-        return connection(rows, size, eligibility.sort_key, EligibleAgent.from_row)
+        return connection(rows, eligibility.sort_key, EligibleAgent.from_row)

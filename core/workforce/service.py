@@ -27,7 +27,7 @@ from uuid import UUID
 from ..db.like import contains
 from ..db.session import DbSession
 from ..errors import AccessError, NotFound, UserError
-from ..graphql.pagination import keyset
+from ..graphql.pagination import Fetched, Window, keyset
 from ..identity.caller import Caller
 from ..scope import validation as sv
 from ..scope.service import get_client
@@ -59,14 +59,13 @@ async def employees_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 async def employees_page(
     db: DbSession,
-    first: int | None,
-    after: str | None,
+    window: Window,
     cap: int,
     client_id: UUID | None = None,
     lob_id: UUID | None = None,
     search: str | None = None,
-) -> tuple[list[Any], int]:
-    """One page of visible employees by preferred name, ``size + 1`` rows and ``size``.
+) -> Fetched:
+    """One page of visible employees by preferred name.
 
     ``client_id``/``lob_id``: only those with a current or future assignment there.
     ``search``: case-insensitive substring of the preferred name or employee number.
@@ -83,10 +82,9 @@ async def employees_page(
     if search and search.strip():
         where.append("(preferred_name ILIKE :pattern ESCAPE '\\' OR employee_number ILIKE :pattern ESCAPE '\\')")
         params["pattern"] = contains(search.strip())
-    sql, page, size = keyset(
-        f"SELECT {EMPLOYEE_COLUMNS} FROM employee", ["preferred_name", "id"], first, after, cap, " AND ".join(where)
-    )
-    return await db.all(sql, {**params, **page}), size
+    page = keyset(f"SELECT {EMPLOYEE_COLUMNS} FROM employee", ["preferred_name", "id"], window, cap,
+                  " AND ".join(where))
+    return await page.fetch(db, params)
 
 
 async def assignments_of_employees(db: DbSession, ids: list[UUID]) -> list[Any]:

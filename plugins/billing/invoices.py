@@ -28,7 +28,7 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import keyset
+from switchboard.core.graphql.pagination import Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as sv
 from switchboard.core.webhooks.events import emit
@@ -119,17 +119,17 @@ async def lines_of(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 
 async def invoices_page(db: DbSession, caller: Caller, client_id: UUID | None, status: str | None,
-                        kind: str | None, first: int | None, after: str | None, cap: int):
-    """One page of visible invoices by creation, ``size + 1`` rows and ``size``."""
+                        kind: str | None, window: Window, cap: int):
+    """One page of visible invoices by creation."""
     caller.require_somewhere(READ)
     where, params = ["true"], {}
     for column, value in (("client_id", client_id), ("status", status), ("kind", kind)):
         if value is not None:
             where.append(f"{column} = :{column}")
             params[column] = value
-    sql, page, size = keyset(f"SELECT {COLUMNS} FROM invoice", ["created_at", "id"], first, after, cap,
+    page = keyset(f"SELECT {COLUMNS} FROM invoice", ["created_at", "id"], window, cap,
                              " AND ".join(where))
-    return await db.all(sql, {**params, **page}), size
+    return await page.fetch(db, params)
 
 
 async def worked_lines(db: DbSession, client_id: UUID, first: date, last: date) -> list[Any]:

@@ -8,7 +8,9 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
-from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.graphql.pagination import (
+    Connection, Window, connection, connection_field, list_connection, page_cap,
+)
 from switchboard.core.scope.types import client_by_id, lob_by_id
 from switchboard.core.workforce.types import employee_by_id
 
@@ -54,21 +56,24 @@ async def _names(info: strawberry.Info, rows: list[Any]) -> dict[Any, str]:
 
 @strawberry.type
 class BillingQuery:
-    @strawberry.field(description="Billable hours and amounts of work dates [from, to] (the LOBs' local dates)"
+    @connection_field(description="Billable hours and amounts of work dates [from, to] (the LOBs' local dates)"
                       " in the caller's scope: regular, overtime, double time and stat-holiday time, priced by"
-                      " the terms in force on each work date. Overtime counts all of an employee's clients.")
+                      " the terms in force on each work date. Overtime counts all of an employee's clients. Rows"
+                      " by their groups (in `groupBy`'s order) and currency.")
     async def billable_hours(
         self,
         info: strawberry.Info,
         from_: Annotated[date, strawberry.argument(name="from")],
         to: date,
+        window: Window,
         client_id: UUID | None = None,
         lob_id: UUID | None = None,
         group_by: list[BillingGroup] | None = None,
-    ) -> list[BillableHoursRow]:
+    ) -> Connection[BillableHoursRow]:
         ctx = info.context
-        rows = await service.billable_hours(ctx.db, ctx.me, from_, to, client_id, lob_id, _groups(group_by))
-        return [BillableHoursRow.from_row(r) for r in rows]
+        groups = list(dict.fromkeys(_groups(group_by)))
+        rows = await service.billable_hours(ctx.db, ctx.me, from_, to, client_id, lob_id, groups)
+        return list_connection(rows, service.row_keys(groups), BillableHoursRow.from_row, window, page_cap(info))
 
     @strawberry.field(description="The rows of `billableHours` as a CSV file, a client, LOB or employee by name.")
     async def billable_hours_csv(
@@ -88,21 +93,20 @@ class BillingQuery:
         return _file(csv_export.hours_file(rows, groups, await _names(info, rows), from_, to,
                                            ctx.runtime.messages, ctx.lang, localized))
 
-    @strawberry.field(description="Invoices and credit notes the caller can see, oldest first.")
+    @connection_field(description="Invoices and credit notes the caller can see, oldest first.")
     async def invoices(
         self,
         info: strawberry.Info,
+        window: Window,
         client_id: UUID | None = None,
         status: InvoiceStatus | None = None,
         kind: InvoiceKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
     ) -> Connection[Invoice]:
         ctx = info.context
-        rows, size = await invoices.invoices_page(
-            ctx.db, ctx.me, client_id, status and status.value, kind and kind.value, first, after,
+        rows = await invoices.invoices_page(
+            ctx.db, ctx.me, client_id, status and status.value, kind and kind.value, window,
             ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.created_at, r.id), Invoice.from_row)
+        return connection(rows, lambda r: (r.created_at, r.id), Invoice.from_row)
 
     @strawberry.field(description="One invoice or credit note, or null when it does not exist or is outside the"
                       " caller's scope.")

@@ -88,6 +88,11 @@ def billable_hours_sql(groups: list[Group], by_terms: bool = False, limit: int =
     )
 
 
+def row_keys(groups: list[Group]) -> list[str]:
+    """The columns that tell billable-hours rows of these groupings apart: their groups and currency."""
+    return [*(GROUP_ALIASES[g] for g in groups), "currency"]
+
+
 def check_range(first: date, last: date, first_field: str = "from", last_field: str = "to") -> None:
     """``first <= last`` and at most a year (``END_BEFORE_START``, ``WINDOW_TOO_LONG``)."""
     if last < first:

@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from . import service
 from .types import EntryState, TimeEntry, entry_by_id
@@ -15,13 +15,12 @@ from .types import EntryState, TimeEntry, entry_by_id
 
 @strawberry.type
 class TimekeepingQuery:
-    @strawberry.field(description="Time entries the caller can see, by start time. Work dates are the LOB's"
+    @connection_field(description="Time entries the caller can see, by start time. Work dates are the LOB's"
                       " local dates, both inclusive; by default only active entries.")
     async def time_entries(
         self,
         info: strawberry.Info,
-        first: int | None = None,
-        after: str | None = None,
+        window: Window,
         employee_id: UUID | None = None,
         client_id: UUID | None = None,
         lob_id: UUID | None = None,
@@ -34,8 +33,8 @@ class TimekeepingQuery:
         ctx.me.require_somewhere(service.READ)
         f = service.EntryFilter(employee_id, client_id, lob_id, work_from, work_to,
                                 state.value if state else None, not include_retired)
-        rows, size = await service.entries_page(ctx.db, f, first, after, ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.started_at, r.id), TimeEntry.from_row)
+        rows = await service.entries_page(ctx.db, f, window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.started_at, r.id), TimeEntry.from_row)
 
     @strawberry.field(description="One time entry, or null when it does not exist or is outside the caller's scope.")
     async def time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntry | None:

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError, UserError, ValidationErrors
-from switchboard.core.graphql.pagination import keyset
+from switchboard.core.graphql.pagination import Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 from switchboard.core.webhooks.events import emit
@@ -111,13 +111,13 @@ def _where(f: EntryFilter) -> tuple[str, dict[str, Any]]:
     return " AND ".join(where), params
 
 
-async def entries_page(db: DbSession, f: EntryFilter, first: int | None, after: str | None, cap: int):
-    """One page of visible entries by start time, ``size + 1`` rows and ``size``."""
+async def entries_page(db: DbSession, f: EntryFilter, window: Window, cap: int):
+    """One page of visible entries by start time."""
     if f.work_from and f.work_to and f.work_to < f.work_from:
         raise UserError("END_BEFORE_START", "workTo")
     where, params = _where(f)
-    sql, page, size = keyset(f"SELECT {COLUMNS} FROM time_entry", ["started_at", "id"], first, after, cap, where)
-    return await db.all(sql, {**params, **page}), size
+    page = keyset(f"SELECT {COLUMNS} FROM time_entry", ["started_at", "id"], window, cap, where)
+    return await page.fetch(db, params)
 
 
 async def entries_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
 from switchboard.core.hookspecs import hookimpl
-from tests.conftest import GraphQLClient, cloned_runtime
+from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
 from tests.world import build_world
 
 RENAME = 'mutation($id: UUID!, $name: String!) { updateLob(id: $id, patch: {name: $name}) { errors { code } } }'
@@ -28,7 +28,7 @@ class Collector:
 @pytest.fixture
 def sunk(template):
     collector, broken = Collector(), Collector(fail=True)
-    with cloned_runtime(template, "sb_template", ("siem", collector), ("broken_siem", broken)) as runtime:
+    with cloned_runtime(template, TEMPLATE, ("siem", collector), ("broken_siem", broken)) as runtime:
         with runtime.owner.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             world = build_world(conn)

@@ -14,18 +14,23 @@ from switchboard.core.app import create_app
 from switchboard.core.db.server import locate
 from switchboard.core.platform import migrate_all, problems
 from switchboard.core.runtime import Runtime
-from tests.conftest import GraphQLClient, drop_database, make_host
-from tests.core.conftest import build_world
+from tests.conftest import PREFIX, GraphQLClient, create_database, drop_database, make_host, url_with_database
+from tests.world import build_world
 
 
 @pytest.fixture
 def url_runtime(template):
-    embedded = locate(template)
-    name = "sb_url_mode"
-    with psycopg.connect(embedded.admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))  # owned by the superuser
-    settings = replace(template, database_url=embedded.admin_url.replace("/postgres?", f"/{name}?"))
+    """``DATABASE_URL`` naming a database the superuser created and owns: the embedded server's
+    superuser over its socket, or the login of the suite's own ``DATABASE_URL``."""
+    name = f"{PREFIX}url_mode"
+    if template.database_url is None:
+        embedded = locate(template)
+        with psycopg.connect(embedded.admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))  # owned by the superuser
+        settings = replace(template, database_url=url_with_database(embedded.admin_url, name))
+    else:
+        settings = create_database(template, name)
     runtime = Runtime.build(settings, host=make_host(settings))
     try:
         yield runtime

@@ -25,7 +25,7 @@ from switchboard.core.hookspecs import hookimpl
 from switchboard.core.platform import problems
 from switchboard.core.runtime import Runtime
 
-from tests.conftest import cloned_runtime
+from tests.conftest import TEMPLATE, cloned_runtime
 
 SEED = 7
 ROLES = ["tenant_admin", "workforce_planner", "qa_lead", "qa_evaluator", "supervisor", "account_manager",
@@ -64,7 +64,7 @@ class _Recorder:
 def demo_second(template, demo_built) -> Iterator[tuple[Runtime, DemoResult, bool, _Recorder]]:
     """The same seed built into a second database, with a recording plugin."""
     recorder = _Recorder()
-    with cloned_runtime(template, "sb_template", ("demo-recorder", recorder)) as runtime:
+    with cloned_runtime(template, TEMPLATE, ("demo-recorder", recorder)) as runtime:
         was_empty = is_empty(runtime)
         yield runtime, build_demo(runtime, "mid", SEED), was_empty, recorder
 

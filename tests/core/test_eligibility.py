@@ -19,11 +19,12 @@ from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
+from switchboard.core.graphql.pagination import Window
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.workforce import eligibility
 from switchboard.core.workforce.eligibility import CORE_RULES, EligibilityRule
 from tests import factories as f
-from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
+from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime, examples
 from tests.world import build_world
 
 START, END = "2027-03-01T05:00:00Z", "2027-03-08T05:00:00Z"
@@ -242,6 +243,26 @@ def test_pages_follow_eligible_first_then_name(certs, gql):
     assert sum(pages, []) == [c[0] for c in whole]
 
 
+BACKWARD = """query($lob: UUID!, $start: DateTime!, $end: DateTime!, $before: String) {
+  eligibleAgents(lobId: $lob, start: $start, end: $end, last: 3, before: $before) {
+    totalCount edges { node { employee { preferredName } } } pageInfo { hasPreviousPage startCursor } } }"""
+
+
+def test_pages_walk_backward_from_the_end_and_count_every_candidate(certs, gql):
+    """The page sits inside the one statement's frame: paging backward and counting use it too."""
+    whole = [c[0] for c in ask(gql, certs, certs.K)]
+    seen, before = [], None
+    while True:
+        body = gql(BACKWARD, {"lob": str(certs.K), "start": START, "end": END, "before": before},
+                   token=certs.tokens["admin"])["data"]["eligibleAgents"]
+        assert body["totalCount"] == len(whole)
+        seen = [e["node"]["employee"]["preferredName"] for e in body["edges"]] + seen
+        if not body["pageInfo"]["hasPreviousPage"]:
+            break
+        before = body["pageInfo"]["startCursor"]
+    assert seen == whole
+
+
 # --- one statement -------------------------------------------------------------------------
 
 
@@ -287,8 +308,8 @@ def probes(node: dict) -> list[str]:
 def test_reasons_are_joined_to_candidates_never_probed_one_by_one(world, as_runtime, runtime):
     """A subquery over the reasons in the candidates' select list becomes a subplan, run once per
     candidate whenever the rules' estimates make it look too big to hash (1.9 s on the large demo)."""
-    sql, params, _ = eligibility.statement(runtime.eligibility_rules, 50, None, runtime.settings.page_size_cap)
-    params = {**params, "lob_id": world.A2a, "window_start": datetime.fromisoformat(START),
+    page = eligibility.statement(runtime.eligibility_rules, Window(first=50), runtime.settings.page_size_cap)
+    sql, params = page.sql, {**page.params, "lob_id": world.A2a, "window_start": datetime.fromisoformat(START),
               "window_end": datetime.fromisoformat(END)}
     with as_runtime.caller(world.admin) as conn:
         plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) {sql}"), params).scalar()[0]["Plan"]
@@ -378,7 +399,7 @@ def model(creds: list[dict], first: date, last: date) -> list[tuple]:
     return [("CREDENTIAL_MISSING", "kind_a", None)]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(credential_spec(), max_size=3), days=st.integers(1, 6))
 def test_credential_reasons_match_the_model_and_eligible_means_no_reasons(world, owner, as_runtime, specs, days):
     w = world
@@ -394,7 +415,8 @@ def test_credential_reasons_match_the_model_and_eligible_means_no_reasons(world,
                for k in ("issued", "expires", "revoked")}
         creds.append({"client": spec["client"], "issued_on": day["issued"], "expires_on": day["expires"],
                       "revoked_on": day["revoked"]})
-    sql, params, _ = eligibility.statement(CORE_RULES, 100, None, 100)
+    page = eligibility.statement(CORE_RULES, Window(first=100), 100)
+    sql, params = page.sql, page.params
     with as_runtime.caller(w.admin) as conn:
         for c in creds:
             conn.execute(text(

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
 from tests import factories as f
-from tests.conftest import GraphQLClient, cloned_runtime
+from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
 from tests.core.test_plugins import Broken
 
 GRAPHQL_LOGGERS = ("strawberry.execution", "switchboard.graphql")
@@ -43,7 +43,7 @@ def test_client_errors_are_one_line_with_their_code(world, gql, caplog):
 def test_a_fault_keeps_its_traceback(template, caplog):
     """``broken`` raises a RuntimeError: masked as INTERNAL_ERROR, logged with its traceback."""
     caplog.set_level(logging.INFO)
-    with cloned_runtime(template, "sb_template", ("broken", Broken)) as runtime:
+    with cloned_runtime(template, TEMPLATE, ("broken", Broken)) as runtime:
         with runtime.owner.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             token = f.token(conn, f.user(conn, f.tenant(conn), "agent"))

@@ -49,7 +49,7 @@ from switchboard.core.demo.builder import build_demo
 from switchboard.core.plugin import GRANTS as DEFAULT_GRANTS
 
 from tests import factories as f
-from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime
+from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime, examples
 from tests.core.test_isolation_properties import (
     Caller,
     Graph,
@@ -773,8 +773,8 @@ def created(owner: Connection, c: Who) -> Iterator[Own]:
         delete_user(owner, user)
 
 
-SQL_EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-GRAPHQL_EXAMPLES = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+SQL_EXAMPLES = settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
+GRAPHQL_EXAMPLES = settings(max_examples=examples(20), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 # --- tests --------------------------------------------------------------------------------

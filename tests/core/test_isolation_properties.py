@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
 from tests import factories as f
-from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime
+from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime, examples
 
 STAFF_SCOPE_ROLES = ["tenant_admin", "workforce_planner", "qa_lead", "qa_evaluator", "supervisor",
                      "account_manager", "finance", "compliance_officer"]
@@ -167,7 +167,8 @@ def graph_db(template):
             sql.engine.dispose()
 
 
-PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=examples(120), deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def test_graph_is_rich_enough(graph_db):
@@ -203,7 +204,7 @@ GQL = """{ clients(first: 100) { edges { node { id lobs { id } } } }
 
 
 @given(data=st.data())
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_query_field_returns_exactly_the_in_scope_rows(graph_db, data):
     g = graph_db.graph
     caller = data.draw(callers(g).filter(lambda c: c.kind == "staff"))

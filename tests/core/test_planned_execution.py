@@ -24,6 +24,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from switchboard.core.graphql.execution import PlannedExecutionContext
 from tests import factories as f
+from tests.conftest import examples
 
 
 @strawberry.enum
@@ -158,7 +159,7 @@ def answer(schema: strawberry.Schema, query: str, nodes: list[Node], on: bool) -
     return result.data, errors
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(query=queries(), nodes=NODES, on=st.booleans())
 def test_planned_completion_equals_graphql_cores(query, nodes, on):
     assert answer(PLANNED, query, nodes, on) == answer(STOCK, query, nodes, on)

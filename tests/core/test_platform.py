@@ -54,6 +54,7 @@ def test_self_check_refuses_a_scoped_table_without_forced_rls(runtime, owner):
         ensure_servable(runtime)
 
 
+@pytest.mark.cluster_wide  # the runtime role is the server's: no other test may run meanwhile
 def test_self_check_refuses_a_runtime_role_that_bypasses_rls(runtime):
     db = runtime.database
     with psycopg.connect(db.admin_url, autocommit=True) as conn:

@@ -21,7 +21,7 @@ from switchboard.core.platform import migrate_all, problems
 from switchboard.core.plugins import PluginHost
 from switchboard.core.runtime import Runtime
 from switchboard.schema.compose import compose
-from tests.conftest import GraphQLClient, cloned_runtime
+from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
 from tests.world import build_world
 
 NOTES = "{ sampleNotes { body lobId } }"
@@ -52,7 +52,7 @@ def sample(template):
     """A migrated database with the sample plugin (loaded from its entry point) and the world."""
     import switchboard_sample.plugin as plugin
 
-    with cloned_runtime(template, "sb_template", ("sample", plugin)) as runtime:
+    with cloned_runtime(template, TEMPLATE, ("sample", plugin)) as runtime:
         migrate_all(runtime)
         with runtime.owner.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -190,7 +190,7 @@ class Broken:
 def test_internal_errors_are_masked_and_localized(template):
     from tests import factories as f
 
-    with cloned_runtime(template, "sb_template", ("broken", Broken)) as runtime:
+    with cloned_runtime(template, TEMPLATE, ("broken", Broken)) as runtime:
         with runtime.owner.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             tenant = f.tenant(conn)

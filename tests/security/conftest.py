@@ -7,7 +7,6 @@ It is built once per session as a template and cloned for each module that asks 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -15,20 +14,19 @@ import switchboard_sample.plugin as sample
 from switchboard.core.platform import migrate_all
 from switchboard.core.runtime import Runtime
 
-from tests.conftest import TEMPLATE, RuntimeSQL, clone_database, cloned_runtime, make_host
+from tests.conftest import PREFIX, TEMPLATE, RuntimeSQL, clone_template, cloned_runtime, make_host
 from tests.plugins.conftest import BUILTINS
 from tests.security.populated import populate
 from tests.world import World, build_world
 
-SECURITY_TEMPLATE = "sb_template_security"
+SECURITY_TEMPLATE = f"{PREFIX}template_security"
 EVERY_PLUGIN = (*BUILTINS, ("sample", sample))
 
 
 @pytest.fixture(scope="session")
 def populated_template(template) -> tuple[str, World]:
     """A template with every plugin migrated and a row in every table; its world."""
-    clone_database(template, TEMPLATE, SECURITY_TEMPLATE)
-    local = replace(template, database_name=SECURITY_TEMPLATE)
+    local = clone_template(template, TEMPLATE, SECURITY_TEMPLATE)
     runtime = Runtime.build(local, host=make_host(local, *EVERY_PLUGIN))
     try:
         migrate_all(runtime)

@@ -359,16 +359,14 @@ def test_a_stranger_slows_guessing_but_never_locks_the_user_out(owner, runtime, 
 
 def test_upgrading_encrypts_the_totp_secrets_already_stored(template):
     """A database from before the key ring: its plain secrets come out encrypted, and log in."""
-    from dataclasses import replace
-
     from alembic import command
 
     from switchboard.core.db.migrate import alembic_config
     from switchboard.core.db.server import bootstrap, locate
     from switchboard.core.runtime import Runtime
-    from tests.conftest import drop_database, make_host
+    from tests.conftest import create_database, drop_database, make_host
 
-    settings = replace(template, database_name=f"sb_upgrade_{time.monotonic_ns()}")
+    settings = create_database(template, f"sb_upgrade_{time.monotonic_ns()}")
     db = locate(settings)
     bootstrap(db)
     runtime = Runtime.build(settings, host=make_host(settings), database=db)

@@ -20,9 +20,8 @@ from sqlalchemy import text
 from switchboard.core.exports.csv import CsvFormat, needs_neutralising, neutralise, render, unneutralise
 from switchboard.plugins.timekeeping.import_file import ImportRow, write_import_csv
 
-from tests.conftest import BUILTINS, cloned_runtime
+from tests.conftest import BUILTINS, fresh_runtime
 from tests.plugins.billing.helpers import credit_note, draft, entry, issued, terms
-from tests.world import build_world
 
 TORONTO = ZoneInfo("America/Toronto")
 FORMULA = set("=+-@")
@@ -48,15 +47,15 @@ def formula_like(cell: str) -> bool:
 
 
 @pytest.fixture
-def runtime(template, plugins_template):
-    with cloned_runtime(template, plugins_template, *BUILTINS) as rt:
+def runtime(request, template, plugins_template):
+    with fresh_runtime(request, template, plugins_template, "plugins_world_template", *BUILTINS) as rt:
         yield rt
 
 
 @pytest.fixture
-def hostile(owner):
+def hostile(world, owner):
     """The world with hostile client, LOB and employee names, and worked hours on A1a and A2a."""
-    w = build_world(owner)
+    w = world
     for table, key in (("client", "A1"), ("client", "A2"), ("lob", "A1a"), ("lob", "A2a")):
         owner.execute(text(f"UPDATE {table} SET name = :n WHERE id = :id"), {"n": PAYLOADS[key], "id": w.ids[key]})
     for key in ("e1", "e3"):

@@ -18,13 +18,15 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from tests import factories as f
+from tests.conftest import examples
 
 NAMES = ["100% sure", "50_50", "back\\slash", "plain", "a%b", "x_y", "Under_Score", "per%cent", "[brackets]",
          "caret^$", "star*dot.", "quote's", "Zoé", "ALLCAPS", "%_\\", "  padded  "]
 ALPHABET = string.ascii_letters + string.digits + " %_\\[]^$*.'\"-+?(){}|é€"
 EMPLOYEES = "query($q: String) { employees(first: 100, search: $q) { edges { node { preferredName } } } }"
 USERS = "query($q: String) { users(first: 100, search: $q) { edges { node { email } } } }"
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=examples(150), deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def substring(value: str) -> st.SearchStrategy[str]:

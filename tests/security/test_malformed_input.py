@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from switchboard.core.graphql.caps import declared_cap
 from switchboard.core.graphql.pagination import SEPARATOR
 from tests import factories as f
+from tests.conftest import examples
 from tests.security.operations import Operation, Place, operations
 from tests.security.running import Platform, built_in_platform
 
@@ -160,7 +161,7 @@ def test_malformed_variables_get_coded_localized_errors_and_write_nothing(platfo
     before = writes(platform)
     tokens = {False: platform.world.tokens["admin"], True: platform.world.tokens["portal"]}
 
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples(EXAMPLES), deadline=None, suppress_health_check=list(HealthCheck))
     @given(call=malformed_calls(platform), lang=st.sampled_from(["en", "fr"]))
     def check(call: tuple[bool, Operation, Place, Any], lang: str) -> None:
         portal, operation, place, value = call
@@ -201,7 +202,7 @@ def _is_json(data: bytes) -> bool:
 
 
 def test_bodies_that_are_not_graphql_requests_get_a_coded_400(platform):
-    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples(80), deadline=None, suppress_health_check=list(HealthCheck))
     @given(body=non_requests(), path=st.sampled_from(["/graphql", "/portal/graphql"]),
            lang=st.sampled_from(["en", "fr"]))
     def check(body: bytes, path: str, lang: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from switchboard.plugins.scheduling.forecasts import service as forecasts
 
@@ -20,24 +20,21 @@ FROM = Annotated[datetime | None, strawberry.argument(name="from")]
 
 @strawberry.type
 class ForecastQuery:
-    @strawberry.field(description="A LOB's interval volume history by interval start, from `from` (inclusive) to"
+    @connection_field(description="A LOB's interval volume history by interval start, from `from` (inclusive) to"
                       " `to` (exclusive); empty for a LOB outside the caller's scope.")
-    async def interval_volumes(self, info: strawberry.Info, lob_id: UUID, start: FROM = None,
-                               to: datetime | None = None, first: int | None = None,
-                               after: str | None = None) -> Connection[IntervalVolume]:
+    async def interval_volumes(self, info: strawberry.Info, lob_id: UUID, window: Window, start: FROM = None,
+                               to: datetime | None = None) -> Connection[IntervalVolume]:
         ctx = info.context
         ctx.me.require_somewhere(VOLUME_READ)
-        rows, size = await volumes.volumes_page(ctx.db, lob_id, start, to, first, after,
-                                                ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.interval_start, r.id), IntervalVolume.from_row)
+        rows = await volumes.volumes_page(ctx.db, lob_id, start, to, window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.interval_start, r.id), IntervalVolume.from_row)
 
-    @strawberry.field(description="A LOB's forecast versions, oldest first.")
-    async def forecasts(self, info: strawberry.Info, lob_id: UUID, first: int | None = None,
-                        after: str | None = None) -> Connection[Forecast]:
+    @connection_field(description="A LOB's forecast versions, oldest first.")
+    async def forecasts(self, info: strawberry.Info, lob_id: UUID, window: Window) -> Connection[Forecast]:
         ctx = info.context
         ctx.me.require_somewhere(FORECAST_READ)
-        rows, size = await forecasts.forecasts_page(ctx.db, lob_id, first, after, ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.version, r.id), Forecast.from_row)
+        rows = await forecasts.forecasts_page(ctx.db, lob_id, window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.version, r.id), Forecast.from_row)
 
     @strawberry.field(description="One forecast, or null when it does not exist or is outside the caller's scope.")
     async def forecast(self, info: strawberry.Info, id: UUID) -> Forecast | None:

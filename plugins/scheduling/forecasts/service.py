@@ -22,7 +22,7 @@ from uuid import UUID
 import numpy as np
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
-from switchboard.core.graphql.pagination import keyset
+from switchboard.core.graphql.pagination import Window, keyset
 from switchboard.core.identity.caller import Caller
 
 from switchboard.plugins.scheduling.forecasts import accuracy
@@ -162,22 +162,22 @@ async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastReque
 # --- reads -----------------------------------------------------------------------------
 
 
-async def forecasts_page(db: DbSession, lob_id: UUID, first: int | None, after: str | None, cap: int):
+async def forecasts_page(db: DbSession, lob_id: UUID, window: Window, cap: int):
     """One page of a LOB's forecast versions, oldest first."""
-    sql, page, size = keyset(f"SELECT {FORECAST_COLUMNS} FROM forecast", ["version", "id"], first, after, cap,
+    page = keyset(f"SELECT {FORECAST_COLUMNS} FROM forecast", ["version", "id"], window, cap,
                              "lob_id = :lob")
-    return await db.all(sql, {"lob": lob_id, **page}), size
+    return await page.fetch(db, {"lob": lob_id})
 
 
 async def forecasts_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
     return await db.all(f"SELECT {FORECAST_COLUMNS} FROM forecast WHERE id = ANY(:ids)", {"ids": list(ids)})
 
 
-async def intervals_page(db: DbSession, forecast_id: UUID, first: int | None, after: str | None, cap: int):
+async def intervals_page(db: DbSession, forecast_id: UUID, window: Window, cap: int):
     """One page of a forecast's intervals by start."""
-    sql, page, size = keyset(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}", ["i.interval_start", "i.id"],
-                             first, after, cap, "i.forecast_id = :f")
-    return await db.all(sql, {"f": forecast_id, **page}), size
+    page = keyset(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}", ["i.interval_start", "i.id"],
+                  window, cap, "i.forecast_id = :f")
+    return await page.fetch(db, {"f": forecast_id})
 
 
 # --- overrides -------------------------------------------------------------------------

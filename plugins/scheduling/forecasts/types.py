@@ -12,7 +12,7 @@ import strawberry
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs.results import JobResult
 from switchboard.core.graphql import loaders
-from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
 from switchboard.core.scope.types import Lob, lob_by_id
@@ -141,13 +141,12 @@ class Forecast:
     async def lob(self, info: strawberry.Info) -> Lob | None:
         return await lob_by_id(info.context).load(self.lob_id)
 
-    @strawberry.field(description="The forecast's intervals by start.")
-    async def intervals(self, info: strawberry.Info, first: int | None = None,
-                        after: str | None = None) -> Connection[ForecastInterval]:
+    @connection_field(description="The forecast's intervals by start.")
+    async def intervals(self, info: strawberry.Info, window: Window) -> Connection[ForecastInterval]:
         ctx = info.context
         ctx.me.require_somewhere(FORECAST_READ)
-        rows, size = await forecasts.intervals_page(ctx.db, self.id, first, after, ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.interval_start, r.id), ForecastInterval.from_row)
+        rows = await forecasts.intervals_page(ctx.db, self.id, window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.interval_start, r.id), ForecastInterval.from_row)
 
 
 def forecast_by_id(ctx: Any):

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import numpy as np
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import keyset
+from switchboard.core.graphql.pagination import Fetched, Window, keyset
 from switchboard.core.scope.holidays import region_holidays
 from switchboard.core.scope.validation import aware
 
@@ -40,7 +40,7 @@ def check_range(start: datetime | None, end: datetime | None, start_field: str, 
 
 
 async def volumes_page(db: DbSession, lob_id: UUID, start: datetime | None, end: datetime | None,
-                       first: int | None, after: str | None, cap: int) -> tuple[list[Any], int]:
+                       window: Window, cap: int) -> Fetched:
     """One page of a LOB's intervals from ``start`` (inclusive) to ``end`` (exclusive) by start."""
     check_range(start, end, "from", "to")
     where, params = ["v.lob_id = :lob"], {"lob": lob_id}
@@ -50,9 +50,9 @@ async def volumes_page(db: DbSession, lob_id: UUID, start: datetime | None, end:
     if end is not None:
         where.append("v.interval_start < :end")
         params["end"] = end
-    sql, page, size = keyset(f"SELECT {COLUMNS} FROM {FROM}", ["v.interval_start", "v.id"], first, after, cap,
+    page = keyset(f"SELECT {COLUMNS} FROM {FROM}", ["v.interval_start", "v.id"], window, cap,
                              " AND ".join(where))
-    return await db.all(sql, {**params, **page}), size
+    return await page.fetch(db, params)
 
 
 @dataclass(frozen=True)

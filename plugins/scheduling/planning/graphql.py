@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
@@ -72,20 +72,19 @@ class PlanningQuery:
         if row is None:
             return None
         gaps = [CoverageGap.from_json(g) for g in row.coverage_gaps]  # row security: the caller sees every LOB
-        return ScheduleCoverage(schedule_id=row.id, gaps=gaps,
+        return ScheduleCoverage(schedule_id=row.id, gap_rows=gaps,
                                 under_coverage_agent_hours=round(float(row.under_coverage_minutes) / 60, 2))
 
-    @strawberry.field(description="Who fits one open shift [start, end) on the LOB best: every candidate of"
+    @connection_field(description="Who fits one open shift [start, end) on the LOB best: every candidate of"
                                   " eligibleAgents, ranked, with every reason not to (eligibleAgents' own, then"
                                   " overlap, minimum rest and consecutive days against published shifts) and the"
                                   " figures of the rank. At most 16 hours. One SQL statement once the LOB is checked.")
     async def open_shift_candidates(self, info: strawberry.Info, lob_id: UUID, start: datetime, end: datetime,
-                                    first: int | None = None, after: str | None = None
-                                    ) -> Connection[OpenShiftCandidate]:
+                                    window: Window) -> Connection[OpenShiftCandidate]:
         ctx = info.context
-        rows, size = await open_shift_candidates(ctx.db, ctx.me, ctx.runtime.eligibility_rules, lob_id, start, end,
-                                                 first, after, ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.rank,), OpenShiftCandidate.from_row)
+        rows = await open_shift_candidates(ctx.db, ctx.me, ctx.runtime.eligibility_rules, lob_id, start, end,
+                                           window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.rank,), OpenShiftCandidate.from_row)
 
 
 @strawberry.type

@@ -35,7 +35,7 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import keyset
+from switchboard.core.graphql.pagination import Fetched, Keyset, Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.workforce import eligibility
 from switchboard.core.workforce.eligibility import EligibilityRule
@@ -161,27 +161,24 @@ def check_shift(start: datetime, end: datetime) -> None:
         raise UserError("SHIFT_TOO_LONG", "end", hours=int(MAX_SHIFT.total_seconds() // 3600))
 
 
-def statement(rules: list[EligibilityRule], first: int | None, after: str | None, cap: int
-              ) -> tuple[str, dict[str, Any], int]:
-    """The one statement answering a page of ``openShiftCandidates``; ``(sql, params, size)``:
+def statement(rules: list[EligibilityRule], window: Window, cap: int) -> tuple[Keyset, dict[str, Any]]:
+    """The one statement answering a page of ``openShiftCandidates``, and its parameters:
     every candidate's row of ``eligibleAgents``' statement (all of them) with its figures."""
-    inner, params, _ = eligibility.statement(rules, MAX_CANDIDATES, None, MAX_CANDIDATES)
-    page, page_params, size = keyset("SELECT * FROM ranked", ["rank"], first, after, cap, prefix="_rank_")
-    sql = FIGURES.format(eligibility=inner) + page
-    return sql, {**params, **page_params, "min_rest": MIN_REST_MINUTES, "max_days": MAX_CONSECUTIVE_DAYS,
-                 "around": AROUND}, size
+    inner = eligibility.statement(rules, Window(first=MAX_CANDIDATES), MAX_CANDIDATES)
+    page = keyset("SELECT * FROM ranked", ["rank"], window, cap, prefix="_rank_")
+    figures = FIGURES.format(eligibility=inner.sql)
+    return page.embed(lambda selection: figures + selection), {
+        **inner.params, "min_rest": MIN_REST_MINUTES, "max_days": MAX_CONSECUTIVE_DAYS, "around": AROUND}
 
 
 async def open_shift_candidates(db: DbSession, caller: Caller, rules: list[EligibilityRule], lob_id: UUID,
-                                start: datetime, end: datetime, first: int | None, after: str | None, cap: int
-                                ) -> tuple[list[Any], int]:
-    """One page of ranked candidates for the shift ``[start, end)`` on ``lob_id``: ``size + 1``
-    rows and ``size``. Needs ``scheduling.schedule.read`` and ``workforce.eligibility.read``
-    on the LOB (``NOT_FOUND`` when it is not visible)."""
+                                start: datetime, end: datetime, window: Window, cap: int) -> Fetched:
+    """One page of ranked candidates for the shift ``[start, end)`` on ``lob_id``. Needs
+    ``scheduling.schedule.read`` and ``workforce.eligibility.read`` on the LOB (``NOT_FOUND``
+    when it is not visible)."""
     caller.require_somewhere(eligibility.PERMISSION)
     check_shift(start, end)
     lob = await lob_for(db, caller, lob_id, SCHEDULE_READ)
     caller.require(eligibility.PERMISSION, lob.client_id, lob.id)
-    sql, params, size = statement(rules, first, after, cap)
-    rows = await db.all(sql, {**params, "lob_id": lob_id, "window_start": start, "window_end": end})
-    return rows, size
+    page, params = statement(rules, window, cap)
+    return await page.fetch(db, {**params, "lob_id": lob_id, "window_start": start, "window_end": end})

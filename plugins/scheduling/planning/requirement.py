@@ -7,7 +7,7 @@ parameters (:mod:`.parameters`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +47,7 @@ class Requirement:
     scheduled: np.ndarray
     whole_scheduled: np.ndarray
     service_level: np.ndarray
+    empty_because: str | None = None  # why there is no interval: NO_FORECAST, NO_FORECAST_IN_RANGE
 
 
 async def lob_requirement(db: DbSession, lob: Any, start: datetime, end: datetime) -> Requirement:
@@ -67,7 +68,13 @@ async def lob_requirement(db: DbSession, lob: Any, start: datetime, end: datetim
 
 async def staffing_requirement(db: DbSession, caller: Caller, lob_id: Any, start: datetime,
                                end: datetime) -> Requirement:
-    """:func:`lob_requirement` for a LOB the caller may read forecasts of."""
+    """:func:`lob_requirement` for a LOB the caller may read forecasts of, saying why it is
+    empty when it is: the LOB has no forecast, or none of its latest forecast's intervals
+    falls in the range."""
     volumes.check_range(start, end, "from", "to", MAX_RANGE)
     lob = await lob_for(db, caller, lob_id, FORECAST_READ)
-    return await lob_requirement(db, lob, start, end)
+    requirement = await lob_requirement(db, lob, start, end)
+    if requirement.starts:
+        return requirement
+    forecast = await db.scalar("SELECT EXISTS (SELECT 1 FROM forecast WHERE lob_id = :lob)", {"lob": lob.id})
+    return replace(requirement, empty_because="NO_FORECAST_IN_RANGE" if forecast else "NO_FORECAST")

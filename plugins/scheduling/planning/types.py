@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql.scalars import Fraction
+from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
+from switchboard.core.graphql.reason import EmptyReason, empty_reason
 from switchboard.core.jobs.results import JobResult
 
 from switchboard.plugins.scheduling.planning.parameters import StaffingParameters
@@ -47,7 +49,17 @@ class StaffingRequirement:
     lob_id: UUID
     interval_minutes: int | None
     staffing: LobStaffing
-    intervals: list[RequirementInterval]
+    rows: strawberry.Private[list[RequirementInterval]]
+    empty_because: strawberry.Private[str | None]
+
+    @strawberry.field(description="Why there is no interval (NO_FORECAST: the LOB has none yet; NO_FORECAST_IN_RANGE:"
+                      " its latest forecast has no interval in [from, to)); null when there are intervals.")
+    def reason(self, info: strawberry.Info) -> EmptyReason | None:
+        return empty_reason(info, self.empty_because)
+
+    @connection_field(description="Its intervals by start.")
+    def intervals(self, info: strawberry.Info, window: Window) -> Connection[RequirementInterval]:
+        return list_connection(self.rows, ("starts_at",), lambda r: r, window, page_cap(info))
 
     @classmethod
     def of(cls, r: Requirement) -> StaffingRequirement:
@@ -58,7 +70,7 @@ class StaffingRequirement:
                 for s, o, a, q, w, sl in zip(r.starts, r.offered, r.aht_seconds, r.scheduled, r.whole_scheduled,
                                              r.service_level, strict=True)]
         return cls(lob_id=r.lob.id, interval_minutes=r.interval_minutes, staffing=LobStaffing.of(r.lob.id, r.parameters),
-                   intervals=rows)
+                   rows=rows, empty_because=r.empty_because)
 
 
 @strawberry.type(description="Why agents did not cover a gap: a reason code and the employees it applies to.")
@@ -87,7 +99,11 @@ class CoverageGap:
 class ScheduleCoverage:
     schedule_id: UUID
     under_coverage_agent_hours: float
-    gaps: list[CoverageGap]
+    gap_rows: strawberry.Private[list[CoverageGap]]
+
+    @connection_field(description="Its under-covered LOB-intervals, by LOB then start.")
+    def gaps(self, info: strawberry.Info, window: Window) -> Connection[CoverageGap]:
+        return list_connection(self.gap_rows, ("lob_id", "starts_at"), lambda g: g, window, page_cap(info))
 
 
 @strawberry.type(description="What a scheduling.solve job made: a draft schedule and the solver's figures.")

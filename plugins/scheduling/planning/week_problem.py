@@ -30,6 +30,7 @@ import numpy as np
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
+from switchboard.core.graphql.pagination import Window
 from switchboard.core.workforce.eligibility import EligibilityRule, statement
 
 from switchboard.plugins.scheduling.permissions import SOLVE
@@ -111,7 +112,8 @@ def _required(horizon: Horizon, req: Requirement) -> tuple[float, ...]:
 async def _eligible_days(db: DbSession, rules: Sequence[EligibilityRule], lob: Any, week_start: date,
                          employees: set[UUID]) -> dict[UUID, list[int]]:
     """Per employee, the local days (0 = Monday) the rules find nothing against them on ``lob``."""
-    sql, params, _ = statement(rules, MAX_CANDIDATES, None, MAX_CANDIDATES)
+    page = statement(rules, Window(first=MAX_CANDIDATES), MAX_CANDIDATES)
+    sql, params = page.sql, page.params
     days: dict[UUID, list[int]] = defaultdict(list)
     for d in range(DAYS):
         day = week_start + timedelta(days=d)

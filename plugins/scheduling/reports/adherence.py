@@ -83,6 +83,10 @@ WITH seg AS (
 CELLS = cells_sql("CAST(:lobs AS uuid[])", ":start", ":end")
 
 
+# a roll-up cell's place in a report: day, client, LOB and agent (those not grouped by are None)
+CELL_KEYS = ("day", "client_id", "lob_id", "employee_id")
+
+
 @dataclass(frozen=True)
 class AdherenceRow:
     """Minutes of one roll-up cell; a dimension not grouped by is None."""

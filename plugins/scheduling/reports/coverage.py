@@ -100,6 +100,7 @@ class CoverageGap:
     """Per-interval rows of one or more LOBs with requirement, coverage and the gap's parts."""
 
     intervals: pd.DataFrame
+    empty_because: str | None = None  # why there is no interval: NO_LOB_IN_SCOPE, NO_FORECAST_IN_RANGE
 
     def totals(self) -> dict[str, float]:
         """Agent-hours summed over the intervals: required, scheduled, present, gap and each part."""
@@ -117,4 +118,5 @@ async def coverage_gap(db: DbSession, caller: Caller, lob_ids: list[UUID] | None
     check_instants(start, end)
     lobs = [r.id for r in await report_lobs(db, caller, lob_ids)]
     frame = await interval_minutes(db, lobs, start, end)
-    return CoverageGap(explain(frame, await staffing_parameters(db, lobs)))
+    empty = None if not frame.empty else "NO_FORECAST_IN_RANGE" if lobs else "NO_LOB_IN_SCOPE"
+    return CoverageGap(explain(frame, await staffing_parameters(db, lobs)), empty)

@@ -10,8 +10,9 @@ from uuid import UUID
 import strawberry
 from switchboard.core.errors import AccessError
 from switchboard.core.graphql.scalars import Fraction, whole_minutes
+from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 
-from switchboard.plugins.scheduling.reports.adherence import AdherenceRow, Grouping, rollup_sql
+from switchboard.plugins.scheduling.reports.adherence import CELL_KEYS, AdherenceRow, Grouping, rollup_sql
 from switchboard.plugins.scheduling.reports.scope import check_days
 
 PORTAL_READ = "portal.read"
@@ -49,14 +50,15 @@ class PortalAdherence:
 
 @strawberry.type
 class PortalReportQuery:
-    @strawberry.field(description="Schedule adherence of the caller's account from `from` to `to` (local dates,"
-                      " both included, at most 92 days), rolled up by `by` (none: one total).")
+    @connection_field(description="Schedule adherence of the caller's account from `from` to `to` (local dates,"
+                      " both included, at most 92 days), rolled up by `by` (none: one total); by day, LOB and agent.")
     async def schedule_adherence(self, info: strawberry.Info, start: Annotated[date, strawberry.argument(name="from")],
-                                 to: date, by: list[PortalGrouping]) -> list[PortalAdherence]:
+                                 to: date, by: list[PortalGrouping], window: Window) -> Connection[PortalAdherence]:
         caller, db = info.context.me, info.context.db
         if caller.bound_client_id is None:
             raise AccessError("FORBIDDEN", permission=PORTAL_READ)
         caller.require(PORTAL_READ, caller.bound_client_id)
         check_days(start, to)
         rows = await db.all(rollup_sql([Grouping[g.name] for g in by], PORTAL_CELLS), {"start": start, "end": to})
-        return [PortalAdherence.from_row(AdherenceRow(*r)) for r in rows if r.scheduled_minutes or r.worked_minutes]
+        cells = [AdherenceRow(*r) for r in rows if r.scheduled_minutes or r.worked_minutes]
+        return list_connection(cells, CELL_KEYS, PortalAdherence.from_row, window, page_cap(info))

@@ -9,6 +9,8 @@ from uuid import UUID
 
 import strawberry
 from switchboard.core.graphql.scalars import Fraction, whole_minutes
+from switchboard.core.graphql.reason import EmptyReason, empty_reason
+from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 
 from switchboard.plugins.scheduling.reports.adherence import AdherenceRow, Grouping
 from switchboard.plugins.scheduling.reports.coverage import CoverageGap
@@ -83,13 +85,25 @@ class CoverageInterval:
 
 @strawberry.type(description="Coverage per interval and why it fell short, with totals over the range.")
 class CoverageReport:
-    intervals: list[CoverageInterval]
+    rows: strawberry.Private[list[CoverageInterval]]
+    empty_because: strawberry.Private[str | None]
     total: GapParts
     required_hours: float
     scheduled_hours: float
     present_hours: float
     coverage: Fraction | None = strawberry.field(description="Scheduled ÷ required over the range; null when nothing"
                                                  " was required; above 1 when over-staffed.")
+
+    @strawberry.field(description="Why there is no interval (NO_LOB_IN_SCOPE: no LOB to report on;"
+                      " NO_FORECAST_IN_RANGE: no latest forecast of those LOBs has an interval in the range);"
+                      " null when there are intervals.")
+    def reason(self, info: strawberry.Info) -> EmptyReason | None:
+        return empty_reason(info, self.empty_because)
+
+    @connection_field(description="Its intervals, by LOB then start.")
+    def intervals(self, info: strawberry.Info, window: Window) -> Connection[CoverageInterval]:
+        return list_connection(self.rows, ("lob_id", "interval_start"), lambda r: r, window,
+                               page_cap(info))
 
     @classmethod
     def from_gap(cls, report: CoverageGap) -> CoverageReport:
@@ -101,7 +115,8 @@ class CoverageReport:
             coverage=None if r.coverage != r.coverage else round(r.coverage, 4),
             parts=GapParts.from_values(r._asdict())) for r in f.itertuples(index=False)]
         need = totals["required"]
-        return cls(intervals=intervals, total=GapParts.from_values(totals), required_hours=round(need, 4),
+        return cls(rows=intervals, empty_because=report.empty_because, total=GapParts.from_values(totals),
+                   required_hours=round(need, 4),
                    scheduled_hours=round(totals["scheduled"], 4), present_hours=round(totals["present"], 4),
                    coverage=round(totals["scheduled"] / need, 4) if need > 0 else None)
 

@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from switchboard.core.db.session import DbSession
-from switchboard.core.graphql.pagination import keyset
+from switchboard.core.graphql.pagination import Fetched, Window, keyset
 from switchboard.core.scope.validation import aware
 
 
-async def filtered_page(db: DbSession, select: str, keys: Sequence[str], first: int | None, after: str | None,
+async def filtered_page(db: DbSession, select: str, keys: Sequence[str], window: Window,
                         cap: int, equal: Mapping[str, Any], span: tuple[str, str] | None = None,
-                        start: datetime | None = None, end: datetime | None = None) -> tuple[list[Any], int]:
-    """One page of ``select``'s rows ordered by ``keys``: ``size + 1`` rows and ``size``.
+                        start: datetime | None = None, end: datetime | None = None) -> Fetched:
+    """One page of ``select``'s rows ordered by ``keys``.
 
     Each ``equal`` column must equal its value (None: any); with ``span`` (the start and
     end columns of the rows' time), rows must meet ``[start, end)`` (either bound None: open).
@@ -30,5 +30,5 @@ async def filtered_page(db: DbSession, select: str, keys: Sequence[str], first: 
     if span is not None and end is not None:
         where.append(f"{span[0]} < :_end")
         params["_end"] = aware(end, "end")
-    sql, page, size = keyset(select, keys, first, after, cap, " AND ".join(where))
-    return await db.all(sql, {**params, **page}), size
+    page = keyset(select, keys, window, cap, " AND ".join(where))
+    return await page.fetch(db, params)

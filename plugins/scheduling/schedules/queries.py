@@ -6,7 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
-from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.graphql.scalars import whole_minutes
 
 from switchboard.plugins.scheduling.schedules import service as schedules
@@ -31,61 +31,57 @@ from switchboard.plugins.scheduling.schedules.vocabulary import ScheduleState, T
 
 @strawberry.type
 class ScheduleQuery:
-    @strawberry.field(description="Shift templates the caller can see, by name; of one LOB when given.")
-    async def shift_templates(self, info: strawberry.Info, lob_id: UUID | None = None, first: int | None = None,
-                              after: str | None = None) -> Connection[ShiftTemplate]:
+    @connection_field(description="Shift templates the caller can see, by name; of one LOB when given.")
+    async def shift_templates(self, info: strawberry.Info, window: Window,
+                              lob_id: UUID | None = None) -> Connection[ShiftTemplate]:
         ctx = info.context
-        rows, size = await shift_templates.templates_page(ctx.db, ctx.me, lob_id, first, after,
-                                                          ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.name, r.id), ShiftTemplate.from_row)
+        rows = await shift_templates.templates_page(ctx.db, ctx.me, lob_id, window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.name, r.id), ShiftTemplate.from_row)
 
     @strawberry.field(description="An employee's weekly availability (empty: available any time, or not visible).")
     async def availability(self, info: strawberry.Info, employee_id: UUID) -> list[AvailabilityWindow]:
         info.context.me.require_somewhere(AVAILABILITY_READ)
         return await availability_of_employee(info.context).load(employee_id)
 
-    @strawberry.field(description="Time off the caller can see, by start; optionally of one employee, in one"
+    @connection_field(description="Time off the caller can see, by start; optionally of one employee, in one"
                       " status, or meeting [start, end).")
-    async def time_off(self, info: strawberry.Info, employee_id: UUID | None = None,
+    async def time_off(self, info: strawberry.Info, window: Window, employee_id: UUID | None = None,
                        status: TimeOffStatus | None = None, start: datetime | None = None,
-                       end: datetime | None = None, first: int | None = None,
-                       after: str | None = None) -> Connection[TimeOff]:
+                       end: datetime | None = None) -> Connection[TimeOff]:
         ctx = info.context
         f = time_off_service.TimeOffFilter(employee_id, status and status.value, start, end)
-        rows, size = await time_off_service.time_off_page(ctx.db, ctx.me, f, first, after, ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.starts_at, r.id), TimeOff.from_row)
+        rows = await time_off_service.time_off_page(ctx.db, ctx.me, f, window, ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.starts_at, r.id), TimeOff.from_row)
 
     @strawberry.field(description="One time-off record, or null when it does not exist or is not visible.")
     async def time_off_request(self, info: strawberry.Info, id: UUID) -> TimeOff | None:
         info.context.me.require_somewhere(AVAILABILITY_READ)
         return await time_off_by_id(info.context).load(id)
 
-    @strawberry.field(description="Schedules the caller can see (tenant-wide staff, or staff who see every LOB"
+    @connection_field(description="Schedules the caller can see (tenant-wide staff, or staff who see every LOB"
                       " of one), by week.")
-    async def schedules(self, info: strawberry.Info, week_start: date | None = None,
-                        state: ScheduleState | None = None, first: int | None = None,
-                        after: str | None = None) -> Connection[Schedule]:
+    async def schedules(self, info: strawberry.Info, window: Window, week_start: date | None = None,
+                        state: ScheduleState | None = None) -> Connection[Schedule]:
         ctx = info.context
-        rows, size = await schedules.schedules_page(ctx.db, ctx.me, week_start, state and state.value, first, after,
-                                                    ctx.runtime.settings.page_size_cap)
-        return connection(rows, size, lambda r: (r.week_start, r.id), Schedule.from_row)
+        rows = await schedules.schedules_page(ctx.db, ctx.me, week_start, state and state.value, window,
+                                              ctx.runtime.settings.page_size_cap)
+        return connection(rows, lambda r: (r.week_start, r.id), Schedule.from_row)
 
     @strawberry.field(description="One schedule, or null when it does not exist or is not visible.")
     async def schedule(self, info: strawberry.Info, id: UUID) -> Schedule | None:
         info.context.me.require_somewhere(SCHEDULE_READ)
         return await schedule_by_id(info.context).load(id)
 
-    @strawberry.field(description="Scheduled segments the caller can see (of the LOBs in their scope; an agent:"
+    @connection_field(description="Scheduled segments the caller can see (of the LOBs in their scope; an agent:"
                       " their own published ones), by start; filters combine.")
-    async def scheduled_segments(self, info: strawberry.Info, start: datetime | None = None,
+    async def scheduled_segments(self, info: strawberry.Info, window: Window, start: datetime | None = None,
                                  end: datetime | None = None, employee_id: UUID | None = None,
-                                 lob_id: UUID | None = None, schedule_id: UUID | None = None,
-                                 first: int | None = None, after: str | None = None) -> Connection[ScheduleSegment]:
+                                 lob_id: UUID | None = None, schedule_id: UUID | None = None
+                                 ) -> Connection[ScheduleSegment]:
         ctx = info.context
         f = schedules.SegmentFilter(schedule_id, employee_id, lob_id, start, end)
-        rows, size = await schedules.segments_page(ctx.db, ctx.me, f, first, after,
-                                                   ctx.runtime.settings.page_size_cap)
-        return segment_connection(rows, size)
+        return segment_connection(await schedules.segments_page(ctx.db, ctx.me, f, window,
+                                                                ctx.runtime.settings.page_size_cap))
 
     @strawberry.field(description="Minutes already in published schedules during [start, end) for the employees"
                       " the caller can see among those given; minutes for assignments the caller cannot see are"

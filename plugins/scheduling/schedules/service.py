@@ -24,6 +24,7 @@ from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 from switchboard.core.webhooks.events import emit
 
+from switchboard.core.graphql.pagination import Window
 from switchboard.plugins.scheduling.schedules.pages import filtered_page
 from switchboard.plugins.scheduling.permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
 
@@ -45,10 +46,10 @@ MAX_LEGAL_HOURS = 168
 
 
 async def schedules_page(db: DbSession, caller: Caller, week_start: date | None, state: str | None,
-                         first: int | None, after: str | None, cap: int):
-    """One page of visible schedules by week: ``size + 1`` rows and ``size``."""
+                         window: Window, cap: int):
+    """One page of visible schedules by week."""
     caller.require_somewhere(SCHEDULE_READ)
-    return await filtered_page(db, f"SELECT {SCHEDULE_COLUMNS} FROM schedule", ["week_start", "id"], first, after,
+    return await filtered_page(db, f"SELECT {SCHEDULE_COLUMNS} FROM schedule", ["week_start", "id"], window,
                                cap, {"week_start": week_start, "state": state})
 
 
@@ -67,12 +68,12 @@ class SegmentFilter:
     end: datetime | None = None
 
 
-async def segments_page(db: DbSession, caller: Caller, f: SegmentFilter, first: int | None, after: str | None,
+async def segments_page(db: DbSession, caller: Caller, f: SegmentFilter, window: Window,
                         cap: int):
-    """One page of visible segments by start: ``size + 1`` rows and ``size``."""
+    """One page of visible segments by start."""
     caller.require_somewhere(SCHEDULE_READ)
     equal = {"schedule_id": f.schedule_id, "employee_id": f.employee_id, "lob_id": f.lob_id}
-    return await filtered_page(db, SEGMENTS, ["starts_at", "id"], first, after, cap, equal,
+    return await filtered_page(db, SEGMENTS, ["starts_at", "id"], window, cap, equal,
                                ("starts_at", "ends_at"), f.start, f.end)
 
 

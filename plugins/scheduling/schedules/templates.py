@@ -18,6 +18,7 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as v
 
+from switchboard.core.graphql.pagination import Window
 from switchboard.plugins.scheduling.schedules.pages import filtered_page
 from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, TEMPLATE_MANAGE
 
@@ -91,11 +92,10 @@ def _params(values: TemplateValues) -> dict[str, Any]:
 # --- reads -----------------------------------------------------------------------------
 
 
-async def templates_page(db: DbSession, caller: Caller, lob_id: UUID | None, first: int | None,
-                         after: str | None, cap: int):
-    """One page of visible templates by name (of one LOB when given): ``size + 1`` rows and ``size``."""
+async def templates_page(db: DbSession, caller: Caller, lob_id: UUID | None, window: Window, cap: int):
+    """One page of visible templates by name (of one LOB when given)."""
     caller.require_somewhere(SCHEDULE_READ)
-    return await filtered_page(db, f"SELECT {COLUMNS} FROM shift_template", ["name", "id"], first, after, cap,
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM shift_template", ["name", "id"], window, cap,
                                {"lob_id": lob_id})
 
 

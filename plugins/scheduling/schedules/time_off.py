@@ -20,6 +20,7 @@ from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 
 from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
+from switchboard.core.graphql.pagination import Window
 from switchboard.plugins.scheduling.schedules.pages import filtered_page
 from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, TIME_OFF_APPROVE, TIME_OFF_REQUEST
 
@@ -72,11 +73,11 @@ class TimeOffFilter:
     end: datetime | None = None
 
 
-async def time_off_page(db: DbSession, caller: Caller, f: TimeOffFilter, first: int | None, after: str | None,
+async def time_off_page(db: DbSession, caller: Caller, f: TimeOffFilter, window: Window,
                         cap: int):
-    """One page of visible time off by start: ``size + 1`` rows and ``size``."""
+    """One page of visible time off by start."""
     caller.require_somewhere(AVAILABILITY_READ)
-    return await filtered_page(db, f"SELECT {COLUMNS} FROM time_off", ["lower(during)", "id"], first, after, cap,
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM time_off", ["lower(during)", "id"], window, cap,
                                {"employee_id": f.employee_id, "status": f.status},
                                ("lower(during)", "upper(during)"), f.start, f.end)
 

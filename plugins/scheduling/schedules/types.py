@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql import loaders
-from switchboard.core.graphql.pagination import Connection, connection
+from switchboard.core.graphql.pagination import Connection, Fetched, Window, connection, connection_field
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.types import Job
@@ -127,9 +127,9 @@ class ScheduleSegment(OfEmployee, OnLob):
         return _local(self.ends_at, self.timezone)
 
 
-def segment_connection(rows: list[Any], size: int) -> Connection[ScheduleSegment]:
+def segment_connection(rows: Fetched) -> Connection[ScheduleSegment]:
     """A page of segments as a connection keyed by start and id."""
-    return connection(rows, size, lambda r: (r.starts_at, r.id), ScheduleSegment.from_row)
+    return connection(rows, lambda r: (r.starts_at, r.id), ScheduleSegment.from_row)
 
 
 @strawberry.type(description="One solve's outcome for a set of LOBs and a week; published, what employees work.")
@@ -167,13 +167,13 @@ class Schedule:
         row = await jobs.get(info.context.db, self.job_id)
         return row and Job.from_row(row, info.context.message)
 
-    @strawberry.field(description="Its segments the caller can see, by start.")
-    async def segments(self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+    @connection_field(description="Its segments the caller can see, by start.")
+    async def segments(self, info: strawberry.Info, window: Window,
                        employee_id: UUID | None = None, lob_id: UUID | None = None) -> Connection[ScheduleSegment]:
         ctx = info.context
         f = schedules.SegmentFilter(schedule_id=self.id, employee_id=employee_id, lob_id=lob_id)
-        rows, size = await schedules.segments_page(ctx.db, ctx.me, f, first, after, ctx.runtime.settings.page_size_cap)
-        return segment_connection(rows, size)
+        return segment_connection(await schedules.segments_page(ctx.db, ctx.me, f, window,
+                                                                ctx.runtime.settings.page_size_cap))
 
 
 @strawberry.type(description="Minutes already in published schedules: on one assignment the caller can see, or"

@@ -11,12 +11,14 @@ from sqlalchemy import text
 
 from tests import factories as f
 from tests.jobs import finished
+from tests.pages import every_node
 
-HOURS = """query($from: Date!, $to: Date!, $client: UUID, $lob: UUID, $by: [BillingGroup!]) {
-  billableHours(from: $from, to: $to, clientId: $client, lobId: $lob, groupBy: $by) {
-    clientId lobId employeeId day week currency regularHours overtimeHours doubleTimeHours holidayHours
-    totalHours regularAmount { ...Money } overtimeAmount { ...Money } doubleTimeAmount { ...Money }
-    holidayAmount { ...Money } totalAmount { ...Money }
+HOURS = """query($from: Date!, $to: Date!, $client: UUID, $lob: UUID, $by: [BillingGroup!], $after: String) {
+  billableHours(from: $from, to: $to, clientId: $client, lobId: $lob, groupBy: $by, first: 100, after: $after) {
+    nodes { clientId lobId employeeId day week currency regularHours overtimeHours doubleTimeHours holidayHours
+            totalHours regularAmount { ...Money } overtimeAmount { ...Money } doubleTimeAmount { ...Money }
+            holidayAmount { ...Money } totalAmount { ...Money } }
+    pageInfo { hasNextPage endCursor }
   }
 }"""
 MONEY = "fragment Money on Money { amount currency }"
@@ -48,9 +50,12 @@ def entry(conn, employee: UUID, lob: UUID, start: datetime, end: datetime, activ
 
 
 def hours(gql, token: str, first: str, last: str, by: list[str] | None = None, **kw: Any) -> list[dict]:
-    body = gql(HOURS, {"from": first, "to": last, "by": by, **kw}, token=token)
-    assert "errors" not in body, body
-    return plain_money(body["data"]["billableHours"])
+    """Every row of ``billableHours``, page by page (each Money as its amount)."""
+    def ask(after: str | None) -> dict:
+        body = gql(HOURS, {"from": first, "to": last, "by": by, "after": after, **kw}, token=token)
+        assert "errors" not in body, body
+        return body["data"]
+    return plain_money(every_node(ask, ("billableHours",)))
 
 
 def split(row: dict) -> tuple[Decimal, ...]:

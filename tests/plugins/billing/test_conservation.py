@@ -25,6 +25,7 @@ from sqlalchemy import text
 from switchboard.plugins.billing.service import classification_params
 
 from tests import factories as f
+from tests.conftest import examples
 from tests.plugins.billing.helpers import entry, hours, terms
 
 
@@ -204,7 +205,7 @@ def reference(entries, statute: Statute):
 
 @given(monday=st.sampled_from(FORTNIGHTS),
        drawn=st.lists(st.lists(shift, min_size=4, max_size=14), min_size=len(REGIONS), max_size=len(REGIONS)))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_hours_are_conserved_and_never_billed_to_another_client(setup, owner, as_runtime, gql, monday, drawn):
     w = setup
     owner.execute(text("TRUNCATE time_entry"))

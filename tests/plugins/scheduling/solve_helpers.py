@@ -27,8 +27,9 @@ SEGMENTS = """query($id: UUID!) { schedule(id: $id) { state solverStatus
 ELIGIBLE = """query($lob: UUID!, $start: DateTime!, $end: DateTime!) {
   eligibleAgents(lobId: $lob, start: $start, end: $end, first: 100) {
     edges { node { employee { id } eligible reasons { code } } } } }"""
-COVERAGE = """query($id: UUID!) { scheduleCoverage(scheduleId: $id) { underCoverageAgentHours
-  gaps { lobId startsAt required scheduled reasons { code employeeIds } } } }"""
+COVERAGE = """query($id: UUID!, $after: String) { scheduleCoverage(scheduleId: $id) { underCoverageAgentHours
+  gaps(first: 100, after: $after) { nodes { lobId startsAt required scheduled reasons { code employeeIds } }
+                                    pageInfo { hasNextPage endCursor } } } }"""
 
 
 def forecast(owner, world, lob: str, client: str, calls: float = 40, aht: float = 300, hours=(9, 17)) -> UUID:

@@ -25,8 +25,8 @@ from tests.plugins.scheduling.report_helpers import entry, published
 from tests.plugins.scheduling.schedule_helpers import at
 
 QUERY = """query($from: Date!, $to: Date!, $by: [ReportGrouping!]!) {
-  adherence(from: $from, to: $to, by: $by) {
-    day clientId lobId agentId scheduledMinutes adherentMinutes workedMinutes adherence conformance } }"""
+  adherence(from: $from, to: $to, by: $by, first: 100) { totalCount
+    nodes { day clientId lobId agentId scheduledMinutes adherentMinutes workedMinutes adherence conformance } } }"""
 
 
 @pytest.fixture
@@ -46,7 +46,9 @@ def day(gql, world, owner):
 def rows(gql, world, by, who="admin", start="2027-03-01", end="2027-03-01"):
     body = gql(QUERY, {"from": start, "to": end, "by": by}, token=world.tokens[who])
     assert "errors" not in body, body
-    return body["data"]["adherence"]
+    found = body["data"]["adherence"]
+    assert found["totalCount"] == len(found["nodes"])
+    return found["nodes"]
 
 
 def cell(r):
@@ -143,14 +145,16 @@ def test_bad_ranges_are_refused_coded_in_english_and_french(gql, world, span, co
 
 
 PORTAL = """query($from: Date!, $to: Date!, $by: [PortalReportGrouping!]!) {
-  scheduleAdherence(from: $from, to: $to, by: $by) {
-    day lobId agent scheduledMinutes adherentMinutes workedMinutes adherence conformance } }"""
+  scheduleAdherence(from: $from, to: $to, by: $by, first: 100) { totalCount
+    nodes { day lobId agent scheduledMinutes adherentMinutes workedMinutes adherence conformance } } }"""
 
 
 def portal_rows(gql, world, by, who="portal"):
     body = gql(PORTAL, {"from": "2027-03-01", "to": "2027-03-01", "by": by}, token=world.tokens[who], portal=True)
     assert "errors" not in body, body
-    return body["data"]["scheduleAdherence"]
+    found = body["data"]["scheduleAdherence"]
+    assert found["totalCount"] == len(found["nodes"])
+    return found["nodes"]
 
 
 def test_the_portal_shows_its_own_account_with_opaque_agents(gql, day):

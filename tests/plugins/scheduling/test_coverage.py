@@ -23,6 +23,7 @@ from switchboard.plugins.scheduling.reports.coverage import PARTS, explain, requ
 from switchboard.plugins.scheduling.reports.parameters import StaffingParameters
 from switchboard.plugins.scheduling.staffing.requirement import required_agents
 from tests import factories as f
+from tests.conftest import examples
 from tests.plugins.scheduling.report_helpers import entry, forecast, published, volume
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, at, ok
 
@@ -33,12 +34,13 @@ START, END = at(1, 9), at(1, 11)
 
 QUERY = """query($from: DateTime!, $to: DateTime!, $lobs: [UUID!]) {
   coverage(from: $from, to: $to, lobIds: $lobs) {
-    requiredHours scheduledHours presentHours coverage
+    requiredHours scheduledHours presentHours coverage reason { code message }
     total { gap forecastError neverScheduled scheduleChanges absences noShows unscheduledWork }
-    intervals { lobId intervalStart requiredHours requiredActualHours scheduledHours presentHours coverage
-                parts { gap forecastError neverScheduled scheduleChanges absences noShows unscheduledWork } } } }"""
-SCORECARD = """query($from: Date!, $to: Date!) { slaScorecard(from: $from, to: $to) {
-  clientId lobId adherence conformance scheduledHours requiredHours coverage serviceLevel offered handled abandoned } }"""
+    intervals(first: 100) { totalCount nodes { lobId intervalStart requiredHours requiredActualHours scheduledHours
+                presentHours coverage
+                parts { gap forecastError neverScheduled scheduleChanges absences noShows unscheduledWork } } } } }"""
+SCORECARD = """query($from: Date!, $to: Date!) { slaScorecard(from: $from, to: $to) { nodes {
+  clientId lobId adherence conformance scheduledHours requiredHours coverage serviceLevel offered handled abandoned } } }"""
 CAMEL = {"forecast_error": "forecastError", "never_scheduled": "neverScheduled", "schedule_changes": "scheduleChanges",
          "absences": "absences", "no_shows": "noShows", "unscheduled_work": "unscheduledWork"}
 
@@ -67,17 +69,20 @@ def case(gql, world, owner):
     return w
 
 
-def report(gql, world, who="admin", lobs=None):
-    body = gql(QUERY, {"from": START.isoformat(), "to": END.isoformat(), "lobs": lobs}, token=world.tokens[who])
+def report(gql, world, who="admin", lobs=None, start=START, end=END):
+    body = gql(QUERY, {"from": start.isoformat(), "to": end.isoformat(), "lobs": lobs}, token=world.tokens[who])
     assert "errors" not in body, body
-    return body["data"]["coverage"]
+    found = body["data"]["coverage"]
+    assert found["intervals"]["totalCount"] == len(found["intervals"]["nodes"])
+    found["intervals"] = found["intervals"]["nodes"]
+    return found
 
 
 @pytest.mark.parametrize("who", ["admin", "planner"])
 def test_each_part_of_the_gap_is_attributed_and_they_add_up(gql, case, who):
     got = report(gql, case, who)
     need, came = agents(FORECAST) * 0.5, agents(ACTUAL) * 0.5
-    assert len(got["intervals"]) == 4
+    assert len(got["intervals"]) == 4 and got["reason"] is None
     for n, interval in enumerate(got["intervals"]):
         parts = interval["parts"]
         present = 0.5 + (0.5 if n >= 2 else 0.0)       # e1, and e7 from 10:00
@@ -111,12 +116,20 @@ def test_a_republished_schedule_is_no_longer_a_change(gql, case, owner):
 def test_callers_outside_the_lob_see_no_interval(gql, case, who):
     got = report(gql, case, who, lobs=[str(case.A1a)])
     assert got["intervals"] == [] and got["requiredHours"] == 0 and got["coverage"] is None
+    assert got["reason"] == {"code": "NO_LOB_IN_SCOPE",
+                             "message": "There is no line of business to report on in your scope."}
+
+
+def test_a_range_without_forecast_says_so(gql, case):
+    got = report(gql, case, start=START + timedelta(days=7), end=END + timedelta(days=7))
+    assert got["intervals"] == [] and got["reason"] == {
+        "code": "NO_FORECAST_IN_RANGE", "message": "The latest forecasts have no interval in this range."}
 
 
 def test_the_scorecard_sums_the_lob_over_the_day(gql, case):
     body = gql(SCORECARD, {"from": "2027-03-01", "to": "2027-03-01"}, token=case.tokens["admin"])
     assert "errors" not in body, body
-    (line,) = body["data"]["slaScorecard"]
+    (line,) = body["data"]["slaScorecard"]["nodes"]
     need = agents(FORECAST).sum() * 0.5
     assert line["lobId"] == str(case.A1a) and line["clientId"] == str(case.A1)
     assert float(line["requiredHours"]) == pytest.approx(need, abs=0.01)
@@ -128,7 +141,7 @@ def test_the_scorecard_sums_the_lob_over_the_day(gql, case):
     assert float(line["serviceLevel"]) == pytest.approx(weighted, abs=1e-4)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.tuples(st.floats(0, 500), st.floats(0, 500), st.floats(0, 30), st.floats(0, 30),
                           st.floats(0, 30), st.floats(0, 30), st.floats(0, 30)), min_size=1, max_size=12))
 def test_the_parts_add_up_whatever_the_minutes(rows):

@@ -30,6 +30,8 @@ from scipy.stats import poisson
 from switchboard.plugins.scheduling.staffing.erlang import erlang_a, erlang_c, log_queue_series
 from switchboard.plugins.scheduling.staffing.requirement import required_agents
 
+from tests.conftest import examples
+
 volumes = st.floats(0.5, 600)
 ahts = st.floats(30, 600)
 intervals = st.sampled_from([900, 1800])
@@ -44,7 +46,7 @@ def near_whole(x: float) -> bool:
     return abs(x - round(x)) < 1e-6 * max(1.0, x)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(volumes, ahts, intervals, targets, answers, caps, shrinkages)
 def test_erlang_c_equals_pyworkforce(volume, aht, interval, target, answer, cap, shrinkage):
     ours = required_agents(volume, aht, interval_seconds=interval, service_level=target, answer_seconds=answer,
@@ -62,7 +64,7 @@ def test_erlang_c_equals_pyworkforce(volume, aht, interval, target, answer, cap,
     assert ours.wait_probability == pytest.approx(result["waiting_probability"], rel=1e-9, abs=1e-12)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(volumes, ahts, intervals, targets, answers, caps)
 def test_whole_requirement_is_the_least_meeting_the_targets_by_pyworkforce_formulas(
         volume, aht, interval, target, answer, cap):
@@ -113,7 +115,7 @@ def test_published_erlang_c_worked_example():
     assert 13 < r.agents < 14 and r.scheduled == pytest.approx(r.agents / 0.7)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.floats(0.01, 2e6), st.floats(0, 1.2), st.floats(0, 2e5))
 def test_log_queue_series_equals_the_series_summed(x, rho, y_free):
     """Both branches (closed form, hyp1f1) against the sum of the terms, in logs: y near x,
@@ -128,7 +130,7 @@ def test_log_queue_series_equals_the_series_summed(x, rho, y_free):
     assert log_queue_series(x, y) == pytest.approx(logsumexp(logs), rel=1e-9, abs=1e-12)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.floats(0.05, 3000), st.integers(0, 200), st.floats(60, 600), st.floats(0, 60))
 def test_erlang_a_with_patience_equal_to_aht_is_poisson(traffic, extra, aht, answer):
     """θ = μ makes M/M/n+M a birth–death chain with death rate kμ in every state: M/M/∞."""
@@ -137,7 +139,7 @@ def test_erlang_a_with_patience_equal_to_aht_is_poisson(traffic, extra, aht, ans
     assert m.wait_probability == pytest.approx(poisson.sf(n - 1, traffic), rel=1e-8, abs=1e-300)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(st.floats(0.2, 2000), st.floats(0.5, 0.95), st.floats(5, 60), st.floats(60, 600))
 def test_erlang_a_tends_to_erlang_c(traffic, target, answer, aht):
     """Patience 10⁸ handle times: Erlang C within 1e-4 (ASA within 0.1 %), same requirement."""
@@ -182,7 +184,7 @@ def birth_death(n: int, traffic: float, answer: float, aht: float, patience: flo
             "occupancy": traffic * (1 - abandon) / n}
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.integers(1, 12), st.floats(0.3, 1.6), st.floats(0.1, 5), st.floats(0, 1.5))
 def test_erlang_a_equals_the_birth_death_chain(n, load, patience_in_aht, answer_in_aht):
     aht = 240.0
@@ -241,7 +243,7 @@ def test_large_traffic_is_stable():
         assert np.all(np.isfinite(r.asa_seconds)) and np.all(r.whole_agents - r.agents < 1)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(volumes, st.floats(0, 1), ahts, targets, answers, caps, shrinkages,
        st.one_of(st.none(), st.floats(10, 1200)))
 def test_fractional_requirement(volume, more, aht, target, answer, cap, shrinkage, patience):

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from switchboard.plugins.scheduling.planning.open_shift import CODES
 from switchboard.plugins.scheduling.planning.week_problem import MAX_CONSECUTIVE_DAYS, MIN_REST_MINUTES
 from tests import factories as f
+from tests.conftest import examples
 from tests.core.test_eligibility import ask
 from tests.plugins.scheduling.schedule_helpers import LOCAL, PUBLISH, WEEK, at, ok, schedule, segment
 
@@ -187,6 +188,25 @@ def test_pages_follow_the_rank(gql, crew):
     assert seen == everyone and len(everyone) > 6
 
 
+BACKWARD = """query($lob: UUID!, $start: DateTime!, $end: DateTime!, $before: String) {
+  openShiftCandidates(lobId: $lob, start: $start, end: $end, last: 4, before: $before) {
+    totalCount edges { node { rank } } pageInfo { hasPreviousPage startCursor } } }"""
+
+
+def test_pages_walk_backward_and_count_every_candidate(gql, crew):
+    ranks = [c["rank"] for c in candidates(gql, crew, crew.A1b)]
+    seen, before = [], None
+    while True:
+        page = gql(BACKWARD, {"lob": str(crew.A1b), **SHIFT, "before": before},
+                   token=crew.tokens["admin"])["data"]["openShiftCandidates"]
+        assert page["totalCount"] == len(ranks)
+        seen = [e["node"]["rank"] for e in page["edges"]] + seen
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert seen == ranks
+
+
 # --- scope -------------------------------------------------------------------------------
 
 
@@ -243,7 +263,7 @@ def test_bad_windows_are_refused_coded_and_localized(gql, world, start, end, cod
 # --- agreement with eligibleAgents ---------------------------------------------------------
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lob=st.sampled_from(["A1a", "A1b", "A2a"]), day=st.integers(1, 7), quarter=st.integers(0, 95),
        quarters=st.integers(1, 64), who=st.sampled_from(["admin", "planner", "supervisor"]))
 def test_agrees_with_eligible_agents_on_any_window(gql, crew, lob, day, quarter, quarters, who):

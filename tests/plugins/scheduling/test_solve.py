@@ -20,6 +20,7 @@ from switchboard.core.jobs.worker import Worker
 
 from switchboard.plugins.scheduling.planning.week_problem import build_week_problem
 from tests import factories as f
+from tests.pages import every_node
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, WEEK, at, ok, schedule, segment
 from tests.plugins.scheduling.solve_helpers import (
     COVERAGE,
@@ -67,9 +68,13 @@ def test_a_solve_writes_a_draft_whose_every_segment_passes_eligible_agents(gql, 
     assert hours(per_lob[str(world.e2), str(world.A2a)]) <= 20
     assert all(datetime.fromisoformat(s["startsAt"]) < at(6, 0) for s in segs)  # templates: Monday to Friday
 
-    coverage = gql(COVERAGE, {"id": result["scheduleId"]}, token=world.tokens["admin"])["data"]["scheduleCoverage"]
+    def ask(after):
+        return gql(COVERAGE, {"id": result["scheduleId"], "after": after}, token=world.tokens["admin"])["data"]
+    coverage = ask(None)["scheduleCoverage"]
     assert float(coverage["underCoverageAgentHours"]) == result["underCoverageAgentHours"] > 0
-    weekend = [g for g in coverage["gaps"] if datetime.fromisoformat(g["startsAt"]) >= at(6, 0)]
+    gaps = every_node(ask, ("scheduleCoverage", "gaps"))
+    assert len(gaps) == result["gaps"]
+    weekend = [g for g in gaps if datetime.fromisoformat(g["startsAt"]) >= at(6, 0)]
     assert weekend and all(g["scheduled"] == 0 and g["reasons"] for g in weekend)
     a2a = [g for g in weekend if g["lobId"] == str(world.A2a)]
     assert a2a and all(str(world.e3) not in e for g in a2a for r in g["reasons"] for e in r["employeeIds"])

@@ -32,6 +32,8 @@ from switchboard.plugins.scheduling.solver.relaxation import RelaxationRun, solv
 from switchboard.plugins.scheduling.solver.rules import longest_run
 from switchboard.plugins.scheduling.solver.search import ScheduleSolver, solve
 
+from tests.conftest import examples
+
 START = datetime(2026, 11, 23, tzinfo=UTC)
 DAY = 24  # hourly intervals
 
@@ -363,7 +365,7 @@ def instances(draw) -> Problem:
     return Problem(horizon(days), lobs, tuple(people), max_switches=draw(st.integers(0, 2)))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_every_result_obeys_every_rule(problem):
     result = solve(problem, time_limit=10, num_workers=1)
@@ -419,7 +421,7 @@ def test_lp_relaxation_in_a_child_process_gives_the_same_bound_and_stops_at_once
     assert time.perf_counter() - began < 5 and run._process.poll() is not None
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_lp_bound_and_plan_objective_agree_with_cp_sat(problem):
     model = build(problem)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -19,7 +19,7 @@ SET = mutation("$lob: UUID!, $input: LobStaffingInput!", "setLobStaffing(lobId: 
 GET = "query($lob: UUID!) { lobStaffing(lobId: $lob) { shrinkage occupancyCap patienceSeconds priority } }"
 REQUIREMENT = """query($lob: UUID!, $from: DateTime!, $to: DateTime!) {
   staffingRequirement(lobId: $lob, from: $from, to: $to) { intervalMinutes staffing { shrinkage }
-    intervals { startsAt localStartsAt offered ahtSeconds required requiredWhole serviceLevel } } }"""
+    intervals(first: 100) { nodes { startsAt localStartsAt offered ahtSeconds required requiredWhole serviceLevel } } } }"""
 
 
 def test_parameters_default_then_set_by_a_planner(gql, world):
@@ -66,7 +66,7 @@ def test_the_requirement_is_the_staffing_model_on_the_effective_forecast(gql, wo
     ok(gql, world, SET, {"lob": str(world.A1a), "input": {"shrinkage": 0.2, "occupancyCap": 0.9}})
     body = gql(REQUIREMENT, {"lob": str(world.A1a), "from": at(1, 8).isoformat(), "to": at(1, 12).isoformat()},
                token=world.tokens["planner"])["data"]["staffingRequirement"]
-    rows = body["intervals"]
+    rows = body["intervals"]["nodes"]
     assert body["intervalMinutes"] == 30 and len(rows) == 8
     assert [r["offered"] for r in rows] == [0, 0, 40, 40, 80, 40, 40, 40]
     assert datetime.fromisoformat(rows[4]["localStartsAt"]).utcoffset().total_seconds() == -5 * 3600
@@ -77,3 +77,28 @@ def test_the_requirement_is_the_staffing_model_on_the_effective_forecast(gql, wo
     assert [r["requiredWhole"] for r in rows] == model.whole_scheduled.tolist()
     assert np.allclose([r["serviceLevel"] for r in rows], model.service_level)
     assert rows[4]["required"] > rows[3]["required"] > 0 == rows[0]["required"]
+
+
+REASON = """query($lob: UUID!, $from: DateTime!, $to: DateTime!) {
+  staffingRequirement(lobId: $lob, from: $from, to: $to) { reason { code message } intervals { totalCount } } }"""
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "This line of business has no forecast yet: create one to see its staffing requirement."),
+    ("fr", "Cette ligne d'affaires n'a pas encore de prévision : créez-en une pour voir ses besoins en effectifs."),
+])
+def test_an_empty_requirement_says_why(gql, world, owner, lang, message):
+    """Before any forecast the answer names NO_FORECAST; outside the forecast's intervals
+    NO_FORECAST_IN_RANGE; with intervals, no reason."""
+    def ask(start, end):
+        body = gql(REASON, {"lob": str(world.A1a), "from": start.isoformat(), "to": end.isoformat()},
+                   token=world.tokens["planner"], lang=lang)
+        assert "errors" not in body, body
+        return body["data"]["staffingRequirement"]
+
+    assert ask(at(1, 8), at(1, 12)) == {"reason": {"code": "NO_FORECAST", "message": message},
+                                         "intervals": {"totalCount": 0}}
+    forecast(owner, world, "A1a", "A1", calls=40, aht=300)
+    later = ask(at(1, 8) + timedelta(days=60), at(1, 12) + timedelta(days=60))
+    assert later["reason"]["code"] == "NO_FORECAST_IN_RANGE" and later["intervals"]["totalCount"] == 0
+    assert ask(at(1, 8), at(1, 12)) == {"reason": None, "intervals": {"totalCount": 8}}

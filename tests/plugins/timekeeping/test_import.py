@@ -38,6 +38,7 @@ from switchboard.plugins.timekeeping.imports import (
 
 from tests import factories as f
 from tests.commands import plugin_commands
+from tests.conftest import examples
 from tests.jobs import outcome
 from tests.plugins.timekeeping.test_isolation import refused_insert
 
@@ -449,7 +450,7 @@ CORRUPTIONS = {
 _week = itertools.count()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(slots=st.lists(st.tuples(st.sampled_from(["e1", "e3"]), st.integers(0, 4), st.integers(0, 7)),
                       min_size=1, max_size=14, unique=True),
        corrupt=st.data(), clean_only=st.booleans())
