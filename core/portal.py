@@ -12,6 +12,7 @@ import strawberry
 
 from .errors import AccessError
 from .graphql.node import Node
+from .scope.types import Channel
 
 
 @strawberry.type(name="PortalLob", description="A line of business of the caller's account.")
@@ -19,7 +20,7 @@ class PortalLob(Node):
     id: strawberry.Private[UUID]
     name: str
     language: str
-    channel: str
+    channel: Channel
     timezone: str
 
 
@@ -42,7 +43,7 @@ def bound_client(info: strawberry.Info) -> UUID:
 
 
 def lob_of(r: Any) -> PortalLob:
-    return PortalLob(id=r.id, name=r.name, language=r.language, channel=r.channel, timezone=r.timezone)
+    return PortalLob(id=r.id, name=r.name, language=r.language, channel=Channel(r.channel), timezone=r.timezone)
 
 
 async def accounts(info: strawberry.Info, ids: list[UUID]) -> list[PortalAccount | None]:

@@ -66,7 +66,7 @@ def mirror(name: str) -> Path:
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "tests", target / "tests", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     config = CONFIG.format(module=json.dumps(f"switchboard/{module}"), tests=json.dumps(tests),
-                           basetemp=json.dumps(str(target / "pytest")))
+                           basetemp=json.dumps(f"/tmp/switchboard-mutation-{name}"))
     (target / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text() + config)
     return target
 

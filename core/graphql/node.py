@@ -65,12 +65,6 @@ def parse_uuid(value: Any) -> UUID:
         return found
 
 
-UUIDOrGlobalId = strawberry.scalar(
-    UUID, name="UUID", serialize=str, parse_value=parse_uuid,
-    description="A UUID (an object's `databaseId`); as an argument, an object's global `id` is accepted too.",
-)
-SCALAR_OVERRIDES = {UUID: UUIDOrGlobalId}
-
 
 @strawberry.interface(description="An object with a global id: `node(id:)` fetches it again (Relay's Node).")
 class Node:

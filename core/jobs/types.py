@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from ..graphql.scalars import Fraction
 from .results import JobResult, outcome
 
 
@@ -33,7 +34,7 @@ class JobProgress:
     elapsed_seconds: float | None = strawberry.field(description="Seconds since the job started working.")
     objective: float | None = strawberry.field(description="Value of the best solution found (lower is better).")
     best_bound: float | None = strawberry.field(description="Proven bound: no solution can be better than this.")
-    gap: float | None = strawberry.field(description="Relative distance between objective and bound (0.05 = 5%).")
+    gap: Fraction | None = strawberry.field(description="Relative distance between objective and bound (0.05 = 5%).")
     phase: str | None = strawberry.field(description="What the job is doing now.")
     detail: JSON = strawberry.field(description="Everything the job reported, as it reported it.")
 

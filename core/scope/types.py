@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -11,6 +10,7 @@ import strawberry
 
 from ..graphql import loaders
 from ..graphql.node import Node
+from ..graphql.scalars import Percent
 from . import service
 
 
@@ -24,7 +24,7 @@ class Regime(Enum):
     GDPR = "GDPR"
 
 
-@strawberry.enum
+@strawberry.enum(description="How a LOB's contacts reach it.")
 class Channel(Enum):
     VOICE = "voice"
     CHAT = "chat"
@@ -33,9 +33,9 @@ class Channel(Enum):
     BACK_OFFICE = "back_office"
 
 
-@strawberry.type(description="Service-level target: target_pct % of contacts answered within answer_seconds.")
+@strawberry.type(description="Service-level target: targetPct % of contacts answered within answerSeconds.")
 class ServiceLevel:
-    target_pct: Decimal
+    target_pct: Percent
     answer_seconds: int
 
 

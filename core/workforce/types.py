@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -12,6 +11,7 @@ import strawberry
 
 from ..graphql import loaders
 from ..graphql.node import Node
+from ..graphql.money import Money
 from ..scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
 from . import service
 from .eligibility import parse_reason
@@ -116,9 +116,9 @@ class Assignment:
     role: AssignmentRole
     valid_from: date
     valid_to: date | None = strawberry.field(description="Last day (inclusive); null: open-ended.")
-    pay_rate: Decimal
+    pay_rate: Money = strawberry.field(description="Hourly pay rate.")
     pay_currency: str
-    weekly_hours_cap: Decimal
+    weekly_hours_cap: float = strawberry.field(description="Most hours a week on this assignment.")
     employee_id: strawberry.Private[UUID]
     lob_id: strawberry.Private[UUID]
     client_id: strawberry.Private[UUID]
@@ -128,7 +128,8 @@ class Assignment:
     def from_row(cls, r: Any) -> "Assignment":
         return cls(
             id=r.id, role=AssignmentRole(r.role), valid_from=r.valid_from, valid_to=r.valid_to,
-            pay_rate=r.pay_rate, pay_currency=r.pay_currency, weekly_hours_cap=r.weekly_hours_cap,
+            pay_rate=Money(amount=r.pay_rate, currency=r.pay_currency), pay_currency=r.pay_currency,
+            weekly_hours_cap=r.weekly_hours_cap,
             employee_id=r.employee_id, lob_id=r.lob_id, client_id=r.client_id, supervisor_id=r.supervisor_id,
         )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -80,8 +79,8 @@ class TimeEntry(Node):
         return CATEGORY[self.activity]
 
     @strawberry.field(description="Elapsed hours (real time: a DST change night counts what was worked).")
-    def hours(self) -> Decimal:
-        return (Decimal((self.ended_at - self.started_at).total_seconds()) / 3600).quantize(Decimal("0.01"))
+    def hours(self) -> float:
+        return round((self.ended_at - self.started_at).total_seconds() / 3600, 2)
 
     @strawberry.field(description="Start in the LOB's timezone.")
     def local_started_at(self) -> datetime:

@@ -9,6 +9,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs.results import JobResult
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
@@ -40,7 +41,7 @@ class IntervalVolume:
     handled: int
     abandoned: int
     aht_seconds: float | None = strawberry.field(description="Average handle time; null when nothing was handled.")
-    service_level: float | None = strawberry.field(description="Service level achieved, 0..1.")
+    service_level: Fraction | None = strawberry.field(description="Service level achieved.")
 
     @classmethod
     def from_row(cls, r: Any) -> IntervalVolume:

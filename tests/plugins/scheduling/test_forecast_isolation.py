@@ -65,7 +65,7 @@ def test_nobody_writes_outside_their_scope_through_graphql(gql, world, owner, fo
         codes = ([e["code"] for e in made["errors"]] if "forecasts" in made
                  else [made["errors"][0]["extensions"]["code"]])
         assert codes[0] in ("NOT_FOUND", "FORBIDDEN")
-        body = gql(OVERRIDE, {"f": forecasts[LOBS[lob]], "s": horizon(5)["horizonStart"], "o": "1", "r": "x"},
+        body = gql(OVERRIDE, {"f": forecasts[LOBS[lob]], "s": horizon(5)["horizonStart"], "o": 1, "r": "x"},
                    token=world.tokens[who])
         payload = body.get("data") and body["data"]["overrideForecastInterval"]
         codes = [e["code"] for e in payload["errors"]] if payload else [body["errors"][0]["extensions"]["code"]]

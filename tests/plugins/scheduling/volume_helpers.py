@@ -26,7 +26,7 @@ INTERVALS = """query($id: UUID!, $first: Int, $after: String) {
             override { offered ahtSeconds byUserId reason } }
     pageInfo { hasNextPage endCursor } } }
 }"""
-OVERRIDE = """mutation($f: UUID!, $s: DateTime!, $o: Decimal, $a: Decimal, $r: String) {
+OVERRIDE = """mutation($f: UUID!, $s: DateTime!, $o: Float, $a: Float, $r: String) {
   overrideForecastInterval(forecastId: $f, intervalStart: $s, offered: $o, ahtSeconds: $a, reason: $r) {
     interval { intervalStart offered effectiveOffered effectiveAhtSeconds override { offered ahtSeconds reason } }
     errors { code field message }
