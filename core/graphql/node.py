@@ -23,6 +23,7 @@ from uuid import UUID
 import strawberry
 
 from ..errors import AccessError, UserError
+from .execution import plain
 
 MAX_IDS = 100
 Loader = Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]]
@@ -65,14 +66,15 @@ def parse_uuid(value: Any) -> UUID:
         return found
 
 
-
 @strawberry.interface(description="An object with a global id: `node(id:)` fetches it again (Relay's Node).")
 class Node:
     @strawberry.field(name="id", description="Opaque global id, unique across types; accepted wherever an id is.")
+    @plain
     def global_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id(self.__strawberry_definition__.name, self.id))  # type: ignore[attr-defined]
 
     @strawberry.field(description="The object's database id (a UUID).")
+    @plain
     def database_id(self) -> UUID:
         return self.id  # type: ignore[attr-defined]
 

@@ -30,7 +30,7 @@ from graphql import FloatValueNode, IntValueNode, ValueNode
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.types.base_scalars import (
-    DateDefinition, DateTimeDefinition, DecimalDefinition, TimeDefinition, UUIDDefinition,
+    DateDefinition, DateTimeDefinition, DecimalDefinition, TimeDefinition, UUIDDefinition, wrap_parser,
 )
 from strawberry.types.scalar import ScalarDefinition
 
@@ -116,7 +116,8 @@ TIME = dataclasses.replace(TimeDefinition, description="A time of day, e.g. \"09
 UUID_SCALAR = dataclasses.replace(UUIDDefinition, description="An identifier, e.g."
                                   " \"0b3f6d1e-8c1a-4f7e-9a51-2f1d8c6b7e90\" (RFC 9562): an object's"
                                   " `databaseId`; as an argument, an object's global `id` is accepted too.",
-                                  specified_by_url="https://www.rfc-editor.org/rfc/rfc9562", parse_value=parse_uuid)
+                                  specified_by_url="https://www.rfc-editor.org/rfc/rfc9562",
+                                  parse_value=wrap_parser(parse_uuid, "UUID"))
 
 BOUNDS = {
     "Percent": Bounds(Decimal(0), Decimal(100), "PERCENT_OUT_OF_RANGE"),

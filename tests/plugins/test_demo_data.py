@@ -203,11 +203,13 @@ def test_a_planner_solves_their_client_week_on_the_demo_out_of_the_box(demo):
         assert made["createForecast"]["errors"] == []
         assert Worker(runtime).run_once() == uuid.UUID(made["createForecast"]["job"]["id"])
         job = post("""mutation($lobs: [UUID!]!) { solveSchedule(lobIds: $lobs, weekStart: "2026-11-23",
-                      timeLimitSeconds: 30) { job { id } errors { code } } }""", {"lobs": lobs})["solveSchedule"]
+                      timeLimitSeconds: 30) { job { id } errors { code } } }""",
+                   {"lobs": lobs})["solveSchedule"]
         assert job["errors"] == []
         assert Worker(runtime).run_once() == uuid.UUID(job["job"]["id"])
         done = post("""query($id: UUID!) { job(id: $id) { state outcome { ... on ScheduleSolveResult {
-                    scheduleId status segments schedule { id lobIds } } } } }""", {"id": job["job"]["id"]})["job"]
+                    scheduleId status segments schedule { id: databaseId lobIds } } } } }""",
+                    {"id": job["job"]["id"]})["job"]
     assert done["state"] == "SUCCEEDED", done
     made = done["outcome"]
     assert made["status"] in ("OPTIMAL", "FEASIBLE") and made["segments"] > 50

@@ -76,7 +76,7 @@ def plain_money(value: Any, currency: str | None = None) -> Any:
     return {k: plain_money(v, own) for k, v in value.items()}
 
 
-INVOICE = ("id clientId kind status number periodFrom periodTo currency total { amount currency } totalText"
+INVOICE = ("id: databaseId clientId kind status number periodFrom periodTo currency total { amount currency } totalText"
            " creditable { amount currency } creditsId issuedAt lines { lobId termsId hoursClass minutes hours"
            " roundingMinutes rate { amount currency } multiplier amount { amount currency } currency }")
 ERRORS = "errors { code field message }"

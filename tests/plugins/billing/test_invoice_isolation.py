@@ -12,7 +12,7 @@ from tests import factories as f
 from tests.plugins.billing.helpers import DRAFT, draft, entry, issued, payload, terms
 
 TORONTO = ZoneInfo("America/Toronto")
-LIST = "{ invoices(first: 100) { nodes { id } } }"
+LIST = "{ invoices(first: 100) { nodes { id: databaseId } } }"
 
 
 @pytest.fixture

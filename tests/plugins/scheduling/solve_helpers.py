@@ -26,7 +26,7 @@ SEGMENTS = """query($id: UUID!) { schedule(id: $id) { state solverStatus
   segments(first: 100) { edges { node { employeeId lobId startsAt endsAt } } } } }"""
 ELIGIBLE = """query($lob: UUID!, $start: DateTime!, $end: DateTime!) {
   eligibleAgents(lobId: $lob, start: $start, end: $end, first: 100) {
-    edges { node { employee { id } eligible reasons { code } } } } }"""
+    edges { node { employee { id: databaseId } eligible reasons { code } } } } }"""
 COVERAGE = """query($id: UUID!, $after: String) { scheduleCoverage(scheduleId: $id) { underCoverageAgentHours
   gaps(first: 100, after: $after) { nodes { lobId startsAt required scheduled reasons { code employeeIds } }
                                     pageInfo { hasNextPage endCursor } } } }"""

@@ -18,7 +18,7 @@ VOLUME_TABLES = ("interval_volume", "forecast", "forecast_interval", "audit_even
 CREATE = """mutation($input: ForecastInput!) {
   createForecast(input: $input) { job { id kind state lobIds } errors { code field message } }
 }"""
-FORECASTS = """forecasts { id lobId version method intervalMinutes holidayFactor horizonStart horizonEnd
+FORECASTS = """forecasts { id: databaseId lobId version method intervalMinutes holidayFactor horizonStart horizonEnd
                backtest { weeks wape bias baselineWape baselineBias } }"""
 INTERVALS = """query($id: UUID!, $first: Int, $after: String) {
   forecast(id: $id) { id version intervals(first: $first, after: $after) {
