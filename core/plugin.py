@@ -109,13 +109,23 @@ def switchboard_webhook_event_types():
 @hookimpl
 def switchboard_node_types():
     from .graphql.node import guarded
+    from .identity import users
+    from .identity.types import user_by_id
+    from .jobs import service as jobs
+    from .jobs.types import job_by_id
     from .scope.types import client_by_id, lob_by_id, site_by_id
+    from .webhooks import service as webhooks
+    from .webhooks.types import webhook_endpoint_by_id
     from .workforce import service as workforce
-    from .workforce.types import employee_by_id
+    from .workforce.types import assignment_by_id, employee_by_id
 
     return {
         "Client": guarded("scope.read", client_by_id), "Lob": guarded("scope.read", lob_by_id),
         "Site": guarded("scope.read", site_by_id), "Employee": guarded(workforce.READ, employee_by_id),
+        "Assignment": guarded(workforce.READ, assignment_by_id),
+        "User": guarded(lambda me: me.require(users.MANAGE), user_by_id),
+        "Job": guarded(jobs.require_staff, job_by_id),
+        "WebhookEndpoint": guarded(lambda me: me.require(webhooks.MANAGE), webhook_endpoint_by_id),
     }
 
 

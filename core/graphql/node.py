@@ -127,12 +127,19 @@ class NodeQuery:
         return await resolve(info, ids)
 
 
-def guarded(permission: str, dataloader: Callable[[Any], Any]) -> Loader:
-    """A node loader reading as a type's own ``type(id:)`` query does: ``require_somewhere(permission)``,
+def guarded(check: str | Callable[[Any], None], dataloader: Callable[[Any], Any]) -> Loader:
+    """A node loader reading as a type's own query does: its permission check first (a permission key
+    means ``require_somewhere(key)``; a callable is called with the caller and raises ``AccessError``),
     then the type's per-request DataLoader (one statement for all ids, row security applied)."""
 
+    def require(me: Any) -> None:
+        if isinstance(check, str):
+            me.require_somewhere(check)
+        else:
+            check(me)
+
     async def load(info: strawberry.Info, ids: list[UUID]) -> list[Any]:
-        info.context.me.require_somewhere(permission)
+        require(info.context.me)
         return await dataloader(info.context).load_many(ids)
 
     return load

@@ -9,7 +9,10 @@ from uuid import UUID
 
 import strawberry
 
+from ..graphql import loaders
+from ..graphql.node import Node
 from ..graphql.payload import UserErrorType
+from .users import users_by_ids
 
 
 @strawberry.enum(description="Staff work in the BPO (/graphql); client users belong to a client account"
@@ -90,8 +93,8 @@ class Token:
 
 
 @strawberry.type(description="A staff member or a client user.")
-class User:
-    id: UUID
+class User(Node):
+    id: strawberry.Private[UUID]
     email: str
     kind: UserKind
     display_name: str
@@ -133,3 +136,8 @@ class UserPayload:
 class GrantPayload:
     grant: RoleGrant | None
     errors: list[UserErrorType]
+
+
+def user_by_id(ctx: Any):
+    """The request's loader of users by id (None when not visible)."""
+    return loaders.by_id(ctx, "user_by_id", users_by_ids, User.from_row)

@@ -10,7 +10,10 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from ..graphql import loaders
+from ..graphql.node import Node
 from ..graphql.scalars import Fraction
+from . import service
 from .results import JobResult, outcome
 
 
@@ -45,8 +48,8 @@ class JobProgress:
 
 
 @strawberry.type(description="A background job (a schedule solve, for one) and how it is going.")
-class Job:
-    id: UUID
+class Job(Node):
+    id: strawberry.Private[UUID]
     kind: str
     state: JobState
     lob_ids: list[UUID]
@@ -78,3 +81,8 @@ class Job:
                    finished_at=r.finished_at, time_limit_seconds=r.time_limit_seconds,
                    cancel_requested=r.cancel_requested, progress=JobProgress.from_json(r.progress or {}),
                    result=r.result, error=error)
+
+
+def job_by_id(ctx: Any):
+    """The request's loader of jobs by id (None when the caller may not see it)."""
+    return loaders.by_id(ctx, "job_by_id", service.jobs_by_ids, lambda r: Job.from_row(r, ctx.message))

@@ -111,8 +111,8 @@ class Employee(Node):
 
 
 @strawberry.type(description="A date-effective assignment of an employee to a LOB.")
-class Assignment:
-    id: UUID
+class Assignment(Node):
+    id: strawberry.Private[UUID]
     role: AssignmentRole
     valid_from: date
     valid_to: date | None = strawberry.field(description="Last day (inclusive); null: open-ended.")
@@ -224,6 +224,11 @@ def ineligibility_reasons(raw: list[dict[str, Any]], **message_params: Any) -> l
 def employee_by_id(ctx: Any):
     """The request's loader of employees by id (None when not visible)."""
     return loaders.by_id(ctx, "employee_by_id", service.employees_by_ids, Employee.from_row)
+
+
+def assignment_by_id(ctx: Any):
+    """The request's loader of assignments by id (None when not visible)."""
+    return loaders.by_id(ctx, "assignment_by_id", service.assignments_by_ids, Assignment.from_row)
 
 
 def assignments_of_employee(ctx: Any):

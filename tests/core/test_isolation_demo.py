@@ -579,7 +579,7 @@ def sql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Random,
 # GraphQL: every list field of the internal schema that returns tenant data.
 # node types answer their UUID as databaseId (id is the global id): aliased so every id here is a UUID
 EMPLOYEE = """id: databaseId homeSite { id: databaseId } contact { legalName }
-    assignments { id lob { id: databaseId } client { id: databaseId } supervisor { id: databaseId }
+    assignments { id: databaseId lob { id: databaseId } client { id: databaseId } supervisor { id: databaseId }
                   employee { id: databaseId } }
     credentials { id client { id: databaseId } employee { id: databaseId } }"""
 CONNECTIONS = [  # field, selection, table, permission
@@ -587,9 +587,9 @@ CONNECTIONS = [  # field, selection, table, permission
     ("lobs", "id: databaseId clientId client { id: databaseId }", "lob", "scope.read"),
     ("sites", "id: databaseId", "site", "scope.read"),
     ("employees", EMPLOYEE, "employee", "workforce.read"),
-    ("users", "id boundClientId grants { id }", "app_user", "identity.user.manage"),
+    ("users", "id: databaseId boundClientId grants { id }", "app_user", "identity.user.manage"),
     ("piiAccessLog", "userId employeeId", "pii_access", "audit.read"),
-    ("jobs", "id", "job", None),
+    ("jobs", "id: databaseId", "job", None),
 ]
 
 

@@ -15,7 +15,7 @@ from tests.core.test_isolation import VISIBLE, names
 ERRORS = "errors { code field message }"
 EMPLOYEE = ("id databaseId employeeNumber preferredName hireDate terminationDate workRegion"
             " languages { language proficiency }")
-ASSIGNMENT = ("id role validFrom validTo payRate { amount currency } payCurrency"
+ASSIGNMENT = ("id: databaseId role validFrom validTo payRate { amount currency } payCurrency"
               " weeklyHoursCap employee { preferredName }"
               " lob { code } client { code } supervisor { preferredName }")
 

@@ -196,14 +196,14 @@ def test_a_planner_solves_their_client_week_on_the_demo_out_of_the_box(demo):
         return body["data"]
 
     with TestClient(create_app(runtime)) as http:
-        made = post("""mutation($input: ForecastInput!) { createForecast(input: $input) { job { id }
+        made = post("""mutation($input: ForecastInput!) { createForecast(input: $input) { job { id: databaseId }
                     errors { code } } }""", {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
                                                       "horizonEnd": "2026-11-30T06:00:00Z",
                                                       "method": "SEASONAL_NAIVE"}})
         assert made["createForecast"]["errors"] == []
         assert Worker(runtime).run_once() == uuid.UUID(made["createForecast"]["job"]["id"])
         job = post("""mutation($lobs: [UUID!]!) { solveSchedule(lobIds: $lobs, weekStart: "2026-11-23",
-                      timeLimitSeconds: 30) { job { id } errors { code } } }""",
+                      timeLimitSeconds: 30) { job { id: databaseId } errors { code } } }""",
                    {"lobs": lobs})["solveSchedule"]
         assert job["errors"] == []
         assert Worker(runtime).run_once() == uuid.UUID(job["job"]["id"])

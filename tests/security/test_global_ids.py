@@ -12,7 +12,8 @@ from switchboard.core.graphql.node import MAX_IDS, to_global_id
 from tests.conftest import graphql_client
 
 TABLES = {"Client": "client", "Lob": "lob", "Site": "site", "Employee": "employee", "Forecast": "forecast",
-          "Schedule": "schedule", "Invoice": "invoice", "TimeEntry": "time_entry"}
+          "Schedule": "schedule", "Invoice": "invoice", "TimeEntry": "time_entry", "Assignment": "assignment",
+          "User": "app_user", "Job": "job", "WebhookEndpoint": "webhook_endpoint"}
 NODE = "query($id: ID!) { node(id: $id) { __typename id databaseId } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id databaseId } }"
 
@@ -58,6 +59,40 @@ def test_another_clients_object_is_null(populated, gql):
     assert node(gql, planner, to_global_id("Client", w.A2)) is None
     assert node(gql, planner, to_global_id("Lob", w.A2a)) is None
     assert node(gql, planner, to_global_id("Lob", w.A1a))["__typename"] == "Lob"
+
+
+def rows_of_client(populated, table: str, client) -> list[str]:
+    with populated.runtime.owner.connect() as conn:
+        return [str(x) for x in conn.execute(text(f"SELECT id FROM {table} WHERE client_id = :c ORDER BY id"),
+                                             {"c": client}).scalars()]
+
+
+def test_assignments_of_another_client_are_null(populated, gql):
+    w = populated.world
+    planner = w.tokens["planner"]  # granted client A1 only
+    mine, theirs = rows_of_client(populated, "assignment", w.A1), rows_of_client(populated, "assignment", w.A2)
+    assert mine and theirs
+    assert [node(gql, planner, to_global_id("Assignment", a))["databaseId"] for a in mine] == mine
+    assert [node(gql, planner, to_global_id("Assignment", a)) for a in theirs] == [None] * len(theirs)
+
+
+def test_jobs_about_another_clients_lob_are_null(populated, gql):
+    w = populated.world
+    with populated.runtime.owner.connect() as conn:
+        jobs = dict(conn.execute(text("SELECT lob_ids[1], id::text FROM job WHERE tenant_id = :t"
+                                      " AND cardinality(lob_ids) = 1"), {"t": w.tA}).all())
+    assert node(gql, w.tokens["planner"], to_global_id("Job", jobs[w.A1a]))["databaseId"] == jobs[w.A1a]
+    assert node(gql, w.tokens["planner"], to_global_id("Job", jobs[w.A2a])) is None
+    assert node(gql, w.tokens["admin"], to_global_id("Job", jobs[w.A2a]))["databaseId"] == jobs[w.A2a]
+
+
+@pytest.mark.parametrize("type_name", ["User", "WebhookEndpoint"])
+def test_admin_only_types_are_null_without_the_permission(populated, gql, type_name):
+    w = populated.world
+    gid = to_global_id(type_name, first_row(populated, TABLES[type_name], w.tA))
+    assert node(gql, w.tokens["admin"], gid)["__typename"] == type_name
+    for who in ("planner", "supervisor", "agent"):
+        assert node(gql, w.tokens[who], gid) is None
 
 
 @pytest.mark.parametrize("gid", [

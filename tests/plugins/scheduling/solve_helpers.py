@@ -19,7 +19,7 @@ from tests.plugins.scheduling.schedule_helpers import WEEK, at, ok
 
 SOLVE = """mutation($lobs: [UUID!]!, $week: Date!, $limit: Int!) {
   solveSchedule(lobIds: $lobs, weekStart: $week, timeLimitSeconds: $limit) {
-    job { id state kind lobIds } errors { code field message } } }"""
+    job { id: databaseId state kind lobIds } errors { code field message } } }"""
 JOB = """query($id: UUID!) { job(id: $id) { state result error { code }
   progress { objective bestBound gap elapsedSeconds phase } } }"""
 SEGMENTS = """query($id: UUID!) { schedule(id: $id) { state solverStatus
