@@ -64,6 +64,26 @@ def switchboard_graphql_types():
 
 
 @hookspec
+def switchboard_node_types():
+    """Return ``{TypeName: loader}`` for this plugin's internal types that implement ``Node``, or None.
+
+    A node type subclasses :class:`switchboard.core.graphql.node.Node` and keeps its UUID as
+    ``id: strawberry.Private[UUID]``: its GraphQL ``id`` is then the global id and
+    ``databaseId`` the UUID. ``node(id:)`` and ``nodes(ids:)`` call ``async def loader(info,
+    ids: list[UUID]) -> list[object | None]`` once per type for all ids of that type. The
+    loader answers AS THE CALLER, exactly as the type's own query does: the same permission
+    check (an ``AccessError`` makes every id of the type null) and the same DataLoader or
+    service function under row security, so an object outside the caller's scope is None.
+    One statement per call, not one per id.
+    """
+
+
+@hookspec
+def switchboard_portal_node_types():
+    """Like ``switchboard_node_types``, for the portal schema's types (``PortalLob`` …)."""
+
+
+@hookspec
 def switchboard_portal_query():
     """Return a Strawberry type whose fields join the portal ``Query`` type, or None.
 

@@ -55,6 +55,7 @@ def switchboard_migrations():
 def switchboard_graphql_query():
     from .audit.queries import AuditQuery
     from .graphql.merge import merge
+    from .graphql.node import NodeQuery
     from .identity.queries import IdentityQuery
     from .jobs.queries import JobQuery
     from .scope.queries import ScopeQuery
@@ -63,8 +64,8 @@ def switchboard_graphql_query():
 
     return merge(
         "CoreQuery",
-        [("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery), ("workforce", WorkforceQuery),
-         ("jobs", JobQuery), ("webhooks", WebhookQuery)],
+        [("node", NodeQuery), ("identity", IdentityQuery), ("scope", ScopeQuery), ("audit", AuditQuery),
+         ("workforce", WorkforceQuery), ("jobs", JobQuery), ("webhooks", WebhookQuery)],
     )
 
 
@@ -106,10 +107,42 @@ def switchboard_webhook_event_types():
 
 
 @hookimpl
+def switchboard_node_types():
+    from .graphql.node import guarded
+    from .identity import users
+    from .identity.types import user_by_id
+    from .jobs import service as jobs
+    from .jobs.types import job_by_id
+    from .scope.types import client_by_id, lob_by_id, site_by_id
+    from .webhooks import service as webhooks
+    from .webhooks.types import webhook_endpoint_by_id
+    from .workforce import service as workforce
+    from .workforce.types import assignment_by_id, employee_by_id
+
+    return {
+        "Client": guarded("scope.read", client_by_id), "Lob": guarded("scope.read", lob_by_id),
+        "Site": guarded("scope.read", site_by_id), "Employee": guarded(workforce.READ, employee_by_id),
+        "Assignment": guarded(workforce.READ, assignment_by_id),
+        "User": guarded(lambda me: me.require(users.MANAGE), user_by_id),
+        "Job": guarded(jobs.require_staff, job_by_id),
+        "WebhookEndpoint": guarded(lambda me: me.require(webhooks.MANAGE), webhook_endpoint_by_id),
+    }
+
+
+@hookimpl
 def switchboard_portal_query():
+    from .graphql.merge import merge
+    from .graphql.node import NodeQuery
     from .portal import PortalQuery
 
-    return PortalQuery
+    return merge("CorePortalQuery", [("node", NodeQuery), ("portal", PortalQuery)])
+
+
+@hookimpl
+def switchboard_portal_node_types():
+    from .portal import NODE_TYPES
+
+    return NODE_TYPES
 
 
 @hookimpl

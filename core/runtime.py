@@ -93,6 +93,13 @@ class Runtime:
         return result_types(self.host)
 
     @cached_property
+    def node_types(self) -> dict[bool, dict[str, Any]]:
+        """``{portal?: {TypeName: loader}}``: what ``node(id:)`` loads on each schema (see :mod:`.graphql.node`)."""
+        from .graphql.node import registry
+
+        return {portal: registry(self.host, portal) for portal in (False, True)}
+
+    @cached_property
     def schemas(self) -> Any:
         from switchboard.schema.compose import compose
 

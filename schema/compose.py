@@ -24,6 +24,7 @@ from switchboard.core.graphql.input_guard import InputGuard
 from switchboard.core.graphql.limits import CheckedDocuments, DocumentLimits, cap_validation_work
 from switchboard.core.graphql.merge import CompositionError, merge
 from switchboard.core.graphql.operation_choice import OperationChoice
+from switchboard.core.graphql.scalars import scalar_config
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
 from switchboard.core.jobs.results import result_types
 from switchboard.core.plugins import PluginHost
@@ -71,7 +72,8 @@ def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.S
     subscription = None if portal else merge("Subscription", host.collect("switchboard_graphql_subscription"))
     types = [] if portal else [*host.flat("switchboard_graphql_types"), *result_types(host).values()]
     return LoggedSchema(query=query, mutation=mutation, subscription=subscription, types=types,
-                        extensions=extensions(settings), execution_context_class=PlannedExecutionContext)
+                        extensions=extensions(settings), execution_context_class=PlannedExecutionContext,
+                        config=scalar_config())
 
 
 def compose(host: PluginHost, settings: Settings) -> Schemas:

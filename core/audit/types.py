@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
+
+
+@strawberry.enum(description="The kind of change an audit event records.")
+class AuditOperation(Enum):
+    INSERT = "INSERT"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"
 
 
 @strawberry.type(description="One audited change: who, when, which row, what changed (PII redacted).")
@@ -19,14 +27,15 @@ class AuditEvent:
     row_id: UUID | None
     client_id: UUID | None
     lob_id: UUID | None
-    op: str
+    op: AuditOperation
     changed: JSON
     hash: str = strawberry.field(description="SHA-256 of this event chained to the previous one (hex).")
 
     @classmethod
     def from_row(cls, r: Any) -> "AuditEvent":
         return cls(seq=r.seq, at=r.at, actor_user_id=r.actor_user_id, table=r.table_name, row_id=r.row_id,
-                   client_id=r.client_id, lob_id=r.lob_id, op=r.op, changed=r.changed, hash=bytes(r.hash).hex())
+                   client_id=r.client_id, lob_id=r.lob_id, op=AuditOperation(r.op), changed=r.changed,
+                   hash=bytes(r.hash).hex())
 
 
 @strawberry.type(description="One read of an employee's contact fields.")

@@ -12,9 +12,10 @@ The plan is a shortcut, never a second set of rules: when a value does not compl
 plainly (null for a non-null field, a value its scalar cannot serialize, an
 exception, an awaitable, a list that is not a list), the object is completed again
 by graphql-core's own path, which raises the usual error at the usual path.
-Sub-selections with a resolver field, arguments, abstract types, ``is_type_of``
-checks, directives other than ``@skip``/``@include``, ``@defer`` or field middleware
-are never planned.
+Sub-selections with a resolver field (unless marked :func:`plain`), arguments, abstract
+types, ``is_type_of`` checks of our own (Strawberry's check of an interface's
+implementation is run by the plan), directives other than ``@skip``/``@include``,
+``@defer`` or field middleware are never planned.
 """
 
 from __future__ import annotations
@@ -138,10 +139,11 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return coerced
 
             return leaf
-        if isinstance(type_, GraphQLObjectType) and type_.is_type_of is None:
+        if isinstance(type_, GraphQLObjectType) and (type_.is_type_of is None or _generated_check(type_)):
             fields = self.object_plan(type_, details)
             if fields is None:
                 return None
+            is_type_of = type_.is_type_of
 
             def obj(value: Any) -> Any:
                 if value is None:
@@ -150,19 +152,40 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     return None
                 if isinstance(value, Exception) or is_awaitable(value):
                     raise NotPlain
+                if is_type_of is not None and not is_type_of(value, None):
+                    raise NotPlain
                 return fields(value)
 
             return obj
         return None  # interfaces and unions: graphql-core resolves the runtime type
 
 
+def _generated_check(object_type: GraphQLObjectType) -> bool:
+    """Whether the type's ``is_type_of`` is the one Strawberry generates for an implementation of
+    an interface (an ``isinstance`` check that never reads its ``info``), not one of our own."""
+    definition = object_type.extensions.get("strawberry-definition")
+    return definition is not None and definition.is_type_of is None
+
+
+def plain(resolver: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Mark a resolver as plain: synchronous, taking only its object, never failing, so the
+    plan may call it as it reads an attribute (a computed field such as a Node's ``id``). It
+    may return an awaitable when its value is not known yet: graphql-core then completes the
+    object."""
+    resolver.__plain_resolver__ = True  # type: ignore[attr-defined]
+    return resolver
+
+
 def _plain_read(field_def: GraphQLField) -> Complete | None:
     """How to read a field without a resolver of its own from its parent: Strawberry's
-    default resolver (an attribute read, done directly when it is ``getattr``), or None
-    when the field has a resolver."""
+    default resolver (an attribute read, done directly when it is ``getattr``), a resolver
+    marked :func:`plain`, or None when the field has another resolver."""
+    definition = field_def.extensions.get("strawberry-definition")
+    base = getattr(definition, "base_resolver", None)
+    if base is not None and getattr(base.wrapped_func, "__plain_resolver__", False):
+        return base.wrapped_func
     if not getattr(field_def.resolve, "_is_default", False):
         return None
-    definition = field_def.extensions.get("strawberry-definition")
     if definition is not None and definition.default_resolver is getattr:
         return attrgetter(definition.python_name)
     return field_def.resolve  # called with the parent only: a basic field takes no info

@@ -7,7 +7,9 @@ numbers), through lists and nested input objects:
 * text has at most its cap's characters (:mod:`.caps`): ``TOO_LONG`` with ``max``;
 * dates and date-times lie in the supported years, ``MIN_DATE``..``MAX_DATE``, so date
   arithmetic can never overflow (a ``to`` of 9999-12-31 plus a day): ``DATE_OUT_OF_RANGE``;
-* decimals are finite and of a sane size (``NaN`` cannot even be compared): ``BAD_USER_INPUT``.
+* decimals are finite and of a sane size (``NaN`` cannot even be compared): ``BAD_USER_INPUT``;
+* a ``Percent`` lies in 0–100, a ``Fraction`` in 0–1 (:mod:`.scalars`): ``PERCENT_OUT_OF_RANGE``,
+  ``FRACTION_OUT_OF_RANGE`` with ``min`` and ``max``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from graphql import GraphQLInputType, is_input_object_type, is_list_type, is_non
 
 from ..errors import InputError
 from .caps import declared_cap
+from .scalars import range_errors
 
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2200, 12, 31)
@@ -45,6 +48,7 @@ def value_errors(value: Any, type_: GraphQLInputType, path: str, cap: int | None
                 yield from value_errors(value[name], field.type, f"{path}.{name}", declared_cap(field), default_cap)
     else:
         yield from leaf_errors(value, path, cap or default_cap)
+        yield from range_errors(getattr(type_, "name", ""), value, path)
 
 
 def leaf_errors(value: Any, path: str, cap: int) -> Iterator[InputError]:

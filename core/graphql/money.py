@@ -7,7 +7,13 @@ from decimal import Decimal
 import strawberry
 
 
-@strawberry.type(description="An amount of money in one currency.")
+@strawberry.type(description="An amount of money in one currency: amount is a Decimal string, e.g."
+                             " {amount: \"27.50\", currency: \"CAD\"}.")
 class Money:
     amount: Decimal
     currency: str = strawberry.field(description="ISO 4217 code, e.g. CAD.")
+
+    @classmethod
+    def of(cls, amount: Decimal | None, currency: str) -> Money | None:
+        """``amount`` in ``currency``; None when there is no amount."""
+        return None if amount is None else cls(amount=amount, currency=currency)

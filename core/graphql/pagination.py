@@ -27,6 +27,7 @@ from strawberry.types.arguments import StrawberryArgument
 
 from ..db.session import DbSession, Untrusted
 from ..errors import UserError
+from .execution import plain
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -40,18 +41,27 @@ class Lazy(Generic[V]):
     def __init__(self, compute: Callable[[], Awaitable[V]]) -> None:
         self._compute = compute
         self._task: asyncio.Future[V] | None = None
+        self._value: V | None = None
+        self._known = False
 
     @classmethod
     def known(cls, value: V) -> Lazy[V]:
         """A value already known: awaiting it runs nothing."""
-        async def give() -> V:
-            return value
-        return cls(give)
+        lazy = cls(lambda: asyncio.sleep(0, value))
+        lazy._value, lazy._known = value, True
+        return lazy
 
     async def get(self) -> V:
+        value = self.now()
+        return value if self._known else await value  # type: ignore[misc]
+
+    def now(self) -> V | Awaitable[V]:
+        """The value itself when it is known, else an awaitable of it (computed once)."""
+        if self._known:
+            return self._value  # type: ignore[return-value]
         if self._task is None:
             self._task = asyncio.ensure_future(self._compute())
-        return await self._task
+        return self._task
 
 
 @strawberry.type(description="Where a page lies in its list (Relay's PageInfo).")
@@ -61,15 +71,19 @@ class PageInfo:
     next_known: strawberry.Private[Lazy[bool]]
     previous_known: strawberry.Private[Lazy[bool]]
 
+    # plain: a flag the page already knows completes with the page's plan; another is awaited
+
     @strawberry.field(description="Whether items follow this page (paging backward with `before`: one more"
                       " statement, run only when selected).")
-    async def has_next_page(self) -> bool:
-        return await self.next_known.get()
+    @plain
+    def has_next_page(self) -> bool:
+        return self.next_known.now()  # type: ignore[return-value]
 
     @strawberry.field(description="Whether items precede this page (paging forward with `after`: one more"
                       " statement, run only when selected).")
-    async def has_previous_page(self) -> bool:
-        return await self.previous_known.get()
+    @plain
+    def has_previous_page(self) -> bool:
+        return self.previous_known.now()  # type: ignore[return-value]
 
 
 def edge_cursor(root: Any) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from enum import Enum
 from typing import Annotated, TypeVar
 from uuid import UUID
 
@@ -21,7 +20,7 @@ from ..graphql.caps import NAME, capped
 from ..graphql.payload import UserErrorType, atomically
 from . import credentials, login, service, users
 from .tickets import Factors
-from .types import GrantPayload, RoleGrant, User, UserPayload
+from .types import GrantPayload, RoleGrant, User, UserKind, UserPayload
 
 T = TypeVar("T")
 
@@ -66,12 +65,6 @@ class ApiTokenPayload:
     token: str | None = strawberry.field(description="Shown once; only its hash is stored.")
     expires_at: datetime | None
     errors: list[UserErrorType]
-
-
-@strawberry.enum
-class UserKind(Enum):
-    STAFF = "staff"
-    CLIENT = "client"
 
 
 @strawberry.input

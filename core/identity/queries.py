@@ -11,7 +11,7 @@ from ..db.like import contains
 from ..graphql.caps import SEARCH, capped
 from ..graphql.pagination import Connection, Window, connection, connection_field, keyset
 from . import users
-from .types import Me, Role, Token, User
+from .types import Me, Role, Token, User, UserKind
 
 
 @strawberry.type
@@ -45,5 +45,6 @@ class IdentityQuery:
         ctx = info.context
         ctx.me.require_somewhere("scope.read")
         grants = ctx.runtime.policy.grants
-        return [Role(name=r.name, kind=r.kind, description=r.description, permissions=sorted(grants.get(r.name, ())))
+        return [Role(name=r.name, kind=UserKind(r.kind), description=r.description,
+                     permissions=sorted(grants.get(r.name, ())))
                 for r in await users.roles(ctx.db)]

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
 import strawberry
 
+from ..graphql import loaders
+from ..graphql.node import Node
 from ..graphql.payload import UserErrorType
+from .users import users_by_ids
+
+
+@strawberry.enum(description="Staff work in the BPO (/graphql); client users belong to a client account"
+                             " (/portal/graphql).")
+class UserKind(Enum):
+    STAFF = "staff"
+    CLIENT = "client"
+
+
+@strawberry.enum(description="A session comes from logging in; an API token is created for a program; an operator"
+                             " token is issued from the command line.")
+class TokenKind(Enum):
+    SESSION = "session"
+    API = "api"
+    OPERATOR = "operator"
 
 
 @strawberry.type(description="A role held on a scope (no client: the whole tenant).")
@@ -29,7 +48,7 @@ class Me:
     tenant_id: UUID
     email: str
     display_name: str
-    kind: str
+    kind: UserKind
     locale: str
     employee_id: UUID | None
     grants: list[RoleGrant]
@@ -39,7 +58,7 @@ class Me:
     def of(cls, caller: Any) -> "Me":
         return cls(
             user_id=caller.user_id, tenant_id=caller.tenant_id, email=caller.email,
-            display_name=caller.display_name, kind=caller.kind, locale=caller.locale,
+            display_name=caller.display_name, kind=UserKind(caller.kind), locale=caller.locale,
             employee_id=caller.employee_id,
             grants=[RoleGrant(id=None, role=g.role, client_id=g.client_id, lob_id=g.lob_id) for g in caller.grants],
             mfa_recent=caller.mfa_recent(),
@@ -60,7 +79,7 @@ class Me:
 class Token:
     id: UUID
     user_id: UUID
-    kind: str
+    kind: TokenKind
     name: str
     created_at: datetime
     expires_at: datetime
@@ -69,15 +88,15 @@ class Token:
 
     @classmethod
     def from_row(cls, r: Any) -> "Token":
-        return cls(id=r.id, user_id=r.user_id, kind=r.kind, name=r.name, created_at=r.created_at,
+        return cls(id=r.id, user_id=r.user_id, kind=TokenKind(r.kind), name=r.name, created_at=r.created_at,
                    expires_at=r.expires_at, revoked_at=r.revoked_at, last_used_at=r.last_used_at)
 
 
 @strawberry.type(description="A staff member or a client user.")
-class User:
-    id: UUID
+class User(Node):
+    id: strawberry.Private[UUID]
     email: str
-    kind: str
+    kind: UserKind
     display_name: str
     locale: str
     active: bool
@@ -88,7 +107,7 @@ class User:
 
     @classmethod
     def from_row(cls, r: Any) -> "User":
-        return cls(id=r.id, email=r.email, kind=r.kind, display_name=r.display_name, locale=r.locale,
+        return cls(id=r.id, email=r.email, kind=UserKind(r.kind), display_name=r.display_name, locale=r.locale,
                    active=r.active, totp_enabled=r.totp_enabled, employee_id=r.employee_id,
                    bound_client_id=r.bound_client_id,
                    grants=[RoleGrant(id=UUID(g["id"]), role=g["role"], client_id=_uuid(g["client_id"]),
@@ -98,7 +117,7 @@ class User:
 @strawberry.type(description="A role and the permission keys it holds.")
 class Role:
     name: str
-    kind: str
+    kind: UserKind = strawberry.field(description="The kind of user the role can be granted to.")
     description: str
     permissions: list[str]
 
@@ -117,3 +136,8 @@ class UserPayload:
 class GrantPayload:
     grant: RoleGrant | None
     errors: list[UserErrorType]
+
+
+def user_by_id(ctx: Any):
+    """The request's loader of users by id (None when not visible)."""
+    return loaders.by_id(ctx, "user_by_id", users_by_ids, User.from_row)

@@ -37,6 +37,11 @@ async def get_user(db: DbSession, user_id: UUID, field: str = "userId") -> Any:
     return await db.found(USER_SELECT + " WHERE u.id = :id", {"id": user_id}, field)
 
 
+async def users_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    """The users of ``ids`` the caller can see."""
+    return await db.all(USER_SELECT + " WHERE u.id = ANY(:ids)", {"ids": list(ids)})
+
+
 def check_password(password: str, field: str = "password") -> str:
     """A password long enough to keep (``PASSWORD_TOO_SHORT``)."""
     if len(password) < secrets.MIN_PASSWORD_LENGTH:

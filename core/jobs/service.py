@@ -44,6 +44,11 @@ async def get(db: DbSession, job_id: UUID) -> Any:
     return await db.one("SELECT * FROM job WHERE id = :id", {"id": job_id})
 
 
+async def jobs_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    """The jobs of ``ids`` the caller may see."""
+    return await db.all("SELECT * FROM job WHERE id = ANY(:ids)", {"ids": list(ids)})
+
+
 async def cancel(db: DbSession, job_id: UUID) -> Any:
     """Ask the worker to stop a queued or running job; a queued one never starts.
 

@@ -10,6 +10,10 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from ..graphql import loaders
+from ..graphql.node import Node
+from ..graphql.scalars import Fraction
+from . import service
 from .results import JobResult, outcome
 
 
@@ -33,7 +37,7 @@ class JobProgress:
     elapsed_seconds: float | None = strawberry.field(description="Seconds since the job started working.")
     objective: float | None = strawberry.field(description="Value of the best solution found (lower is better).")
     best_bound: float | None = strawberry.field(description="Proven bound: no solution can be better than this.")
-    gap: float | None = strawberry.field(description="Relative distance between objective and bound (0.05 = 5%).")
+    gap: Fraction | None = strawberry.field(description="Relative distance between objective and bound (0.05 = 5%).")
     phase: str | None = strawberry.field(description="What the job is doing now.")
     detail: JSON = strawberry.field(description="Everything the job reported, as it reported it.")
 
@@ -44,8 +48,8 @@ class JobProgress:
 
 
 @strawberry.type(description="A background job (a schedule solve, for one) and how it is going.")
-class Job:
-    id: UUID
+class Job(Node):
+    id: strawberry.Private[UUID]
     kind: str
     state: JobState
     lob_ids: list[UUID]
@@ -77,3 +81,8 @@ class Job:
                    finished_at=r.finished_at, time_limit_seconds=r.time_limit_seconds,
                    cancel_requested=r.cancel_requested, progress=JobProgress.from_json(r.progress or {}),
                    result=r.result, error=error)
+
+
+def job_by_id(ctx: Any):
+    """The request's loader of jobs by id (None when the caller may not see it)."""
+    return loaders.by_id(ctx, "job_by_id", service.jobs_by_ids, lambda r: Job.from_row(r, ctx.message))

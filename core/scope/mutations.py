@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from uuid import UUID
 
 import strawberry
 
 from ..graphql.payload import UserErrorType, atomically
+from ..graphql.scalars import Percent
 from . import service
 from .types import Channel, Client, Lob, Regime, Site
 
@@ -43,7 +43,7 @@ class LobInput:
     language: str
     channel: Channel
     timezone: str
-    sla_target_pct: Decimal
+    sla_target_pct: Percent
     sla_answer_seconds: int
     required_credentials: list[str] = strawberry.field(default_factory=list)
     handles_card_data: bool = False
@@ -54,7 +54,7 @@ class LobInput:
 class LobPatch:
     name: str | None = None
     timezone: str | None = None
-    sla_target_pct: Decimal | None = None
+    sla_target_pct: Percent | None = None
     sla_answer_seconds: int | None = None
     required_credentials: list[str] | None = None
     handles_card_data: bool | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -10,6 +9,8 @@ from uuid import UUID
 import strawberry
 
 from ..graphql import loaders
+from ..graphql.node import Node
+from ..graphql.scalars import Percent
 from . import service
 
 
@@ -23,7 +24,7 @@ class Regime(Enum):
     GDPR = "GDPR"
 
 
-@strawberry.enum
+@strawberry.enum(description="How a LOB's contacts reach it.")
 class Channel(Enum):
     VOICE = "voice"
     CHAT = "chat"
@@ -32,15 +33,15 @@ class Channel(Enum):
     BACK_OFFICE = "back_office"
 
 
-@strawberry.type(description="Service-level target: target_pct % of contacts answered within answer_seconds.")
+@strawberry.type(description="Service-level target: targetPct % of contacts answered within answerSeconds.")
 class ServiceLevel:
-    target_pct: Decimal
+    target_pct: Percent
     answer_seconds: int
 
 
 @strawberry.type(description="A client account of the BPO.")
-class Client:
-    id: UUID
+class Client(Node):
+    id: strawberry.Private[UUID]
     name: str
     code: str
     jurisdiction: str = strawberry.field(description="ISO 3166 code of the client's jurisdiction, e.g. CA-QC.")
@@ -69,8 +70,8 @@ class Client:
 
 
 @strawberry.type(description="A line of business: one client program with its own SLA, language and rules.")
-class Lob:
-    id: UUID
+class Lob(Node):
+    id: strawberry.Private[UUID]
     client_id: UUID
     name: str
     code: str
@@ -99,8 +100,8 @@ class Lob:
 
 
 @strawberry.type(description="A delivery site of the BPO.")
-class Site:
-    id: UUID
+class Site(Node):
+    id: strawberry.Private[UUID]
     name: str
     country: str
     region: str

@@ -99,6 +99,11 @@ async def replay(db: DbSession, caller: Caller, delivery_id: UUID) -> Any:
     return await db.one(f"{DELIVERIES} WHERE id = :id", {"id": new_id})
 
 
+async def endpoints_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    """The endpoints of ``ids`` the caller can see."""
+    return await db.all(f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = ANY(:ids)", {"ids": list(ids)})
+
+
 async def endpoints_page(db: DbSession, caller: Caller, window: Window, cap: int) -> Fetched:
     """One page of the tenant's endpoints, oldest first."""
     caller.require(MANAGE)

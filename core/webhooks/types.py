@@ -10,6 +10,10 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from ..graphql import loaders
+from ..graphql.node import Node
+from . import service
+
 
 @strawberry.type(description="An event type endpoints may subscribe to, declared by core or a module.")
 class WebhookEventType:
@@ -18,8 +22,8 @@ class WebhookEventType:
 
 
 @strawberry.type(description="A receiver of the tenant's events. Its signing secret is shown once, when it is made.")
-class WebhookEndpoint:
-    id: UUID
+class WebhookEndpoint(Node):
+    id: strawberry.Private[UUID]
     url: str
     description: str
     event_types: list[str]
@@ -83,3 +87,8 @@ class WebhookDelivery:
                    next_attempt_at=r.next_attempt_at if r.state == "pending" else None, last_status=r.last_status,
                    last_error=r.last_error, delivered_at=r.delivered_at, replay_of=r.replay_of,
                    created_at=r.created_at, attempt_log=[WebhookAttempt.from_json(a) for a in r.attempt_log])
+
+
+def webhook_endpoint_by_id(ctx: Any):
+    """The request's loader of webhook endpoints by id (None when not visible)."""
+    return loaders.by_id(ctx, "webhook_endpoint_by_id", service.endpoints_by_ids, WebhookEndpoint.from_row)

@@ -52,9 +52,9 @@ class AssignmentInput:
     lob_id: UUID = strawberry.field(description="The client is the LOB's own.")
     role: AssignmentRole
     valid_from: date
-    pay_rate: Decimal
-    pay_currency: str
-    weekly_hours_cap: Decimal
+    pay_rate: Decimal = strawberry.field(description="Hourly pay rate, in payCurrency.")
+    pay_currency: str = strawberry.field(description="ISO 4217 code, e.g. CAD.")
+    weekly_hours_cap: float = strawberry.field(description="Most hours a week on this assignment, 1 to 60.")
     valid_to: date | None = strawberry.field(default=None, description="Last day (inclusive); null: open-ended.")
     supervisor_id: UUID | None = None
 

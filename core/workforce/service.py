@@ -87,6 +87,10 @@ async def employees_page(
     return await page.fetch(db, params)
 
 
+async def assignments_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
+    return await db.all(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE id = ANY(:ids)", {"ids": list(ids)})
+
+
 async def assignments_of_employees(db: DbSession, ids: list[UUID]) -> list[Any]:
     return await db.all(
         f"SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE employee_id = ANY(:ids)"

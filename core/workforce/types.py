@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -11,6 +10,8 @@ from uuid import UUID
 import strawberry
 
 from ..graphql import loaders
+from ..graphql.node import Node
+from ..graphql.money import Money
 from ..scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
 from . import service
 from .eligibility import parse_reason
@@ -73,8 +74,8 @@ def language_skills(root: Any) -> list[LanguageSkill]:
 
 
 @strawberry.type(description="A person employed by the BPO.")
-class Employee:
-    id: UUID
+class Employee(Node):
+    id: strawberry.Private[UUID]
     employee_number: str
     preferred_name: str
     hire_date: date
@@ -110,14 +111,14 @@ class Employee:
 
 
 @strawberry.type(description="A date-effective assignment of an employee to a LOB.")
-class Assignment:
-    id: UUID
+class Assignment(Node):
+    id: strawberry.Private[UUID]
     role: AssignmentRole
     valid_from: date
     valid_to: date | None = strawberry.field(description="Last day (inclusive); null: open-ended.")
-    pay_rate: Decimal
+    pay_rate: Money = strawberry.field(description="Hourly pay rate.")
     pay_currency: str
-    weekly_hours_cap: Decimal
+    weekly_hours_cap: float = strawberry.field(description="Most hours a week on this assignment.")
     employee_id: strawberry.Private[UUID]
     lob_id: strawberry.Private[UUID]
     client_id: strawberry.Private[UUID]
@@ -127,7 +128,8 @@ class Assignment:
     def from_row(cls, r: Any) -> "Assignment":
         return cls(
             id=r.id, role=AssignmentRole(r.role), valid_from=r.valid_from, valid_to=r.valid_to,
-            pay_rate=r.pay_rate, pay_currency=r.pay_currency, weekly_hours_cap=r.weekly_hours_cap,
+            pay_rate=Money(amount=r.pay_rate, currency=r.pay_currency), pay_currency=r.pay_currency,
+            weekly_hours_cap=r.weekly_hours_cap,
             employee_id=r.employee_id, lob_id=r.lob_id, client_id=r.client_id, supervisor_id=r.supervisor_id,
         )
 
@@ -222,6 +224,11 @@ def ineligibility_reasons(raw: list[dict[str, Any]], **message_params: Any) -> l
 def employee_by_id(ctx: Any):
     """The request's loader of employees by id (None when not visible)."""
     return loaders.by_id(ctx, "employee_by_id", service.employees_by_ids, Employee.from_row)
+
+
+def assignment_by_id(ctx: Any):
+    """The request's loader of assignments by id (None when not visible)."""
+    return loaders.by_id(ctx, "assignment_by_id", service.assignments_by_ids, Assignment.from_row)
 
 
 def assignments_of_employee(ctx: Any):

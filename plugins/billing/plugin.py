@@ -47,6 +47,16 @@ def switchboard_graphql_query():
 
 
 @hookimpl
+def switchboard_node_types():
+    from switchboard.core.graphql.node import guarded
+
+    from . import invoices
+    from .types import invoice_by_id
+
+    return {"Invoice": guarded(invoices.READ, invoice_by_id)}
+
+
+@hookimpl
 def switchboard_graphql_mutation():
     from .mutations import BillingMutation
 

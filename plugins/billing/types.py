@@ -12,12 +12,15 @@ import strawberry
 from switchboard.core.jobs.results import JobResult
 from babel.numbers import format_currency
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.money import Money
 from switchboard.core.scope.types import Client, Lob, client_by_id, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 from switchboard.plugins.timekeeping.activities import Activity
 
 from . import invoices, service
 
+CLASSES = ("regular", "overtime", "double_time", "holiday")  # classes of billed time, as column prefixes
 BillingGroup = strawberry.enum(service.Group, name="BillingGroup",
                                description="What billable hours are grouped by (always by currency too).")
 
@@ -43,30 +46,29 @@ class BillableHoursRow:
     day: date | None = strawberry.field(description="Work date (the LOB's local date).")
     week: date | None = strawberry.field(description="Monday of the work date's week.")
     currency: str
-    regular_hours: Decimal
-    overtime_hours: Decimal
-    double_time_hours: Decimal
-    holiday_hours: Decimal
-    regular_amount: Decimal
-    overtime_amount: Decimal
-    double_time_amount: Decimal
-    holiday_amount: Decimal
+    regular_hours: float
+    overtime_hours: float
+    double_time_hours: float
+    holiday_hours: float
+    regular_amount: Money
+    overtime_amount: Money
+    double_time_amount: Money
+    holiday_amount: Money
 
     @classmethod
     def from_row(cls, r: Any) -> BillableHoursRow:
         m = r._mapping
-        return cls(**{name: m.get(name) for name in (
-            "client_id", "lob_id", "employee_id", "day", "week", "currency", "regular_hours", "overtime_hours",
-            "double_time_hours", "holiday_hours", "regular_amount", "overtime_amount", "double_time_amount",
-            "holiday_amount")})
+        return cls(**{name: m.get(name) for name in ("client_id", "lob_id", "employee_id", "day", "week", "currency")},
+                   **{f"{c}_hours": m[f"{c}_hours"] for c in CLASSES},
+                   **{f"{c}_amount": Money(amount=m[f"{c}_amount"], currency=r.currency) for c in CLASSES})
 
     @strawberry.field
-    def total_hours(self) -> Decimal:
-        return self.regular_hours + self.overtime_hours + self.double_time_hours + self.holiday_hours
+    def total_hours(self) -> float:
+        return round(sum(float(getattr(self, f"{c}_hours")) for c in CLASSES), 4)
 
     @strawberry.field
-    def total_amount(self) -> Decimal:
-        return self.regular_amount + self.overtime_amount + self.double_time_amount + self.holiday_amount
+    def total_amount(self) -> Money:
+        return Money(amount=sum(getattr(self, f"{c}_amount").amount for c in CLASSES), currency=self.currency)
 
     @strawberry.field
     async def client(self, info: strawberry.Info) -> Client | None:
@@ -89,7 +91,7 @@ class BillingTerms:
     valid_from: date
     valid_to: date | None = strawberry.field(description="Last day (inclusive); null: open-ended.")
     billable_activities: list[Activity]
-    bill_rate: Decimal
+    bill_rate: Money = strawberry.field(description="Per hour of regular time.")
     currency: str
     overtime_multiplier: Decimal
     double_time_multiplier: Decimal
@@ -102,7 +104,8 @@ class BillingTerms:
     def from_row(cls, r: Any) -> BillingTerms:
         return cls(
             id=r.id, client_id=r.client_id, lob_id=r.lob_id, valid_from=r.valid_from, valid_to=r.valid_to,
-            billable_activities=[Activity(a) for a in r.billable_activities], bill_rate=r.bill_rate,
+            billable_activities=[Activity(a) for a in r.billable_activities],
+            bill_rate=Money(amount=r.bill_rate, currency=r.currency),
             currency=r.currency, overtime_multiplier=r.overtime_multiplier,
             double_time_multiplier=r.double_time_multiplier, holiday_multiplier=r.holiday_multiplier,
             premium_payer=PremiumPayer(r.premium_payer), rounding_minutes=r.rounding_minutes,
@@ -146,9 +149,9 @@ class InvoiceLine:
     minutes: int
     hours: Decimal
     rounding_minutes: int = strawberry.field(description="The increment the minutes were rounded to.")
-    rate: Decimal
+    rate: Money = strawberry.field(description="Per hour, before the multiplier.")
     multiplier: Decimal = strawberry.field(description="1 when the BPO absorbs the premium.")
-    amount: Decimal
+    amount: Money
     currency: str
 
     @classmethod
@@ -156,13 +159,15 @@ class InvoiceLine:
         return cls(
             id=r.id, invoice_id=r.invoice_id, lob_id=r.lob_id, terms_id=r.terms_id,
             hours_class=HoursClass(r.hours_class), minutes=r.minutes, hours=r.hours,
-            rounding_minutes=r.rounding_minutes, rate=r.rate, multiplier=r.multiplier, amount=r.amount,
+            rounding_minutes=r.rounding_minutes, rate=Money(amount=r.rate, currency=r.currency),
+            multiplier=r.multiplier,
+            amount=Money(amount=r.amount, currency=r.currency),
             currency=r.currency,
         )
 
     @strawberry.field(description="The amount in the caller's language, with its currency.")
     def amount_text(self, info: strawberry.Info) -> str:
-        return money(info, self.amount, self.currency)
+        return money(info, self.amount.amount, self.currency)
 
     @strawberry.field
     async def lob(self, info: strawberry.Info) -> Lob | None:
@@ -170,8 +175,8 @@ class InvoiceLine:
 
 
 @strawberry.type(description="An invoice or credit note of one client's period, in one currency.")
-class Invoice:
-    id: UUID
+class Invoice(Node):
+    id: strawberry.Private[UUID]
     client_id: UUID
     kind: InvoiceKind
     status: InvoiceStatus
@@ -179,9 +184,9 @@ class Invoice:
     period_from: date = strawberry.field(description="First work date (the LOBs' local dates).")
     period_to: date = strawberry.field(description="Last work date, inclusive.")
     currency: str
-    total: Decimal
+    total: Money
     credits_id: UUID | None = strawberry.field(description="The invoice a credit note corrects.")
-    creditable: Decimal | None = strawberry.field(
+    creditable: Money | None = strawberry.field(
         description="What is left to credit on an issued invoice (its total net of issued credit notes).")
     issued_at: datetime | None
     issued_by_id: UUID | None
@@ -192,13 +197,14 @@ class Invoice:
         return cls(
             id=r.id, client_id=r.client_id, kind=InvoiceKind(r.kind), status=InvoiceStatus(r.status),
             number=r.number, period_from=r.period_from, period_to=r.period_to, currency=r.currency,
-            total=r.total, credits_id=r.credits, creditable=r.creditable, issued_at=r.issued_at,
+            total=Money(amount=r.total, currency=r.currency), credits_id=r.credits,
+            creditable=Money.of(r.creditable, r.currency), issued_at=r.issued_at,
             issued_by_id=r.issued_by, created_at=r.created_at,
         )
 
     @strawberry.field(description="The total in the caller's language, with its currency.")
     def total_text(self, info: strawberry.Info) -> str:
-        return money(info, self.total, self.currency)
+        return money(info, self.total.amount, self.currency)
 
     @strawberry.field
     async def client(self, info: strawberry.Info) -> Client | None:

@@ -92,6 +92,16 @@ def switchboard_graphql_query():
 
 
 @hookimpl
+def switchboard_node_types():
+    from switchboard.core.graphql.node import guarded
+    from switchboard.plugins.scheduling.forecasts.types import forecast_by_id
+    from switchboard.plugins.scheduling.schedules.types import schedule_by_id
+
+    return {"Forecast": guarded(permissions.FORECAST_READ, forecast_by_id),
+            "Schedule": guarded(permissions.SCHEDULE_READ, schedule_by_id)}
+
+
+@hookimpl
 def switchboard_portal_query():
     from switchboard.plugins.scheduling.reports.portal import PortalReportQuery
 

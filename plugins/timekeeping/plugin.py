@@ -47,6 +47,16 @@ def switchboard_graphql_query():
 
 
 @hookimpl
+def switchboard_node_types():
+    from switchboard.core.graphql.node import guarded
+
+    from . import service
+    from .types import entry_by_id
+
+    return {"TimeEntry": guarded(service.READ, entry_by_id)}
+
+
+@hookimpl
 def switchboard_graphql_mutation():
     from .mutations import TimekeepingMutation
 

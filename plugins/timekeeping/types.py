@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
 from switchboard.core.jobs.results import JobResult
@@ -43,8 +43,8 @@ class EntryStatus(Enum):
 
 
 @strawberry.type(description="Time an employee worked, or was absent, on one LOB.")
-class TimeEntry:
-    id: UUID
+class TimeEntry(Node):
+    id: strawberry.Private[UUID]
     employee_id: UUID
     client_id: UUID
     lob_id: UUID
@@ -79,8 +79,8 @@ class TimeEntry:
         return CATEGORY[self.activity]
 
     @strawberry.field(description="Elapsed hours (real time: a DST change night counts what was worked).")
-    def hours(self) -> Decimal:
-        return (Decimal((self.ended_at - self.started_at).total_seconds()) / 3600).quantize(Decimal("0.01"))
+    def hours(self) -> float:
+        return round((self.ended_at - self.started_at).total_seconds() / 3600, 2)
 
     @strawberry.field(description="Start in the LOB's timezone.")
     def local_started_at(self) -> datetime:

@@ -23,6 +23,7 @@ BOUNDED = {
     "User.grants": "one user's role grants: a handful per user",
     "Role.permissions": "the permission keys the installed plugins declare",
     "Query.roles": "the role catalogue",
+    "Query.nodes": "as many as the ids asked for: at most 100 (TOO_MANY_IDS)",
     "Query.tokens": "one user's live tokens (expired and revoked ones are not listed)",
     "Query.webhookEventTypes": "the event types the installed plugins declare",
     "RecoveryCodesPayload.recoveryCodes": "ten codes",

@@ -577,17 +577,19 @@ def sql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Random,
 
 
 # GraphQL: every list field of the internal schema that returns tenant data.
-EMPLOYEE = """id homeSite { id } contact { legalName }
-    assignments { id lob { id } client { id } supervisor { id } employee { id } }
-    credentials { id client { id } employee { id } }"""
+# node types answer their UUID as databaseId (id is the global id): aliased so every id here is a UUID
+EMPLOYEE = """id: databaseId homeSite { id: databaseId } contact { legalName }
+    assignments { id: databaseId lob { id: databaseId } client { id: databaseId } supervisor { id: databaseId }
+                  employee { id: databaseId } }
+    credentials { id client { id: databaseId } employee { id: databaseId } }"""
 CONNECTIONS = [  # field, selection, table, permission
-    ("clients", "id lobs { id clientId }", "client", "scope.read"),
-    ("lobs", "id clientId client { id }", "lob", "scope.read"),
-    ("sites", "id", "site", "scope.read"),
+    ("clients", "id: databaseId lobs { id: databaseId clientId }", "client", "scope.read"),
+    ("lobs", "id: databaseId clientId client { id: databaseId }", "lob", "scope.read"),
+    ("sites", "id: databaseId", "site", "scope.read"),
     ("employees", EMPLOYEE, "employee", "workforce.read"),
-    ("users", "id boundClientId grants { id }", "app_user", "identity.user.manage"),
+    ("users", "id: databaseId boundClientId grants { id }", "app_user", "identity.user.manage"),
     ("piiAccessLog", "userId employeeId", "pii_access", "audit.read"),
-    ("jobs", "id", "job", None),
+    ("jobs", "id: databaseId", "job", None),
 ]
 
 
@@ -621,7 +623,7 @@ def graphql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Rando
     if c.kind == "client":
         body = gql("{ clients { edges { node { id } } } }", token=token)
         problems = _diff("client user on /graphql", (body["_status"], _code(body)), (403, "WRONG_ENDPOINT"))
-        body = gql("{ account { id name lobs { id } } }", token=token, portal=True)
+        body = gql("{ account { id: databaseId name lobs { id: databaseId } } }", token=token, portal=True)
         if not holds(c, "portal.read"):
             return problems + _diff("portal without a role", _code(body), "FORBIDDEN")
         want = {"id": str(c.bound), "name": w.client_names[c.bound],
@@ -692,7 +694,7 @@ def graphql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Rando
                                    ("employee", "employee", g.employees)):
         inside, outside = sorted(want[table]), sorted(set(universe) - want[table])
         probe = rnd.sample(inside, min(3, len(inside))) + rnd.sample(outside, min(3, len(outside)))
-        query = " ".join(f'r{i}: {field}(id: "{x}") {{ id }}' for i, x in enumerate(probe))
+        query = " ".join(f'r{i}: {field}(id: "{x}") {{ id: databaseId }}' for i, x in enumerate(probe))
         body = gql(f"{{ {query} }}", token=token)
         if not holds(c, "scope.read" if table != "employee" else "workforce.read"):
             problems += _diff(f"{field}(id) refusal", _code(body), "FORBIDDEN")

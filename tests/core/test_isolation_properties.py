@@ -199,8 +199,9 @@ def test_every_table_returns_exactly_the_in_scope_rows(graph_db, data):
         delete_user(graph_db.owner, user)
 
 
-GQL = """{ clients(first: 100) { edges { node { id lobs { id } } } }
-           lobs(first: 100) { edges { node { id } } } sites(first: 100) { edges { node { id } } } }"""
+GQL = """{ clients(first: 100) { edges { node { id: databaseId lobs { id: databaseId } } } }
+           lobs(first: 100) { edges { node { id: databaseId } } }
+           sites(first: 100) { edges { node { id: databaseId } } } }"""
 
 
 @given(data=st.data())

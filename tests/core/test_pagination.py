@@ -17,7 +17,7 @@ NAMES = ["Alder", "Birch", "Birch", "Cedar", "Dogwood", "Dogwood", "Dogwood", "E
 
 PAGE = """query($first: Int, $after: String, $last: Int, $before: String) {
   clients(first: $first, after: $after, last: $last, before: $before) {
-    edges { cursor node { id name } }
+    edges { cursor node { id: databaseId name } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }"""
@@ -103,7 +103,7 @@ def test_both_cursors_bound_a_window(trees, gql):
 
 
 COUNTED = """query($first: Int, $last: Int, $before: String, $clientId: UUID) {
-  all: clients(first: $first, last: $last, before: $before) { totalCount edges { node { id } } }
+  all: clients(first: $first, last: $last, before: $before) { totalCount edges { node { id: databaseId } } }
   lobs(clientId: $clientId, first: 1) { totalCount }
 }"""
 

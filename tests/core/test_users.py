@@ -143,14 +143,14 @@ def test_users_and_tokens_are_visible_to_tenant_admins_only(world, gql):
     assert len(users) == 5  # tenant A: admin, planner, supervisor, agent, portal — never tenant B's
     assert gql("{ users { nodes { email } } }", token=world.tokens["planner"])["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     mine = gql("{ tokens { name kind } }", token=world.tokens["planner"])["data"]["tokens"]
-    assert mine == [{"name": "test", "kind": "api"}]
+    assert mine == [{"name": "test", "kind": "API"}]
     other = gql("query($u: UUID!) { tokens(userId: $u) { name } }", {"u": str(world.admin)}, token=world.tokens["planner"])
     assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 def test_roles_list_their_permission_keys(world, gql):
     roles = {r["name"]: r for r in gql("{ roles { name kind permissions } }", token=world.tokens["planner"])["data"]["roles"]}
-    assert len(roles) == 11 and roles["client_viewer"]["kind"] == "client"
+    assert len(roles) == 11 and roles["client_viewer"]["kind"] == "CLIENT"
     assert "workforce.assignment.manage" in roles["workforce_planner"]["permissions"]
 
 

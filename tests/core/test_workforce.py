@@ -13,8 +13,10 @@ from tests import factories as f
 from tests.core.test_isolation import VISIBLE, names
 
 ERRORS = "errors { code field message }"
-EMPLOYEE = "id employeeNumber preferredName hireDate terminationDate workRegion languages { language proficiency }"
-ASSIGNMENT = ("id role validFrom validTo payRate payCurrency weeklyHoursCap employee { preferredName }"
+EMPLOYEE = ("id databaseId employeeNumber preferredName hireDate terminationDate workRegion"
+            " languages { language proficiency }")
+ASSIGNMENT = ("id: databaseId role validFrom validTo payRate { amount currency } payCurrency"
+              " weeklyHoursCap employee { preferredName }"
               " lob { code } client { code } supervisor { preferredName }")
 
 
@@ -76,7 +78,7 @@ def test_hire_update_and_read_an_employee(world, gql, owner):
     assert employee["terminationDate"] is None
     # the contact fields were written though the runtime role may not select them
     assert owner.execute(text("SELECT legal_name, email FROM employee WHERE id = :id"),
-                         {"id": employee["id"]}).one() == ("Léa Tremblay", "lea@example.com")
+                         {"id": employee["databaseId"]}).one() == ("Léa Tremblay", "lea@example.com")
 
     patch = {"preferredName": "Léa T.", "email": None, "languages": [{"language": "fr", "proficiency": "NATIVE"}]}
     updated = ok(gql(UPDATE, {"id": employee["id"], "patch": patch}, token=world.tokens["admin"]),
@@ -85,7 +87,7 @@ def test_hire_update_and_read_an_employee(world, gql, owner):
     assert updated["contact"] == {"legalName": "Léa Tremblay", "email": None, "phone": "+1 514 555 0100"}
     assert updated["languages"] == [{"language": "fr", "proficiency": "NATIVE"}]
     inserted = owner.execute(text("SELECT count(*) FROM audit_event WHERE table_name = 'employee' AND row_id = :id"),
-                             {"id": employee["id"]}).scalar()
+                             {"id": employee["databaseId"]}).scalar()
     assert inserted == 2  # hired, updated
 
 
@@ -144,7 +146,7 @@ def test_an_employee_shows_the_assignments_and_credentials_the_caller_can_see(wo
 
 def assignment_input(world, **kw):
     base = {"employeeId": str(world.e2), "lobId": str(world.A1a), "role": "LEAD", "validFrom": "2027-01-01",
-            "validTo": "2027-06-30", "payRate": "23.75", "payCurrency": "CAD", "weeklyHoursCap": "12.5",
+            "validTo": "2027-06-30", "payRate": "23.75", "payCurrency": "CAD", "weeklyHoursCap": 12.5,
             "supervisorId": str(world.e1)}
     return {"input": {**base, **kw}}
 
@@ -152,8 +154,8 @@ def assignment_input(world, **kw):
 def test_a_planner_assigns_ends_and_an_admin_moves_an_assignment(world, gql, owner):
     created = ok(gql(CREATE, assignment_input(world), token=world.tokens["planner"]), "createAssignment")["assignment"]
     assert {k: created[k] for k in ("role", "validFrom", "validTo", "payRate", "payCurrency", "weeklyHoursCap")} == {
-        "role": "LEAD", "validFrom": "2027-01-01", "validTo": "2027-06-30", "payRate": "23.75",
-        "payCurrency": "CAD", "weeklyHoursCap": "12.5"}
+        "role": "LEAD", "validFrom": "2027-01-01", "validTo": "2027-06-30",
+        "payRate": {"amount": "23.75", "currency": "CAD"}, "payCurrency": "CAD", "weeklyHoursCap": 12.5}
     assert (created["lob"], created["client"], created["supervisor"]) == (
         {"code": "L1-EN"}, {"code": "RETAILCO"}, {"preferredName": "e1"})
     stored = owner.execute(text("SELECT client_id, valid_during::text FROM assignment WHERE id = :id"),
@@ -173,7 +175,7 @@ def test_a_planner_assigns_ends_and_an_admin_moves_an_assignment(world, gql, own
     new = moved["created"]
     assert (new["lob"], new["client"], new["validFrom"], new["validTo"], new["supervisor"]) == (
         {"code": "CARDS"}, {"code": "LAURIER"}, "2027-02-01", None, {"preferredName": "e3"})
-    assert (new["role"], new["payRate"], new["weeklyHoursCap"]) == ("AGENT", "21.50", "40.0")
+    assert (new["role"], new["payRate"], new["weeklyHoursCap"]) == ("AGENT", {"amount": "21.50", "currency": "CAD"}, 40)
 
 
 def test_a_planner_cannot_move_an_assignment_to_a_lob_outside_its_scope(world, gql, owner):

@@ -69,7 +69,7 @@ def w(world, owner):
 
 def assignment(w, **kw):
     base = {"employeeId": str(w.e1), "lobId": str(w.A1b), "role": "AGENT", "validFrom": "2027-01-01",
-            "validTo": None, "payRate": "21.50", "payCurrency": "CAD", "weeklyHoursCap": "40"}
+            "validTo": None, "payRate": "21.50", "payCurrency": "CAD", "weeklyHoursCap": 40}
     return {"input": {**base, **{k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in kw.items()}}}
 
 
@@ -103,9 +103,9 @@ CASES = [
      "supervisorId"),
     ("valid-to-before-from", "admin", CREATE, lambda w: assignment(w, validTo="2026-12-31"), "END_BEFORE_START",
      "validTo"),
-    ("cap-too-high", "admin", CREATE, lambda w: assignment(w, weeklyHoursCap="60.5"), "CAP_OUT_OF_RANGE",
+    ("cap-too-high", "admin", CREATE, lambda w: assignment(w, weeklyHoursCap=60.5), "CAP_OUT_OF_RANGE",
      "weeklyHoursCap"),
-    ("cap-too-low", "admin", CREATE, lambda w: assignment(w, weeklyHoursCap="0"), "CAP_OUT_OF_RANGE",
+    ("cap-too-low", "admin", CREATE, lambda w: assignment(w, weeklyHoursCap=0), "CAP_OUT_OF_RANGE",
      "weeklyHoursCap"),
     ("pay-negative", "admin", CREATE, lambda w: assignment(w, payRate="-0.01"), "PAY_RATE_OUT_OF_RANGE", "payRate"),
     ("currency", "admin", CREATE, lambda w: assignment(w, payCurrency="XYZ"), "INVALID_CURRENCY", "payCurrency"),
@@ -188,7 +188,7 @@ def test_refusal_is_coded_localized_and_writes_nothing(w, gql, owner, who, doc, 
 
 
 def test_english_is_the_default_language(w, gql):
-    error = refusal(gql(CREATE, assignment(w, weeklyHoursCap="61"), token=w.tokens["admin"]))
+    error = refusal(gql(CREATE, assignment(w, weeklyHoursCap=61), token=w.tokens["admin"]))
     assert error["message"] == "The weekly hours cap must be between 1 and 60."
 
 

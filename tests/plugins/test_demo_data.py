@@ -20,7 +20,7 @@ from switchboard.plugins.timekeeping.demo import Ledger, Plan
 from tests import factories as f
 from tests.conftest import GraphQLClient, cloned_runtime
 from tests.jobs import outcome
-from tests.plugins.billing.helpers import HOURS
+from tests.plugins.billing.helpers import HOURS, plain_money
 from tests.plugins.conftest import BUILTINS
 
 SEED = 7
@@ -104,7 +104,7 @@ def test_billable_hours_of_the_demo_over_http(demo):
             body = response.json()
             assert "errors" not in body, body
             assert not body["data"]["billableHours"]["pageInfo"]["hasNextPage"]
-            return body["data"]["billableHours"]["nodes"]
+            return plain_money(body["data"]["billableHours"]["nodes"])
 
         per_client = hours(tokens["admin"], ["CLIENT"])
         planner = hours(tokens["planner"], ["CLIENT"])
@@ -114,15 +114,15 @@ def test_billable_hours_of_the_demo_over_http(demo):
     by_code = {codes[uuid.UUID(r["clientId"])]: r for r in per_client}
     assert set(by_code) == set(codes.values())
     assert {r["currency"] for r in per_client} == {"CAD", "USD", "EUR"}
-    assert all(Decimal(r["regularHours"]) > 1000 for r in per_client)
-    overtime = [code for code, r in by_code.items() if Decimal(r["overtimeHours"]) > 0]
+    assert all(r["regularHours"] > 1000 for r in per_client)
+    overtime = [code for code, r in by_code.items() if r["overtimeHours"] > 0]
     assert len(overtime) >= 5
     # Veterans Day (US) and the Irish October bank holiday fall in the window
-    assert Decimal(by_code["LONESTAR"]["holidayHours"]) > 0 and Decimal(by_code["AURORA"]["holidayHours"]) > 0
+    assert by_code["LONESTAR"]["holidayHours"] > 0 and by_code["AURORA"]["holidayHours"] > 0
     # Maple Mobile leaves the premium to the BPO: its overtime is billed at the plain rate
     maple = by_code["MAPLEMOBILE"]
-    if Decimal(maple["overtimeHours"]):
-        assert Decimal(maple["overtimeAmount"]) == (Decimal(maple["overtimeHours"]) * Decimal("32.00")).quantize(
+    if Decimal(str(maple["overtimeHours"])):
+        assert Decimal(maple["overtimeAmount"]) == (Decimal(str(maple["overtimeHours"])) * Decimal("32.00")).quantize(
             Decimal("0.01"))
     # the one-client planner gets exactly the admin's figures for their client, and nothing else
     assert planner == [by_code["BOREALE"]]
@@ -137,7 +137,7 @@ def test_billable_hours_of_the_demo_over_http(demo):
                               AND t.valid_during @> e.work_date AND e.activity = ANY (t.billable_activities))
              GROUP BY e.client_id"""), {"a": date(2026, 10, 26), "b": date(2026, 11, 22)}).all())
     for row in per_client:
-        billed = sum(Decimal(row[k]) for k in ("regularHours", "overtimeHours", "doubleTimeHours", "holidayHours"))
+        billed = sum(Decimal(str(row[k])) for k in ("regularHours", "overtimeHours", "doubleTimeHours", "holidayHours"))
         assert abs(billed - worked[uuid.UUID(row["clientId"])]) < Decimal("0.001")
 
 
@@ -196,18 +196,20 @@ def test_a_planner_solves_their_client_week_on_the_demo_out_of_the_box(demo):
         return body["data"]
 
     with TestClient(create_app(runtime)) as http:
-        made = post("""mutation($input: ForecastInput!) { createForecast(input: $input) { job { id }
+        made = post("""mutation($input: ForecastInput!) { createForecast(input: $input) { job { id: databaseId }
                     errors { code } } }""", {"input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
                                                       "horizonEnd": "2026-11-30T06:00:00Z",
                                                       "method": "SEASONAL_NAIVE"}})
         assert made["createForecast"]["errors"] == []
         assert Worker(runtime).run_once() == uuid.UUID(made["createForecast"]["job"]["id"])
         job = post("""mutation($lobs: [UUID!]!) { solveSchedule(lobIds: $lobs, weekStart: "2026-11-23",
-                      timeLimitSeconds: 30) { job { id } errors { code } } }""", {"lobs": lobs})["solveSchedule"]
+                      timeLimitSeconds: 30) { job { id: databaseId } errors { code } } }""",
+                   {"lobs": lobs})["solveSchedule"]
         assert job["errors"] == []
         assert Worker(runtime).run_once() == uuid.UUID(job["job"]["id"])
         done = post("""query($id: UUID!) { job(id: $id) { state outcome { ... on ScheduleSolveResult {
-                    scheduleId status segments schedule { id lobIds } } } } }""", {"id": job["job"]["id"]})["job"]
+                    scheduleId status segments schedule { id: databaseId lobIds } } } } }""",
+                    {"id": job["job"]["id"]})["job"]
     assert done["state"] == "SUCCEEDED", done
     made = done["outcome"]
     assert made["status"] in ("OPTIMAL", "FEASIBLE") and made["segments"] > 50

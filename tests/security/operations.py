@@ -18,7 +18,8 @@ from graphql import (
 UUID = "7d1b7c9e-2f7a-4a55-9a57-0c1f8d1e0b42"
 VALID_SCALARS: dict[str, Any] = {
     "String": "x", "ID": "x", "Int": 1, "Float": 1.0, "Boolean": True, "UUID": UUID, "Date": "2026-03-02",
-    "DateTime": "2026-03-02T09:00:00Z", "Time": "09:00:00", "Decimal": "1", "JSON": {}, "Upload": None,
+    "DateTime": "2026-03-02T09:00:00Z", "Time": "09:00:00", "Decimal": "1", "Percent": 50, "Fraction": 0.5,
+    "JSON": {}, "Upload": None,
 }
 Keys = tuple[str | int, ...]
 

@@ -86,6 +86,8 @@ SCALAR_GARBAGE: dict[str, st.SearchStrategy[Any]] = {
     "Time": st.one_of(wrong_json(str), st.sampled_from(["25:00:00", "12:61", "noon", "", "12:00:00+99:00"])),
     "Decimal": st.one_of(wrong_json(str, int, float), st.sampled_from(["NaN", "Infinity", "-Infinity", "sNaN", "1e999",
                                                                        "abc", "1" * 40, "1e15", ""])),
+    "Percent": st.one_of(wrong_json(int, float), st.sampled_from([-0.01, 100.5, 1e300, -1e300])),
+    "Fraction": st.one_of(wrong_json(int, float), st.sampled_from([-0.01, 1.0001, 85, 1e300])),
     "JSON": st.just({"note": "a\x00b"}),
     "Upload": st.one_of(st.text(max_size=10), st.dictionaries(st.text(max_size=3), st.text(max_size=3))),
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 import strawberry
@@ -71,7 +70,7 @@ class ForecastMutation:
     @strawberry.mutation(description="Override a forecast interval's offered volume and/or AHT, with a reason"
                          " (audited). Both values null clears the override.")
     async def override_forecast_interval(self, info: strawberry.Info, forecast_id: UUID, interval_start: datetime,
-                                         offered: Decimal | None = None, aht_seconds: Decimal | None = None,
+                                         offered: float | None = None, aht_seconds: float | None = None,
                                          reason: str | None = None) -> ForecastIntervalPayload:
         ctx = info.context
         override = forecasts.Override(offered, aht_seconds, reason)

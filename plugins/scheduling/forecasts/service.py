@@ -11,6 +11,7 @@ and the models load with the first forecast or accuracy report, not with the sch
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 MAX_HORIZON = timedelta(days=92)  # from the end of history to the end of the horizon
 MAX_REASON = 500
+MAX_OVERRIDE = 1e8  # offered calls or AHT seconds of one interval: below it
 FORECAST_COLUMNS = ("id, client_id, lob_id, version, method, horizon_start, horizon_end, interval_minutes,"
                     " history_start, history_end, holiday_factor, backtest_weeks, backtest_wape, backtest_bias,"
                     " baseline_wape, baseline_bias, created_by, created_at")
@@ -185,15 +187,15 @@ async def intervals_page(db: DbSession, forecast_id: UUID, window: Window, cap: 
 class Override:
     """A planner's values for one forecast interval (both None: clear the override)."""
 
-    offered: Decimal | None
-    aht_seconds: Decimal | None
+    offered: float | None
+    aht_seconds: float | None
     reason: str | None
 
 
 def _check_override(o: Override) -> Override:
     errors = []
     for value, field in ((o.offered, "offered"), (o.aht_seconds, "ahtSeconds")):
-        if value is not None and (not value.is_finite() or value < 0 or value >= Decimal("1e8")):
+        if value is not None and (not math.isfinite(value) or value < 0 or value >= MAX_OVERRIDE):
             errors.append(UserError("INVALID_NUMBER", field))
     reason = (o.reason or "").strip() or None
     clearing = o.offered is None and o.aht_seconds is None

@@ -9,8 +9,10 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs.results import JobResult
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
@@ -39,7 +41,7 @@ class IntervalVolume:
     handled: int
     abandoned: int
     aht_seconds: float | None = strawberry.field(description="Average handle time; null when nothing was handled.")
-    service_level: float | None = strawberry.field(description="Service level achieved, 0..1.")
+    service_level: Fraction | None = strawberry.field(description="Service level achieved.")
 
     @classmethod
     def from_row(cls, r: Any) -> IntervalVolume:
@@ -111,8 +113,8 @@ class ForecastInterval:
 
 
 @strawberry.type(description="Version n of a LOB's forecast.")
-class Forecast:
-    id: UUID
+class Forecast(Node):
+    id: strawberry.Private[UUID]
     lob_id: UUID
     version: int
     method: ForecastMethod

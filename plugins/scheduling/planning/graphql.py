@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
@@ -34,10 +34,10 @@ DEFAULT_TIME_LIMIT = 60
 
 @strawberry.input(description="A LOB's staffing parameters; omitted fields take their defaults.")
 class LobStaffingInput:
-    shrinkage: Decimal = parameters.DEFAULT.shrinkage
-    occupancy_cap: Decimal = parameters.DEFAULT.occupancy_cap
-    patience_seconds: Decimal | None = None
-    priority: Decimal = parameters.DEFAULT.priority
+    shrinkage: Fraction = Fraction(parameters.DEFAULT.shrinkage)
+    occupancy_cap: Fraction = Fraction(parameters.DEFAULT.occupancy_cap)
+    patience_seconds: float | None = None
+    priority: float = float(parameters.DEFAULT.priority)
 
 
 @strawberry.type
@@ -73,7 +73,7 @@ class PlanningQuery:
             return None
         gaps = [CoverageGap.from_json(g) for g in row.coverage_gaps]  # row security: the caller sees every LOB
         return ScheduleCoverage(schedule_id=row.id, gap_rows=gaps,
-                                under_coverage_agent_hours=(row.under_coverage_minutes / 60).quantize(Decimal("0.01")))
+                                under_coverage_agent_hours=round(float(row.under_coverage_minutes) / 60, 2))
 
     @connection_field(description="Who fits one open shift [start, end) on the LOB best: every candidate of"
                                   " eligibleAgents, ranked, with every reason not to (eligibleAgents' own, then"

@@ -6,6 +6,7 @@ model's own validation (same codes), backed by the table's check constraints.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,7 +44,7 @@ def validate(p: StaffingParameters) -> None:
     the staffing model says them) and ``PRIORITY_OUT_OF_RANGE``."""
     requirement.validate(0, 1, 1, 0.5, 0, p.occupancy_cap, p.shrinkage,
                          None if p.patience_seconds is None else float(p.patience_seconds))
-    if not (0 < p.priority <= MAX_PRIORITY) or not p.priority.is_finite():
+    if not (0 < p.priority <= MAX_PRIORITY) or not math.isfinite(p.priority):
         raise UserError("PRIORITY_OUT_OF_RANGE", "priority", max=MAX_PRIORITY)
 
 

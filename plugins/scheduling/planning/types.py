@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 from switchboard.core.graphql.reason import EmptyReason, empty_reason
 from switchboard.core.jobs.results import JobResult
@@ -16,15 +16,16 @@ from switchboard.core.jobs.results import JobResult
 from switchboard.plugins.scheduling.planning.parameters import StaffingParameters
 from switchboard.plugins.scheduling.planning.requirement import Requirement
 from switchboard.plugins.scheduling.schedules.types import Schedule, schedule_by_id
+from switchboard.plugins.scheduling.schedules.vocabulary import SolverStatus
 
 
 @strawberry.type(description="How a LOB is staffed (defaults when never set).")
 class LobStaffing:
     lob_id: UUID
-    shrinkage: Decimal = strawberry.field(description="Share of paid time not on the phones, in [0, 1).")
-    occupancy_cap: Decimal = strawberry.field(description="Highest acceptable occupancy, in (0, 1].")
-    patience_seconds: Decimal | None = strawberry.field(description="Callers' mean patience (Erlang A); null: Erlang C.")
-    priority: Decimal = strawberry.field(description="Weight of the LOB's under-coverage when scheduling (1: normal).")
+    shrinkage: Fraction = strawberry.field(description="Share of paid time not on the phones, in [0, 1).")
+    occupancy_cap: Fraction = strawberry.field(description="Highest acceptable occupancy, in (0, 1].")
+    patience_seconds: float | None = strawberry.field(description="Callers' mean patience (Erlang A); null: Erlang C.")
+    priority: float = strawberry.field(description="Weight of the LOB's under-coverage when scheduling (1: normal).")
 
     @classmethod
     def of(cls, lob_id: UUID, p: StaffingParameters) -> LobStaffing:
@@ -40,7 +41,7 @@ class RequirementInterval:
     aht_seconds: float
     required: float = strawberry.field(description="Agents to schedule, fractional, after shrinkage.")
     required_whole: int = strawberry.field(description="Whole agents to schedule, after shrinkage.")
-    service_level: float = strawberry.field(description="Service level achieved with the whole requirement.")
+    service_level: Fraction = strawberry.field(description="Service level achieved with the whole requirement.")
 
 
 @strawberry.type(description="A LOB's requirement per interval of its latest forecast over a range.")
@@ -97,7 +98,7 @@ class CoverageGap:
 @strawberry.type(description="How far a solved schedule falls short of the requirement.")
 class ScheduleCoverage:
     schedule_id: UUID
-    under_coverage_agent_hours: Decimal
+    under_coverage_agent_hours: float
     gap_rows: strawberry.Private[list[CoverageGap]]
 
     @connection_field(description="Its under-covered LOB-intervals, by LOB then start.")
@@ -108,10 +109,10 @@ class ScheduleCoverage:
 @strawberry.type(description="What a scheduling.solve job made: a draft schedule and the solver's figures.")
 class ScheduleSolveResult(JobResult):
     schedule_id: UUID
-    status: str = strawberry.field(description="The solver's status: OPTIMAL, FEASIBLE, …")
+    status: SolverStatus
     objective: float | None
     best_bound: float | None
-    gap: float | None
+    gap: Fraction | None
     under_coverage_agent_hours: float
     coverage_gaps: int = strawberry.field(description="Under-covered intervals (scheduleCoverage lists them).")
     segments: int
@@ -119,7 +120,8 @@ class ScheduleSolveResult(JobResult):
 
     @classmethod
     def of(cls, job_id: UUID, result: dict[str, Any]) -> ScheduleSolveResult:
-        return cls(job_id=job_id, stored=result, schedule_id=UUID(result["scheduleId"]), status=result["status"],
+        return cls(job_id=job_id, stored=result, schedule_id=UUID(result["scheduleId"]),
+                   status=SolverStatus[result["status"]],
                    objective=result.get("objective"), best_bound=result.get("bestBound"), gap=result.get("gap"),
                    under_coverage_agent_hours=result["underCoverageAgentHours"], coverage_gaps=result["gaps"],
                    segments=result["segments"], agents=result["agents"])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from switchboard.core.errors import AccessError
+from switchboard.core.graphql.scalars import Fraction, whole_minutes
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 
 from switchboard.plugins.scheduling.reports.adherence import CELL_KEYS, AdherenceRow, Grouping, rollup_sql
@@ -33,17 +33,19 @@ class PortalAdherence:
     day: date | None = strawberry.field(description="Local date of the LOB.")
     lob_id: UUID | None
     agent: str | None = strawberry.field(description="An opaque agent identifier, stable for this account.")
-    scheduled_minutes: Decimal
-    adherent_minutes: Decimal
-    worked_minutes: Decimal
-    adherence: Decimal | None = strawberry.field(description="Adherent ÷ scheduled minutes.")
-    conformance: Decimal | None = strawberry.field(description="Worked ÷ scheduled minutes.")
+    scheduled_minutes: int
+    adherent_minutes: int
+    worked_minutes: int
+    adherence: Fraction | None = strawberry.field(description="Adherent ÷ scheduled minutes.")
+    conformance: Fraction | None = strawberry.field(description="Worked ÷ scheduled minutes; above 1 when more was"
+                                                    " worked than scheduled.")
 
     @classmethod
     def from_row(cls, r: AdherenceRow) -> PortalAdherence:
-        return cls(day=r.day, lob_id=r.lob_id, agent=r.employee_id, scheduled_minutes=r.scheduled_minutes,
-                   adherent_minutes=r.adherent_minutes, worked_minutes=r.worked_minutes, adherence=r.adherence,
-                   conformance=r.conformance)
+        return cls(day=r.day, lob_id=r.lob_id, agent=r.employee_id,
+                   scheduled_minutes=whole_minutes(r.scheduled_minutes),
+                   adherent_minutes=whole_minutes(r.adherent_minutes), worked_minutes=whole_minutes(r.worked_minutes),
+                   adherence=r.adherence, conformance=r.conformance)
 
 
 @strawberry.type

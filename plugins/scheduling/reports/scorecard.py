@@ -9,6 +9,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from switchboard.core.db.session import DbSession
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.identity.caller import Caller
 
 from switchboard.plugins.scheduling.reports.adherence import AdherenceRow, Grouping, ratio, rollup_sql
@@ -36,19 +37,19 @@ class ScorecardLine:
 
     client_id: UUID
     lob_id: UUID
-    adherence: Decimal | None
-    conformance: Decimal | None
-    scheduled_hours: Decimal
-    required_hours: Decimal
-    coverage: Decimal | None
-    service_level: Decimal | None
+    adherence: Fraction | None
+    conformance: Fraction | None  # worked ÷ scheduled: above 1 when more was worked than scheduled
+    scheduled_hours: float
+    required_hours: float
+    coverage: Fraction | None  # scheduled ÷ required: above 1 when over-staffed
+    service_level: Fraction | None
     offered: int
     handled: int
     abandoned: int
 
 
-def _hours(value: float) -> Decimal:
-    return Decimal(f"{value:.2f}")
+def _hours(value: float) -> float:
+    return round(float(value), 2)
 
 
 async def scorecard(db: DbSession, caller: Caller, start: date, end: date,

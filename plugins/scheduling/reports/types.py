@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
 
 import strawberry
+from switchboard.core.graphql.scalars import Fraction, whole_minutes
 from switchboard.core.graphql.reason import EmptyReason, empty_reason
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 
@@ -35,18 +35,20 @@ class AdherenceFigures:
     client_id: UUID | None
     lob_id: UUID | None
     agent_id: UUID | None = strawberry.field(description="The employee.")
-    scheduled_minutes: Decimal = strawberry.field(description="Minutes of published work segments.")
-    adherent_minutes: Decimal = strawberry.field(description="Scheduled minutes spent in productive time on the"
-                                                 " segment's LOB.")
-    worked_minutes: Decimal = strawberry.field(description="Productive minutes on the LOB, scheduled or not.")
-    adherence: Decimal | None = strawberry.field(description="Adherent ÷ scheduled minutes.")
-    conformance: Decimal | None = strawberry.field(description="Worked ÷ scheduled minutes.")
+    scheduled_minutes: int = strawberry.field(description="Minutes of published work segments.")
+    adherent_minutes: int = strawberry.field(description="Scheduled minutes spent in productive time on the"
+                                             " segment's LOB.")
+    worked_minutes: int = strawberry.field(description="Productive minutes on the LOB, scheduled or not.")
+    adherence: Fraction | None = strawberry.field(description="Adherent ÷ scheduled minutes.")
+    conformance: Fraction | None = strawberry.field(description="Worked ÷ scheduled minutes; above 1 when more was"
+                                                    " worked than scheduled.")
 
     @classmethod
     def from_row(cls, r: AdherenceRow) -> AdherenceFigures:
         return cls(day=r.day, client_id=r.client_id, lob_id=r.lob_id, agent_id=r.employee_id,
-                   scheduled_minutes=r.scheduled_minutes, adherent_minutes=r.adherent_minutes,
-                   worked_minutes=r.worked_minutes, adherence=r.adherence, conformance=r.conformance)
+                   scheduled_minutes=whole_minutes(r.scheduled_minutes),
+                   adherent_minutes=whole_minutes(r.adherent_minutes), worked_minutes=whole_minutes(r.worked_minutes),
+                   adherence=r.adherence, conformance=r.conformance)
 
 
 @strawberry.type(description="Why coverage fell short, in agent-hours: the parts add up to the gap; a negative"
@@ -76,7 +78,8 @@ class CoverageInterval:
     required_actual_hours: float = strawberry.field(description="Agent-hours the actual volume needed.")
     scheduled_hours: float
     present_hours: float
-    coverage: float | None = strawberry.field(description="Scheduled ÷ required; null when nothing was required.")
+    coverage: Fraction | None = strawberry.field(description="Scheduled ÷ required; null when nothing was required;"
+                                                 " above 1 when over-staffed.")
     parts: GapParts
 
 
@@ -88,7 +91,8 @@ class CoverageReport:
     required_hours: float
     scheduled_hours: float
     present_hours: float
-    coverage: float | None
+    coverage: Fraction | None = strawberry.field(description="Scheduled ÷ required over the range; null when nothing"
+                                                 " was required; above 1 when over-staffed.")
 
     @strawberry.field(description="Why there is no interval (NO_LOB_IN_SCOPE: no LOB to report on;"
                       " NO_FORECAST_IN_RANGE: no latest forecast of those LOBs has an interval in the range);"

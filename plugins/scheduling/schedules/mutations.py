@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -91,7 +90,7 @@ class SchedulePayload:
 
 @strawberry.type
 class LegalWeeklyMaxPayload:
-    hours: Decimal | None
+    hours: float | None
     errors: list[UserErrorType]
 
 
@@ -179,7 +178,7 @@ class ScheduleMutation:
 
     @strawberry.mutation(description="Set the tenant's legal weekly maximum of scheduled hours across every"
                          " client (whole minutes, 1 to 168 hours).")
-    async def set_legal_weekly_max_hours(self, info: strawberry.Info, hours: Decimal) -> LegalWeeklyMaxPayload:
+    async def set_legal_weekly_max_hours(self, info: strawberry.Info, hours: float) -> LegalWeeklyMaxPayload:
         ctx = info.context
         return await _run(info, lambda: schedules.set_legal_weekly_max(ctx.db, ctx.me, hours),
                           LegalWeeklyMaxPayload, "hours", schedules.hours)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from uuid import UUID
 
 import strawberry
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
+from switchboard.core.graphql.scalars import whole_minutes
 
 from switchboard.plugins.scheduling.schedules import service as schedules
 
@@ -90,11 +90,12 @@ class ScheduleQuery:
                                 end: datetime) -> list[CommittedMinutes]:
         ctx = info.context
         rows = await schedules.committed_minutes(ctx.db, ctx.me, employee_ids, start, end)
-        return [CommittedMinutes(employee_id=r.employee_id, assignment_id=r.assignment_id, minutes=r.minutes)
+        return [CommittedMinutes(employee_id=r.employee_id, assignment_id=r.assignment_id,
+                                 minutes=whole_minutes(r.minutes))
                 for r in rows]
 
     @strawberry.field(description="The tenant's legal weekly maximum of scheduled hours across every client"
                       " (48 unless set).")
-    async def legal_weekly_max_hours(self, info: strawberry.Info) -> Decimal:
+    async def legal_weekly_max_hours(self, info: strawberry.Info) -> float:
         ctx = info.context
         return schedules.hours(await schedules.legal_weekly_max_minutes(ctx.db, ctx.me))

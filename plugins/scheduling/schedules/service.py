@@ -138,9 +138,9 @@ async def unpublish(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
 # --- settings --------------------------------------------------------------------------
 
 
-def hours(minutes: int) -> Decimal:
+def hours(minutes: int) -> float:
     """Minutes as hours, to the hundredth."""
-    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+    return round(minutes / 60, 2)
 
 
 async def legal_weekly_max_minutes(db: DbSession, caller: Caller) -> int:
@@ -149,10 +149,10 @@ async def legal_weekly_max_minutes(db: DbSession, caller: Caller) -> int:
     return await db.scalar("SELECT scheduling.legal_weekly_max_minutes()")
 
 
-async def set_legal_weekly_max(db: DbSession, caller: Caller, hours: Decimal) -> int:
+async def set_legal_weekly_max(db: DbSession, caller: Caller, hours: Decimal | float) -> int:
     """Set the tenant's legal weekly maximum (whole minutes, 1 to 168 hours); returns it in minutes."""
     caller.require(SETTINGS_MANAGE)
-    minutes = Decimal(hours) * 60
+    minutes = Decimal(str(hours)) * 60  # through its text: 40.1 h is 2,406 minutes, not 2,405.99…
     if not (1 <= hours <= MAX_LEGAL_HOURS) or minutes != minutes.to_integral_value():
         raise UserError("LEGAL_MAX_OUT_OF_RANGE", "hours", min=1, max=MAX_LEGAL_HOURS)
     return await db.scalar(

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Fetched, Window, connection, connection_field
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.types import Job
 from switchboard.core.scope.types import Lob, lob_by_id
@@ -21,7 +22,9 @@ from switchboard.plugins.scheduling.schedules import availability
 from switchboard.plugins.scheduling.schedules import service as schedules
 
 from switchboard.plugins.scheduling.schedules import time_off
-from switchboard.plugins.scheduling.schedules.vocabulary import ScheduleState, SegmentActivity, TimeOffKind, TimeOffStatus
+from switchboard.plugins.scheduling.schedules.vocabulary import (
+    ScheduleState, SegmentActivity, SolverStatus, TimeOffKind, TimeOffStatus,
+)
 
 
 def _local(moment: datetime, timezone: str | None) -> datetime | None:
@@ -131,23 +134,26 @@ def segment_connection(rows: Fetched) -> Connection[ScheduleSegment]:
 
 
 @strawberry.type(description="One solve's outcome for a set of LOBs and a week; published, what employees work.")
-class Schedule:
-    id: UUID
+class Schedule(Node):
+    id: strawberry.Private[UUID]
     lob_ids: list[UUID]
     week_start: date = strawberry.field(description="The Monday the week starts on.")
     state: ScheduleState
     job_id: UUID | None
-    solver_status: str | None
-    objective: Decimal | None
-    best_bound: Decimal | None
-    gap: Decimal | None = strawberry.field(description="Relative gap between objective and bound (0.05 = 5%).")
+    solver_status: SolverStatus | None
+    objective: float | None = strawberry.field(description="The solver's objective: weighted under-coverage and"
+                                               " penalties (lower is better).")
+    best_bound: float | None = strawberry.field(description="The lowest objective any schedule could reach.")
+    gap: Fraction | None = strawberry.field(description="Relative gap between objective and bound (0.05 = 5%).")
     published_at: datetime | None
     created_at: datetime
 
     @classmethod
     def from_row(cls, r: Any) -> Schedule:
         return cls(id=r.id, lob_ids=list(r.lob_ids), week_start=r.week_start, state=ScheduleState(r.state),
-                   job_id=r.job_id, solver_status=r.solver_status, objective=r.objective, best_bound=r.best_bound,
+                   job_id=r.job_id,
+                   solver_status=None if r.solver_status is None else SolverStatus(r.solver_status),
+                   objective=r.objective, best_bound=r.best_bound,
                    gap=r.gap, published_at=r.published_at, created_at=r.created_at)
 
     @strawberry.field(description="Its LOBs the caller can see.")
@@ -176,7 +182,7 @@ class Schedule:
 class CommittedMinutes:
     employee_id: UUID
     assignment_id: UUID | None
-    minutes: Decimal
+    minutes: int
 
 
 def schedule_by_id(ctx: Any):

@@ -18,6 +18,18 @@ __all__ = ["sql_list"]
 DEFAULT_LEGAL_WEEKLY_MAX_MINUTES = 48 * 60
 
 
+@strawberry.enum(description="How the solver ended: OPTIMAL (proven best), FEASIBLE (a schedule, not proven best),"
+                             " INFEASIBLE, UNKNOWN (none found in time), MODEL_INVALID, CANCELLED (the best found"
+                             " before the job was cancelled).")
+class SolverStatus(Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+    MODEL_INVALID = "model_invalid"
+    CANCELLED = "cancelled"
+
+
 @strawberry.enum(description="What a scheduled segment has the employee do.")
 class SegmentActivity(Enum):
     WORK = "work"

@@ -16,10 +16,13 @@ from tests.pages import every_node
 HOURS = """query($from: Date!, $to: Date!, $client: UUID, $lob: UUID, $by: [BillingGroup!], $after: String) {
   billableHours(from: $from, to: $to, clientId: $client, lobId: $lob, groupBy: $by, first: 100, after: $after) {
     nodes { clientId lobId employeeId day week currency regularHours overtimeHours doubleTimeHours holidayHours
-            totalHours regularAmount overtimeAmount doubleTimeAmount holidayAmount totalAmount }
+            totalHours regularAmount { ...Money } overtimeAmount { ...Money } doubleTimeAmount { ...Money }
+            holidayAmount { ...Money } totalAmount { ...Money } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
+MONEY = "fragment Money on Money { amount currency }"
+HOURS += "\n" + MONEY
 FIELDS = ("regularHours", "overtimeHours", "doubleTimeHours", "holidayHours")
 
 
@@ -47,20 +50,35 @@ def entry(conn, employee: UUID, lob: UUID, start: datetime, end: datetime, activ
 
 
 def hours(gql, token: str, first: str, last: str, by: list[str] | None = None, **kw: Any) -> list[dict]:
-    """Every row of ``billableHours``, page by page."""
+    """Every row of ``billableHours``, page by page (each Money as its amount)."""
     def ask(after: str | None) -> dict:
         body = gql(HOURS, {"from": first, "to": last, "by": by, "after": after, **kw}, token=token)
         assert "errors" not in body, body
         return body["data"]
-    return every_node(ask, ("billableHours",))
+    return plain_money(every_node(ask, ("billableHours",)))
 
 
 def split(row: dict) -> tuple[Decimal, ...]:
-    return tuple(Decimal(row[f]) for f in FIELDS)
+    return tuple(Decimal(str(row[f])) for f in FIELDS)
 
 
-INVOICE = ("id clientId kind status number periodFrom periodTo currency total totalText creditable creditsId"
-           " issuedAt lines { lobId termsId hoursClass minutes hours roundingMinutes rate multiplier amount currency }")
+def plain_money(value: Any, currency: str | None = None) -> Any:
+    """``value`` with each Money replaced by its amount (a Decimal string), once its currency is
+    checked to be that of the object holding it (an invoice's, a line's, a row's)."""
+    if isinstance(value, list):
+        return [plain_money(v, currency) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"amount", "currency"}:
+        assert isinstance(value["amount"], str) and (currency is None or value["currency"] == currency), value
+        return value["amount"]
+    own = value.get("currency", currency)
+    return {k: plain_money(v, own) for k, v in value.items()}
+
+
+INVOICE = ("id: databaseId clientId kind status number periodFrom periodTo currency total { amount currency } totalText"
+           " creditable { amount currency } creditsId issuedAt lines { lobId termsId hoursClass minutes hours"
+           " roundingMinutes rate { amount currency } multiplier amount { amount currency } currency }")
 ERRORS = "errors { code field message }"
 DRAFT = ("mutation($client: UUID!, $from: Date!, $to: Date!, $currency: String) {"
          " draftInvoice(clientId: $client, from: $from, to: $to, currency: $currency) {"
@@ -78,7 +96,7 @@ def payload(gql, token: str, query: str, variables: dict, lang: str | None = Non
     """The single mutation payload of a request (which must not fail as a whole)."""
     body = gql(query, variables, token=token, lang=lang)
     assert "errors" not in body, body
-    return next(iter(body["data"].values()))
+    return plain_money(next(iter(body["data"].values())))
 
 
 def drafted(gql, token: str, variables: dict, lang: str | None = None) -> dict:
@@ -92,7 +110,7 @@ def drafted(gql, token: str, variables: dict, lang: str | None = None) -> dict:
     job = finished(gql, token, result["job"]["id"], "InvoiceDraftResult", f"invoice {{ {INVOICE} }}", lang)
     if job["state"] == "FAILED":
         return {"invoice": None, "errors": [{**job["error"], "field": None}]}
-    return {"invoice": job["outcome"]["invoice"], "errors": []}
+    return {"invoice": plain_money(job["outcome"]["invoice"]), "errors": []}
 
 
 def draft(gql, token: str, client: UUID, first: str, last: str, currency: str | None = None) -> dict:

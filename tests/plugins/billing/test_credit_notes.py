@@ -68,9 +68,11 @@ def test_a_correction_after_issue_is_credited_by_its_difference(march, world, gq
     assert note["total"] == "-60.00"
     note = issued(gql, w.tokens["admin"], note)
     assert note["number"] == 2  # invoices and credit notes share the tenant's sequence
-    invoice = gql("query($id: UUID!) { invoice(id: $id) { creditable creditNotes { number total } } }",
+    invoice = gql("query($id: UUID!) { invoice(id: $id) { creditable { amount }"
+                  " creditNotes { number total { amount } } } }",
                   {"id": march["id"]}, token=w.tokens["admin"])["data"]["invoice"]
-    assert invoice == {"creditable": "1140.00", "creditNotes": [{"number": 2, "total": "-60.00"}]}
+    assert invoice == {"creditable": {"amount": "1140.00"},
+                       "creditNotes": [{"number": 2, "total": {"amount": "-60.00"}}]}
     # the same correction is never credited twice
     refused = payload(gql, w.tokens["admin"], CREDIT, {"id": march["id"], "full": False})
     assert [e["code"] for e in refused["errors"]] == ["NOTHING_TO_CREDIT"]
@@ -87,9 +89,9 @@ def test_a_full_credit_note_reverses_what_is_left_and_frees_the_period(march, wo
     again = drafted(gql, w.tokens["admin"], {"client": str(w.A1), "from": "2026-03-01", "to": "2026-03-31"})
     assert [e["code"] for e in again["errors"]] == ["INVOICE_PERIOD_OVERLAP"]
     issued(gql, w.tokens["admin"], full)
-    left = gql("query($id: UUID!) { invoice(id: $id) { creditable } }", {"id": march["id"]},
+    left = gql("query($id: UUID!) { invoice(id: $id) { creditable { amount } } }", {"id": march["id"]},
                token=w.tokens["admin"])["data"]["invoice"]["creditable"]
-    assert left == "0.00"
+    assert left == {"amount": "0.00"}
     redone = draft(gql, w.tokens["admin"], w.A1, "2026-03-01", "2026-03-31")
     assert redone["total"] == "1170.00"
     refused = payload(gql, w.tokens["admin"], CREDIT, {"id": march["id"], "full": True})

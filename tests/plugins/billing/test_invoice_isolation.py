@@ -12,7 +12,7 @@ from tests import factories as f
 from tests.plugins.billing.helpers import DRAFT, draft, entry, issued, payload, terms
 
 TORONTO = ZoneInfo("America/Toronto")
-LIST = "{ invoices(first: 100) { nodes { id } } }"
+LIST = "{ invoices(first: 100) { nodes { id: databaseId } } }"
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ def test_each_caller_sees_exactly_their_clients_invoices(gql, as_runtime, world,
     listed = gql(LIST, token=world.tokens[who])["data"]["invoices"]["nodes"]
     assert {names[n["id"]] for n in listed} == SEES[who]
     for name, invoice_id in invoices.items():
-        one = gql("query($id: UUID!) { invoice(id: $id) { id lines { amount } } invoiceCsv(id: $id) { filename } }",
+        one = gql("query($id: UUID!) { invoice(id: $id) { id lines { amount { amount } } }"
+                  " invoiceCsv(id: $id) { filename } }",
                   {"id": invoice_id}, token=world.tokens[who])["data"]
         assert (one["invoice"] is not None, one["invoiceCsv"] is not None) == (name in SEES[who],) * 2, name
     with as_runtime.caller(world.ids[who]) as conn:

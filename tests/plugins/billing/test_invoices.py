@@ -291,7 +291,7 @@ def test_invoices_are_listed_by_page_and_filtered(gql, billed):
            draft(gql, admin, w.A1, "2026-02-01", "2026-02-28")["id"]]
     page = ("query($after: String, $status: InvoiceStatus, $client: UUID) {"
             " invoices(first: 2, after: $after, status: $status, clientId: $client) {"
-            " nodes { id } pageInfo { hasNextPage endCursor } } }")
+            " nodes { id: databaseId } pageInfo { hasNextPage endCursor } } }")
     first = gql(page, {}, token=admin)["data"]["invoices"]
     assert [n["id"] for n in first["nodes"]] == ids[:2] and first["pageInfo"]["hasNextPage"]
     rest = gql(page, {"after": first["pageInfo"]["endCursor"]}, token=admin)["data"]["invoices"]

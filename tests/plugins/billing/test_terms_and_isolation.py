@@ -14,7 +14,8 @@ from tests.core.test_workforce import mutation
 from tests.plugins.billing.helpers import HOURS, entry, hours, terms
 
 SET = mutation("$input: BillingTermsInput!", "setBillingTerms(input: $input)",
-               "terms { clientId lobId validFrom validTo billableActivities billRate currency premiumPayer }")
+               "terms { clientId lobId validFrom validTo billableActivities billRate { amount currency } currency"
+               " premiumPayer }")
 TORONTO = ZoneInfo("America/Toronto")
 
 
@@ -28,10 +29,11 @@ def test_terms_are_set_and_read_back(gql, world):
                                           premiumPayer="BPO")}, token=world.tokens["admin"])
     assert body["data"]["setBillingTerms"] == {"terms": {
         "clientId": str(world.A1), "lobId": str(world.A1a), "validFrom": "2026-01-01", "validTo": "2026-12-31",
-        "billableActivities": ["HANDLING"], "billRate": "31.50", "currency": "CAD", "premiumPayer": "BPO"},
+        "billableActivities": ["HANDLING"], "billRate": {"amount": "31.50", "currency": "CAD"}, "currency": "CAD",
+        "premiumPayer": "BPO"},
         "errors": []}
-    listed = gql("{ billingTerms { billRate } }", token=world.tokens["admin"])["data"]["billingTerms"]
-    assert listed == [{"billRate": "31.50"}]
+    listed = gql("{ billingTerms { billRate { amount } } }", token=world.tokens["admin"])["data"]["billingTerms"]
+    assert listed == [{"billRate": {"amount": "31.50"}}]
 
 
 @pytest.mark.parametrize(("change", "code", "field", "message"), [
@@ -95,7 +97,7 @@ def billed(world, owner):
     return world
 
 
-SEES = {"admin": {"A1": "16.0000", "A2": "16.0000"}, "planner": {"A1": "16.0000"}, "adminB": {"B1": "8.0000"}}
+SEES = {"admin": {"A1": 16, "A2": 16}, "planner": {"A1": 16}, "adminB": {"B1": 8}}
 
 
 @pytest.mark.parametrize("who", sorted(SEES))

@@ -80,7 +80,7 @@ def test_the_bpo_absorbs_the_premium_when_the_terms_say_so(gql, three, owner):
     for day in range(2, 7):
         entry(owner, w.x, w.A3a, at(day, 8), at(day, 17.2))
     [row] = hours(gql, w.tokens["admin"], "2026-03-02", "2026-03-08", ["CLIENT"])
-    assert (row["overtimeHours"], row["overtimeAmount"], row["totalAmount"]) == ("2.0000", "100.00", "2300.00")
+    assert (row["overtimeHours"], row["overtimeAmount"], row["totalAmount"]) == (2, "100.00", "2300.00")
 
 
 def test_quebec_40_hours(gql, world, owner):
@@ -136,7 +136,7 @@ def test_the_dst_night_bills_real_elapsed_hours(gql, three, owner):
     # 31 Oct 22:00 EDT to 1 Nov 06:00 EST: 9 real hours (the clock said 8)
     entry(owner, w.x, w.A1a, datetime(2026, 10, 31, 22, tzinfo=TORONTO), datetime(2026, 11, 1, 6, tzinfo=TORONTO))
     rows = hours(gql, w.tokens["admin"], "2026-10-26", "2026-11-01", ["DAY"])
-    assert [(r["day"], r["totalHours"]) for r in rows] == [("2026-10-31", "9.0000")]
+    assert [(r["day"], r["totalHours"]) for r in rows] == [("2026-10-31", 9)]
 
 
 def test_stat_holidays_follow_the_employee_not_the_lob(gql, three, owner):

@@ -19,14 +19,14 @@ from tests.plugins.scheduling.schedule_helpers import WEEK, at, ok
 
 SOLVE = """mutation($lobs: [UUID!]!, $week: Date!, $limit: Int!) {
   solveSchedule(lobIds: $lobs, weekStart: $week, timeLimitSeconds: $limit) {
-    job { id state kind lobIds } errors { code field message } } }"""
+    job { id: databaseId state kind lobIds } errors { code field message } } }"""
 JOB = """query($id: UUID!) { job(id: $id) { state result error { code }
   progress { objective bestBound gap elapsedSeconds phase } } }"""
 SEGMENTS = """query($id: UUID!) { schedule(id: $id) { state solverStatus
   segments(first: 100) { edges { node { employeeId lobId startsAt endsAt } } } } }"""
 ELIGIBLE = """query($lob: UUID!, $start: DateTime!, $end: DateTime!) {
   eligibleAgents(lobId: $lob, start: $start, end: $end, first: 100) {
-    edges { node { employee { id } eligible reasons { code } } } } }"""
+    edges { node { employee { id: databaseId } eligible reasons { code } } } } }"""
 COVERAGE = """query($id: UUID!, $after: String) { scheduleCoverage(scheduleId: $id) { underCoverageAgentHours
   gaps(first: 100, after: $after) { nodes { lobId startsAt required scheduled reasons { code employeeIds } }
                                     pageInfo { hasNextPage endCursor } } } }"""

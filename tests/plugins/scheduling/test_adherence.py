@@ -52,8 +52,11 @@ def rows(gql, world, by, who="admin", start="2027-03-01", end="2027-03-01"):
 
 
 def cell(r):
-    return (Decimal(r["scheduledMinutes"]), Decimal(r["adherentMinutes"]), Decimal(r["workedMinutes"]),
-            r["adherence"] and Decimal(r["adherence"]), r["conformance"] and Decimal(r["conformance"]))
+    """Minutes (whole: JSON integers) and ratios (JSON numbers) of a row."""
+    minutes = (r["scheduledMinutes"], r["adherentMinutes"], r["workedMinutes"])
+    assert all(type(m) is int for m in minutes), r
+    assert all(r[k] is None or isinstance(r[k], (int, float)) for k in ("adherence", "conformance")), r
+    return (*minutes, *(None if r[k] is None else Decimal(str(r[k])) for k in ("adherence", "conformance")))
 
 
 def test_per_agent_and_lob_adherence_and_conformance_are_exact(gql, day):
@@ -200,7 +203,7 @@ def test_staff_cannot_use_the_portal_query(gql, day):
 def test_portal_identifiers_are_keyed_and_rotate_unlinkably(gql, day, owner, as_runtime, runtime):
     """An id is an HMAC under the tenant's portal key: nobody recomputes it from the client
     and employee ids (every staff user knows those), and rotating the key changes all of them."""
-    (e1_id,) = {r["agent"] for r in portal_rows(gql, day, ["AGENT"]) if Decimal(r["scheduledMinutes"]) == 480}
+    (e1_id,) = {r["agent"] for r in portal_rows(gql, day, ["AGENT"]) if r["scheduledMinutes"] == 480}
     message = f"{day.A1}/{day.e1}".encode()
     unkeyed = ["agent-" + hashlib.sha256(message).hexdigest()[:16],
                "agent-" + hashlib.sha256(f"{day.e1}/{day.A1}".encode()).hexdigest()[:16],

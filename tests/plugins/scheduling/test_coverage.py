@@ -135,7 +135,7 @@ def test_the_scorecard_sums_the_lob_over_the_day(gql, case):
     assert float(line["requiredHours"]) == pytest.approx(need, abs=0.01)
     assert float(line["scheduledHours"]) == 6 and float(line["coverage"]) == pytest.approx(6 / need, abs=1e-3)
     # e1 adherent 120 of 120, e4 and e5 nothing: 120 of 360; e7 worked 60 unscheduled minutes
-    assert line["adherence"] == "0.3333" and line["conformance"] == "0.5000"
+    assert line["adherence"] == 0.3333 and line["conformance"] == 0.5
     assert (line["offered"], line["handled"], line["abandoned"]) == (200, 192, 8)
     weighted = sum(o * (0.75 + 0.05 * n) for n, o in enumerate(ACTUAL)) / sum(ACTUAL)
     assert float(line["serviceLevel"]) == pytest.approx(weighted, abs=1e-4)

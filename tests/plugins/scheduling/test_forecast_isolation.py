@@ -46,7 +46,8 @@ def test_each_caller_sees_exactly_their_scope(gql, as_runtime, world, forecasts,
                                 {"l": [world.ids[k] for k, c in LOBS.items() if c in SEES[who]]}).scalar() == 0
     for lob, code in LOBS.items():
         body = gql("""query($l: UUID!, $f: UUID!) { intervalVolumes(lobId: $l, first: 5) { nodes { offered } }
-                       forecasts(lobId: $l) { nodes { id } } forecast(id: $f) { id intervals(first: 5) { nodes { offered } } } }""",
+                       forecasts(lobId: $l) { nodes { id: databaseId } }
+                       forecast(id: $f) { id intervals(first: 5) { nodes { offered } } } }""",
                    {"l": str(world.ids[lob]), "f": forecasts[code]}, token=world.tokens[who])
         if who == "agent":
             assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
@@ -65,7 +66,7 @@ def test_nobody_writes_outside_their_scope_through_graphql(gql, world, owner, fo
         codes = ([e["code"] for e in made["errors"]] if "forecasts" in made
                  else [made["errors"][0]["extensions"]["code"]])
         assert codes[0] in ("NOT_FOUND", "FORBIDDEN")
-        body = gql(OVERRIDE, {"f": forecasts[LOBS[lob]], "s": horizon(5)["horizonStart"], "o": "1", "r": "x"},
+        body = gql(OVERRIDE, {"f": forecasts[LOBS[lob]], "s": horizon(5)["horizonStart"], "o": 1, "r": "x"},
                    token=world.tokens[who])
         payload = body.get("data") and body["data"]["overrideForecastInterval"]
         codes = [e["code"] for e in payload["errors"]] if payload else [body["errors"][0]["extensions"]["code"]]

@@ -78,7 +78,7 @@ def test_a_forecast_is_versioned_per_lob_with_its_backtest(gql, world, owner, hi
 def test_an_override_changes_the_effective_value_and_is_audited(gql, world, owner, histories):
     forecast = create(gql, world, [world.A1a])["forecasts"][0]
     at = forecast["horizonStart"]
-    body = gql(OVERRIDE, {"f": forecast["id"], "s": at, "o": "55.5", "r": "Marketing e-mail goes out"},
+    body = gql(OVERRIDE, {"f": forecast["id"], "s": at, "o": 55.5, "r": "Marketing e-mail goes out"},
                token=world.tokens["planner"])
     interval = body["data"]["overrideForecastInterval"]
     assert interval["errors"] == []
@@ -97,11 +97,11 @@ def test_an_override_changes_the_effective_value_and_is_audited(gql, world, owne
 
 
 @pytest.mark.parametrize(("variables", "code", "field"), [
-    ({"o": "10"}, "REQUIRED", "reason"),
-    ({"o": "-1", "r": "why"}, "INVALID_NUMBER", "offered"),
-    ({"a": "-5", "r": "why"}, "INVALID_NUMBER", "ahtSeconds"),
-    ({"o": "1", "r": "x" * 501}, "TOO_LONG", "reason"),
-    ({"o": "1", "r": "why", "s": "2026-02-16T00:15:00Z"}, "NOT_FOUND", "intervalStart"),
+    ({"o": 10}, "REQUIRED", "reason"),
+    ({"o": -1, "r": "why"}, "INVALID_NUMBER", "offered"),
+    ({"a": -5, "r": "why"}, "INVALID_NUMBER", "ahtSeconds"),
+    ({"o": 1, "r": "x" * 501}, "TOO_LONG", "reason"),
+    ({"o": 1, "r": "why", "s": "2026-02-16T00:15:00Z"}, "NOT_FOUND", "intervalStart"),
 ])
 def test_bad_overrides_are_refused_and_write_nothing(gql, world, owner, histories, variables, code, field):
     forecast = create(gql, world, [world.A1a])["forecasts"][0]
@@ -151,7 +151,7 @@ def test_accuracy_gives_wape_bias_and_the_mix_error(gql, world, owner, histories
     # override one interval: the effective value is what accuracy scores
     nodes = gql(INTERVALS, {"id": forecasts[0]["id"], "first": 1}, token=world.tokens["planner"])
     first = nodes["data"]["forecast"]["intervals"]["nodes"][0]
-    gql(OVERRIDE, {"f": forecasts[0]["id"], "s": first["intervalStart"], "o": str(first["offered"] + 1000),
+    gql(OVERRIDE, {"f": forecasts[0]["id"], "s": first["intervalStart"], "o": first["offered"] + 1000,
                    "r": "test"}, token=world.tokens["planner"])
     after = gql(ACCURACY, {"lobs": [str(world.A1a)], "from": span["horizonStart"], "to": span["horizonEnd"]},
                 token=world.tokens["planner"])["data"]["forecastAccuracy"]["lobs"][0]

@@ -105,13 +105,13 @@ def test_fitting_candidates_come_first_best_first(gql, crew):
 def test_figures_of_a_candidate(gql, crew):
     got = by_name(candidates(gql, crew, crew.A1b))
     assert {k: v for k, v in got["bob"].items() if k not in ("employee", "reasons", "rank")} == {
-        "fits": True, "scheduledMinutes": "480.00", "capHeadroomMinutes": "1440.00",
-        "legalHeadroomMinutes": "1920.00", "restBeforeMinutes": "960.00", "restAfterMinutes": None,
+        "fits": True, "scheduledMinutes": 480, "capHeadroomMinutes": 1440,
+        "legalHeadroomMinutes": 1920, "restBeforeMinutes": 960, "restAfterMinutes": None,
         "consecutiveDays": 2, "payRate": {"amount": "20.00", "currency": "CAD"}, "withinAvailability": None}
     assert got["cat"]["withinAvailability"] is True and got["gus"]["withinAvailability"] is False
     assert got["ann"]["restBeforeMinutes"] is None and got["ann"]["consecutiveDays"] == 1
     assert got["e1"]["payRate"] is None and got["e1"]["capHeadroomMinutes"] is None
-    assert got["dan"]["restAfterMinutes"] == "180.00"
+    assert got["dan"]["restAfterMinutes"] == 180
 
 
 def test_each_reason_of_an_open_shift(gql, crew):
@@ -123,7 +123,7 @@ def test_each_reason_of_an_open_shift(gql, crew):
     # eligibleAgents' own reasons, with the same codes
     assert codes(got["gus"]) == [("NOT_AVAILABLE", None)]
     assert codes(got["hal"]) == [("WEEKLY_CAP_REACHED", "2027-03-01")]
-    assert got["hal"]["capHeadroomMinutes"] == "-60.00"
+    assert got["hal"]["capHeadroomMinutes"] == -60
     assert codes(got["e1"]) == [("NO_ACTIVE_ASSIGNMENT", None)]
 
 
@@ -139,10 +139,10 @@ def test_rest_and_consecutive_days_at_their_limits(gql, world, owner):
               ("short", w.A1b, at(2, 17 + rest) - timedelta(minutes=1), 2), ("six", w.A1b, at(1, 9), 2))
     published(gql, owner, w, WEEK - timedelta(days=7), *(("six", w.A1b, feb(d, 9), 2) for d in range(25, 29)))
     got = by_name(candidates(gql, w, w.A1b))
-    assert got["rest"]["fits"] and got["rest"]["restBeforeMinutes"] == f"{MIN_REST_MINUTES}.00"
+    assert got["rest"]["fits"] and got["rest"]["restBeforeMinutes"] == MIN_REST_MINUTES
     assert codes(got["tight"]) == [("MIN_REST_NOT_MET", "2027-03-01")]
     assert codes(got["short"]) == [("MIN_REST_NOT_MET", "2027-03-03")]
-    assert got["short"]["restAfterMinutes"] == f"{MIN_REST_MINUTES - 1}.00"
+    assert got["short"]["restAfterMinutes"] == MIN_REST_MINUTES - 1
     assert got["six"]["fits"] and got["six"]["consecutiveDays"] == MAX_CONSECUTIVE_DAYS
 
 
@@ -156,7 +156,7 @@ def test_contiguous_published_segments_are_one_shift(gql, world, owner):
     segment(owner, s, w.joe, w.A1b, at(2, 8), hours=0.5, activity="lunch")
     ok(gql, w, PUBLISH, {"id": str(s)})
     joe = by_name(candidates(gql, w, w.A1b))["joe"]
-    assert joe["restBeforeMinutes"] == "30.00" and codes(joe) == [("MIN_REST_NOT_MET", "2027-03-02")]
+    assert joe["restBeforeMinutes"] == 30 and codes(joe) == [("MIN_REST_NOT_MET", "2027-03-02")]
 
 
 def test_reasons_are_localized(gql, crew):
@@ -240,7 +240,7 @@ def test_a_supervisor_sees_only_their_lobs_employees(gql, crew, owner):
     published(gql, owner, w, WEEK, ("e2", w.A1b, at(1, 9), 8))
     nodes = by_name(candidates(gql, w, w.A2a, who="supervisor"))
     assert set(nodes) == {"e2", "e3", "eve"}
-    assert nodes["e2"]["legalHeadroomMinutes"] == "1920.00"
+    assert nodes["e2"]["legalHeadroomMinutes"] == 1920
 
 
 # --- bad input ----------------------------------------------------------------------------

@@ -24,20 +24,20 @@ REQUIREMENT = """query($lob: UUID!, $from: DateTime!, $to: DateTime!) {
 
 def test_parameters_default_then_set_by_a_planner(gql, world):
     body = gql(GET, {"lob": str(world.A1a)}, token=world.tokens["planner"])["data"]["lobStaffing"]
-    assert body == {"shrinkage": "0.30", "occupancyCap": "0.85", "patienceSeconds": None, "priority": "1"}
-    values = {"shrinkage": "0.25", "occupancyCap": "0.9", "patienceSeconds": "60", "priority": "2.5"}
+    assert body == {"shrinkage": 0.3, "occupancyCap": 0.85, "patienceSeconds": None, "priority": 1}
+    values = {"shrinkage": 0.25, "occupancyCap": 0.9, "patienceSeconds": 60, "priority": 2.5}
     staffing = ok(gql, world, SET, {"lob": str(world.A1a), "input": values}, who="planner")["staffing"]
-    assert staffing["lobId"] == str(world.A1a) and float(staffing["priority"]) == 2.5
+    assert staffing["lobId"] == str(world.A1a) and staffing["priority"] == 2.5
     body = gql(GET, {"lob": str(world.A1a)}, token=world.tokens["planner"])["data"]["lobStaffing"]
-    assert {k: float(v) for k, v in body.items()} == {k: float(v) for k, v in values.items()}
+    assert body == values
 
 
 @pytest.mark.parametrize("field, value, code", [
-    ("shrinkage", "1", "SHRINKAGE_OUT_OF_RANGE"),
-    ("occupancyCap", "0", "OCCUPANCY_CAP_OUT_OF_RANGE"),
-    ("patienceSeconds", "-5", "PATIENCE_NOT_POSITIVE"),
-    ("priority", "0", "PRIORITY_OUT_OF_RANGE"),
-    ("priority", "101", "PRIORITY_OUT_OF_RANGE"),
+    ("shrinkage", 1, "SHRINKAGE_OUT_OF_RANGE"),
+    ("occupancyCap", 0, "OCCUPANCY_CAP_OUT_OF_RANGE"),
+    ("patienceSeconds", -5, "PATIENCE_NOT_POSITIVE"),
+    ("priority", 0, "PRIORITY_OUT_OF_RANGE"),
+    ("priority", 101, "PRIORITY_OUT_OF_RANGE"),
 ])
 def test_bad_parameters_are_refused_in_both_languages_and_nothing_is_written(gql, world, owner, field, value, code):
     refused(gql, world, owner, SET, {"lob": str(world.A1a), "input": {field: value}}, code, field, who="planner")
@@ -47,7 +47,7 @@ def test_bad_parameters_are_refused_in_both_languages_and_nothing_is_written(gql
 def test_only_planners_in_scope_set_parameters_and_rows_stay_in_scope(gql, world, owner, as_runtime):
     assert forbidden(gql, world, owner, SET, {"lob": str(world.A2a), "input": {}}, who="supervisor") == "FORBIDDEN"
     assert forbidden(gql, world, owner, SET, {"lob": str(world.A2a), "input": {}}, who="planner") == "NOT_FOUND"
-    ok(gql, world, SET, {"lob": str(world.A2a), "input": {"priority": "3"}})
+    ok(gql, world, SET, {"lob": str(world.A2a), "input": {"priority": 3}})
     for who, sees in (("admin", 1), ("supervisor", 1), ("planner", 0), ("adminB", 0)):
         with as_runtime.caller(world.ids[who]) as conn:
             assert conn.execute(text("SELECT count(*) FROM lob_staffing")).scalar_one() == sees, who
@@ -63,7 +63,7 @@ def test_the_requirement_is_the_staffing_model_on_the_effective_forecast(gql, wo
     owner.execute(text("UPDATE forecast_interval SET override_offered = 80, override_reason = 'promo',"
                        " override_by = :u, override_at = now() WHERE forecast_id = :f AND interval_start = :s"),
                   {"f": forecast_id, "s": at(1, 10), "u": world.admin})
-    ok(gql, world, SET, {"lob": str(world.A1a), "input": {"shrinkage": "0.2", "occupancyCap": "0.9"}})
+    ok(gql, world, SET, {"lob": str(world.A1a), "input": {"shrinkage": 0.2, "occupancyCap": 0.9}})
     body = gql(REQUIREMENT, {"lob": str(world.A1a), "from": at(1, 8).isoformat(), "to": at(1, 12).isoformat()},
                token=world.tokens["planner"])["data"]["staffingRequirement"]
     rows = body["intervals"]["nodes"]

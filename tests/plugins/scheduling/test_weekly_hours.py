@@ -17,7 +17,7 @@ from tests import factories as f
 from tests.core.test_eligibility import ask
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, WEEK, assignment_of, at, ok, schedule, segment
 
-SET_MAX = """mutation($h: Decimal!) { setLegalWeeklyMaxHours(hours: $h) { hours errors { code field message } } }"""
+SET_MAX = """mutation($h: Float!) { setLegalWeeklyMaxHours(hours: $h) { hours errors { code field message } } }"""
 COMMITTED = """query($ids: [UUID!]!, $start: DateTime!, $end: DateTime!) {
   committedMinutes(employeeIds: $ids, start: $start, end: $end) { employeeId assignmentId minutes } }"""
 
@@ -76,8 +76,8 @@ def test_weekly_cap_message_is_localized_with_the_week(gql, world, owner):
 def test_legal_weekly_maximum_counts_every_client_without_showing_them(gql, world, owner):
     ok(gql, world, PUBLISH, {"id": l1_fr_week(owner, world)})
     ok(gql, world, PUBLISH, {"id": cards_week(owner, world)})
-    assert ok(gql, world, "{ legalWeeklyMaxHours }", who="supervisor") == "48.00"
-    assert ok(gql, world, SET_MAX, {"h": "30"})["hours"] == "30.00"
+    assert ok(gql, world, "{ legalWeeklyMaxHours }", who="supervisor") == 48
+    assert ok(gql, world, SET_MAX, {"h": 30})["hours"] == 30
     # 29 published hours across both clients; Cards alone has 10 of its 20
     assert reasons_of(gql, world, world.A2a, who="supervisor", **window(7, 9, 1)) == []
     assert reasons_of(gql, world, world.A2a, who="supervisor", **window(7, 9, 2)) == [
@@ -88,7 +88,7 @@ def test_legal_weekly_maximum_counts_every_client_without_showing_them(gql, worl
 
 def test_a_window_longer_than_the_legal_maximum_flags_every_candidate(gql, world):
     """No published hours at all: the window's own minutes decide, for every candidate alike."""
-    assert ok(gql, world, SET_MAX, {"h": "1"})["hours"] == "1.00"
+    assert ok(gql, world, SET_MAX, {"h": 1})["hours"] == 1
     flagged = ask(gql, world, world.A1b, **window(5, 9, 2))
     assert flagged and all(("LEGAL_WEEKLY_MAX_REACHED", None, "2027-03-01") in reasons for _, _, reasons in flagged)
     assert all(code != "LEGAL_WEEKLY_MAX_REACHED" for _, _, reasons in ask(gql, world, world.A1b, **window(5, 9, 1))
@@ -98,9 +98,9 @@ def test_a_window_longer_than_the_legal_maximum_flags_every_candidate(gql, world
 def test_setting_the_legal_maximum_is_checked_and_admin_only(gql, world, owner):
     from tests.plugins.scheduling.schedule_helpers import forbidden, refused
 
-    refused(gql, world, owner, SET_MAX, {"h": "200"}, "LEGAL_MAX_OUT_OF_RANGE", "hours")
-    refused(gql, world, owner, SET_MAX, {"h": "40.001"}, "LEGAL_MAX_OUT_OF_RANGE", "hours")
-    assert forbidden(gql, world, owner, SET_MAX, {"h": "40"}, who="planner") == "FORBIDDEN"
+    refused(gql, world, owner, SET_MAX, {"h": 200}, "LEGAL_MAX_OUT_OF_RANGE", "hours")
+    refused(gql, world, owner, SET_MAX, {"h": 40.001}, "LEGAL_MAX_OUT_OF_RANGE", "hours")
+    assert forbidden(gql, world, owner, SET_MAX, {"h": 40}, who="planner") == "FORBIDDEN"
 
 
 def committed(gql, world, who, *names) -> set[tuple]:
@@ -114,10 +114,10 @@ def test_committed_minutes_fold_the_clients_the_caller_cannot_see(gql, world, ow
     ok(gql, world, PUBLISH, {"id": cards_week(owner, world)})
     e2, l1_fr, cards = str(world.e2), str(assignment_of(owner, world.e2, world.A1b)), str(
         assignment_of(owner, world.e2, world.A2a))
-    assert committed(gql, world, "admin", "e1", "e2") == {(e2, l1_fr, "1140.00"), (e2, cards, "600.00")}
-    assert committed(gql, world, "agent", "e2") == {(e2, l1_fr, "1140.00"), (e2, cards, "600.00")}
-    assert committed(gql, world, "planner", "e2", "e3") == {(e2, l1_fr, "1140.00"), (e2, None, "600.00")}
-    assert committed(gql, world, "supervisor", "e1", "e2") == {(e2, cards, "600.00"), (e2, None, "1140.00")}
+    assert committed(gql, world, "admin", "e1", "e2") == {(e2, l1_fr, 1140), (e2, cards, 600)}
+    assert committed(gql, world, "agent", "e2") == {(e2, l1_fr, 1140), (e2, cards, 600)}
+    assert committed(gql, world, "planner", "e2", "e3") == {(e2, l1_fr, 1140), (e2, None, 600)}
+    assert committed(gql, world, "supervisor", "e1", "e2") == {(e2, cards, 600), (e2, None, 1140)}
     assert committed(gql, world, "adminB", "e2") == set()
     with as_runtime.caller(world.planner) as conn:
         rows = conn.execute(text("SELECT employee_id, assignment_id, minutes FROM scheduling.committed_minutes("

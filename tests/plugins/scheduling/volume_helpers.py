@@ -18,7 +18,7 @@ VOLUME_TABLES = ("interval_volume", "forecast", "forecast_interval", "audit_even
 CREATE = """mutation($input: ForecastInput!) {
   createForecast(input: $input) { job { id kind state lobIds } errors { code field message } }
 }"""
-FORECASTS = """forecasts { id lobId version method intervalMinutes holidayFactor horizonStart horizonEnd
+FORECASTS = """forecasts { id: databaseId lobId version method intervalMinutes holidayFactor horizonStart horizonEnd
                backtest { weeks wape bias baselineWape baselineBias } }"""
 INTERVALS = """query($id: UUID!, $first: Int, $after: String) {
   forecast(id: $id) { id version intervals(first: $first, after: $after) {
@@ -26,7 +26,7 @@ INTERVALS = """query($id: UUID!, $first: Int, $after: String) {
             override { offered ahtSeconds byUserId reason } }
     pageInfo { hasNextPage endCursor } } }
 }"""
-OVERRIDE = """mutation($f: UUID!, $s: DateTime!, $o: Decimal, $a: Decimal, $r: String) {
+OVERRIDE = """mutation($f: UUID!, $s: DateTime!, $o: Float, $a: Float, $r: String) {
   overrideForecastInterval(forecastId: $f, intervalStart: $s, offered: $o, ahtSeconds: $a, reason: $r) {
     interval { intervalStart offered effectiveOffered effectiveAhtSeconds override { offered ahtSeconds reason } }
     errors { code field message }

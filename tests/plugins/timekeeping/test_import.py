@@ -44,7 +44,7 @@ from tests.plugins.timekeeping.test_isolation import refused_insert
 
 IMPORT = """mutation($file: Upload!, $source: ImportSource!, $clean: Boolean) {
   importTimeEntries(file: $file, source: $source, cleanRowsOnly: $clean) {
-    job { id kind state } errors { code field message }
+    job { id: databaseId kind state } errors { code field message }
   }
 }"""
 REPORT = ("report { source rowsRead inserted alreadyImported rejected errorCount applied"

@@ -61,7 +61,7 @@ def test_an_entry_keeps_its_lob_time_zone_and_real_elapsed_hours(gql, world):
                  start="2026-10-31T22:00:00-04:00", end="2026-11-01T06:00:00-05:00")
     assert e["timezone"] == "America/Montreal"
     assert e["workDate"] == "2026-10-31" and e["bookedOn"] == "2026-10-31"
-    assert e["hours"] == "9.00"
+    assert e["hours"] == 9
     assert e["startedAt"] == "2026-11-01T02:00:00+00:00"
     assert e["localStartedAt"] == "2026-10-31T22:00:00-04:00"
     assert (e["category"], e["source"], e["state"], e["status"]) == ("PRODUCTIVE", "MANUAL", "RECORDED", "ACTIVE")
@@ -114,7 +114,7 @@ def test_a_correction_supersedes_and_keeps_the_original(gql, world, owner):
                token=world.tokens["admin"])
     corrected = body["data"]["correctTimeEntry"]["entry"]
     assert corrected["supersedes"] == {"id": original["id"], "status": "SUPERSEDED"}
-    assert (corrected["activity"], corrected["hours"], corrected["adjustment"]) == ("TRAINING", "7.00", False)
+    assert (corrected["activity"], corrected["hours"], corrected["adjustment"]) == ("TRAINING", 7, False)
     rows = owner.execute(text("SELECT status FROM time_entry WHERE employee_id = :e ORDER BY created_at"),
                          {"e": world.e1}).scalars().all()
     assert rows == ["superseded", "active"]
