@@ -22,7 +22,7 @@ from switchboard.core.db.selfcheck import AUDIT_TRIGGERS, SCOPED_TABLES
 from switchboard.core.db.server import locate
 from switchboard.core.demo.builder import build_demo
 from switchboard.core.platform import migrate_all
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.core.runtime import Runtime
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from switchboard.core.config import Settings
 from switchboard.core.db.server import locate
 from switchboard.core.platform import migrate_all
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.core.runtime import Runtime
 
 BENCH_DIR = Path(os.environ.get("SWITCHBOARD_BENCH_DIR", "/tmp/switchboard-bench"))

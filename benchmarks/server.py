@@ -24,7 +24,7 @@ from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError
 from switchboard.core.graphql.pagination import Window, encode_cursor
 from switchboard.core.identity.service import authenticate
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.core.runtime import Runtime
 from switchboard.core.workforce.service import READ, employees_page
 

@@ -227,7 +227,7 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 @one_line_errors
 def plugins_list() -> None:
     """Installed plugins, whether each is enabled, and what replaces what."""
-    from .plugins import PluginHost
+    from .plugin_host import PluginHost
 
     host = PluginHost(get_settings())
     for info in host.infos:
@@ -245,7 +245,7 @@ def schema_export(
     """Print the composed schema's SDL (or refresh the committed snapshot)."""
     from switchboard.schema.compose import compose, sdl, snapshot_path
 
-    from .plugins import PluginHost
+    from .plugin_host import PluginHost
 
     settings = get_settings()
     schemas = compose(PluginHost(settings, builtin_only=write), settings)
@@ -296,7 +296,7 @@ def secrets_rotate_portal_ids(tenant: str = typer.Option(None, help="Only this t
 
 def main() -> None:
     """Console-script entry point: core's commands plus the enabled plugins' ones."""
-    from .plugins import PluginHost
+    from .plugin_host import PluginHost
 
     try:
         PluginHost(get_settings()).hook.switchboard_cli(app=app)

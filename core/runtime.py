@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from .config import Settings
 from .db.engines import owner_engine, runtime_engine
 from .db.server import Database, locate
-from .plugins import PluginHost
+from .plugin_host import PluginHost
 
 if TYPE_CHECKING:  # each loads with the first command or request that needs it
     from sqlalchemy.ext.asyncio import AsyncEngine

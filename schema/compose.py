@@ -27,7 +27,7 @@ from switchboard.core.graphql.operation_choice import OperationChoice
 from switchboard.core.graphql.scalars import scalar_config
 from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
 from switchboard.core.jobs.results import result_types
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 
 SNAPSHOTS = Path(__file__).resolve().parent
 

@@ -37,7 +37,7 @@ from switchboard.core.config import Settings
 from switchboard.core.db.engines import connect_args, sqlalchemy_url
 from switchboard.core.db.server import bootstrap, grant_database, locate
 from switchboard.core.platform import migrate_all
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.core.runtime import Runtime
 from switchboard.plugins.billing import plugin as billing
 from switchboard.plugins.scheduling import plugin as scheduling

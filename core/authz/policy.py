@@ -18,7 +18,7 @@ import casbin
 from casbin.model import Model
 from casbin.util import key_match
 
-from ..plugins import PluginHost
+from ..plugin_host import PluginHost
 
 MODEL_TEXT = (Path(__file__).resolve().parent / "model.conf").read_text()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from graphql import GraphQLSchema, get_named_type, get_nullable_type, is_list_type, is_object_type
 
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.schema.compose import compose
 
 CONNECTION_LISTS = {"edges", "nodes"}

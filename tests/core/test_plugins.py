@@ -18,7 +18,7 @@ from switchboard.core.errors import ConfigurationError
 from switchboard.core.graphql.merge import CompositionError
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.platform import migrate_all, problems
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.core.runtime import Runtime
 from switchboard.schema.compose import compose
 from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
@@ -240,7 +240,7 @@ def test_a_partner_distribution_replaces_a_built_in_module(template, monkeypatch
     """Two entry points named ``billing``: the one outside the switchboard distribution wins."""
     from importlib.metadata import EntryPoint, entry_points
 
-    from switchboard.core import plugins
+    from switchboard.core import plugin_host
 
     class Dist:
         def __init__(self, name: str) -> None:
@@ -248,12 +248,12 @@ def test_a_partner_distribution_replaces_a_built_in_module(template, monkeypatch
             self.version = "1.0"
 
     def ep(name: str, value: str, dist: str) -> EntryPoint:
-        return EntryPoint(name, value, plugins.GROUP)._for(Dist(dist))
+        return EntryPoint(name, value, plugin_host.GROUP)._for(Dist(dist))
 
-    core = [e for e in entry_points(group=plugins.GROUP) if e.name == "core"]
+    core = [e for e in entry_points(group=plugin_host.GROUP) if e.name == "core"]
     fake = core + [ep("billing", "tests.core.test_plugins:AcmeBilling", "acme-billing"),
                    ep("billing", "tests.core.test_plugins:BuiltinBilling", "switchboard")]
-    monkeypatch.setattr(plugins, "entry_points", lambda group: fake)
+    monkeypatch.setattr(plugin_host, "entry_points", lambda group: fake)
     host = PluginHost(template)
     billing = {(i.distribution, i.enabled, i.replaces) for i in host.infos if i.name == "billing"}
     assert billing == {("acme-billing", True, "billing"), ("switchboard", False, None)}

@@ -7,7 +7,7 @@ import re
 import pytest
 from graphql import GraphQLObjectType, get_named_type
 
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.schema.compose import compose, sdl, snapshot_path
 
 PII_FIELD = re.compile(

@@ -15,7 +15,7 @@ PROBE = """
 import inspect, json, sys
 from switchboard.core import cli
 from switchboard.core.config import get_settings
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.schema.compose import compose
 
 settings = get_settings()

@@ -21,7 +21,7 @@ from graphql import (
     is_leaf_type,
 )
 
-from switchboard.core.plugins import PluginHost
+from switchboard.core.plugin_host import PluginHost
 from switchboard.schema.compose import compose
 
 # (what the name says, the pattern, the named types allowed for an output, for an input)
