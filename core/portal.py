@@ -49,7 +49,7 @@ def lob_of(r: Any) -> PortalLob:
 async def accounts(info: strawberry.Info, ids: list[UUID]) -> list[PortalAccount | None]:
     """The caller's account among ``ids`` (any other id: None)."""
     client_id, db = bound_client(info), info.context.db
-    client = await db.one("SELECT id, name, timezone, currency FROM client WHERE id = :id", {"id": client_id})
+    client = await db.first("SELECT id, name, timezone, currency FROM client WHERE id = :id", {"id": client_id})
     if client is None or client.id not in ids:
         return [None] * len(ids)
     lobs = await db.all(

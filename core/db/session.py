@@ -14,6 +14,7 @@ the same request succeed.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -152,17 +153,28 @@ class DbSession:
         """Every row of a query."""
         return list((await self.execute(sql, params)).all())
 
-    async def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+    async def first(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
         """The first row of a query, or None."""
         return (await self.execute(sql, params)).first()
 
-    async def found(self, sql: str, params: Mapping[str, Any] | None = None, field: str | None = None) -> Row:
+    async def first_or_not_found(self, sql: str, params: Mapping[str, Any] | None = None,
+                                 field: str | None = None) -> Row:
         """The first row of a query, or ``NOT_FOUND`` for ``field``: a row that does not
         exist and one row security hides get the same answer."""
-        row = await self.one(sql, params)
+        row = await self.first(sql, params)
         if row is None:
             raise NotFound(field)
         return row
+
+    async def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        """Deprecated name of :meth:`first` (it never meant "exactly one")."""
+        warnings.warn("DbSession.one() is DbSession.first()", DeprecationWarning, stacklevel=2)
+        return await self.first(sql, params)
+
+    async def found(self, sql: str, params: Mapping[str, Any] | None = None, field: str | None = None) -> Row:
+        """Deprecated name of :meth:`first_or_not_found`."""
+        warnings.warn("DbSession.found() is DbSession.first_or_not_found()", DeprecationWarning, stacklevel=2)
+        return await self.first_or_not_found(sql, params, field)
 
     async def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row, or None."""

@@ -59,7 +59,7 @@ async def confirm_totp(db: DbSession, runtime: Any, caller: Caller, code: str) -
     session counts as second-factor verified. Returns new recovery codes (shown once)
     when the user had none left, else an empty list."""
     factors = Factors(totp_code=code)
-    row = await db.one("SELECT * FROM app.enrol_ticket(:t)", {"t": caller.token_id})
+    row = await db.first("SELECT * FROM app.enrol_ticket(:t)", {"t": caller.token_id})
     if row is None:
         raise UserError("TOTP_NOT_STARTED", "code")
     ticket = Ticket(row.ticket, row.secret_enc)

@@ -23,13 +23,13 @@ async def login(db: DbSession, runtime: Any, email: str, factors: Factors, addre
     """
     email = email.strip()
     digest = await password_digest(db, email, factors.password or "", address, factors)
-    row = await db.one("SELECT * FROM app.login_password(:e, :d, :a, :k)",
+    row = await db.first("SELECT * FROM app.login_password(:e, :d, :a, :k)",
                        {"e": email, "d": digest, "a": address, "k": kind})
     ticket = opened(row, factors)
     await give_second_factor(db, runtime, ticket, factors)
     token = secrets.new_token()
     expires = datetime.now(timezone.utc) + timedelta(hours=runtime.settings.session_ttl_hours)
-    session = await db.one("SELECT * FROM app.login_finish(:t, :h, :x)",
+    session = await db.first("SELECT * FROM app.login_finish(:t, :h, :x)",
                            {"t": ticket.id, "h": secrets.token_hash(token), "x": expires})
     if session is None:
         raise factors.refuse("TICKET_INVALID")

@@ -59,7 +59,7 @@ async def revoke_token(db: DbSession, caller: Caller, token_id: UUID) -> None:
     operator token may revoke only itself: it never manages its user's other tokens."""
     if caller.token_kind != "session" and token_id != caller.token_id:
         raise UserError("INTERACTIVE_SESSION_REQUIRED", "id")
-    row = await db.one(
+    row = await db.first(
         "UPDATE auth_token SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL RETURNING id",
         {"id": token_id},
     )

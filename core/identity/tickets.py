@@ -60,7 +60,7 @@ class Ticket:
 
 async def password_digest(db: DbSession, email: str, password: str, address: str | None, factors: Factors) -> str:
     """The digest ``app.login_password`` compares, after the back-off allows a try."""
-    row = await db.one("SELECT * FROM app.login_begin(:e, :a)", {"e": email, "a": address})
+    row = await db.first("SELECT * FROM app.login_begin(:e, :a)", {"e": email, "a": address})
     if row.retry_after > 0:
         raise factors.refuse("LOGIN_THROTTLED", seconds=row.retry_after)
     return secrets.password_digest(password, row.params, row.hash_len)
@@ -103,7 +103,7 @@ async def caller_ticket(db: DbSession, runtime: Any, caller: Any, purpose: str, 
     digest = None
     if purpose == "credentials":
         digest = await password_digest(db, caller.email, factors.password or "", address, factors)
-    row = await db.one("SELECT * FROM app.caller_ticket(:p, :t, :d, :a)",
+    row = await db.first("SELECT * FROM app.caller_ticket(:p, :t, :d, :a)",
                        {"p": purpose, "t": caller.token_id, "d": digest, "a": address})
     ticket = opened(row, factors)
     await give_second_factor(db, runtime, ticket, factors)

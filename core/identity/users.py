@@ -34,7 +34,7 @@ TOKEN_SELECT = "SELECT id, user_id, kind, name, created_at, expires_at, revoked_
 
 async def get_user(db: DbSession, user_id: UUID, field: str = "userId") -> Any:
     """A user the caller can see, or ``NOT_FOUND``."""
-    return await db.found(USER_SELECT + " WHERE u.id = :id", {"id": user_id}, field)
+    return await db.first_or_not_found(USER_SELECT + " WHERE u.id = :id", {"id": user_id}, field)
 
 
 async def users_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
@@ -98,7 +98,7 @@ async def grant_role(
     if kind is None:
         raise UserError("UNKNOWN_ROLE", "role", role=role)
     if lob_id is not None:
-        lob = await db.found("SELECT client_id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
+        lob = await db.first_or_not_found("SELECT client_id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
         if client_id is not None and client_id != lob.client_id:
             raise UserError("LOB_NOT_IN_CLIENT", "lobId")
         client_id = lob.client_id
@@ -111,7 +111,7 @@ async def grant_role(
         raise UserError("CLIENT_GRANT_OUTSIDE_BINDING", "clientId")
     if any(g["role"] == role and _same(g["client_id"], client_id) and _same(g["lob_id"], lob_id) for g in user.grants):
         raise UserError("GRANT_EXISTS", "role")
-    return await db.one(
+    return await db.first(
         "INSERT INTO role_grant (tenant_id, user_id, role, client_id, lob_id) VALUES (:t, :u, :r, :c, :l)"
         " RETURNING id, role, client_id, lob_id",
         {"t": caller.tenant_id, "u": user_id, "r": role, "c": client_id, "l": lob_id},
@@ -124,7 +124,8 @@ def _same(stored: str | None, value: UUID | None) -> bool:
 
 async def revoke_grant(db: DbSession, caller: Caller, grant_id: UUID) -> None:
     """Remove a grant (``NOT_FOUND`` when the caller cannot see it)."""
-    grant = await db.found("SELECT client_id, lob_id FROM role_grant WHERE id = :id", {"id": grant_id}, "grantId")
+    grant = await db.first_or_not_found("SELECT client_id, lob_id FROM role_grant WHERE id = :id",
+                                        {"id": grant_id}, "grantId")
     caller.require(MANAGE, grant.client_id, grant.lob_id)
     await db.execute("DELETE FROM role_grant WHERE id = :id", {"id": grant_id})
 

@@ -31,7 +31,7 @@ async def enqueue(db: DbSession, caller: Caller, kind: str, params: dict[str, An
     """
     if not 1 <= time_limit_seconds <= MAX_TIME_LIMIT:
         raise UserError("TIME_LIMIT_INVALID", "timeLimitSeconds", max=MAX_TIME_LIMIT)
-    return await db.one(
+    return await db.first(
         "INSERT INTO job (tenant_id, kind, lob_ids, params, time_limit_seconds)"
         " VALUES (:tenant, :kind, CAST(:lobs AS uuid[]), CAST(:params AS jsonb), :limit) RETURNING *",
         {"tenant": caller.tenant_id, "kind": kind, "lobs": [str(x) for x in lob_ids],
@@ -41,7 +41,7 @@ async def enqueue(db: DbSession, caller: Caller, kind: str, params: dict[str, An
 
 async def get(db: DbSession, job_id: UUID) -> Any:
     """The job, or None when it does not exist or the caller may not see it."""
-    return await db.one("SELECT * FROM job WHERE id = :id", {"id": job_id})
+    return await db.first("SELECT * FROM job WHERE id = :id", {"id": job_id})
 
 
 async def jobs_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
@@ -55,7 +55,7 @@ async def cancel(db: DbSession, job_id: UUID) -> Any:
     ``NOT_FOUND`` unless the caller requested it or is tenant-wide staff;
     ``JOB_FINISHED`` when it has already ended.
     """
-    row = await db.found(
+    row = await db.first_or_not_found(
         "UPDATE job SET cancel_requested = true WHERE id = :id RETURNING *", {"id": job_id}, "id"
     )
     if row.state in FINISHED:

@@ -37,12 +37,12 @@ async def lobs_of_clients(db: DbSession, client_ids: list[UUID]) -> list[Any]:
 
 async def get_client(db: DbSession, client_id: UUID, field: str = "clientId") -> Any:
     """A visible client, or ``NOT_FOUND`` (whether it is missing or out of scope)."""
-    return await db.found("SELECT * FROM client WHERE id = :id", {"id": client_id}, field)
+    return await db.first_or_not_found("SELECT * FROM client WHERE id = :id", {"id": client_id}, field)
 
 
 async def get_lob(db: DbSession, lob_id: UUID, field: str = "lobId") -> Any:
     """A visible LOB, or ``NOT_FOUND``."""
-    return await db.found("SELECT * FROM lob WHERE id = :id", {"id": lob_id}, field)
+    return await db.first_or_not_found("SELECT * FROM lob WHERE id = :id", {"id": lob_id}, field)
 
 
 def client_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +71,7 @@ async def create_client(db: DbSession, caller: Caller, data: dict[str, Any]) -> 
     values = client_values(data)
     cols = ", ".join(values)
     params = ", ".join(f":{k}" for k in values)
-    return await db.one(
+    return await db.first(
         f"INSERT INTO client (tenant_id, {cols}) VALUES (:tenant_id, {params}) RETURNING *",
         {**values, "tenant_id": caller.tenant_id},
     )
@@ -110,7 +110,7 @@ async def create_lob(db: DbSession, caller: Caller, client_id: UUID, data: dict[
     values = lob_values(data)
     cols = ", ".join(values)
     params = ", ".join(f":{k}" for k in values)
-    return await db.one(
+    return await db.first(
         f"INSERT INTO lob (tenant_id, client_id, {cols}) VALUES (:tenant_id, :client_id, {params}) RETURNING *",
         {**values, "tenant_id": caller.tenant_id, "client_id": client_id},
     )
@@ -128,7 +128,8 @@ async def update_lob(db: DbSession, caller: Caller, lob_id: UUID, data: dict[str
 async def _update(db: DbSession, table: str, row_id: UUID, values: dict[str, Any]) -> Any:
     """Update one row; ``NOT_FOUND`` when row security hides it from this write."""
     sets = ", ".join(f"{k} = :{k}" for k in values)
-    return await db.found(f"UPDATE {table} SET {sets} WHERE id = :id RETURNING *", {**values, "id": row_id}, "id")
+    return await db.first_or_not_found(f"UPDATE {table} SET {sets} WHERE id = :id RETURNING *",
+                                       {**values, "id": row_id}, "id")
 
 
 async def create_site(db: DbSession, caller: Caller, data: dict[str, Any]) -> Any:
@@ -141,7 +142,7 @@ async def create_site(db: DbSession, caller: Caller, data: dict[str, Any]) -> An
     }
     if len(values["country"]) != 2 or not values["region"].startswith(values["country"]):
         raise UserError("INVALID_REGION", "region", value=values["region"])
-    return await db.one(
+    return await db.first(
         "INSERT INTO site (tenant_id, name, country, region, timezone)"
         " VALUES (:tenant_id, :name, :country, :region, :timezone) RETURNING *",
         {**values, "tenant_id": caller.tenant_id},

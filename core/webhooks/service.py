@@ -67,9 +67,9 @@ async def create_endpoint(db: DbSession, caller: Caller, runtime: Any, values: E
     caller.require(MANAGE)
     values = await asyncio.to_thread(_check, values, declared, runtime.settings.webhook_allow_private)  # may resolve
     if values.client_id is not None:
-        await db.found("SELECT id FROM client WHERE id = :id", {"id": values.client_id}, "clientId")
+        await db.first_or_not_found("SELECT id FROM client WHERE id = :id", {"id": values.client_id}, "clientId")
     secret = new_secret()
-    row = await db.one(
+    row = await db.first(
         "INSERT INTO webhook_endpoint (tenant_id, url, description, event_types, client_id, secret_enc)"
         f" VALUES (:t, :url, :description, CAST(:types AS text[]), :client, :secret) RETURNING {ENDPOINT_COLUMNS}",
         {"t": caller.tenant_id, "url": values.url, "description": values.description, "types": values.event_types,
@@ -80,14 +80,15 @@ async def create_endpoint(db: DbSession, caller: Caller, runtime: Any, values: E
 async def set_active(db: DbSession, caller: Caller, endpoint_id: UUID, active: bool) -> Any:
     """Turn an endpoint on or off (off: it gets no new deliveries, pending ones fail)."""
     caller.require(MANAGE)
-    return await db.found(f"UPDATE webhook_endpoint SET active = :a WHERE id = :id RETURNING {ENDPOINT_COLUMNS}",
-                          {"a": active, "id": endpoint_id}, "id")
+    return await db.first_or_not_found(
+        f"UPDATE webhook_endpoint SET active = :a WHERE id = :id RETURNING {ENDPOINT_COLUMNS}",
+        {"a": active, "id": endpoint_id}, "id")
 
 
 async def replay(db: DbSession, caller: Caller, delivery_id: UUID) -> Any:
     """Send a delivery's event to its endpoint again, as a new delivery (``WEBHOOK_ENDPOINT_INACTIVE``)."""
     caller.require(MANAGE)
-    old = await db.found("SELECT d.tenant_id, d.endpoint_id, d.event_id, p.active FROM webhook_delivery d"
+    old = await db.first_or_not_found("SELECT d.tenant_id, d.endpoint_id, d.event_id, p.active FROM webhook_delivery d"
                          " JOIN webhook_endpoint p ON p.tenant_id = d.tenant_id AND p.id = d.endpoint_id"
                          " WHERE d.id = :id", {"id": delivery_id}, "id")
     if not old.active:
@@ -96,7 +97,7 @@ async def replay(db: DbSession, caller: Caller, delivery_id: UUID) -> Any:
                              " VALUES (:t, :endpoint, :event, :old) RETURNING id",
                              {"t": old.tenant_id, "endpoint": old.endpoint_id, "event": old.event_id,
                               "old": delivery_id})
-    return await db.one(f"{DELIVERIES} WHERE id = :id", {"id": new_id})
+    return await db.first(f"{DELIVERIES} WHERE id = :id", {"id": new_id})
 
 
 async def endpoints_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:

@@ -112,22 +112,24 @@ async def employee_contacts(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 async def get_employee(db: DbSession, employee_id: UUID, field: str = "employeeId") -> Any:
     """A visible employee, or ``NOT_FOUND`` (whether missing or out of scope)."""
-    return await db.found(f"SELECT {EMPLOYEE_COLUMNS} FROM employee WHERE id = :id", {"id": employee_id}, field)
+    return await db.first_or_not_found(f"SELECT {EMPLOYEE_COLUMNS} FROM employee WHERE id = :id",
+                                       {"id": employee_id}, field)
 
 
 async def get_assignment(db: DbSession, assignment_id: UUID, field: str = "id") -> Any:
     """A visible assignment, or ``NOT_FOUND``."""
-    return await db.found(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE id = :id", {"id": assignment_id}, field)
+    return await db.first_or_not_found(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE id = :id",
+                                       {"id": assignment_id}, field)
 
 
 async def get_credential(db: DbSession, credential_id: UUID, field: str = "id") -> Any:
     """A visible credential, or ``NOT_FOUND``."""
-    return await db.found("SELECT * FROM credential WHERE id = :id", {"id": credential_id}, field)
+    return await db.first_or_not_found("SELECT * FROM credential WHERE id = :id", {"id": credential_id}, field)
 
 
 async def _target_lob(db: DbSession, lob_id: UUID, field: str) -> Any:
     """A visible LOB with its client's permitted residency regions, or ``NOT_FOUND``."""
-    return await db.found(
+    return await db.first_or_not_found(
         "SELECT l.id, l.client_id, c.residency_regions FROM lob l"
         " JOIN client c ON c.tenant_id = l.tenant_id AND c.id = l.client_id WHERE l.id = :id",
         {"id": lob_id},
@@ -243,7 +245,7 @@ async def hire_employee(db: DbSession, caller: Caller, data: dict[str, Any]) -> 
     values = employee_values(data)
     await _check_employee_refs(db, values)
     cols, params = _columns(values)
-    return await db.one(
+    return await db.first(
         f"INSERT INTO employee (tenant_id, {cols}) VALUES (:tenant_id, {params}) RETURNING {EMPLOYEE_COLUMNS}",
         {**values, "tenant_id": caller.tenant_id},
     )
@@ -276,7 +278,7 @@ async def update_employee(db: DbSession, caller: Caller, employee_id: UUID, data
     ):
         raise UserError("RESIDENCY_NOT_PERMITTED", "workRegion", region=values["work_region"])
     sets = ", ".join(f"{k} = CAST(:{k} AS jsonb)" if k == "languages" else f"{k} = :{k}" for k in values)
-    return await db.one(
+    return await db.first(
         f"UPDATE employee SET {sets} WHERE id = :id RETURNING {EMPLOYEE_COLUMNS}", {**values, "id": employee_id}
     )
 
@@ -298,7 +300,7 @@ async def terminate_employee(db: DbSession, caller: Caller, employee_id: UUID, t
         " WHERE employee_id = :id AND (upper_inf(valid_during) OR upper(valid_during) > :until)",
         params,
     )
-    return await db.one(
+    return await db.first(
         f"UPDATE employee SET termination_date = :last WHERE id = :id RETURNING {EMPLOYEE_COLUMNS}", params
     )
 
@@ -320,7 +322,7 @@ async def _insert_assignment(
     db: DbSession, caller: Caller, employee_id: UUID, lob: Any, terms: dict[str, Any],
     first: date, last: date | None, supervisor_id: UUID | None,
 ) -> Any:
-    return await db.one(
+    return await db.first(
         "INSERT INTO assignment (tenant_id, client_id, lob_id, employee_id, role, supervisor_id, valid_during,"
         " pay_rate, pay_currency, weekly_hours_cap)"
         " VALUES (:tenant_id, :client_id, :lob_id, :employee_id, :role, :supervisor_id,"
@@ -365,7 +367,7 @@ async def end_assignment(db: DbSession, caller: Caller, assignment_id: UUID, las
 
 
 async def _set_last_day(db: DbSession, assignment_id: UUID, last_day: date) -> Any:
-    return await db.one(
+    return await db.first(
         "UPDATE assignment SET valid_during = daterange(lower(valid_during), :until) WHERE id = :id"
         f" RETURNING {ASSIGNMENT_COLUMNS}",
         {"id": assignment_id, "until": _until(last_day)},
@@ -424,7 +426,7 @@ async def record_credential(db: DbSession, caller: Caller, data: dict[str, Any])
         await get_client(db, client_id)
     caller.require(CREDENTIAL_MANAGE, client_id)
     _not_self(caller, employee.id, CREDENTIAL_MANAGE)
-    return await db.one(
+    return await db.first(
         "INSERT INTO credential (tenant_id, employee_id, kind, client_id, issued_on, expires_on)"
         " VALUES (:tenant_id, :employee_id, :kind, :client_id, :issued_on, :expires_on) RETURNING *",
         {"tenant_id": caller.tenant_id, "employee_id": employee.id, "kind": kind, "client_id": client_id,
@@ -441,7 +443,7 @@ async def revoke_credential(db: DbSession, caller: Caller, credential_id: UUID, 
     if credential.revoked_on is not None:
         raise UserError("ALREADY_REVOKED", "id", date=credential.revoked_on.isoformat())
     v.not_before(revoked_on, credential.issued_on, "revokedOn")
-    return await db.one(
+    return await db.first(
         "UPDATE credential SET revoked_on = :revoked_on WHERE id = :id RETURNING *",
         {"id": credential_id, "revoked_on": revoked_on},
     )

@@ -97,7 +97,7 @@ def line_amount(minutes: int, rate: Decimal, multiplier: Decimal) -> Decimal:
 
 async def get_invoice(db: DbSession, invoice_id: UUID, field: str = "id") -> Any:
     """A visible invoice or credit note, or ``NOT_FOUND``."""
-    return await db.found(f"SELECT {COLUMNS} FROM invoice WHERE id = :id", {"id": invoice_id}, field)
+    return await db.first_or_not_found(f"SELECT {COLUMNS} FROM invoice WHERE id = :id", {"id": invoice_id}, field)
 
 
 async def invoices_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
@@ -158,7 +158,7 @@ def priced(rows: list[Any]) -> list[Line]:
 async def _insert(db: DbSession, caller: Caller, source: Any, lines: list[Line], kind: str = "invoice",
                   credits: UUID | None = None) -> Any:
     """A draft of ``source``'s client, period and currency holding ``lines``, with its total."""
-    invoice = await db.one(
+    invoice = await db.first(
         "INSERT INTO invoice (tenant_id, client_id, kind, credits, period_from, period_to, currency, total,"
         " drafted_by) VALUES (:t, :c, :kind, :credits, :f, :to, :cur, :total, :by) RETURNING id",
         {"t": caller.tenant_id, "c": source.client_id, "kind": kind, "credits": credits, "f": source.period_from,
@@ -212,8 +212,9 @@ async def check_draft(db: DbSession, caller: Caller, client_id: UUID, first: dat
     check_range(first, last)
     if currency is not None:
         sv.currency(currency, "currency")
-    client = await db.found("SELECT id, (now() AT TIME ZONE timezone)::date AS today FROM client WHERE id = :id",
-                            {"id": client_id}, "clientId")
+    client = await db.first_or_not_found(
+        "SELECT id, (now() AT TIME ZONE timezone)::date AS today FROM client WHERE id = :id",
+        {"id": client_id}, "clientId")
     caller.require(MANAGE, client_id)
     if last >= client.today:
         raise UserError("PERIOD_NOT_ENDED", "to")
@@ -229,7 +230,7 @@ async def draft_invoice(db: DbSession, caller: Caller, client_id: UUID, first: d
     lines = [x for x in lines if x.currency == currency]
     if not lines:
         raise UserError("NOTHING_TO_INVOICE", "to")
-    clash = await db.one(
+    clash = await db.first(
         "SELECT status FROM invoice WHERE client_id = :c AND currency = :cur AND kind = 'invoice'"
         " AND daterange(period_from, period_to, '[]') && daterange(:f, :t, '[]')"
         " AND (status = 'draft' OR billing.creditable(tenant_id, id) > 0)"

@@ -181,14 +181,14 @@ async def set_terms(db: DbSession, caller: Caller, v: TermsValues) -> Any:
     """Add effective-dated terms for a client (or one of its LOBs)."""
     caller.require_somewhere(TERMS_MANAGE)
     validate_terms(v)
-    await db.found("SELECT id FROM client WHERE id = :id", {"id": v.client_id}, "clientId")
+    await db.first_or_not_found("SELECT id FROM client WHERE id = :id", {"id": v.client_id}, "clientId")
     if v.lob_id is not None:
-        lob = await db.found("SELECT client_id FROM lob WHERE id = :id", {"id": v.lob_id}, "lobId")
+        lob = await db.first_or_not_found("SELECT client_id FROM lob WHERE id = :id", {"id": v.lob_id}, "lobId")
         if lob.client_id != v.client_id:
             raise UserError("LOB_NOT_IN_CLIENT", "lobId")
     caller.require(TERMS_MANAGE, v.client_id, v.lob_id)
     until = None if v.valid_to is None else v.valid_to + timedelta(days=1)
-    return await db.one(
+    return await db.first(
         "INSERT INTO billing_terms (tenant_id, client_id, lob_id, valid_during, billable_activities, bill_rate,"
         " currency, overtime_multiplier, double_time_multiplier, holiday_multiplier, premium_payer,"
         " rounding_minutes) VALUES (:t, :c, :l, daterange(:f, :u), :acts, :rate, :cur, :ot, :dt, :hol,"

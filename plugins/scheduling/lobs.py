@@ -54,6 +54,6 @@ async def lobs_for(db: DbSession, caller: Caller, lob_ids: Sequence[UUID], permi
 async def lob_for(db: DbSession, caller: Caller, lob_id: UUID, permission: str) -> Any:
     """One LOB (``NOT_FOUND`` on ``lobId`` when hidden), once the caller holds ``permission`` on it."""
     caller.require_somewhere(permission)
-    row = await db.found(f"SELECT {LOB_COLUMNS} FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
+    row = await db.first_or_not_found(f"SELECT {LOB_COLUMNS} FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
     caller.require(permission, row.client_id, row.id)
     return row

@@ -61,7 +61,7 @@ async def import_entries(db: DbSession, caller: Caller, data: bytes | IO[bytes],
     refused = await stage_file(db, data, FILE_COLUMNS, STAGING, max_bytes)
     if refused is not None:
         return ImportReport.refused(refused)
-    row = await db.one(import_sql.STATEMENT, {
+    row = await db.first(import_sql.STATEMENT, {
         "tenant": caller.tenant_id, "lobs": [lob for lob, _ in lobs], "clients": list({c for _, c in lobs}),
         "source": source, "recorded_by": caller.user_id, "clean_rows_only": clean_rows_only, "cap": ERROR_CAP,
     })

@@ -126,7 +126,7 @@ async def entries_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 async def get_entry(db: DbSession, entry_id: UUID, field: str = "id") -> Any:
     """A visible entry, or ``NOT_FOUND``."""
-    return await db.found(f"SELECT {COLUMNS} FROM time_entry WHERE id = :id", {"id": entry_id}, field)
+    return await db.first_or_not_found(f"SELECT {COLUMNS} FROM time_entry WHERE id = :id", {"id": entry_id}, field)
 
 
 async def closed_through(db: DbSession, client_id: UUID) -> date | None:
@@ -143,7 +143,7 @@ async def _assignment_for(db: DbSession, employee_id: UUID, lob_id: UUID, starte
                           field: str = "lobId") -> Any:
     """The employee's assignment to the LOB on the start's local date there, with that
     ``work_date`` (``TIME_ENTRY_NOT_ASSIGNED`` when there is none)."""
-    row = await db.one(
+    row = await db.first(
         "SELECT a.id, a.client_id, a.lob_id, a.employee_id,"
         " (CAST(:s AS timestamptz) AT TIME ZONE l.timezone)::date AS work_date FROM assignment a"
         " JOIN lob l ON l.tenant_id = a.tenant_id AND l.id = a.lob_id"
@@ -159,7 +159,7 @@ async def _assignment_for(db: DbSession, employee_id: UUID, lob_id: UUID, starte
 async def _insert(db: DbSession, caller: Caller, assignment: Any, values: EntryValues, source: str,
                   supersedes: UUID | None = None, booked_on: date | None = None,
                   adjustment: bool = False) -> Any:
-    return await db.one(
+    return await db.first(
         "INSERT INTO time_entry (tenant_id, client_id, lob_id, employee_id, assignment_id, activity,"
         " started_at, ended_at, source, note, supersedes, adjustment, booked_on, recorded_by,"
         " work_date, timezone)"
@@ -190,8 +190,8 @@ async def record(db: DbSession, caller: Caller, employee_id: UUID, lob_id: UUID,
     """Record worked or absence time of an employee on a LOB."""
     caller.require_somewhere(RECORD)
     values = validate(values)
-    await db.found("SELECT id FROM employee WHERE id = :id", {"id": employee_id}, "employeeId")
-    await db.found("SELECT id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
+    await db.first_or_not_found("SELECT id FROM employee WHERE id = :id", {"id": employee_id}, "employeeId")
+    await db.first_or_not_found("SELECT id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
     assignment = await _assignment_for(db, employee_id, lob_id, values.started_at)
     caller.require(RECORD, assignment.client_id, assignment.lob_id)
     await _require_open(db, assignment.client_id, assignment.work_date, "startedAt")
@@ -211,7 +211,7 @@ async def _retire(db: DbSession, caller: Caller, original: Any, status: str) -> 
     caller.require(RECORD, original.client_id, original.lob_id)
     if original.status != "active":
         raise UserError("TIME_ENTRY_FINAL", "id")
-    return await db.one(f"UPDATE time_entry SET status = :status WHERE id = :id RETURNING {COLUMNS}",
+    return await db.first(f"UPDATE time_entry SET status = :status WHERE id = :id RETURNING {COLUMNS}",
                         {"status": status, "id": original.id})
 
 
@@ -269,7 +269,7 @@ async def approve(db: DbSession, caller: Caller, ids: list[UUID]) -> list[Any]:
 async def close_period(db: DbSession, caller: Caller, client_id: UUID, through: date) -> Any:
     """Close a client's days up to ``through`` (inclusive): every active entry must be approved."""
     caller.require_somewhere(CLOSE)
-    await db.found("SELECT id FROM client WHERE id = :id", {"id": client_id}, "clientId")
+    await db.first_or_not_found("SELECT id FROM client WHERE id = :id", {"id": client_id}, "clientId")
     caller.require(CLOSE, client_id)
     closed = await closed_through(db, client_id)
     if closed is not None and through <= closed:
@@ -281,7 +281,7 @@ async def close_period(db: DbSession, caller: Caller, client_id: UUID, through: 
     )
     if pending:
         raise UserError("PERIOD_HAS_UNAPPROVED", "through", count=pending)
-    row = await db.one(
+    row = await db.first(
         "INSERT INTO period_close (tenant_id, client_id, closed_through, closed_by)"
         " VALUES (:t, :c, :d, :by) RETURNING id, client_id, closed_through, closed_by, created_at",
         {"t": caller.tenant_id, "c": client_id, "d": through, "by": caller.user_id},

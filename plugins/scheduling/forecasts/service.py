@@ -132,7 +132,7 @@ async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastReque
     import pandas as pd
 
     history = lob.history
-    row = await db.one(
+    row = await db.first(
         "INSERT INTO forecast (tenant_id, client_id, lob_id, version, method, horizon_start, horizon_end,"
         " interval_minutes, history_start, history_end, holiday_factor, backtest_weeks, backtest_wape, backtest_bias,"
         " baseline_wape, baseline_bias, created_by)"
@@ -214,10 +214,10 @@ async def override_interval(db: DbSession, caller: Caller, forecast_id: UUID, in
     caller.require_somewhere(FORECAST_MANAGE)
     check_range(interval_start, None, "intervalStart", "intervalStart")
     override = _check_override(override)
-    found = await db.found(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}"
+    found = await db.first_or_not_found(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}"
                            " WHERE i.forecast_id = :f AND i.interval_start = :s",
                            {"f": forecast_id, "s": interval_start}, "intervalStart")
-    lob = await db.one("SELECT client_id FROM lob WHERE id = :l", {"l": found.lob_id})
+    lob = await db.first("SELECT client_id FROM lob WHERE id = :l", {"l": found.lob_id})
     caller.require(FORECAST_MANAGE, lob.client_id, found.lob_id)
     setting = override.reason is not None
     await db.execute(
@@ -225,7 +225,7 @@ async def override_interval(db: DbSession, caller: Caller, forecast_id: UUID, in
         " override_by = :by, override_at = CASE WHEN :set THEN now() END WHERE id = :id",
         {"o": override.offered, "a": override.aht_seconds, "r": override.reason,
          "by": caller.user_id if setting else None, "set": setting, "id": found.id})
-    return await db.one(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM} WHERE i.id = :id", {"id": found.id})
+    return await db.first(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM} WHERE i.id = :id", {"id": found.id})
 
 
 # --- accuracy --------------------------------------------------------------------------

@@ -50,7 +50,7 @@ async def import_volumes(db: DbSession, caller: Caller, data: bytes | IO[bytes],
     refused = await stage_file(db, data, FILE_COLUMNS, STAGING, max_bytes)
     if refused is not None:
         return ImportReport.refused(refused)
-    row = await db.one(volume_import_sql.STATEMENT, {
+    row = await db.first(volume_import_sql.STATEMENT, {
         "tenant": caller.tenant_id, "lobs": lobs, "imported_by": caller.user_id,
         "clean_rows_only": clean_rows_only, "cap": ERROR_CAP,
     })

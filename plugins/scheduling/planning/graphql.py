@@ -67,7 +67,7 @@ class PlanningQuery:
     async def schedule_coverage(self, info: strawberry.Info, schedule_id: UUID) -> ScheduleCoverage | None:
         ctx = info.context
         ctx.me.require_somewhere(SCHEDULE_READ)
-        row = await ctx.db.one("SELECT id, coverage_gaps, under_coverage_minutes FROM schedule WHERE id = :id",
+        row = await ctx.db.first("SELECT id, coverage_gaps, under_coverage_minutes FROM schedule WHERE id = :id",
                                {"id": schedule_id})
         if row is None:
             return None

@@ -64,7 +64,7 @@ async def set_parameters(db: DbSession, caller: Caller, lob_id: UUID, p: Staffin
     """Set one LOB's staffing parameters (``scheduling.staffing.manage`` on the LOB)."""
     lob = await lob_for(db, caller, lob_id, STAFFING_MANAGE)
     validate(p)
-    row = await db.one(
+    row = await db.first(
         "INSERT INTO lob_staffing (tenant_id, client_id, lob_id, shrinkage, occupancy_cap, patience_seconds, priority)"
         " VALUES (:t, :c, :l, :s, :o, :p, :w) ON CONFLICT (tenant_id, lob_id) DO UPDATE SET"
         " shrinkage = EXCLUDED.shrinkage, occupancy_cap = EXCLUDED.occupancy_cap,"

@@ -19,7 +19,7 @@ from switchboard.core.identity.caller import Caller
 
 async def visible_employee(db: DbSession, employee_id: UUID, field: str = "employeeId") -> Any:
     """The employee if the caller can see them, else ``NOT_FOUND``."""
-    return await db.found("SELECT id FROM employee WHERE id = :id", {"id": employee_id}, field)
+    return await db.first_or_not_found("SELECT id FROM employee WHERE id = :id", {"id": employee_id}, field)
 
 
 async def require_for_employee(db: DbSession, caller: Caller, permission: str, employee_id: UUID,

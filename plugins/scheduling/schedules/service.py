@@ -99,7 +99,8 @@ async def committed_minutes(db: DbSession, caller: Caller, employee_ids: list[UU
 async def _require_publisher(db: DbSession, caller: Caller, schedule_id: UUID) -> tuple[Any, list[Any]]:
     """The visible schedule and its LOBs, once the caller is known to hold the publish key on each."""
     caller.require_somewhere(PUBLISH)
-    row = await db.found(f"SELECT {SCHEDULE_COLUMNS} FROM schedule WHERE id = :id", {"id": schedule_id}, "id")
+    row = await db.first_or_not_found(f"SELECT {SCHEDULE_COLUMNS} FROM schedule WHERE id = :id",
+                                      {"id": schedule_id}, "id")
     lobs = await db.all("SELECT id, client_id FROM lob WHERE id = ANY(:ids) ORDER BY client_id, id",
                         {"ids": row.lob_ids})
     for lob in lobs:
@@ -108,7 +109,7 @@ async def _require_publisher(db: DbSession, caller: Caller, schedule_id: UUID) -
 
 
 async def _set_state(db: DbSession, schedule_id: UUID, state: str) -> Any:
-    return await db.one(f"UPDATE schedule SET state = :state WHERE id = :id RETURNING {SCHEDULE_COLUMNS}",
+    return await db.first(f"UPDATE schedule SET state = :state WHERE id = :id RETURNING {SCHEDULE_COLUMNS}",
                         {"state": state, "id": schedule_id})
 
 

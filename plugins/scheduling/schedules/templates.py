@@ -101,7 +101,8 @@ async def templates_page(db: DbSession, caller: Caller, lob_id: UUID | None, win
 
 async def get_template(db: DbSession, template_id: UUID) -> Any:
     """A visible template, or ``NOT_FOUND``."""
-    return await db.found(f"SELECT {COLUMNS} FROM shift_template WHERE id = :id", {"id": template_id}, "id")
+    return await db.first_or_not_found(f"SELECT {COLUMNS} FROM shift_template WHERE id = :id",
+                                       {"id": template_id}, "id")
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -110,10 +111,10 @@ async def get_template(db: DbSession, template_id: UUID) -> Any:
 async def create(db: DbSession, caller: Caller, lob_id: UUID, values: TemplateValues) -> Any:
     """Add a template to a LOB (``NAME_TAKEN`` when the LOB has one of that name)."""
     caller.require_somewhere(TEMPLATE_MANAGE)
-    lob = await db.found("SELECT id, client_id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
+    lob = await db.first_or_not_found("SELECT id, client_id FROM lob WHERE id = :id", {"id": lob_id}, "lobId")
     caller.require(TEMPLATE_MANAGE, lob.client_id, lob.id)
     values = validate(values)
-    return await db.one(
+    return await db.first(
         "INSERT INTO shift_template (tenant_id, client_id, lob_id, name, length_minutes, earliest_start,"
         " latest_start, start_step_minutes, unpaid_break_minutes, weekdays) VALUES (:t, :c, :l, :name,"
         " :length_minutes, :earliest_start, :latest_start, :start_step_minutes, :unpaid_break_minutes,"
@@ -130,7 +131,7 @@ async def update(db: DbSession, caller: Caller, template_id: UUID, patch: dict[s
     current = TemplateValues(row.name, row.length_minutes, row.earliest_start, row.latest_start,
                              row.start_step_minutes, row.unpaid_break_minutes, tuple(row.weekdays))
     values = validate(replace(current, **{k: val for k, val in patch.items() if val is not None}))
-    return await db.one(
+    return await db.first(
         "UPDATE shift_template SET name = :name, length_minutes = :length_minutes, earliest_start = :earliest_start,"
         " latest_start = :latest_start, start_step_minutes = :start_step_minutes,"
         " unpaid_break_minutes = :unpaid_break_minutes, weekdays = CAST(:weekdays AS smallint[])"

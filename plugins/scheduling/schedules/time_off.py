@@ -88,7 +88,7 @@ async def time_off_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 async def get(db: DbSession, time_off_id: UUID) -> Any:
     """Visible time off, or ``NOT_FOUND``."""
-    return await db.found(f"SELECT {COLUMNS} FROM time_off WHERE id = :id", {"id": time_off_id}, "id")
+    return await db.first_or_not_found(f"SELECT {COLUMNS} FROM time_off WHERE id = :id", {"id": time_off_id}, "id")
 
 
 # --- writes ----------------------------------------------------------------------------
@@ -107,7 +107,7 @@ async def request(db: DbSession, caller: Caller, employee_id: UUID | None, asked
         {"e": employee_id, "open": list(OPEN), "s": asked.starts_at, "end": asked.ends_at},
     ):
         raise UserError("TIME_OFF_OVERLAP", "startsAt")
-    return await db.one(
+    return await db.first(
         "INSERT INTO time_off (tenant_id, employee_id, during, kind, note)"
         f" VALUES (:t, :e, tstzrange(:s, :end), :kind, :note) RETURNING {COLUMNS}",
         {"t": caller.tenant_id, "e": employee_id, "s": asked.starts_at, "end": asked.ends_at,
@@ -116,7 +116,7 @@ async def request(db: DbSession, caller: Caller, employee_id: UUID | None, asked
 
 
 async def _set_status(db: DbSession, row: Any, status: str) -> Any:
-    return await db.one(f"UPDATE time_off SET status = :status WHERE id = :id RETURNING {COLUMNS}",
+    return await db.first(f"UPDATE time_off SET status = :status WHERE id = :id RETURNING {COLUMNS}",
                         {"status": status, "id": row.id})
 
 

@@ -33,13 +33,13 @@ class SampleQuery:
 
 
 async def add_note(ctx, lob_id: UUID, body: str):
-    lob = await ctx.db.one("SELECT id, client_id FROM lob WHERE id = :id", {"id": lob_id})
+    lob = await ctx.db.first("SELECT id, client_id FROM lob WHERE id = :id", {"id": lob_id})
     if lob is None:
         raise NotFound("lobId")
     ctx.me.require("sample.note.write", lob.client_id, lob.id)
     if not body.strip():
         raise UserError("SAMPLE_NOTE_EMPTY", "body")
-    return await ctx.db.one(
+    return await ctx.db.first(
         "INSERT INTO sample_note (tenant_id, client_id, lob_id, body, author_id)"
         " VALUES (:t, :c, :l, :b, :a) RETURNING id, lob_id, body",
         {"t": ctx.me.tenant_id, "c": lob.client_id, "l": lob.id, "b": body.strip(), "a": ctx.me.user_id},
