@@ -83,7 +83,8 @@ def test_literals_that_do_not_coerce_are_bad_user_input(world, gql, query, argum
 
 
 def cursor(*values: str) -> str:
-    return base64.urlsafe_b64encode(SEPARATOR.join(values).encode()).decode()
+    """A cursor that passes the check digits, so that its values reach the database."""
+    return encode_cursor(values)
 
 
 @pytest.mark.parametrize("query, after", [
@@ -108,6 +109,18 @@ def test_a_bad_cursor_does_not_spoil_the_other_fields_of_the_request(world, gql)
                {"after": cursor("RetailCo", "not-a-uuid")}, token=world.tokens["admin"])
     assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_CURSOR"]
     assert body["data"] is None or body["data"]["good"]["edges"]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda c: base64.urlsafe_b64encode(SEPARATOR.join(("Banque Laurier", "x")).encode()).decode(),  # hand-made
+    lambda c: c[:-4],  # cut short
+    lambda c: base64.urlsafe_b64encode(base64.urlsafe_b64decode(c).replace(b"Banque", b"Banqui")).decode(),
+])
+def test_a_cursor_edited_or_made_by_hand_is_invalid_cursor(world, gql, edit):
+    """Even where its values would read as a position (the in-memory lists page by text)."""
+    issued = gql(CLIENTS, {"first": 1}, token=world.tokens["admin"])["data"]["clients"]["edges"][0]["cursor"]
+    error = only_error(gql(CLIENTS, {"after": edit(issued)}, token=world.tokens["admin"]))
+    assert error["extensions"] == {"code": "INVALID_CURSOR", "field": "after"}
 
 
 def test_a_cursor_we_issued_still_pages(world, gql):

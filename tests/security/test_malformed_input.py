@@ -56,8 +56,8 @@ def oversize(cap: int) -> st.SearchStrategy[str]:
 
 
 def cursor_garbage() -> st.SearchStrategy[str]:
-    """Well-formed cursors (base64 of key values) whose values no key can read: the last
-    key of every list is an id or a number, and none starts with ``~``."""
+    """Cursors as a client might make them by hand: base64 of key values (none a key could
+    hold), without the check digits of the cursors we issue."""
     values = st.lists(st.text(max_size=12).map(lambda t: "~" + t), min_size=1, max_size=3)
     return values.map(lambda vs: base64.urlsafe_b64encode(SEPARATOR.join(vs).encode()).decode())
 
