@@ -19,7 +19,8 @@ import asyncio
 import http.client
 import json
 import time
-from datetime import datetime, time as clock, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from urllib.parse import urlparse
 from uuid import UUID
 
@@ -45,7 +46,7 @@ JOB = """query($id: UUID!) { job(id: $id) { state result error { code } } }"""
 
 def week_span() -> tuple[datetime, datetime]:
     """The anchor week in UTC, a day wider each side (every LOB's local week inside)."""
-    start = datetime.combine(ANCHOR, clock(0), timezone.utc) - timedelta(days=1)
+    start = datetime.combine(ANCHOR, clock(0), UTC) - timedelta(days=1)
     return start, start + timedelta(days=9)
 
 

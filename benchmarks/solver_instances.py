@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ COVERABLE_SHARE = 0.85  # the requirement, over the week, vs the eligible agents
 
 def week_horizon(monday: date) -> Horizon:
     """A week of half-hours from ``monday`` 00:00 UTC."""
-    return Horizon(datetime.combine(monday, time(), timezone.utc), INTERVAL_MINUTES, DAYS * 24 * 60 // INTERVAL_MINUTES)
+    return Horizon(datetime.combine(monday, time(), UTC), INTERVAL_MINUTES, DAYS * 24 * 60 // INTERVAL_MINUTES)
 
 
 def intraday(hour: float) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
@@ -18,7 +18,7 @@ def token_for(runtime, role: str, client_code: str | None = None) -> str:
             {"role": role, "code": client_code}).scalar_one()
         token = new_token()
         conn.execute(text("SELECT app.issue_token(:u, 'api', 'benchmark', :h, :e, true)"),
-                     {"u": user, "h": token_hash(token), "e": datetime.now(timezone.utc) + timedelta(hours=6)})
+                     {"u": user, "h": token_hash(token), "e": datetime.now(UTC) + timedelta(hours=6)})
     return token
 
 

@@ -32,7 +32,7 @@ class Runtime:
     _owner: Engine | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, settings: Settings, host: PluginHost | None = None, database: Database | None = None) -> "Runtime":
+    def build(cls, settings: Settings, host: PluginHost | None = None, database: Database | None = None) -> Runtime:
         """Locate (or start) the database and load the plugins."""
         host = host or PluginHost(settings)
         return cls(settings=settings, host=host, database=database or locate(settings))

@@ -17,6 +17,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache
+
 from switchboard.core.config import Settings
 from switchboard.core.graphql.error_log import LoggedSchema
 from switchboard.core.graphql.execution import PlannedExecutionContext

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
-from switchboard.core import cli as core_cli
 from typer.testing import CliRunner, Result
+
+from switchboard.core import cli as core_cli
 
 
 def plugin_commands(runtime: Any, monkeypatch: Any, plugin: Any) -> Callable[..., Result]:

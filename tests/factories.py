@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, text
-
 from cryptography.fernet import Fernet
+from sqlalchemy import Connection, text
 
 from switchboard.core.identity.keys import KeyRing
 from switchboard.core.identity.secrets import hash_password, new_token, token_hash
@@ -111,7 +110,7 @@ def token(conn: Connection, user_id: UUID, *, mfa: bool = True, hours: float = 1
     """A bearer token for ``user_id`` (second factor given unless ``mfa`` is False), minted
     by the owner (the runtime role cannot)."""
     value = new_token()
-    expires = datetime.now(timezone.utc) + timedelta(hours=hours)
+    expires = datetime.now(UTC) + timedelta(hours=hours)
     conn.execute(text("SELECT app.issue_token(:u, :k, 'test', :h, :e, :m)"),
                  {"u": user_id, "k": kind, "h": token_hash(value), "e": expires, "m": mfa})
     return value

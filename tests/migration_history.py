@@ -22,6 +22,7 @@ from typing import Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from switchboard_sample import plugin as sample
 
 from switchboard.core import plugin as core_plugin
 from switchboard.core.config import get_settings
@@ -29,7 +30,6 @@ from switchboard.core.db.scope_guard import SCOPE_COLUMNS
 from switchboard.plugins.billing import plugin as billing
 from switchboard.plugins.scheduling import plugin as scheduling
 from switchboard.plugins.timekeeping import plugin as timekeeping
-from switchboard_sample import plugin as sample
 
 HISTORY = Path(__file__).resolve().parent / "core" / "migration_history"
 MODULES = (core_plugin, timekeeping, billing, scheduling, sample)

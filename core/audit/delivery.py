@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..db.session import DbSession
+from switchboard.core.db.session import DbSession
 
 log = logging.getLogger("switchboard.audit")
 

@@ -7,8 +7,9 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql.caps import CODE, capped
-from ..graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.graphql.caps import CODE, capped
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+
 from .types import AuditEvent, PiiAccess
 
 READ = "audit.read"

@@ -32,7 +32,7 @@ class AuditEvent:
     hash: str = strawberry.field(description="SHA-256 of this event chained to the previous one (hex).")
 
     @classmethod
-    def from_row(cls, r: Any) -> "AuditEvent":
+    def from_row(cls, r: Any) -> AuditEvent:
         return cls(seq=r.seq, at=r.at, actor_user_id=r.actor_user_id, table=r.table_name, row_id=r.row_id,
                    client_id=r.client_id, lob_id=r.lob_id, op=AuditOperation(r.op), changed=r.changed,
                    hash=bytes(r.hash).hex())
@@ -46,5 +46,5 @@ class PiiAccess:
     fields: list[str]
 
     @classmethod
-    def from_row(cls, r: Any) -> "PiiAccess":
+    def from_row(cls, r: Any) -> PiiAccess:
         return cls(at=r.at, user_id=r.user_id, employee_id=r.employee_id, fields=list(r.fields))

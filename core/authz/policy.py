@@ -18,7 +18,7 @@ import casbin
 from casbin.model import Model
 from casbin.util import key_match
 
-from ..plugin_host import PluginHost
+from switchboard.core.plugin_host import PluginHost
 
 MODEL_TEXT = (Path(__file__).resolve().parent / "model.conf").read_text()
 
@@ -42,7 +42,7 @@ class Policy:
     sensitive: frozenset[str]
 
     @classmethod
-    def from_host(cls, host: PluginHost) -> "Policy":
+    def from_host(cls, host: PluginHost) -> Policy:
         """Gather the plugins' contributions; unknown keys in grants are an error."""
         permissions: dict[str, str] = {}
         for plugin, keys in host.collect("switchboard_permissions"):

@@ -6,7 +6,7 @@ past still cannot land. Modules register their own constraint names.
 
 from __future__ import annotations
 
-from ..errors import UserError
+from switchboard.core.errors import UserError
 
 _CODES: dict[str, tuple[str, str | None]] = {}
 

@@ -8,7 +8,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from ..plugin_host import PluginHost
+from switchboard.core.plugin_host import PluginHost
+
 from .engines import connect_args, sqlalchemy_url
 from .server import Database
 

@@ -198,7 +198,7 @@ def _split_columns(columns: str) -> list[str]:
 
 def create_scoped_table(op, table: ScopedTable) -> None:
     """Run ``table``'s DDL through an Alembic ``op`` (or any object with ``execute``)."""
-    from ..config import get_settings
+    from switchboard.core.config import get_settings
 
     runtime = get_settings().runtime_role
     if table.runtime_role != runtime:
@@ -210,7 +210,7 @@ def create_scoped_table(op, table: ScopedTable) -> None:
 def execute_for_runtime(op, sql: str) -> None:
     """Run hand-written DDL through ``op`` with ``{runtime}`` replaced by the runtime role's
     name (for the grants of functions and columns a migration adds itself)."""
-    from ..config import get_settings
+    from switchboard.core.config import get_settings
 
     op.execute(sql.replace("{runtime}", get_settings().runtime_role))
 

@@ -22,8 +22,8 @@ from urllib.parse import quote, unquote
 import psycopg
 from psycopg import sql
 
-from ..config import Settings
-from ..errors import ConfigurationError
+from switchboard.core.config import Settings
+from switchboard.core.errors import ConfigurationError
 
 MIN_SERVER_VERSION = 150000
 EXTENSIONS = ("btree_gist", "pg_trgm")

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Result, Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ..errors import LimitError, NotFound, UserError
+from switchboard.core.errors import LimitError, NotFound, UserError
 
 SET_CALLER = text("SELECT set_config('app.user_id', :user_id, true)")
 SET_CALLER_AND_TIMEOUT = text("SELECT set_config('app.user_id', :user_id, true),"

@@ -26,8 +26,9 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, text
 
-from ..errors import ConfigurationError
-from ..identity.secrets import hash_password, verify_password
+from switchboard.core.errors import ConfigurationError
+from switchboard.core.identity.secrets import hash_password, verify_password
+
 from .catalog import DEMO_PASSWORD, TENANT_SLUG, USERS
 from .generate import SIZES, generate
 from .model import DemoResult, LoginRow, format_logins
@@ -133,7 +134,7 @@ def load_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterab
             for row in rows:
                 stream.write_row(row)
         return
-    params = [dict(zip(columns, row)) for row in rows]
+    params = [dict(zip(columns, row, strict=True)) for row in rows]
     if params:
         values = ", ".join(f":{c}" for c in columns)
         conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({values})"), params)

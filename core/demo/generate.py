@@ -172,7 +172,7 @@ class _Generator:
     # -- random helpers ----------------------------------------------------------------
 
     def weighted(self, options: Sequence[tuple[T, float]]) -> T:
-        values, weights = zip(*options)
+        values, weights = zip(*options, strict=True)
         return self.rng.choices(values, weights=weights)[0]
 
     def days_before(self, day: date, low: int, high: int) -> date:
@@ -228,7 +228,7 @@ class _Generator:
             return []
         pairs = [(prefix, industry) for prefix in cat.PREFIXES for industry in cat.INDUSTRIES]
         out = []
-        for (prefix, industry), n_lobs in zip(self.rng.sample(pairs, count), apportion(lob_count, [1] * count)):
+        for (prefix, industry), n_lobs in zip(self.rng.sample(pairs, count), apportion(lob_count, [1] * count), strict=True):
             spec = self.generated_client(prefix, industry)
             out.append((spec, self.generated_lobs(spec, industry, n_lobs)))
         return out
@@ -337,7 +337,7 @@ class _Generator:
     def make_agents(self) -> None:
         """Hire the agents LOB by LOB (in shuffled order) with their first client's assignments."""
         lobs = self.demo.lobs
-        slots = [lob for lob, n in zip(lobs, apportion(self.size.agents, [x.weight for x in lobs])) for _ in range(n)]
+        slots = [lob for lob, n in zip(lobs, apportion(self.size.agents, [x.weight for x in lobs]), strict=True) for _ in range(n)]
         self.rng.shuffle(slots)
         for lob in slots:
             self.hire_agent(lob)
@@ -383,7 +383,7 @@ class _Generator:
             for a in own:
                 if a.end is None or a.end > ANCHOR:
                     a.weekly_hours_cap = Decimal(caps[0])
-            for lob, cap in zip((second, third), caps[1:]):
+            for lob, cap in zip([x for x in (second, third) if x], caps[1:], strict=True):
                 start = max(employee.hire_date + timedelta(days=30), self.days_before(ANCHOR, 14, 540))
                 seasonal = self.rng.random() < SEASONAL_SHARE
                 self.assign(employee, lob, "agent", start,

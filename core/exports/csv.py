@@ -24,11 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import IO, Union
+from typing import IO
 
 from babel.numbers import format_decimal, get_decimal_symbol
 
-from ..i18n import DEFAULT_LANGUAGE
+from switchboard.core.i18n import DEFAULT_LANGUAGE
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
@@ -60,7 +60,7 @@ class Number:
     text: str
 
 
-Cell = Union[str, Number, Decimal, int, date, datetime, time, None]
+Cell = str | Number | Decimal | int | date | datetime | time | None
 
 
 @dataclass(frozen=True)

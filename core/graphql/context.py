@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
-from ..db.session import DbSession
-from ..errors import AccessError, UserError
-from ..identity.caller import Caller
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, UserError
+from switchboard.core.identity.caller import Caller
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from ..runtime import Runtime
+    from switchboard.core.runtime import Runtime
+
     from .payload import UserErrorType
 
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 class Context:
     """One request: its transaction, caller, language and DataLoaders."""
 
-    request: "Request"
-    runtime: "Runtime"
+    request: Request
+    runtime: Runtime
     db: DbSession
     lang: str
     caller: Caller | None = None
@@ -56,7 +57,7 @@ class Context:
         """``code`` rendered in the caller's language."""
         return self.runtime.messages.render(code, self.lang, params)
 
-    def user_error(self, error: UserError) -> "UserErrorType":
+    def user_error(self, error: UserError) -> UserErrorType:
         """The payload form of a refusal."""
         from .payload import UserErrorType
 

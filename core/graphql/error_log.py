@@ -15,7 +15,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from ..errors import AccessError, InputError, SwitchboardError, UserError
+from switchboard.core.errors import AccessError, InputError, SwitchboardError, UserError
 
 logger = logging.getLogger("switchboard.graphql")
 

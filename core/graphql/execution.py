@@ -28,7 +28,13 @@ from typing import Any
 from uuid import UUID
 
 from graphql import (
-    GraphQLField, GraphQLObjectType, GraphQLOutputType, Undefined, is_leaf_type, is_list_type, is_non_null_type,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    Undefined,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext

@@ -21,7 +21,8 @@ from typing import Any
 
 from graphql import GraphQLInputType, is_input_object_type, is_list_type, is_non_null_type
 
-from ..errors import InputError
+from switchboard.core.errors import InputError
+
 from .caps import declared_cap
 from .scalars import range_errors
 

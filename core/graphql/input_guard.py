@@ -23,15 +23,36 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
-    DocumentNode, ExecutionResult, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError,
-    GraphQLField, GraphQLSchema, InlineFragmentNode, Node, ObjectFieldNode, OperationDefinitionNode,
-    SelectionSetNode, Undefined, ValueNode, VariableDefinitionNode, VariableNode, get_argument_values,
-    get_named_type, get_operation_ast, get_variable_values, is_non_null_type, type_from_ast, validate_input_literal,
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLSchema,
+    InlineFragmentNode,
+    Node,
+    ObjectFieldNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Undefined,
+    ValueNode,
+    VariableDefinitionNode,
+    VariableNode,
+    get_argument_values,
+    get_named_type,
+    get_operation_ast,
+    get_variable_values,
+    is_non_null_type,
+    type_from_ast,
+    validate_input_literal,
     validate_input_value,
 )
 from strawberry.extensions import SchemaExtension
 
-from ..errors import InputError
+from switchboard.core.errors import InputError
+
 from .caps import declared_cap
 from .input_checks import value_errors
 

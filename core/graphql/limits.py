@@ -30,8 +30,9 @@ from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from ..config import Settings
-from ..errors import LimitError
+from switchboard.core.config import Settings
+from switchboard.core.errors import LimitError
+
 from .measure import Shape
 
 # graphql-core's own caps on the superlinear part of validation (comparing fields that

@@ -21,11 +21,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..db.notifications import Notifications
-from ..db.session import DbSession
-from ..errors import AccessError, CodedError, UserError
-from ..identity.caller import Caller
-from ..identity.service import authenticate
+from switchboard.core.db.notifications import Notifications
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, CodedError, UserError
+from switchboard.core.identity.caller import Caller
+from switchboard.core.identity.service import authenticate
+
 from .context import Context
 
 T = TypeVar("T")

@@ -28,12 +28,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLSchema, IntValueNode, NullValueNode,
-    OperationDefinitionNode, SelectionSetNode, VariableNode, get_named_type, get_nullable_type, is_composite_type,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    IntValueNode,
+    NullValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_composite_type,
     is_list_type,
 )
 from graphql.type import GraphQLCompositeType, GraphQLField
-from graphql.type.introspection import TypeMetaFieldDef, SchemaMetaFieldDef
+from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 from .pagination import DEFAULT_PAGE
 
@@ -60,7 +71,7 @@ class Cost:
     shared between the places a fragment is spread (a DAG, never expanded)."""
 
     constant: int
-    terms: tuple[tuple[Multiplier, "Cost | int"], ...]
+    terms: tuple[tuple[Multiplier, Cost | int], ...]
 
     def evaluate(self, page: Any) -> int:
         """The cost for page sizes ``page(PageVariable) -> int``, each shared part once."""

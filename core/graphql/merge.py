@@ -5,7 +5,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 from strawberry.utils.str_converters import to_camel_case
 
-from ..errors import ConfigurationError
+from switchboard.core.errors import ConfigurationError
 
 
 class CompositionError(ConfigurationError):

@@ -22,7 +22,8 @@ from uuid import UUID
 
 import strawberry
 
-from ..errors import AccessError, UserError
+from switchboard.core.errors import AccessError, UserError
+
 from .execution import plain
 
 MAX_IDS = 100

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
-from ..errors import CodedError
+from switchboard.core.errors import CodedError
 
 CODE = "OPERATION_RESOLUTION_FAILURE"
 

@@ -18,7 +18,7 @@ import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -26,8 +26,9 @@ from strawberry.annotation import StrawberryAnnotation
 from strawberry.extensions import FieldExtension
 from strawberry.types.arguments import StrawberryArgument
 
-from ..db.session import DbSession, Untrusted
-from ..errors import UserError
+from switchboard.core.db.session import DbSession, Untrusted
+from switchboard.core.errors import UserError
+
 from .execution import plain
 
 T = TypeVar("T")
@@ -345,7 +346,7 @@ def sortable_text(value: Any) -> str:
     """A key value as text that sorts as the value does: an instant in UTC at a fixed width,
     a non-negative integer zero-padded, anything else (dates, UUIDs, names) as ``str``."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return f"{value:020d}"
     return str(value)

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 import strawberry
 from sqlalchemy.exc import DBAPIError
 
-from ..db.constraints import user_error_from_db
-from ..errors import UserError, ValidationErrors
+from switchboard.core.db.constraints import user_error_from_db
+from switchboard.core.errors import UserError, ValidationErrors
 
 T = TypeVar("T")
 

@@ -30,11 +30,17 @@ from graphql import FloatValueNode, IntValueNode, ValueNode
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.types.base_scalars import (
-    DateDefinition, DateTimeDefinition, DecimalDefinition, TimeDefinition, UUIDDefinition, wrap_parser,
+    DateDefinition,
+    DateTimeDefinition,
+    DecimalDefinition,
+    TimeDefinition,
+    UUIDDefinition,
+    wrap_parser,
 )
 from strawberry.types.scalar import ScalarDefinition
 
-from ..errors import InputError
+from switchboard.core.errors import InputError
+
 from .node import parse_uuid
 
 Percent = NewType("Percent", Decimal)

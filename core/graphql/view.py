@@ -40,19 +40,20 @@ from starlette.responses import Response
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.unset import UNSET
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import CannotGetOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
-from ..audit.delivery import finish
-from ..db.notifications import Notifications
-from ..db.session import DbSession
-from ..errors import AccessError, CodedError, InputError, LimitError, SwitchboardError, UserError
-from ..i18n import localized_fractions, negotiate
-from ..identity.service import authenticate
+from switchboard.core.audit.delivery import finish
+from switchboard.core.db.notifications import Notifications
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, CodedError, InputError, LimitError, SwitchboardError, UserError
+from switchboard.core.i18n import localized_fractions, negotiate
+from switchboard.core.identity.service import authenticate
+
 from . import over_http
 from .channel import BodyTooLarge, RequestChannel, declared_over
 from .context import Context

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from uuid import UUID
 
-from ..authz.policy import Policy, scope_path
-from ..errors import AccessError
+from switchboard.core.authz.policy import Policy, scope_path
+from switchboard.core.errors import AccessError
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Caller:
 
     def mfa_recent(self) -> bool:
         """A second factor was given on this token within the step-up window."""
-        return self.mfa_at is not None and datetime.now(timezone.utc) - self.mfa_at <= self.mfa_window
+        return self.mfa_at is not None and datetime.now(UTC) - self.mfa_at <= self.mfa_window
 
     def can(self, permission: str, client_id: UUID | None = None, lob_id: UUID | None = None) -> bool:
         """May the caller use ``permission`` on this scope (the tenant when no client)?"""

@@ -9,11 +9,12 @@ change credentials (``INTERACTIVE_SESSION_REQUIRED``). Each change spends one ti
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..db.session import DbSession
-from ..errors import UserError
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError
+
 from . import secrets
 from .caller import Caller
 from .tickets import Factors, Ticket, caller_ticket, give_second_factor
@@ -31,7 +32,7 @@ async def step_up(db: DbSession, runtime: Any, caller: Caller, factors: Factors,
     ticket = await caller_ticket(db, runtime, caller, "step_up", factors, address)
     if not await db.scalar("SELECT app.step_up(:t)", {"t": ticket.id}):
         raise factors.refuse("TICKET_INVALID")
-    caller.mfa_at = datetime.now(timezone.utc)
+    caller.mfa_at = datetime.now(UTC)
 
 
 async def change_password(db: DbSession, runtime: Any, caller: Caller, factors: Factors, new: str,
@@ -71,7 +72,7 @@ async def confirm_totp(db: DbSession, runtime: Any, caller: Caller, code: str) -
     stored = await db.scalar("SELECT app.enable_totp(:t, :c)", {"t": ticket.id, "c": codes})
     if stored is None:
         raise UserError("TOTP_NOT_STARTED", "code")
-    caller.mfa_at = datetime.now(timezone.utc)
+    caller.mfa_at = datetime.now(UTC)
     return codes if stored else []
 
 
@@ -102,7 +103,7 @@ async def create_api_token(db: DbSession, runtime: Any, caller: Caller, factors:
     name = name.strip() or "api"
     ticket = await _credentials(db, runtime, caller, factors, address)
     token = secrets.new_token()
-    expires = datetime.now(timezone.utc) + timedelta(days=ttl_days)
+    expires = datetime.now(UTC) + timedelta(days=ttl_days)
     made = await db.scalar("SELECT app.issue_api_token(:t, :n, :h, :x)",
                            {"t": ticket.id, "n": name, "h": secrets.token_hash(token), "x": expires})
     if made is None:

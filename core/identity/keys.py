@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from ..errors import ConfigurationError
+from switchboard.core.errors import ConfigurationError
 
 KEY_FILE = "secret.keys"
 
@@ -49,7 +49,7 @@ class KeyRing:
     path: Path | None = None  # the key file, when the keys come from one
 
     @classmethod
-    def from_settings(cls, settings) -> "KeyRing":
+    def from_settings(cls, settings) -> KeyRing:
         """The keys of ``SWITCHBOARD_SECRET_KEYS``, else of the data directory's key file
         (created with one new key when missing)."""
         if settings.secret_keys:
@@ -85,7 +85,7 @@ class KeyRing:
         """``token`` encrypted again under the newest key (``InvalidToken`` if no key opens it)."""
         return self._fernet.rotate(token.encode()).decode()
 
-    def with_new_key(self) -> "KeyRing":
+    def with_new_key(self) -> KeyRing:
         """A ring with a fresh newest key in front of these (written to the key file when
         the keys come from one; an environment variable must be updated by its owner)."""
         keys = (Fernet.generate_key().decode(), *self.keys)
@@ -93,7 +93,7 @@ class KeyRing:
             _write(self.path, list(keys))
         return KeyRing(keys, self.path)
 
-    def newest_only(self) -> "KeyRing":
+    def newest_only(self) -> KeyRing:
         """Keep the newest key alone (written to the key file when there is one)."""
         keys = self.keys[:1]
         if self.path is not None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..db.session import DbSession
+from switchboard.core.db.session import DbSession
+
 from . import secrets
 from .tickets import Factors, give_second_factor, opened, password_digest
 
@@ -28,7 +29,7 @@ async def login(db: DbSession, runtime: Any, email: str, factors: Factors, addre
     ticket = opened(row, factors)
     await give_second_factor(db, runtime, ticket, factors)
     token = secrets.new_token()
-    expires = datetime.now(timezone.utc) + timedelta(hours=runtime.settings.session_ttl_hours)
+    expires = datetime.now(UTC) + timedelta(hours=runtime.settings.session_ttl_hours)
     session = await db.first("SELECT * FROM app.login_finish(:t, :h, :x)",
                            {"t": ticket.id, "h": secrets.token_hash(token), "x": expires})
     if session is None:

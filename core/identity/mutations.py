@@ -15,9 +15,10 @@ from uuid import UUID
 
 import strawberry
 
-from ..errors import UserError
-from ..graphql.caps import NAME, capped
-from ..graphql.payload import UserErrorType, atomically
+from switchboard.core.errors import UserError
+from switchboard.core.graphql.caps import NAME, capped
+from switchboard.core.graphql.payload import UserErrorType, atomically
+
 from . import credentials, login, service, users
 from .tickets import Factors
 from .types import GrantPayload, RoleGrant, User, UserKind, UserPayload

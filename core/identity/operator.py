@@ -18,12 +18,14 @@ from uuid import UUID
 
 import psycopg
 
-from ..db.server import Database, connect_args
-from ..errors import SwitchboardError
+from switchboard.core.db.server import Database, connect_args
+from switchboard.core.errors import SwitchboardError
+
 from .secrets import new_token, token_hash
 
 if TYPE_CHECKING:  # the request machinery loads only for commands that act as a user
-    from ..db.session import DbSession
+    from switchboard.core.db.session import DbSession
+
     from .caller import Caller
 
 
@@ -56,9 +58,10 @@ async def acting_as(runtime: Any, email: str | None = None, *, user_id: UUID | N
     """
     from sqlalchemy import text
 
-    from ..audit.delivery import finish
-    from ..db.engines import runtime_engine
-    from ..db.session import DbSession
+    from switchboard.core.audit.delivery import finish
+    from switchboard.core.db.engines import runtime_engine
+    from switchboard.core.db.session import DbSession
+
     from .service import authenticate
 
     token, token_id = issue_operator_token(runtime.database, email, user_id=user_id, hours=1, name=name)

@@ -7,9 +7,10 @@ from uuid import UUID
 
 import strawberry
 
-from ..db.like import contains
-from ..graphql.caps import SEARCH, capped
-from ..graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.db.like import contains
+from switchboard.core.graphql.caps import SEARCH, capped
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+
 from . import users
 from .types import Me, Role, Token, User, UserKind
 

@@ -8,7 +8,8 @@ from typing import Any
 from cryptography.fernet import InvalidToken
 from sqlalchemy import text
 
-from ..errors import SwitchboardError
+from switchboard.core.errors import SwitchboardError
+
 from .keys import KeyRing
 
 # (table, column, what it holds) of every secret encrypted under the key ring

@@ -6,15 +6,17 @@ Logging in is ``core.identity.login``; changing credentials and stepping up,
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from ..authz.policy import Policy
-from ..config import Settings
-from ..db.session import DbSession
-from ..errors import AccessError, NotFound, UserError
+from switchboard.core.authz.policy import Policy
+from switchboard.core.config import Settings
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, NotFound, UserError
+
 from . import secrets
 from .caller import Caller, Grant
+
 
 async def authenticate(db: DbSession, token: str, policy: Policy, settings: Settings) -> Caller:
     """The caller a bearer token stands for, in one round trip that also stamps the
@@ -29,7 +31,7 @@ async def authenticate(db: DbSession, token: str, policy: Policy, settings: Sett
         raise AccessError("UNAUTHENTICATED")
     if row.revoked_at is not None:
         raise AccessError("TOKEN_REVOKED")
-    if row.expires_at <= datetime.now(timezone.utc):
+    if row.expires_at <= datetime.now(UTC):
         raise AccessError("TOKEN_EXPIRED")
     db.user_id = row.user_id
     return Caller(

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ..db.session import DbSession
-from ..errors import UserError
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError
+
 from . import secrets
 
 # Database outcomes that refuse, and the argument they blame.

@@ -9,9 +9,10 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql import loaders
-from ..graphql.node import Node
-from ..graphql.payload import UserErrorType
+from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.payload import UserErrorType
+
 from .users import users_by_ids
 
 
@@ -38,7 +39,7 @@ class RoleGrant:
     lob_id: UUID | None
 
     @classmethod
-    def from_row(cls, r: Any) -> "RoleGrant":
+    def from_row(cls, r: Any) -> RoleGrant:
         return cls(id=r.id, role=r.role, client_id=r.client_id, lob_id=r.lob_id)
 
 
@@ -55,7 +56,7 @@ class Me:
     mfa_recent: bool
 
     @classmethod
-    def of(cls, caller: Any) -> "Me":
+    def of(cls, caller: Any) -> Me:
         return cls(
             user_id=caller.user_id, tenant_id=caller.tenant_id, email=caller.email,
             display_name=caller.display_name, kind=UserKind(caller.kind), locale=caller.locale,
@@ -87,7 +88,7 @@ class Token:
     last_used_at: datetime | None
 
     @classmethod
-    def from_row(cls, r: Any) -> "Token":
+    def from_row(cls, r: Any) -> Token:
         return cls(id=r.id, user_id=r.user_id, kind=TokenKind(r.kind), name=r.name, created_at=r.created_at,
                    expires_at=r.expires_at, revoked_at=r.revoked_at, last_used_at=r.last_used_at)
 
@@ -106,7 +107,7 @@ class User(Node):
     grants: list[RoleGrant]
 
     @classmethod
-    def from_row(cls, r: Any) -> "User":
+    def from_row(cls, r: Any) -> User:
         return cls(id=r.id, email=r.email, kind=UserKind(r.kind), display_name=r.display_name, locale=r.locale,
                    active=r.active, totp_enabled=r.totp_enabled, employee_id=r.employee_id,
                    bound_client_id=r.bound_client_id,

@@ -11,9 +11,10 @@ import re
 from typing import Any
 from uuid import UUID
 
-from ..db.session import DbSession
-from ..errors import NotFound, UserError
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import NotFound, UserError
+from switchboard.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
 from . import secrets
 from .caller import Caller
 

@@ -15,11 +15,12 @@ from typing import IO, Annotated, Any
 import typer
 from sqlalchemy.exc import DBAPIError
 
-from ..db.constraints import user_error_from_db
-from ..db.session import DbSession
-from ..errors import AccessError, SwitchboardError, UserError
-from ..identity.caller import Caller
-from ..identity.operator import acting_as
+from switchboard.core.db.constraints import user_error_from_db
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, SwitchboardError, UserError
+from switchboard.core.identity.caller import Caller
+from switchboard.core.identity.operator import acting_as
+
 from .report import ImportReport, report_lines
 
 Run = Callable[[DbSession, Caller, IO[bytes]], Awaitable[ImportReport]]

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import IO, Any
 
-from ..db.session import DbSession
-from ..identity.caller import Caller
-from ..jobs import service as jobs
-from ..jobs.files import attach_file, job_file
-from ..jobs.worker import Handler, JobContext
+from switchboard.core.db.session import DbSession
+from switchboard.core.identity.caller import Caller
+from switchboard.core.jobs import service as jobs
+from switchboard.core.jobs.files import attach_file, job_file
+from switchboard.core.jobs.worker import Handler, JobContext
+
 from .report import ImportReport, report_json
 
 TIME_LIMIT_SECONDS = 3600

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..db.session import DbSession
-from ..identity.caller import Caller
+from switchboard.core.db.session import DbSession
+from switchboard.core.identity.caller import Caller
 
 
 async def importable_lobs(db: DbSession, caller: Caller, permission: str) -> list[tuple[Any, Any]]:

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import IO
 
 import psycopg
-from ..db.session import DbSession
-from ..errors import UserError
+
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError
 
 from .header import Columns, parse_header
 from .report import FILE, RowError

@@ -7,7 +7,8 @@ from typing import IO, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
-from ..errors import UserError
+
+from switchboard.core.errors import UserError
 
 from .report import ERROR_CAP, FILE, ImportReport
 

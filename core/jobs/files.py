@@ -13,8 +13,8 @@ import tempfile
 from typing import IO
 from uuid import UUID
 
-from ..db.session import DbSession
-from ..imports.staging import chunks
+from switchboard.core.db.session import DbSession
+from switchboard.core.imports.staging import chunks
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 

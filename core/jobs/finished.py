@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from ..webhooks.events import emit_as_owner
+from switchboard.core.webhooks.events import emit_as_owner
 
 EVENT = "job.finished"
 DESCRIPTION = "A background job ended: succeeded, failed or cancelled (its id, kind, state and error code)."

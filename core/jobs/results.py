@@ -22,7 +22,7 @@ class JobResult:
     stored: strawberry.Private[dict[str, Any]]  # what the handler returned
 
     @classmethod
-    def of(cls, job_id: UUID, result: dict[str, Any]) -> "JobResult":
+    def of(cls, job_id: UUID, result: dict[str, Any]) -> JobResult:
         """The typed result of the dict a job of this kind stored."""
         return cls(job_id=job_id, stored=result)
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from ..db.session import DbSession
-from ..errors import AccessError, UserError
-from ..identity.caller import Caller
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, UserError
+from switchboard.core.identity.caller import Caller
 
 STATES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED = ("succeeded", "failed", "cancelled")

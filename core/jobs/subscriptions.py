@@ -14,10 +14,11 @@ from uuid import UUID
 
 import strawberry
 
-from ..db.session import DbSession
-from ..identity.caller import Caller
-from ..errors import AccessError
-from ..graphql.live import follow, live_error
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError
+from switchboard.core.graphql.live import follow, live_error
+from switchboard.core.identity.caller import Caller
+
 from . import service
 from .types import JobError, JobProgress, JobState
 
@@ -37,7 +38,7 @@ class JobUpdate:
     finished_at: datetime | None
 
     @classmethod
-    def from_row(cls, r: Any, message: Any) -> "JobUpdate":
+    def from_row(cls, r: Any, message: Any) -> JobUpdate:
         """``message(code, **params)`` renders an error in the subscriber's language."""
         error = r.error_code and JobError(code=r.error_code, message=message(r.error_code, **(r.error_params or {})))
         return cls(id=r.id, kind=r.kind, state=JobState(r.state), cancel_requested=r.cancel_requested,

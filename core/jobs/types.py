@@ -10,9 +10,10 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from ..graphql import loaders
-from ..graphql.node import Node
-from ..graphql.scalars import Fraction
+from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.scalars import Fraction
+
 from . import service
 from .results import JobResult, outcome
 
@@ -42,7 +43,7 @@ class JobProgress:
     detail: JSON = strawberry.field(description="Everything the job reported, as it reported it.")
 
     @classmethod
-    def from_json(cls, p: dict[str, Any]) -> "JobProgress":
+    def from_json(cls, p: dict[str, Any]) -> JobProgress:
         return cls(elapsed_seconds=p.get("elapsedSeconds"), objective=p.get("objective"),
                    best_bound=p.get("bestBound"), gap=p.get("gap"), phase=p.get("phase"), detail=p)
 
@@ -73,7 +74,7 @@ class Job(Node):
         return outcome(info.context.runtime.job_result_types, self.id, self.kind, self.result)
 
     @classmethod
-    def from_row(cls, r: Any, message: Any) -> "Job":
+    def from_row(cls, r: Any, message: Any) -> Job:
         """``message(code, **params)`` renders an error in the reader's language."""
         error = r.error_code and JobError(code=r.error_code, message=message(r.error_code, **(r.error_params or {})))
         return cls(id=r.id, kind=r.kind, state=JobState(r.state), lob_ids=list(r.lob_ids), params=r.params,

@@ -35,11 +35,12 @@ from uuid import UUID
 
 from sqlalchemy import text
 
-from ..db.session import DbSession
-from ..db.wakeup import Wakeup
-from ..errors import UserError
-from ..identity.caller import Caller
-from ..identity.operator import acting_as
+from switchboard.core.db.session import DbSession
+from switchboard.core.db.wakeup import Wakeup
+from switchboard.core.errors import UserError
+from switchboard.core.identity.caller import Caller
+from switchboard.core.identity.operator import acting_as
+
 from . import finished
 
 log = logging.getLogger("switchboard.jobs")
@@ -195,7 +196,7 @@ class Worker:
 def start_worker_thread(runtime: Any) -> tuple[threading.Thread, threading.Event]:
     """Run a :class:`Worker` in a daemon thread, and the webhook dispatcher in another (what
     ``switchboard serve`` does); set the event to stop both."""
-    from ..webhooks.dispatcher import start_dispatcher_thread
+    from switchboard.core.webhooks.dispatcher import start_dispatcher_thread
 
     stop = threading.Event()
     thread = threading.Thread(target=Worker(runtime).run, args=(stop,), name="switchboard-worker", daemon=True)

@@ -6,8 +6,9 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql.payload import UserErrorType, atomically
-from ..graphql.scalars import Percent
+from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.scalars import Percent
+
 from . import service
 from .types import Channel, Client, Lob, Regime, Site
 

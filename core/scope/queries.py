@@ -6,7 +6,8 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+
 from .types import Client, Lob, Site, client_by_id, lob_by_id
 
 

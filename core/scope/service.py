@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from ..db.session import DbSession
-from ..errors import UserError
-from ..identity.caller import Caller
-from . import validation as v
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError
+from switchboard.core.identity.caller import Caller
 
+from . import validation as v
 
 
 async def clients_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:

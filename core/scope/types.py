@@ -8,9 +8,10 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql import loaders
-from ..graphql.node import Node
-from ..graphql.scalars import Percent
+from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.scalars import Percent
+
 from . import service
 
 
@@ -56,7 +57,7 @@ class Client(Node):
     active: bool
 
     @classmethod
-    def from_row(cls, r: Any) -> "Client":
+    def from_row(cls, r: Any) -> Client:
         return cls(
             id=r.id, name=r.name, code=r.code, jurisdiction=r.jurisdiction, timezone=r.timezone,
             languages=list(r.languages), currency=r.currency, holiday_region=r.holiday_region,
@@ -65,7 +66,7 @@ class Client(Node):
         )
 
     @strawberry.field(description="The client's lines of business the caller can see.")
-    async def lobs(self, info: strawberry.Info) -> list["Lob"]:
+    async def lobs(self, info: strawberry.Info) -> list[Lob]:
         return await lobs_of_client(info.context).load(self.id)
 
 
@@ -85,7 +86,7 @@ class Lob(Node):
     active: bool
 
     @classmethod
-    def from_row(cls, r: Any) -> "Lob":
+    def from_row(cls, r: Any) -> Lob:
         return cls(
             id=r.id, client_id=r.client_id, name=r.name, code=r.code, language=r.language,
             channel=Channel(r.channel), timezone=r.timezone,
@@ -108,7 +109,7 @@ class Site(Node):
     timezone: str
 
     @classmethod
-    def from_row(cls, r: Any) -> "Site":
+    def from_row(cls, r: Any) -> Site:
         return cls(id=r.id, name=r.name, country=r.country, region=r.region, timezone=r.timezone)
 
 

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 
 from babel.numbers import list_currencies
 
-from ..errors import UserError
+from switchboard.core.errors import UserError
 
 REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")

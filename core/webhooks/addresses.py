@@ -13,7 +13,7 @@ import ipaddress
 import socket
 from urllib.parse import SplitResult, urlsplit
 
-from ..errors import UserError
+from switchboard.core.errors import UserError
 
 SCHEMES = {"http": 80, "https": 443}
 MAX_URL = 2000

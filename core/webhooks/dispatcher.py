@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from ..db.wakeup import Wakeup
+from switchboard.core.db.wakeup import Wakeup
+
 from .sender import TIMEOUT_SECONDS, Outcome, post
 from .signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, text
 
-from ..db.session import DbSession
+from switchboard.core.db.session import DbSession
 
 INSERT = ("INSERT INTO webhook_event (tenant_id, event_type, client_id, payload)"
           " VALUES (:tenant, :type, :client, CAST(:payload AS jsonb))")

@@ -6,8 +6,9 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql.payload import UserErrorType, atomically
-from ..graphql.pagination import Connection, Window, connection, connection_field
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
+from switchboard.core.graphql.payload import UserErrorType, atomically
+
 from . import service
 from .events import declared_types
 from .types import WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookEventType

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ..db.session import DbSession
-from ..errors import UserError, ValidationErrors
-from ..graphql.pagination import Fetched, Window, keyset
-from ..identity.caller import Caller
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import UserError, ValidationErrors
+from switchboard.core.graphql.pagination import Fetched, Window, keyset
+from switchboard.core.identity.caller import Caller
+
 from .addresses import check_url
 from .signing import new_secret
 

@@ -10,8 +10,9 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from ..graphql import loaders
-from ..graphql.node import Node
+from switchboard.core.graphql import loaders
+from switchboard.core.graphql.node import Node
+
 from . import service
 
 
@@ -34,7 +35,7 @@ class WebhookEndpoint(Node):
     created_at: datetime
 
     @classmethod
-    def from_row(cls, r: Any) -> "WebhookEndpoint":
+    def from_row(cls, r: Any) -> WebhookEndpoint:
         return cls(id=r.id, url=r.url, description=r.description, event_types=list(r.event_types),
                    client_id=r.client_id, active=r.active, created_by=r.created_by, created_at=r.created_at)
 
@@ -55,7 +56,7 @@ class WebhookAttempt:
     milliseconds: int
 
     @classmethod
-    def from_json(cls, a: dict[str, Any]) -> "WebhookAttempt":
+    def from_json(cls, a: dict[str, Any]) -> WebhookAttempt:
         return cls(at=datetime.fromisoformat(a["at"]), status=a.get("status"), error=a.get("error"),
                    milliseconds=a.get("milliseconds") or 0)
 
@@ -80,7 +81,7 @@ class WebhookDelivery:
     attempt_log: list[WebhookAttempt] = strawberry.field(description="Every attempt, oldest first.")
 
     @classmethod
-    def from_row(cls, r: Any) -> "WebhookDelivery":
+    def from_row(cls, r: Any) -> WebhookDelivery:
         return cls(id=r.id, endpoint_id=r.endpoint_id, event_id=r.event_id, event_type=r.event_type,
                    client_id=r.client_id, payload=r.payload, occurred_at=r.occurred_at,
                    state=WebhookDeliveryState(r.state), attempts=r.attempts,

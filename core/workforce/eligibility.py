@@ -35,11 +35,12 @@ from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
-from ..db.session import DbSession
-from ..errors import NotFound, UserError
-from ..graphql.pagination import Fetched, Keyset, Window, keyset
-from ..identity.caller import Caller
-from ..scope.validation import aware
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import NotFound, UserError
+from switchboard.core.graphql.pagination import Fetched, Keyset, Window, keyset
+from switchboard.core.identity.caller import Caller
+from switchboard.core.scope.validation import aware
+
 from .service import EMPLOYEE_COLUMNS
 
 PERMISSION = "workforce.eligibility.read"

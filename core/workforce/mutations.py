@@ -9,7 +9,8 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, atomically
+
 from . import service
 from .types import Assignment, AssignmentRole, Credential, Employee, Proficiency
 

@@ -8,8 +8,9 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql.caps import SEARCH, capped
-from ..graphql.pagination import Connection, Window, connection, connection_field
+from switchboard.core.graphql.caps import SEARCH, capped
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
+
 from . import eligibility, service
 from .types import EligibleAgent, Employee, employee_by_id
 

@@ -24,13 +24,14 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from ..db.like import contains
-from ..db.session import DbSession
-from ..errors import AccessError, NotFound, UserError
-from ..graphql.pagination import Fetched, Window, keyset
-from ..identity.caller import Caller
-from ..scope import validation as sv
-from ..scope.service import get_client
+from switchboard.core.db.like import contains
+from switchboard.core.db.session import DbSession
+from switchboard.core.errors import AccessError, NotFound, UserError
+from switchboard.core.graphql.pagination import Fetched, Window, keyset
+from switchboard.core.identity.caller import Caller
+from switchboard.core.scope import validation as sv
+from switchboard.core.scope.service import get_client
+
 from . import validation as v
 
 READ = "workforce.read"

@@ -9,10 +9,11 @@ from uuid import UUID
 
 import strawberry
 
-from ..graphql import loaders
-from ..graphql.node import Node
-from ..graphql.money import Money
-from ..scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
+from switchboard.core.graphql import loaders
+from switchboard.core.graphql.money import Money
+from switchboard.core.graphql.node import Node
+from switchboard.core.scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
+
 from . import service
 from .eligibility import parse_reason
 
@@ -86,7 +87,7 @@ class Employee(Node):
     stored_languages: strawberry.Private[list[Any]]
 
     @classmethod
-    def from_row(cls, r: Any) -> "Employee":
+    def from_row(cls, r: Any) -> Employee:
         return cls(
             id=r.id, employee_number=r.employee_number, preferred_name=r.preferred_name, hire_date=r.hire_date,
             termination_date=r.termination_date, work_region=r.work_region, home_site_id=r.home_site_id,
@@ -98,11 +99,11 @@ class Employee(Node):
         return None if self.home_site_id is None else await site_by_id(info.context).load(self.home_site_id)
 
     @strawberry.field(description="The employee's assignments the caller can see, by start date.")
-    async def assignments(self, info: strawberry.Info) -> list["Assignment"]:
+    async def assignments(self, info: strawberry.Info) -> list[Assignment]:
         return await assignments_of_employee(info.context).load(self.id)
 
     @strawberry.field(description="The employee's credentials the caller can see.")
-    async def credentials(self, info: strawberry.Info) -> list["Credential"]:
+    async def credentials(self, info: strawberry.Info) -> list[Credential]:
         return await credentials_of_employee(info.context).load(self.id)
 
     @strawberry.field(description="Contact fields; null unless the caller may read this employee's PII. Logged.")
@@ -125,7 +126,7 @@ class Assignment(Node):
     supervisor_id: strawberry.Private[UUID | None]
 
     @classmethod
-    def from_row(cls, r: Any) -> "Assignment":
+    def from_row(cls, r: Any) -> Assignment:
         return cls(
             id=r.id, role=AssignmentRole(r.role), valid_from=r.valid_from, valid_to=r.valid_to,
             pay_rate=Money(amount=r.pay_rate, currency=r.pay_currency), pay_currency=r.pay_currency,
@@ -161,7 +162,7 @@ class Credential:
     client_id: strawberry.Private[UUID | None]
 
     @classmethod
-    def from_row(cls, r: Any) -> "Credential":
+    def from_row(cls, r: Any) -> Credential:
         return cls(id=r.id, kind=r.kind, issued_on=r.issued_on, expires_on=r.expires_on, revoked_on=r.revoked_on,
                    employee_id=r.employee_id, client_id=r.client_id)
 
@@ -209,7 +210,7 @@ class EligibleAgent:
     reasons: list[IneligibilityReason]
 
     @classmethod
-    def from_row(cls, r: Any) -> "EligibleAgent":
+    def from_row(cls, r: Any) -> EligibleAgent:
         reasons = ineligibility_reasons(r.reasons)
         return cls(employee=Employee.from_row(r), eligible=not reasons, reasons=reasons)
 

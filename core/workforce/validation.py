@@ -6,8 +6,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from ..errors import UserError
-from ..scope.validation import between
+from switchboard.core.errors import UserError
+from switchboard.core.scope.validation import between
 
 CREDENTIAL_KIND = re.compile(r"^[a-z][a-z0-9_]*(:[a-z0-9_-]+)?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")

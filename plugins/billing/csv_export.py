@@ -11,12 +11,13 @@ headers, ``.`` decimals, ``,`` between fields. Dates are ISO 8601 either way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from itertools import chain
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
-from switchboard.core.exports.csv import CONTENT_TYPE, Cell, CsvFormat, render as write_csv
+from switchboard.core.exports.csv import CONTENT_TYPE, Cell, CsvFormat
+from switchboard.core.exports.csv import render as write_csv
 from switchboard.core.i18n import Messages
 
 from .service import CLASSES, GROUP_ALIASES, Group

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Connection
+
 from switchboard.core.demo.builder import load_rows
 from switchboard.core.demo.model import Client, DemoResult
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
+
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job

@@ -8,8 +8,14 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+
 from switchboard.core.graphql.pagination import (
-    Connection, Window, connection, connection_field, list_connection, page_cap,
+    Connection,
+    Window,
+    connection,
+    connection_field,
+    list_connection,
+    page_cap,
 )
 from switchboard.core.scope.types import client_by_id, lob_by_id
 from switchboard.core.workforce.types import employee_by_id

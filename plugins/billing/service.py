@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from strawberry.utils.str_converters import to_camel_case
+
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller

@@ -9,11 +9,12 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from switchboard.core.jobs.results import JobResult
 from babel.numbers import format_currency
+
 from switchboard.core.graphql import loaders
-from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.money import Money
+from switchboard.core.graphql.node import Node
+from switchboard.core.jobs.results import JobResult
 from switchboard.core.scope.types import Client, Lob, client_by_id, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 from switchboard.plugins.timekeeping.activities import Activity

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from switchboard.core import cli as core_cli
 from switchboard.core.cli import one_line_errors
 from switchboard.core.imports.command import AsUser, CleanRowsOnly, csv_file, import_command

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from switchboard.core.db.constraints import register_constraints
 from switchboard.core.hookspecs import hookimpl
-
 from switchboard.plugins.scheduling import permissions
 
 HERE = Path(__file__).resolve().parent

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from switchboard.core import cli as core_cli
 from switchboard.core.cli import one_line_errors
 from switchboard.core.imports.command import AsUser, CleanRowsOnly, csv_file, import_command
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     acd = "acd"
     punch = "punch"
 

@@ -34,6 +34,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
+
 from switchboard.core.demo.builder import load_rows
 from switchboard.core.demo.model import Assignment, DemoResult, Employee, time_ordered_id
 from switchboard.core.scope.holidays import public_holidays
@@ -174,7 +175,7 @@ class Ledger:
         offset = rng.randint(0, max(0, len(SLOTS) - sum(halves)))
         slots: dict[tuple[int, int], Assignment] = {}
         position = offset
-        for assignment, count in zip(active, halves):
+        for assignment, count in zip(active, halves, strict=True):
             for slot in SLOTS[position:position + count]:
                 slots[slot] = assignment
             position += count

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 from strawberry.file_uploads import Upload
+
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.imports.types import upload_stream
 from switchboard.core.jobs.mutations import JobPayload

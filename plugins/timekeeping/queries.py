@@ -7,6 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
+
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from . import service

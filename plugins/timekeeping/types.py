@@ -10,6 +10,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
 from switchboard.core.imports.report import report_from_json

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+
 from switchboard.core.audit.verify import verify
 from switchboard.core.demo.builder import (
     SIZES,
@@ -24,7 +25,6 @@ from switchboard.core.errors import ConfigurationError
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.platform import problems
 from switchboard.core.runtime import Runtime
-
 from tests.conftest import TEMPLATE, cloned_runtime
 
 SEED = 7

@@ -391,9 +391,9 @@ def model(creds: list[dict], first: date, last: date) -> list[tuple]:
         return min(ends) if ends else None
 
     lapses = [lapse(c) for c in relevant]
-    if any(c["issued_on"] <= first and (end is None or end > last) for c, end in zip(relevant, lapses)):
+    if any(c["issued_on"] <= first and (end is None or end > last) for c, end in zip(relevant, lapses, strict=True)):
         return []
-    held = [end for c, end in zip(relevant, lapses) if c["issued_on"] <= first]
+    held = [end for c, end in zip(relevant, lapses, strict=True) if c["issued_on"] <= first]
     if held:
         return [("CREDENTIAL_EXPIRED", "kind_a", max(held))]
     return [("CREDENTIAL_MISSING", "kind_a", None)]

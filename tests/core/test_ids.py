@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
+
 from switchboard.core.migrations.versions.core_0003_time_ordered_ids import PORTABLE_EXPRESSION
 
 

@@ -59,7 +59,7 @@ def test_runtime_role_sees_exactly_its_scope(world, as_runtime, who):
             rows = conn.execute(text(f"SELECT id FROM {table}")).scalars().all()
             assert names(world, rows) == expected, (who, table)
         pairs = conn.execute(text("SELECT employee_id, lob_id FROM assignment")).all()
-        assert {(names(world, [e]).pop(), names(world, [l]).pop()) for e, l in pairs} == ASSIGNMENTS[who]
+        assert {(names(world, [e]).pop(), names(world, [lob]).pop()) for e, lob in pairs} == ASSIGNMENTS[who]
         kinds = conn.execute(text("SELECT kind FROM credential")).scalars().all()
         assert set(kinds) == CREDENTIALS[who] and len(kinds) == len(set(kinds))
 
@@ -204,7 +204,7 @@ CLIENTS = "{ clients { edges { node { name lobs { name } } } } }"
 def test_graphql_clients_are_bounded_by_scope(world, gql, who, expected):
     body = gql(CLIENTS, token=world.tokens[who])
     assert "errors" not in body, body
-    got = {e["node"]["name"]: {l["name"] for l in e["node"]["lobs"]} for e in body["data"]["clients"]["edges"]}
+    got = {e["node"]["name"]: {lob["name"] for lob in e["node"]["lobs"]} for e in body["data"]["clients"]["edges"]}
     assert got == expected
 
 

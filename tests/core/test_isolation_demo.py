@@ -43,11 +43,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
+
 from switchboard.core.app import create_app
 from switchboard.core.db.selfcheck import SCOPED_TABLES
 from switchboard.core.demo.builder import build_demo
 from switchboard.core.plugin import GRANTS as DEFAULT_GRANTS
-
 from tests import factories as f
 from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime, examples
 from tests.core.test_isolation_properties import (
@@ -186,7 +186,8 @@ class World:
     credential_slots: list[tuple[UUID, UUID, UUID | None]]
 
     def own(self, user: UUID) -> Own:
-        pick = lambda rows: {r for r, u in rows.items() if u == user}
+        def pick(rows):
+            return {r for r, u in rows.items() if u == user}
         return Own(user, pick(self.grants), pick(self.bindings), pick(self.tokens))
 
     def of_tenant(self, rows: dict[UUID, UUID], tenant: UUID) -> set[UUID]:
@@ -216,7 +217,8 @@ def second_tenant(conn: Connection, today: date) -> UUID:
 
 
 def load_world(conn: Connection, demo: UUID, other: UUID) -> World:
-    q = lambda sql: conn.execute(text(sql)).all()
+    def q(sql):
+        return conn.execute(text(sql)).all()
     today = conn.execute(text("SELECT current_date")).scalar_one()
     g = Graph(tenants=[demo, other])
     assert {r.id for r in q("SELECT id FROM tenant")} == {demo, other}
@@ -615,8 +617,10 @@ def paged(gql: GraphQLClient, token: str, field: str, selection: str) -> tuple[l
 
 def graphql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Random) -> list[str]:
     w, gql, g, token = env.world, env.gql, env.world.graph, own.token
-    ids = lambda nodes: {UUID(n["id"]) for n in nodes}
-    ref = lambda node: node and UUID(node["id"])
+    def ids(nodes):
+        return {UUID(n["id"]) for n in nodes}
+    def ref(node):
+        return node and UUID(node["id"])
     if not c.active:
         body = gql("{ me { userId } }", token=token)
         return _diff("inactive caller", (body["_status"], _code(body)), (401, "UNAUTHENTICATED"))
@@ -640,7 +644,8 @@ def graphql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Rando
     pii_before = set(env.owner.execute(text("SELECT id FROM pii_access WHERE user_id = :u"), {"u": own.user})
                      .scalars())
     body = gql("{ me { userId grants { role clientId lobId } } tokens { id } }", token=token)
-    uuid = lambda x: x and UUID(x)
+    def uuid(x):
+        return x and UUID(x)
     problems += _diff("me", (body["data"]["me"]["userId"],
                              {(x["role"], uuid(x["clientId"]), uuid(x["lobId"])) for x in body["data"]["me"]["grants"]}),
                       (str(own.user), set(c.grants)))
@@ -713,8 +718,10 @@ def graphql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Rando
 
 def _employee_mismatches(w: World, c: Who, want: dict[str, set], n: dict) -> list[str]:
     g, e = w.graph, UUID(n["id"])
-    seen = lambda table, x: x if x in want[table] else None
-    ref = lambda node: node and UUID(node["id"])
+    def seen(table, x):
+        return x if x in want[table] else None
+    def ref(node):
+        return node and UUID(node["id"])
     problems = _diff(f"employee {e} homeSite", ref(n["homeSite"]), seen("site", w.home_site[e]))
     problems += _diff(f"employee {e} contact", n["contact"] is not None, may_read_contact(w, c, e))
     problems += _diff(f"employee {e} assignments", {UUID(a["id"]) for a in n["assignments"]},
@@ -768,8 +775,9 @@ def created(owner: Connection, c: Who) -> Iterator[Own]:
         token = f.token(owner, user)
         if not c.active:
             owner.execute(text("UPDATE app_user SET active = false WHERE id = :u"), {"u": user})
-        mine = lambda table: set(owner.execute(text(f"SELECT id FROM {table} WHERE user_id = :u"),
-                                               {"u": user}).scalars())
+        def mine(table):
+            return set(owner.execute(text(f"SELECT id FROM {table} WHERE user_id = :u"),
+                                                       {"u": user}).scalars())
         yield Own(user, mine("role_grant"), mine("client_binding"), mine("auth_token"), token)
     finally:
         delete_user(owner, user)
@@ -795,7 +803,8 @@ def test_the_model_covers_every_scoped_table(env):
 def test_the_demo_graph_is_rich_enough(env):
     """(The demo's dates hang off a fixed anchor; "current" is against today, so allow for drift.)"""
     w, g = env.world, env.world.graph
-    demo = lambda d: [k for k, v in d.items() if (v if isinstance(v, UUID) else v[0]) == w.demo]
+    def demo(d):
+        return [k for k, v in d.items() if (v if isinstance(v, UUID) else v[0]) == w.demo]
     assert (len(demo(g.clients)), len(demo(g.lobs))) == (7, 23) and len(demo(g.employees)) > 500
     states = [current for _, _, current in g.assignments.values()]
     assert states.count(True) > 100 and states.count(False) > 20
@@ -875,7 +884,8 @@ def test_the_model_has_teeth(template):
     """Broken policies, in a clone of their own, are reported by the same checks."""
     with demo_world(template) as broken:
         w, g, owner = broken.world, broken.world.graph, broken.owner
-        rnd = lambda: random.Random(0)
+        def rnd():
+            return random.Random(0)
         lob = min(lob for lob, (t, _) in g.lobs.items() if t == w.demo)
         # an employee whose only assignments on some client have ended
         ended = {(e, g.lobs[lob][1]) for e, lob, current in g.assignments.values() if not current}

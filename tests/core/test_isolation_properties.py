@@ -89,28 +89,28 @@ def expected(g: Graph, c: Caller) -> dict[str, set[UUID]]:
     t = c.tenant
     mine = lambda d: {k for k, v in d.items() if (v if isinstance(v, UUID) else v[0]) == t}  # noqa: E731
     if c.kind == "client":
-        lobs = {l for l, (_, cl) in g.lobs.items() if cl == c.bound}
+        lobs = {lob for lob, (_, cl) in g.lobs.items() if cl == c.bound}
         return {"client": {c.bound}, "lob": lobs, "site": set(), "employee": set(), "assignment": set(),
                 "credential": set()}
-    scope = [(role, cl, l) for role, cl, l in c.grants if role != "agent"]
+    scope = [(role, cl, lob) for role, cl, lob in c.grants if role != "agent"]
     if any(cl is None for _, cl, _ in scope):
         return {"client": mine(g.clients), "lob": mine(g.lobs), "site": mine(g.sites),
                 "employee": mine(g.employees), "assignment": {a for a, (e, _, _) in g.assignments.items()
                                                               if g.employees[e] == t},
                 "credential": {x for x, (e, _) in g.credentials.items() if g.employees[e] == t}}
-    full_clients = {cl for _, cl, l in scope if l is None}
-    full_lobs = {l for _, _, l in scope if l is not None} | {l for l, (_, cl) in g.lobs.items() if cl in full_clients}
+    full_clients = {cl for _, cl, lob in scope if lob is None}
+    full_lobs = {lob for _, _, lob in scope if lob is not None} | {lob for lob, (_, cl) in g.lobs.items() if cl in full_clients}
     own = c.employee
-    own_lobs = {l for a, (e, l, current) in g.assignments.items() if e == own and current}
+    own_lobs = {lob for a, (e, lob, current) in g.assignments.items() if e == own and current}
     reach_lobs = full_lobs | own_lobs
-    reach_clients = full_clients | {g.lobs[l][1] for l in reach_lobs}
-    scoped_employees = {e for a, (e, l, current) in g.assignments.items() if l in full_lobs and current}
+    reach_clients = full_clients | {g.lobs[lob][1] for lob in reach_lobs}
+    scoped_employees = {e for a, (e, lob, current) in g.assignments.items() if lob in full_lobs and current}
     return {
         "client": reach_clients,
         "lob": reach_lobs,
         "site": mine(g.sites),
         "employee": scoped_employees | ({own} if own else set()),
-        "assignment": {a for a, (e, l, _) in g.assignments.items() if l in full_lobs or e == own},
+        "assignment": {a for a, (e, lob, _) in g.assignments.items() if lob in full_lobs or e == own},
         "credential": {x for x, (e, cl) in g.credentials.items()
                        if (e in scoped_employees and (cl is None or cl in reach_clients)) or e == own},
     }
@@ -120,29 +120,29 @@ def writable_lobs(g: Graph, c: Caller) -> set[UUID]:
     """LOB rows this caller may update: tenant-wide, or a grant on the LOB's client or the LOB."""
     if c.kind == "client":
         return set()
-    scope = [(cl, l) for role, cl, l in c.grants if role != "agent"]
+    scope = [(cl, lob) for role, cl, lob in c.grants if role != "agent"]
     if any(cl is None for cl, _ in scope):
-        return {l for l, (t, _) in g.lobs.items() if t == c.tenant}
-    clients = {cl for cl, l in scope if l is None}
-    return {l for l, (_, cl) in g.lobs.items() if cl in clients} | {l for _, l in scope if l is not None}
+        return {lob for lob, (t, _) in g.lobs.items() if t == c.tenant}
+    clients = {cl for cl, lob in scope if lob is None}
+    return {lob for lob, (_, cl) in g.lobs.items() if cl in clients} | {lob for _, lob in scope if lob is not None}
 
 
 @st.composite
 def callers(draw, g: Graph) -> Caller:
     tenant = draw(st.sampled_from(g.tenants))
     clients = sorted(c for c, t in g.clients.items() if t == tenant)
-    lobs = sorted(l for l, (t, _) in g.lobs.items() if t == tenant)
+    lobs = sorted(lob for lob, (t, _) in g.lobs.items() if t == tenant)
     if draw(st.integers(0, 4)) == 0:
         bound = draw(st.sampled_from(clients))
         roles = draw(st.lists(st.sampled_from(["client_viewer", "client_admin"]), unique=True, max_size=2))
         return Caller(tenant, "client", [(r, bound, None) for r in roles], bound=bound)
     scope = st.one_of(st.just((None, None)), st.sampled_from([(c, None) for c in clients]),
-                      st.sampled_from([(g.lobs[l][1], l) for l in lobs]))
+                      st.sampled_from([(g.lobs[lob][1], lob) for lob in lobs]))
     grants = draw(st.lists(st.tuples(st.sampled_from(STAFF_SCOPE_ROLES + ["agent"]), scope), max_size=4,
                            unique=True))
     employees = sorted(e for e, t in g.employees.items() if t == tenant)
     employee = draw(st.one_of(st.none(), st.sampled_from(employees)))
-    return Caller(tenant, "staff", [(r, c, l) for r, (c, l) in grants], employee=employee)
+    return Caller(tenant, "staff", [(r, c, lob) for r, (c, lob) in grants], employee=employee)
 
 
 def create_user(conn, c: Caller) -> UUID:
@@ -222,7 +222,7 @@ def test_every_query_field_returns_exactly_the_in_scope_rows(graph_db, data):
         assert ids(body["data"]["clients"]) == want["client"]
         assert ids(body["data"]["lobs"]) == want["lob"]
         assert ids(body["data"]["sites"]) == want["site"]
-        nested = {UUID(l["id"]) for e in body["data"]["clients"]["edges"] for l in e["node"]["lobs"]}
+        nested = {UUID(lob["id"]) for e in body["data"]["clients"]["edges"] for lob in e["node"]["lobs"]}
         assert nested == want["lob"]
     finally:
         delete_user(graph_db.owner, user)

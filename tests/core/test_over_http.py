@@ -18,6 +18,7 @@ import orjson
 import pytest
 from sqlalchemy import Connection, text
 from starlette.testclient import TestClient
+
 from switchboard.core.app import create_app
 from switchboard.core.graphql.over_http import (
     ERRORS,
@@ -28,7 +29,6 @@ from switchboard.core.graphql.over_http import (
     content_type,
     response_media,
 )
-
 from tests import factories as f
 from tests.conftest import TEMPLATE, cloned_runtime
 from tests.core.test_plugins import Broken

@@ -29,7 +29,7 @@ def trees(owner):
     (name, then id: equal names make the id decide)."""
     tenant = f.tenant(owner)
     ids = [f.client(owner, tenant, name=name, code=f"T{n:02d}") for n, name in enumerate(NAMES)]
-    expected = sorted(zip(NAMES, ids), key=lambda pair: (pair[0], UUID(str(pair[1]))))
+    expected = sorted(zip(NAMES, ids, strict=True), key=lambda pair: (pair[0], UUID(str(pair[1]))))
     return f.token(owner, f.user(owner, tenant, "tenant_admin")), [str(i) for _, i in expected]
 
 

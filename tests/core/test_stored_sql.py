@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import Connection
 
 from switchboard.core.db.sql_files import sql_text
-from switchboard.plugins.scheduling.reports.adherence import SQL_PACKAGE as SCHEDULING, cells_sql
+from switchboard.plugins.scheduling.reports.adherence import SQL_PACKAGE as SCHEDULING
+from switchboard.plugins.scheduling.reports.adherence import cells_sql
 from tests.head import definition, head
 
 __all__ = ["head"]

@@ -17,7 +17,11 @@ from decimal import Decimal
 import pytest
 import strawberry
 from graphql import (
-    GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType, get_named_type,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    get_named_type,
     is_leaf_type,
 )
 

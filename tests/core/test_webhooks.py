@@ -16,6 +16,7 @@ import strawberry
 from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 from starlette.testclient import TestClient
+
 from switchboard.core.app import create_app
 from switchboard.core.config import Settings
 from switchboard.core.errors import ConfigurationError
@@ -25,7 +26,6 @@ from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.worker import JobContext, Worker
 from switchboard.core.webhooks.dispatcher import Dispatcher
 from switchboard.core.webhooks.events import emit
-
 from tests.conftest import TEMPLATE, GraphQLClient, RuntimeSQL, cloned_runtime
 from tests.webhooks import CREATE, receiver, register
 from tests.world import build_world

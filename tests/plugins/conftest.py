@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from switchboard.core.runtime import Runtime
 
+from switchboard.core.runtime import Runtime
 from tests.conftest import BUILTINS, fresh_runtime
 
 __all__ = ["BUILTINS"]

@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 from starlette.testclient import TestClient
+
 from switchboard.core.app import create_app
 from switchboard.core.audit.verify import verify
 from switchboard.core.demo.builder import build_demo
 from switchboard.core.demo.generate import SIZES, generate
 from switchboard.plugins.timekeeping.demo import Ledger, Plan
-
 from tests import factories as f
 from tests.conftest import GraphQLClient, cloned_runtime
 from tests.jobs import outcome

@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from switchboard.core.webhooks.dispatcher import Dispatcher
 
+from switchboard.core.webhooks.dispatcher import Dispatcher
 from tests import factories as f
 from tests.plugins.billing.helpers import draft, entry, issued, terms
 from tests.plugins.scheduling.schedule_helpers import PUBLISH, at, ok, schedule, segment

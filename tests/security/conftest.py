@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 import switchboard_sample.plugin as sample
+
 from switchboard.core.platform import migrate_all
 from switchboard.core.runtime import Runtime
-
 from tests.conftest import PREFIX, TEMPLATE, RuntimeSQL, clone_template, cloned_runtime, make_host
 from tests.plugins.conftest import BUILTINS
 from tests.security.populated import populate

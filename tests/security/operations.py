@@ -10,9 +10,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    GraphQLArgument, GraphQLEnumType, GraphQLField, GraphQLInputField, GraphQLInputObjectType, GraphQLInputType,
-    GraphQLList, GraphQLNonNull, GraphQLSchema, get_named_type, get_nullable_type, is_composite_type,
-    is_required_argument, is_required_input_field,
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    get_named_type,
+    get_nullable_type,
+    is_composite_type,
+    is_required_argument,
+    is_required_input_field,
 )
 
 UUID = "7d1b7c9e-2f7a-4a55-9a57-0c1f8d1e0b42"

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 from starlette.testclient import TestClient
+
 from switchboard.core.app import create_app
 from switchboard.core.config import Settings
 from switchboard.core.runtime import Runtime
-
 from tests.conftest import BUILTINS, GraphQLClient, cloned_runtime
 from tests.world import World, build_world
 

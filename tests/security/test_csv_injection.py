@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
+
 from switchboard.core.exports.csv import CsvFormat, needs_neutralising, neutralise, render, unneutralise
 from switchboard.plugins.timekeeping.import_file import ImportRow, write_import_csv
-
 from tests.conftest import BUILTINS, fresh_runtime
 from tests.plugins.billing.helpers import credit_note, draft, entry, issued, terms
 
@@ -149,7 +149,7 @@ def test_every_written_cell_is_safe_and_gives_back_its_value(rows, lang, localiz
     assert content.startswith("\ufeff") == localized
     parsed = list(csv.reader(io.StringIO(content.removeprefix("\ufeff"), newline=""), delimiter=fmt.delimiter))
     assert len(parsed) == len(rows) + 1
-    for (a, m, b, d), (a_, m_, b_, d_) in zip(rows, parsed[1:]):
+    for (a, m, b, d), (a_, m_, b_, d_) in zip(rows, parsed[1:], strict=True):
         for original, cell in ((a, a_), (b, b_)):
             assert not formula_like(cell)
             assert cell == (neutralise(original) if needs_neutralising(original) else original)

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
-from switchboard.core.graphql.node import MAX_IDS, to_global_id
 
+from switchboard.core.graphql.node import MAX_IDS, to_global_id
 from tests.conftest import graphql_client
 
 TABLES = {"Client": "client", "Lob": "lob", "Site": "site", "Employee": "employee", "Forecast": "forecast",

@@ -14,8 +14,8 @@ Bodies that are not a GraphQL request get a coded 400.
 from __future__ import annotations
 
 import base64
-import os
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -23,7 +23,12 @@ from typing import Any
 
 import pytest
 from graphql import (
-    GraphQLEnumType, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull, get_named_type,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    get_named_type,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -24,6 +24,7 @@ from graphql import get_introspection_query, parse, validate
 from graphql.validation import validation_context
 from sqlalchemy import text
 from starlette.testclient import TestClient
+
 from switchboard.core.app import create_app
 from switchboard.core.config import Settings
 from switchboard.core.db.server import locate
@@ -32,7 +33,6 @@ from switchboard.core.graphql.limits import measure
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.identity.operator import acting_as
 from switchboard.schema.compose import checked_documents
-
 from tests import factories as f
 from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
 from tests.live import served
@@ -85,7 +85,7 @@ def test_renamed_fragments_are_refused_as_fast_as_a_cached_document(admin, gql):
     """Renaming the fragments makes every document new to the cache: each is still cheap."""
     started = time.perf_counter()
     for n in range(20):
-        body = gql("{ me { ...R%d_13 } } " % n + fan_out(13, prefix=f"R{n}_"), token=admin)
+        body = gql(f"{{ me {{ ...R{n}_13 }} }} " + fan_out(13, prefix=f"R{n}_"), token=admin)
         assert code(body) == "QUERY_TOO_COSTLY"
     assert time.perf_counter() - started < 2.0
 
@@ -139,7 +139,7 @@ def test_other_requests_are_served_while_attack_documents_are_checked(admin, gql
     def attack() -> None:
         n = 0
         while not stop.is_set():
-            gql("{ me { ...X%d_13 } } " % n + fan_out(13, prefix=f"X{n}_"), token=admin)
+            gql(f"{{ me {{ ...X{n}_13 }} }} " + fan_out(13, prefix=f"X{n}_"), token=admin)
             n += 1
 
     attacker = threading.Thread(target=attack)

@@ -26,12 +26,12 @@ from alembic import command
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
+
 from switchboard.core.app import create_app
 from switchboard.core.db.constraints import user_error_from_db
 from switchboard.core.db.migrate import alembic_config
 from switchboard.core.db.scope_guard import SCOPE_COLUMNS, TRIGGER, scope_guard_ddl
 from switchboard.core.platform import migrate_all, problems
-
 from tests import factories as f
 from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime
 from tests.security.conftest import EVERY_PLUGIN

@@ -13,6 +13,7 @@ Create Date: 2026-11-23
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import (
     STAFF,
     TENANT,

@@ -25,6 +25,7 @@ Create Date: 2026-12-14
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import (
     STAFF,
     TENANT,

@@ -8,6 +8,7 @@ Create Date: 2026-11-23
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import execute_for_runtime
 from switchboard.plugins.billing.migrations.billing_0001_terms import CLASSIFY as PREVIOUS
 from switchboard.plugins.billing.migrations.billing_0001_terms import ENTRY_VISIBLE, WORKED

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
+
 from switchboard.core.demo.builder import load_rows
 from switchboard.core.demo.model import Client, DemoResult, Lob, time_ordered_id
 from switchboard.core.scope.holidays import region_holidays

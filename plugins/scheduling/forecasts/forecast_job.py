@@ -17,7 +17,6 @@ from switchboard.core.errors import ValidationErrors
 from switchboard.core.identity.caller import Caller
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.worker import JobCancelled, JobContext
-
 from switchboard.plugins.scheduling.forecasts import service as forecasts
 
 KIND = "scheduling.forecast"

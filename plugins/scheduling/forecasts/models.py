@@ -37,7 +37,13 @@ from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.seasonal import MSTL
 
 from switchboard.plugins.scheduling.forecasts import accuracy
-from switchboard.plugins.scheduling.forecasts.local_grid import from_local_grid, holiday_mask, local_slots, slots_per_day, to_local_grid
+from switchboard.plugins.scheduling.forecasts.local_grid import (
+    from_local_grid,
+    holiday_mask,
+    local_slots,
+    slots_per_day,
+    to_local_grid,
+)
 
 METHODS = ("seasonal_naive", "mstl_ets")
 FIT_WEEKS = 12

@@ -7,14 +7,13 @@ from uuid import UUID
 
 import strawberry
 from strawberry.file_uploads import Upload
+
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.imports.types import upload_stream
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
-
-from switchboard.plugins.scheduling.forecasts import service as forecasts
-
 from switchboard.plugins.scheduling.forecasts import forecast_job, volume_import
+from switchboard.plugins.scheduling.forecasts import service as forecasts
 from switchboard.plugins.scheduling.forecasts.types import ForecastInterval, ForecastMethod
 
 IMPORT_DESCRIPTION = (

@@ -7,13 +7,12 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
+
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
-
 from switchboard.plugins.scheduling.forecasts import service as forecasts
-
 from switchboard.plugins.scheduling.forecasts import volumes
-from switchboard.plugins.scheduling.permissions import FORECAST_READ, VOLUME_READ
 from switchboard.plugins.scheduling.forecasts.types import Forecast, ForecastAccuracy, IntervalVolume, forecast_by_id
+from switchboard.plugins.scheduling.permissions import FORECAST_READ, VOLUME_READ
 
 FROM = Annotated[datetime | None, strawberry.argument(name="from")]
 

@@ -20,16 +20,15 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import numpy as np
+
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.graphql.pagination import Window, keyset
 from switchboard.core.identity.caller import Caller
-
 from switchboard.plugins.scheduling.forecasts import accuracy
-
+from switchboard.plugins.scheduling.forecasts.volumes import Span, check_range, lob_histories, lob_spans
 from switchboard.plugins.scheduling.lobs import named_lob_ids, permitted_lobs
 from switchboard.plugins.scheduling.permissions import FORECAST_MANAGE, FORECAST_READ
-from switchboard.plugins.scheduling.forecasts.volumes import Span, check_range, lob_histories, lob_spans
 
 if TYPE_CHECKING:
     from switchboard.plugins.scheduling.forecasts import models as forecasting

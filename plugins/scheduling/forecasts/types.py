@@ -9,15 +9,15 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
-from switchboard.core.graphql.scalars import Fraction
-from switchboard.core.jobs.results import JobResult
+
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
+from switchboard.core.jobs.results import JobResult
 from switchboard.core.scope.types import Lob, lob_by_id
-
 from switchboard.plugins.scheduling.forecasts import service as forecasts
 from switchboard.plugins.scheduling.permissions import FORECAST_READ
 

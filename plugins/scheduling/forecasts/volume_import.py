@@ -25,7 +25,6 @@ from switchboard.core.imports.queued import import_handler, queue_import
 from switchboard.core.imports.report import ERROR_CAP, ImportReport
 from switchboard.core.imports.scope import importable_lobs
 from switchboard.core.imports.staging import Staging, stage_file
-
 from switchboard.plugins.scheduling.forecasts import volume_import_sql
 from switchboard.plugins.scheduling.permissions import VOLUME_IMPORT
 

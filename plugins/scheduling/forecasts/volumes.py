@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 import numpy as np
+
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.graphql.pagination import Fetched, Window, keyset

@@ -20,6 +20,7 @@ Create Date: 2026-11-24
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import (
     ScopedTable,
     create_scoped_table,

@@ -19,6 +19,7 @@ Create Date: 2026-11-24
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import (
     STAFF,
     TENANT,

@@ -12,6 +12,7 @@ Create Date: 2026-11-24
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import ScopedTable, create_scoped_table, drop_scoped_table, execute_for_runtime
 
 revision = "scheduling_0004"

@@ -17,6 +17,7 @@ Create Date: 2026-11-24
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import execute_for_runtime
 
 revision = "scheduling_0005"

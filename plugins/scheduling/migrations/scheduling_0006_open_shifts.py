@@ -16,6 +16,7 @@ Create Date: 2026-11-25
 """
 
 from alembic import op
+
 from switchboard.core.db.scoped import execute_for_runtime
 
 revision = "scheduling_0006"

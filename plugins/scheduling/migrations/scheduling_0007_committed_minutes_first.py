@@ -14,6 +14,7 @@ Create Date: 2026-11-25
 """
 
 from alembic import op
+
 from switchboard.plugins.scheduling.migrations.scheduling_0003_schedules import GUARDS, UNPAID_ACTIVITIES
 
 revision = "scheduling_0007"

@@ -17,6 +17,7 @@ Create Date: 2026-11-26
 """
 
 from alembic import op
+
 from switchboard.plugins.scheduling.migrations.scheduling_0005_reports import FUNCTIONS
 
 revision = "scheduling_0008"

@@ -9,6 +9,7 @@ Create Date: 2026-12-07
 """
 
 from alembic import op
+
 from switchboard.plugins.scheduling.migrations.scheduling_0005_reports import PORTAL_CELLS
 
 revision = "scheduling_0009"

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from datetime import time
 
 from sqlalchemy import Connection
+
 from switchboard.core.demo.builder import load_rows
 from switchboard.core.demo.model import DemoResult, Lob
-
 from switchboard.plugins.scheduling.forecasts.demo import OPEN_HOURS
 
 SHIFT_MINUTES, BREAK_MINUTES = 510, 30

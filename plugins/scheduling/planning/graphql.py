@@ -7,18 +7,18 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
+
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
-
+from switchboard.plugins.scheduling.lobs import lob_for, lobs_for
 from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, SOLVE
 from switchboard.plugins.scheduling.planning import parameters
 from switchboard.plugins.scheduling.planning.open_shift import open_shift_candidates
 from switchboard.plugins.scheduling.planning.open_shift_types import OpenShiftCandidate
-from switchboard.plugins.scheduling.lobs import lob_for, lobs_for
 from switchboard.plugins.scheduling.planning.requirement import staffing_requirement
 from switchboard.plugins.scheduling.planning.solve_job import KIND
 from switchboard.plugins.scheduling.planning.types import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from switchboard.plugins.scheduling.solver.problem import Horizon
@@ -15,12 +15,12 @@ DAYS = 7
 
 def local_midnight(day: date, zone: str) -> datetime:
     """The UTC instant where ``day`` begins in ``zone``."""
-    return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
 
 
 def local_instant(day: date, clock: time, zone: str) -> datetime:
     """The UTC instant of the wall-clock ``clock`` on ``day`` in ``zone``."""
-    return datetime.combine(day, clock, ZoneInfo(zone)).astimezone(timezone.utc)
+    return datetime.combine(day, clock, ZoneInfo(zone)).astimezone(UTC)
 
 
 def week_horizon(week_start: date, zones: Iterable[str]) -> Horizon:
@@ -28,7 +28,7 @@ def week_horizon(week_start: date, zones: Iterable[str]) -> Horizon:
     zones = list(zones)
     start = min(local_midnight(week_start, z) for z in zones)
     end = max(local_midnight(week_start + timedelta(days=DAYS), z) for z in zones)
-    epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
     start -= (start - epoch) % STEP
     end += -(end - epoch) % STEP
     return Horizon(start, INTERVAL_MINUTES, (end - start) // STEP)

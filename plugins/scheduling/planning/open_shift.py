@@ -39,7 +39,6 @@ from switchboard.core.graphql.pagination import Fetched, Keyset, Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.workforce import eligibility
 from switchboard.core.workforce.eligibility import EligibilityRule
-
 from switchboard.plugins.scheduling.forecasts.volumes import check_range
 from switchboard.plugins.scheduling.lobs import lob_for
 from switchboard.plugins.scheduling.permissions import SCHEDULE_READ

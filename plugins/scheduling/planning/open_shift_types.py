@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+
 from switchboard.core.graphql.money import Money
 from switchboard.core.graphql.scalars import whole_minutes
 from switchboard.core.workforce.types import Employee, IneligibilityReason, ineligibility_reasons
-
 from switchboard.plugins.scheduling.planning.week_problem import MAX_CONSECUTIVE_DAYS, MIN_REST_MINUTES
 
 

@@ -16,9 +16,8 @@ from uuid import UUID
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
-
-from switchboard.plugins.scheduling.permissions import STAFFING_MANAGE
 from switchboard.plugins.scheduling.lobs import lob_for
+from switchboard.plugins.scheduling.permissions import STAFFING_MANAGE
 from switchboard.plugins.scheduling.staffing import requirement
 
 MAX_PRIORITY = 100

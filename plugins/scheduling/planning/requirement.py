@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+
 from switchboard.core.db.session import DbSession
 from switchboard.core.identity.caller import Caller
-
 from switchboard.plugins.scheduling.forecasts import volumes
 from switchboard.plugins.scheduling.forecasts.service import EFFECTIVE_AHT, EFFECTIVE_OFFERED, LATEST_FORECASTS
-from switchboard.plugins.scheduling.permissions import FORECAST_READ
 from switchboard.plugins.scheduling.lobs import lob_for
+from switchboard.plugins.scheduling.permissions import FORECAST_READ
 from switchboard.plugins.scheduling.planning.parameters import StaffingParameters, parameters_of
 from switchboard.plugins.scheduling.staffing.requirement import required_agents, without_idle
 

@@ -21,7 +21,6 @@ from uuid import UUID
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import ValidationErrors
 from switchboard.core.jobs.worker import JobCancelled, JobContext
-
 from switchboard.plugins.scheduling.planning.week_problem import WeekProblem, build_week_problem
 from switchboard.plugins.scheduling.solver.problem import Progress, Schedule
 

@@ -8,11 +8,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
-from switchboard.core.graphql.scalars import Fraction
+
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 from switchboard.core.graphql.reason import EmptyReason, empty_reason
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs.results import JobResult
-
 from switchboard.plugins.scheduling.planning.parameters import StaffingParameters
 from switchboard.plugins.scheduling.planning.requirement import Requirement
 from switchboard.plugins.scheduling.schedules.types import Schedule, schedule_by_id

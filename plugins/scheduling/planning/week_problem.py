@@ -27,12 +27,13 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import numpy as np
+
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.identity.caller import Caller
 from switchboard.core.graphql.pagination import Window
+from switchboard.core.identity.caller import Caller
 from switchboard.core.workforce.eligibility import EligibilityRule, statement
-
+from switchboard.plugins.scheduling.lobs import lobs_for
 from switchboard.plugins.scheduling.permissions import SOLVE
 from switchboard.plugins.scheduling.planning.grid import (
     DAYS,
@@ -43,10 +44,9 @@ from switchboard.plugins.scheduling.planning.grid import (
     on_grid,
     week_horizon,
 )
-from switchboard.plugins.scheduling.lobs import lobs_for
 from switchboard.plugins.scheduling.planning.requirement import Requirement, lob_requirement
-from switchboard.plugins.scheduling.schedules.eligibility import RULES as SCHEDULING_RULES
 from switchboard.plugins.scheduling.schedules.availability import windows_of_employees
+from switchboard.plugins.scheduling.schedules.eligibility import RULES as SCHEDULING_RULES
 from switchboard.plugins.scheduling.solver.problem import Agent, Eligibility, Horizon, Lob, Problem, Shift
 
 MIN_REST_MINUTES = 11 * 60

@@ -28,9 +28,8 @@ from uuid import UUID
 from switchboard.core.db.session import DbSession
 from switchboard.core.db.sql_files import sql_text
 from switchboard.core.identity.caller import Caller
-from switchboard.plugins.timekeeping.activities import CATEGORY, ActivityCategory, sql_list
-
 from switchboard.plugins.scheduling.reports.scope import check_days, report_lobs
+from switchboard.plugins.timekeeping.activities import CATEGORY, ActivityCategory, sql_list
 
 SQL_PACKAGE = "switchboard.plugins.scheduling"
 PRODUCTIVE = sql_list([a.value for a, c in CATEGORY.items() if c is ActivityCategory.PRODUCTIVE])

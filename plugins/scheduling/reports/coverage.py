@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 import numpy as np
+
 from switchboard.core.db.session import DbSession
 from switchboard.core.identity.caller import Caller
-
 from switchboard.plugins.scheduling.reports.intervals import interval_minutes
 from switchboard.plugins.scheduling.reports.parameters import StaffingParameters, staffing_parameters
 from switchboard.plugins.scheduling.reports.scope import check_instants, report_lobs
@@ -53,7 +53,7 @@ def requirement(volume: np.ndarray, aht: np.ndarray, minutes: np.ndarray,
     for sel, patient in ((np.isnan(patience), False), (~np.isnan(patience), True)):
         if not sel.any():
             continue
-        chosen = [p for p, keep in zip(params, sel) if keep]
+        chosen = [p for p, keep in zip(params, sel, strict=True) if keep]
         staffing = required_agents(volume[sel], aht[sel], interval_seconds=minutes[sel] * 60.0,
                                    service_level=np.array([p.service_level for p in chosen]),
                                    answer_seconds=np.array([p.answer_seconds for p in chosen], dtype=float),

@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from switchboard.core.db.session import DbSession
-from switchboard.plugins.timekeeping.activities import ABSENCES, sql_list
-
 from switchboard.plugins.scheduling.forecasts.service import EFFECTIVE_AHT, EFFECTIVE_OFFERED, LATEST_FORECASTS
 from switchboard.plugins.scheduling.reports.adherence import PRODUCTIVE
+from switchboard.plugins.timekeeping.activities import ABSENCES, sql_list
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,10 +8,10 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from switchboard.core.errors import AccessError
-from switchboard.core.graphql.scalars import Fraction, whole_minutes
-from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 
+from switchboard.core.errors import AccessError
+from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
+from switchboard.core.graphql.scalars import Fraction, whole_minutes
 from switchboard.plugins.scheduling.reports.adherence import CELL_KEYS, AdherenceRow, Grouping, rollup_sql
 from switchboard.plugins.scheduling.reports.scope import check_days
 

@@ -7,8 +7,8 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
-from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 
+from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 from switchboard.plugins.scheduling.reports import adherence as adherence_service
 from switchboard.plugins.scheduling.reports import coverage as coverage_service
 from switchboard.plugins.scheduling.reports import scorecard as scorecard_service

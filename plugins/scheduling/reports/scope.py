@@ -9,7 +9,6 @@ from uuid import UUID
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
-
 from switchboard.plugins.scheduling.forecasts.volumes import check_range
 from switchboard.plugins.scheduling.lobs import permitted_lobs
 from switchboard.plugins.scheduling.permissions import REPORT_READ

@@ -4,14 +4,13 @@ coverage, service level achieved and the volume offered, handled and abandoned."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.identity.caller import Caller
-
 from switchboard.plugins.scheduling.reports.adherence import AdherenceRow, Grouping, ratio, rollup_sql
 from switchboard.plugins.scheduling.reports.coverage import explain
 from switchboard.plugins.scheduling.reports.intervals import interval_minutes
@@ -64,8 +63,8 @@ async def scorecard(db: DbSession, caller: Caller, start: date, end: date,
                                    r.worked_minutes)
             for r in await db.all(rollup_sql([Grouping.CLIENT, Grouping.LOB]), params)}
     volumes = {r.lob_id: r for r in await db.all(VOLUMES, params)}
-    frame = explain(await interval_minutes(db, lobs, datetime.combine(start, time(), timezone.utc) - SLACK,
-                                           datetime.combine(end, time(), timezone.utc) + SLACK, start, end),
+    frame = explain(await interval_minutes(db, lobs, datetime.combine(start, time(), UTC) - SLACK,
+                                           datetime.combine(end, time(), UTC) + SLACK, start, end),
                     await staffing_parameters(db, lobs))
     required = frame.groupby("lob_id").required.sum().to_dict() if not frame.empty else {}
     scheduled = (frame.groupby("lob_id").scheduled.sum() / 60).to_dict() if not frame.empty else {}

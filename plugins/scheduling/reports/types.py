@@ -8,10 +8,10 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from switchboard.core.graphql.scalars import Fraction, whole_minutes
-from switchboard.core.graphql.reason import EmptyReason, empty_reason
-from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 
+from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
+from switchboard.core.graphql.reason import EmptyReason, empty_reason
+from switchboard.core.graphql.scalars import Fraction, whole_minutes
 from switchboard.plugins.scheduling.reports.adherence import AdherenceRow, Grouping
 from switchboard.plugins.scheduling.reports.coverage import CoverageGap
 from switchboard.plugins.scheduling.reports.scorecard import ScorecardLine

@@ -17,9 +17,8 @@ from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as v
-
-from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
 from switchboard.plugins.scheduling.permissions import AVAILABILITY_MANAGE, AVAILABILITY_READ
+from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
 from switchboard.plugins.scheduling.schedules.templates import local_time
 
 MAX_WINDOWS = 50

@@ -8,12 +8,10 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+
 from switchboard.core.graphql.payload import UserErrorType, atomically
-
 from switchboard.plugins.scheduling.schedules import availability
-
 from switchboard.plugins.scheduling.schedules import service as schedules
-
 from switchboard.plugins.scheduling.schedules import templates as shift_templates
 from switchboard.plugins.scheduling.schedules import time_off as time_off_service
 from switchboard.plugins.scheduling.schedules.types import AvailabilityWindow, Schedule, ShiftTemplate, TimeOff

@@ -6,14 +6,13 @@ from datetime import date, datetime
 from uuid import UUID
 
 import strawberry
+
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.graphql.scalars import whole_minutes
-
+from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, SCHEDULE_READ
 from switchboard.plugins.scheduling.schedules import service as schedules
-
 from switchboard.plugins.scheduling.schedules import templates as shift_templates
 from switchboard.plugins.scheduling.schedules import time_off as time_off_service
-from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, SCHEDULE_READ
 from switchboard.plugins.scheduling.schedules.types import (
     AvailabilityWindow,
     CommittedMinutes,

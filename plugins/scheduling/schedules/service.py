@@ -12,21 +12,20 @@ not active on its local date. Publishing and unpublishing need
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
+from switchboard.core.graphql.pagination import Window
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 from switchboard.core.webhooks.events import emit
-
-from switchboard.core.graphql.pagination import Window
-from switchboard.plugins.scheduling.schedules.pages import filtered_page
 from switchboard.plugins.scheduling.permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
+from switchboard.plugins.scheduling.schedules.pages import filtered_page
 
 SCHEDULE_PUBLISHED = "scheduling.schedule.published"  # webhook event
 SCHEDULE_COLUMNS = (

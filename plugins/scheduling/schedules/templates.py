@@ -15,12 +15,11 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
+from switchboard.core.graphql.pagination import Window
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as v
-
-from switchboard.core.graphql.pagination import Window
-from switchboard.plugins.scheduling.schedules.pages import filtered_page
 from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, TEMPLATE_MANAGE
+from switchboard.plugins.scheduling.schedules.pages import filtered_page
 
 STEPS = (15, 30, 60)
 MIN_LENGTH, MAX_LENGTH, LENGTH_STEP = 60, 960, 15

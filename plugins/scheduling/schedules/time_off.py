@@ -16,13 +16,12 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
+from switchboard.core.graphql.pagination import Window
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
-
-from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
-from switchboard.core.graphql.pagination import Window
-from switchboard.plugins.scheduling.schedules.pages import filtered_page
 from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, TIME_OFF_APPROVE, TIME_OFF_REQUEST
+from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
+from switchboard.plugins.scheduling.schedules.pages import filtered_page
 
 MAX_LENGTH = timedelta(days=366)
 MAX_NOTE = 500

@@ -8,6 +8,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import strawberry
+
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Fetched, Window, connection, connection_field
@@ -16,14 +17,14 @@ from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.types import Job
 from switchboard.core.scope.types import Lob, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
-
-from switchboard.plugins.scheduling.schedules import availability
-
+from switchboard.plugins.scheduling.schedules import availability, time_off
 from switchboard.plugins.scheduling.schedules import service as schedules
-
-from switchboard.plugins.scheduling.schedules import time_off
 from switchboard.plugins.scheduling.schedules.vocabulary import (
-    ScheduleState, SegmentActivity, SolverStatus, TimeOffKind, TimeOffStatus,
+    ScheduleState,
+    SegmentActivity,
+    SolverStatus,
+    TimeOffKind,
+    TimeOffStatus,
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+
 from switchboard.plugins.timekeeping.activities import sql_list
 
 __all__ = ["sql_list"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 
 from switchboard.plugins.scheduling.solver.problem import Agent, Problem, Schedule, ScheduledShift
 from switchboard.plugins.scheduling.solver.rules import clash, longest_run, rest_intervals
@@ -69,7 +70,7 @@ def _agent_violations(problem: Problem, agent: Agent, shifts: list[ScheduledShif
             counts[lob][t] += 1
             lob_minutes[lob] += im
         order = sorted(lob_of)
-        changes = [t for before, t in zip(order, order[1:]) if lob_of[before] != lob_of[t]]
+        changes = [t for before, t in pairwise(order) if lob_of[before] != lob_of[t]]
         if len(changes) > problem.max_switches or not set(changes) <= set(c.switches):
             out.append(f"{who}: shift {s.shift} changes LOB off its switch points or too often")
     out += _week_violations(problem, agent, candidates, lob_minutes)
@@ -84,7 +85,7 @@ def _week_violations(problem: Problem, agent: Agent, shifts: list, lob_minutes: 
         out.append(f"{who}: two shifts on one day")
     rest = rest_intervals(agent, problem.horizon)
     ordered = sorted(shifts, key=lambda s: s.start)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if clash(a, b, rest):
             out.append(f"{who}: shifts at {a.start} and {b.start} overlap or break the minimum rest")
     if longest_run(days, agent.worked_days) > agent.max_consecutive_days:

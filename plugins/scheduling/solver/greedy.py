@@ -58,7 +58,8 @@ def greedy_plan(model: Model, passes: int = 3, deadline: float | None = None,
         m = model.agents[a]
         score = by_gain = _by_gain(model, m, gain)
         if guide is not None:
-            score = lambda j, c, m=m, by_gain=by_gain: guide[m.vars[j].index] - GUIDE_FLOOR + by_gain(j, c) / unit
+            def score(j, c, m=m, by_gain=by_gain):
+                return guide[m.vars[j].index] - GUIDE_FLOOR + by_gain(j, c) / unit
         plan[a] = _choose(model, m, score)
         place(plan[a], 1)
     for _ in range(passes):

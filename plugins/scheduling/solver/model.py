@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -66,7 +67,7 @@ def agent_columns(agent: Agent, lob_index: dict[object, int], horizon: Horizon, 
                 minutes[lob] += im
             if all(caps[lob] is None or m <= caps[lob] for lob, m in minutes.items()):
                 order = [lobs[t] for t in shift.worked]
-                out.append(Column(k, lobs, dict(minutes), sum(x != y for x, y in zip(order, order[1:]))))
+                out.append(Column(k, lobs, dict(minutes), sum(x != y for x, y in pairwise(order))))
     return out
 
 
@@ -143,7 +144,7 @@ def build(problem: Problem, break_symmetry: bool = True) -> Model:
     builder.add_coverage()
     builder.cp.minimize(cp_model.LinearExpr.weighted_sum(builder.obj_vars, builder.obj_coeffs) + builder.offset)
     coeffs: dict[int, int] = defaultdict(int)
-    for var, coeff in zip(builder.obj_vars, builder.obj_coeffs):
+    for var, coeff in zip(builder.obj_vars, builder.obj_coeffs, strict=True):
         coeffs[var.index] += coeff
     return Model(problem, builder.cp, builder.agents, builder.deviations, builder.lob_index, identical, dict(coeffs),
                  builder.offset)
@@ -177,7 +178,7 @@ class _Builder:
         if not xs:
             return
         by_lob: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-        for c, x in zip(columns, xs):
+        for c, x in zip(columns, xs, strict=True):
             for t, lob in c.lobs.items():
                 self.terms[lob][t].append(x)
             for lob, minutes in c.minutes.items():
@@ -212,7 +213,7 @@ class _Builder:
         agent = model.agent
         rest = rest_intervals(agent, self.horizon)
         by_shift: dict[int, list] = defaultdict(list)
-        for c, x in zip(model.columns, model.vars):
+        for c, x in zip(model.columns, model.vars, strict=True):
             by_shift[c.shift].append(x)
         spans = sorted((agent.shifts[k].start, agent.shifts[k].end + rest, k) for k in by_shift)
         cliques: list[set[int]] = []
@@ -262,7 +263,7 @@ class _Builder:
                 groups[(a.shifts, a.eligibility, a.legal_max_minutes, a.min_rest_minutes, a.max_consecutive_days,
                         a.worked_days, a.cost_per_hour, a.target_minutes)].append(i)
         for members in groups.values():
-            for first, second in zip(members, members[1:]):
+            for first, second in pairwise(members):
                 self.cp.add(self.agents[first].worked() >= self.agents[second].worked())
         return [g for g in groups.values() if len(g) > 1]
 
@@ -304,7 +305,7 @@ def read_plan(model: Model, value) -> Plan:
     """The plan a solution holds; ``value(var)`` reads a boolean (solver or callback)."""
     plan: Plan = {}
     for a, m in enumerate(model.agents):
-        works = [Work(c.shift, c.lobs) for c, x in zip(m.columns, m.vars) if value(x)]
+        works = [Work(c.shift, c.lobs) for c, x in zip(m.columns, m.vars, strict=True) if value(x)]
         if works:
             plan[a] = sorted(works, key=lambda w: m.agent.shifts[w.shift].start)
     return plan
@@ -315,7 +316,7 @@ def in_symmetry_order(model: Model, plan: Plan) -> Plan:
     (the earlier agent of a group works at least as many intervals); same cost."""
     for group in model.identical:
         weeks = sorted((plan.get(a, []) for a in group), key=lambda works: -sum(len(w.lobs) for w in works))
-        for a, works in zip(group, weeks):
+        for a, works in zip(group, weeks, strict=True):
             plan[a] = works
     return {a: works for a, works in plan.items() if works}
 
@@ -338,12 +339,12 @@ def _assignment(model: Model, plan: Plan):
     im = problem.horizon.interval_minutes
     for a, m in enumerate(model.agents):
         chosen = {(w.shift, tuple(sorted(w.lobs.items()))) for w in plan.get(a, [])}
-        for c, x in zip(m.columns, m.vars):
+        for c, x in zip(m.columns, m.vars, strict=True):
             yield x, int((c.shift, tuple(sorted(c.lobs.items()))) in chosen)
         if m.shortfall is not None:
             tiers = shortfall_tiers(m.agent.target_minutes // im, sum(len(w.lobs) for w in plan.get(a, [])))
-            yield from zip(m.shortfall, tiers)
+            yield from zip(m.shortfall, tiers, strict=True)
     coverage = coverage_counts(problem, plan)
     for d in model.deviations:
         need = round(problem.lobs[d.lob].required[d.interval] * SCALE)
-        yield from zip((d.ceil, d.short, d.excess), Deviation.values(need, coverage[d.lob][d.interval]))
+        yield from zip((d.ceil, d.short, d.excess), Deviation.values(need, coverage[d.lob][d.interval]), strict=True)

@@ -23,10 +23,11 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat.python import cp_model
 from ortools.pdlp import solvers_pb2
 from ortools.pdlp.python import pdlp
+from ortools.sat.python import cp_model
 from scipy.sparse import csr_array
+
 from switchboard.core.child_process import die_with_parent
 
 INT_LIMIT = 2**62  # CP-SAT's unbounded domain ends; beyond this a bound is treated as infinite
@@ -66,7 +67,7 @@ class _Rows:
 
     def add(self, refs, coeffs, low: float, high: float) -> None:
         row, constant = len(self.low), 0.0
-        for ref, coeff in zip(refs, coeffs):
+        for ref, coeff in zip(refs, coeffs, strict=True):
             self.rows.append(row)
             if ref >= 0:
                 self.cols.append(ref)

@@ -4,7 +4,7 @@ the greedy start, the diagnosis and the checker (so they cannot disagree)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import combinations, product
+from itertools import combinations, pairwise, product
 
 from switchboard.plugins.scheduling.solver.problem import Agent, Horizon, Shift
 
@@ -52,11 +52,11 @@ def lob_patterns(shift: Shift, options: dict[int, set[int]], max_switches: int) 
     for n in range(min(max_switches, len(points)) + 1):
         for cut in combinations(points, n):
             edges = [worked[0], *cut, worked[-1] + 1]
-            parts = [[t for t in worked if a <= t < b] for a, b in zip(edges, edges[1:])]
+            parts = [[t for t in worked if a <= t < b] for a, b in pairwise(edges)]
             if any(not part for part in parts):
                 continue
             choices = [sorted(set.intersection(*(options[t] for t in part))) for part in parts]
             for lobs in product(*choices):
-                if all(x != y for x, y in zip(lobs, lobs[1:])):
-                    out.append({t: lob for part, lob in zip(parts, lobs) for t in part})
+                if all(x != y for x, y in pairwise(lobs)):
+                    out.append({t: lob for part, lob in zip(parts, lobs, strict=True) for t in part})
     return out

@@ -6,7 +6,6 @@ import math
 from datetime import timedelta
 
 from switchboard.core.errors import UserError, ValidationErrors
-
 from switchboard.plugins.scheduling.solver.problem import Agent, Problem
 
 INTERVAL_MINUTES = (5, 10, 15, 20, 30, 60)

@@ -23,8 +23,9 @@ Create Date: 2026-11-24
 """
 
 from alembic import op
-from switchboard.core.db.scoped import execute_for_runtime
 from sqlalchemy import text
+
+from switchboard.core.db.scoped import execute_for_runtime
 
 revision = "timekeeping_0002"
 down_revision = "timekeeping_0001"

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
-from switchboard.plugins.billing.service import classification_params
 
+from switchboard.plugins.billing.service import classification_params
 from tests import factories as f
 from tests.conftest import examples
 from tests.plugins.billing.helpers import entry, hours, terms

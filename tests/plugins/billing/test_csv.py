@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from switchboard.plugins.billing.csv_export import HOURS_COLUMNS, INVOICE_COLUMNS
 
+from switchboard.plugins.billing.csv_export import HOURS_COLUMNS, INVOICE_COLUMNS
 from tests.plugins.billing.helpers import credit_note, draft, entry, issued, terms
 
 TORONTO = ZoneInfo("America/Toronto")

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
-from switchboard.plugins.billing.service import classification_params
 
+from switchboard.plugins.billing.service import classification_params
 from tests import factories as f
 from tests.core.test_workforce import mutation
 from tests.plugins.billing.helpers import HOURS, entry, hours, terms

@@ -13,8 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import text
-from switchboard.core.jobs.worker import Worker
 
+from switchboard.core.jobs.worker import Worker
 from tests.plugins.scheduling.schedule_helpers import WEEK, at, ok
 
 SOLVE = """mutation($lobs: [UUID!]!, $week: Date!, $limit: Int!) {

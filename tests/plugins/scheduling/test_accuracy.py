@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+
 from switchboard.plugins.scheduling.forecasts.accuracy import bias, mix_error, wape
 
 

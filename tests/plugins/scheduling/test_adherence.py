@@ -18,7 +18,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from switchboard.core.identity.rotation import rotate_portal_ids
-
 from switchboard.plugins.scheduling.reports.adherence import Grouping, rollup_sql
 from tests import factories as f
 from tests.plugins.scheduling.report_helpers import entry, published

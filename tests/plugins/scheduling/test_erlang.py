@@ -29,7 +29,6 @@ from scipy.stats import poisson
 
 from switchboard.plugins.scheduling.staffing.erlang import erlang_a, erlang_c, log_queue_series
 from switchboard.plugins.scheduling.staffing.requirement import required_agents
-
 from tests.conftest import examples
 
 volumes = st.floats(0.5, 600)
@@ -235,8 +234,8 @@ def test_large_traffic_is_stable():
     for patience in (None, 120.0, 900.0):
         r = required_agents(volume, 180, interval_seconds=1800, service_level=0.8, answer_seconds=20,
                             occupancy_cap=0.95, patience_seconds=patience)
-        model = (lambda k: erlang_c(k, traffic, 20, 180)) if patience is None else (
-            lambda k: erlang_a(k, traffic, 20, 180, patience))
+        def model(k, patience=patience):
+            return erlang_c(k, traffic, 20, 180) if patience is None else erlang_a(k, traffic, 20, 180, patience)
         assert np.all(model(r.whole_agents).service_level >= 0.8) and np.all(r.whole_agents >= traffic / 0.95)
         fewer = r.whole_agents - 1
         assert np.all((model(fewer).service_level < 0.8) | (fewer < traffic / 0.95))

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
+
 from switchboard.core.demo.generate import SIZES, generate
 from switchboard.core.scope.holidays import region_holidays
 from switchboard.plugins.scheduling.forecasts import models as forecasting
-from switchboard.plugins.scheduling.forecasts.local_grid import from_local_grid, to_local_grid
 from switchboard.plugins.scheduling.forecasts.demo import demo_series, span
+from switchboard.plugins.scheduling.forecasts.local_grid import from_local_grid, to_local_grid
 
 SEED = 7
 
@@ -35,7 +36,7 @@ def test_the_seasonal_model_beats_seasonal_naive_on_every_demo_lob(demo_historie
     horizons = [h.starts[-7 * 48:] + pd.Timedelta(weeks=1) for h in histories]
     results = forecasting.forecast_lobs(histories, horizons, "mstl_ets")
     worse = []
-    for (code, _), (_, test) in zip(demo_histories, results):
+    for (code, _), (_, test) in zip(demo_histories, results, strict=True):
         assert test.weeks == 4
         if not test.wape < test.baseline_wape:
             worse.append((code, test.wape, test.baseline_wape))
@@ -69,9 +70,9 @@ def test_seasonal_naive_takes_the_same_local_time_a_week_earlier_across_a_dst_ch
     ahead = pd.date_range("2026-11-02T05:00Z", periods=7 * 48, freq="30min")
     result = forecasting.forecast(history, ahead, "seasonal_naive")
 
-    by_start = {t.to_pydatetime(): v for t, v in zip(starts, offered)}
+    by_start = {t.to_pydatetime(): v for t, v in zip(starts, offered, strict=True)}
     assert result.offered.tolist() == [same_local_time_a_week_earlier(t.to_pydatetime(), by_start) for t in ahead]
-    aht_by_start = {t.to_pydatetime(): v for t, v in zip(starts, aht)}
+    aht_by_start = {t.to_pydatetime(): v for t, v in zip(starts, aht, strict=True)}
     assert result.aht.tolist() == [same_local_time_a_week_earlier(t.to_pydatetime(), aht_by_start) for t in ahead]
     assert result.holiday_factor == 1.0  # seasonal naive applies no holiday factor
     # by hand: Monday 2 November 09:00 EST (14:00Z) repeats Monday 26 October 09:00 EDT (13:00Z),

@@ -11,6 +11,7 @@ import time
 import psutil
 import pytest
 from ortools.sat.python import cp_model
+
 from switchboard.plugins.scheduling.solver.relaxation import RelaxationRun
 
 PARENT = """

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import text
+
 from switchboard.core.identity.operator import acting_as
 from switchboard.core.jobs.worker import Worker
-
 from switchboard.plugins.scheduling.planning.week_problem import build_week_problem
 from tests import factories as f
 from tests.pages import every_node

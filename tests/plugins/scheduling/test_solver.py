@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
+
 from switchboard.core.errors import ValidationErrors
 from switchboard.plugins.scheduling.solver.checker import violations
 from switchboard.plugins.scheduling.solver.greedy import greedy_plan
@@ -31,7 +32,6 @@ from switchboard.plugins.scheduling.solver.problem import (
 from switchboard.plugins.scheduling.solver.relaxation import RelaxationRun, solve_relaxation
 from switchboard.plugins.scheduling.solver.rules import longest_run
 from switchboard.plugins.scheduling.solver.search import ScheduleSolver, solve
-
 from tests.conftest import examples
 
 START = datetime(2026, 11, 23, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_one_place_at_a_time():
                       (agent(shifts=day_shifts(1), eligibility=(anywhere("A", 1), anywhere("B", 1))),))
     result = solved(problem)
     a, b = (c.scheduled for c in result.coverage)
-    assert all(x + y <= 1 for x, y in zip(a, b))
+    assert all(x + y <= 1 for x, y in zip(a, b, strict=True))
     assert sum(a) + sum(b) == 8
 
 
@@ -233,7 +233,7 @@ def test_partial_schedule_says_what_and_why():
     assert {("C", d * DAY + h) for d in range(7) for h in range(8, 20)} <= uncovered
     assert reasons(result, "C", 10) == {"SCHEDULE_GAP_NO_ELIGIBLE_AGENT": ()}
     assert all(g.shortfall > 0 for g in result.gaps)
-    covered = {(c.lob, t) for c in result.coverage for t, (r, s) in enumerate(zip(c.required, c.scheduled)) if s >= r}
+    covered = {(c.lob, t) for c in result.coverage for t, (r, s) in enumerate(zip(c.required, c.scheduled, strict=True)) if s >= r}
     assert not covered & uncovered
 
 
@@ -242,7 +242,7 @@ def test_partial_schedule_says_what_and_why():
 
 def crowd(agents: int = 60, days: int = 7) -> Problem:
     """A busier instance: three LOBs, agents on one or two of them, three shift starts a day."""
-    lobs = tuple(Lob(name, demand(days, agents / 6, range(7, 22)), priority=p) for name, p in zip("ABC", (1, 2, 1)))
+    lobs = tuple(Lob(name, demand(days, agents / 6, range(7, 22)), priority=p) for name, p in zip("ABC", (1, 2, 1), strict=True))
     shifts = day_shifts(days, starts=(7, 10, 13), breaks=True)
     people = tuple(agent(f"a{i:02d}", shifts, (anywhere("ABC"[i % 3], days, 32 * 60),) +
                          ((anywhere("ABC"[(i + 1) % 3], days, 16 * 60),) if i % 4 == 0 else ()),

@@ -10,10 +10,10 @@ import json
 
 import pytest
 from sqlalchemy import text
+
 from switchboard.core.imports.report import FILE_CODES
 from switchboard.plugins.scheduling import plugin
 from switchboard.plugins.scheduling.forecasts.volume_import import ROW_CODES
-
 from tests import factories as f
 from tests.commands import plugin_commands
 from tests.jobs import outcome

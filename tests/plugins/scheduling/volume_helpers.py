@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from switchboard.core.demo.builder import load_rows
 
+from switchboard.core.demo.builder import load_rows
 from tests.jobs import outcome
 
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
@@ -53,7 +53,7 @@ def history(owner, tenant, client, lob, weeks: int = 6, level: float = 40.0, see
     offered, aht = curve(weeks, level, seed)
     rows = [(tenant, client, lob, START + timedelta(minutes=MINUTES * i), MINUTES, int(o), int(o), 0,
              None if np.isnan(a) else round(float(a), 1), 0.8 if o else None)
-            for i, (o, a) in enumerate(zip(offered, aht))]
+            for i, (o, a) in enumerate(zip(offered, aht, strict=True))]
     load_rows(owner, "interval_volume", COLUMNS, rows)
     return len(rows)
 

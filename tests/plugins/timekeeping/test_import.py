@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 from sqlalchemy import text
+
 from switchboard.core.errors import UserError
 from switchboard.core.identity.operator import acting_as
 from switchboard.core.platform import problems
@@ -35,7 +36,6 @@ from switchboard.plugins.timekeeping.imports import (
     ROW_CODES,
     import_entries,
 )
-
 from tests import factories as f
 from tests.commands import plugin_commands
 from tests.conftest import examples
