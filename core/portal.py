@@ -10,6 +10,8 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import signed_in
+
 from .errors import AccessError
 from .graphql.node import Node
 from .scope.types import Channel
@@ -77,7 +79,7 @@ NODE_TYPES = {"PortalAccount": accounts, "PortalLob": lobs}
 
 @strawberry.type
 class PortalQuery:
-    @strawberry.field(description="The caller's own client account and its LOBs.")
+    @strawberry.field(description="The caller's own client account and its LOBs.", extensions=[signed_in()])
     async def account(self, info: strawberry.Info) -> PortalAccount:
         found = await accounts(info, [bound_client(info)])
         if found[0] is None:

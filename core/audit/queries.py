@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import CODE, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
 
@@ -17,7 +18,8 @@ READ = "audit.read"
 
 @strawberry.type
 class AuditQuery:
-    @connection_field(description="Audited changes, newest first, optionally of one table or row.")
+    @connection_field(description="Audited changes, newest first, optionally of one table or row.",
+                      extensions=[requires("audit.read")])
     async def audit_events(
         self, info: strawberry.Info, window: Window, table: Annotated[str | None, capped(CODE)] = None,
         row_id: UUID | None = None,
@@ -32,7 +34,8 @@ class AuditQuery:
         rows = await page.fetch(ctx.db, {"table": table, "row_id": row_id})
         return connection(rows, lambda r: (r.newest,), AuditEvent.from_row)
 
-    @connection_field(description="Reads of employee contact fields, newest first, optionally of one employee.")
+    @connection_field(description="Reads of employee contact fields, newest first, optionally of one employee.",
+                      extensions=[requires("audit.read")])
     async def pii_access_log(self, info: strawberry.Info, window: Window, employee_id: UUID | None = None
                              ) -> Connection[PiiAccess]:
         ctx = info.context

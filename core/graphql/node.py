@@ -23,6 +23,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.errors import AccessError, UserError
+from switchboard.core.graphql.access import signed_in
 
 from .execution import plain
 
@@ -116,12 +117,12 @@ async def resolve(info: strawberry.Info, ids: list[str]) -> list[Any]:
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="The object of a global id, or null when it does not exist, is outside the"
-                      " caller's scope or is not an id of this schema.")
+                      " caller's scope or is not an id of this schema.", extensions=[signed_in()])
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         return (await resolve(info, [id]))[0]
 
     @strawberry.field(description=f"The objects of global ids, in order, null where `node` would be (at most"
-                      f" {MAX_IDS} ids; each type is read once).")
+                      f" {MAX_IDS} ids; each type is read once).", extensions=[signed_in()])
     async def nodes(self, info: strawberry.Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_IDS:
             raise UserError("TOO_MANY_IDS", "ids", cap=MAX_IDS)

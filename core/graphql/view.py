@@ -338,6 +338,8 @@ class SwitchboardGraphQL(GraphQL):
             extensions: dict[str, Any] = {"code": original.code}
             if isinstance(original, UserError) and original.field:
                 extensions["field"] = original.field
+            if isinstance(original, AccessError) and "permission" in original.params:
+                extensions["permission"] = original.params["permission"]  # the key the caller lacks
             params = localized_fractions(original.params, lang) if isinstance(original, LimitError) else original.params
             body["message"] = messages.render(original.code, lang, params)
             body["extensions"] = extensions

@@ -16,6 +16,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.errors import UserError
+from switchboard.core.graphql.access import anyone, requires, signed_in
 from switchboard.core.graphql.caps import NAME, capped
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
@@ -106,7 +107,7 @@ class SessionMutation:
     @strawberry.mutation(description="Exchange e-mail, password and, when the user has TOTP, a current code "
                                      "or a recovery code for a session token. Staff log in on /graphql, client "
                                      "users on /portal/graphql; an account of the other endpoint is refused like "
-                                     "a wrong password.")
+                                     "a wrong password.", extensions=[anyone()])
     async def login(self, info: strawberry.Info, email: str, password: str, totp_code: str | None = None,
                     recovery_code: str | None = None) -> LoginPayload:
         ctx = info.context
@@ -117,14 +118,14 @@ class SessionMutation:
         token, expires, mfa = result or (None, None, False)
         return LoginPayload(token=token, expires_at=expires, mfa=mfa, errors=errors)
 
-    @strawberry.mutation(description="Log out: revoke the token this request carries.")
+    @strawberry.mutation(description="Log out: revoke the token this request carries.", extensions=[signed_in()])
     async def logout(self, info: strawberry.Info) -> OkPayload:
         ctx = info.context
         _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, ctx.me, ctx.me.token_id))
         return OkPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="Step up: a current TOTP code (or a recovery code) unlocks sensitive "
-                                     "operations on this token for a while.")
+                                     "operations on this token for a while.", extensions=[signed_in()])
     async def step_up(self, info: strawberry.Info, totp_code: str | None = None,
                       recovery_code: str | None = None) -> OkPayload:
         ctx = info.context
@@ -134,7 +135,8 @@ class SessionMutation:
         return OkPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="Start enrolling a TOTP authenticator (or replacing yours): returns its "
-                                     "secret. Needs an interactive session and your current credentials.")
+                                     "secret. Needs an interactive session and your current credentials.",
+                         extensions=[signed_in()])
     async def begin_totp_enrolment(self, info: strawberry.Info, current: CurrentCredentials) -> TotpEnrolmentPayload:
         ctx = info.context
         result, errors = await _keeping_writes(info, lambda: credentials.begin_totp(
@@ -143,21 +145,23 @@ class SessionMutation:
         return TotpEnrolmentPayload(secret=secret, otpauth_uri=uri, errors=errors)
 
     @strawberry.mutation(description="Finish TOTP enrolment with a code of the new secret, in the session "
-                                     "that began it.")
+                                     "that began it.", extensions=[signed_in()])
     async def confirm_totp(self, info: strawberry.Info, code: str) -> TotpConfirmationPayload:
         ctx = info.context
         codes, errors = await _keeping_writes(
             info, lambda: credentials.confirm_totp(ctx.db, ctx.runtime, ctx.me, code))
         return TotpConfirmationPayload(ok=not errors, recovery_codes=codes or [], errors=errors)
 
-    @strawberry.mutation(description="Remove your TOTP factor and recovery codes (tenant admins must keep one).")
+    @strawberry.mutation(description="Remove your TOTP factor and recovery codes (tenant admins must keep one).",
+                         extensions=[signed_in()])
     async def disable_totp(self, info: strawberry.Info, current: CurrentCredentials) -> OkPayload:
         ctx = info.context
         _, errors = await _keeping_writes(info, lambda: credentials.disable_totp(
             ctx.db, ctx.runtime, ctx.me, current.factors(), ctx.address))
         return OkPayload(ok=not errors, errors=errors)
 
-    @strawberry.mutation(description="Replace your recovery codes with new ones (the old ones stop working).")
+    @strawberry.mutation(description="Replace your recovery codes with new ones (the old ones stop working).",
+                         extensions=[signed_in()])
     async def regenerate_recovery_codes(self, info: strawberry.Info,
                                         current: CurrentCredentials) -> RecoveryCodesPayload:
         ctx = info.context
@@ -165,7 +169,7 @@ class SessionMutation:
             ctx.db, ctx.runtime, ctx.me, current.factors(), ctx.address))
         return RecoveryCodesPayload(recovery_codes=codes or [], errors=errors)
 
-    @strawberry.mutation(description="Change your own password; your other sessions end.")
+    @strawberry.mutation(description="Change your own password; your other sessions end.", extensions=[signed_in()])
     async def change_password(self, info: strawberry.Info, current: CurrentCredentials,
                               new_password: str) -> OkPayload:
         ctx = info.context
@@ -178,7 +182,8 @@ class SessionMutation:
 @strawberry.type
 class IdentityMutation:
     @strawberry.mutation(description="Create an API token for integrations acting as you (never second-factor "
-                                     "verified). Needs an interactive session and your current credentials.")
+                                     "verified). Needs an interactive session and your current credentials.",
+                         extensions=[requires("identity.token.create")])
     async def create_api_token(self, info: strawberry.Info, name: Annotated[str, capped(NAME)],
                                current: CurrentCredentials, ttl_days: int = 90) -> ApiTokenPayload:
         ctx = info.context
@@ -188,26 +193,29 @@ class IdentityMutation:
         return ApiTokenPayload(token=token, expires_at=expires, errors=errors)
 
     @strawberry.mutation(description="Revoke a token (your own; any of the tenant's, for tenant admins). "
-                                     "An API token may revoke only itself.")
+                                     "An API token may revoke only itself.", extensions=[signed_in()])
     async def revoke_token(self, info: strawberry.Info, id: UUID) -> OkPayload:
         ctx = info.context
         _, errors = await atomically(info, lambda: service.revoke_token(ctx.db, ctx.me, id))
         return OkPayload(ok=not errors, errors=errors)
 
-    @strawberry.mutation(description="Create a staff user or a client user bound to one client (tenant admins).")
+    @strawberry.mutation(description="Create a staff user or a client user bound to one client (tenant admins).",
+                         extensions=[requires("identity.user.manage")])
     async def create_user(self, info: strawberry.Info, input: UserInput) -> UserPayload:
         ctx = info.context
         data = {**vars(input), "kind": input.kind.value}
         row, errors = await atomically(info, lambda: users.create_user(ctx.db, ctx.me, data))
         return UserPayload(user=row and User.from_row(row), errors=errors)
 
-    @strawberry.mutation(description="Deactivate a user and revoke their tokens (tenant admins).")
+    @strawberry.mutation(description="Deactivate a user and revoke their tokens (tenant admins).",
+                         extensions=[requires("identity.user.manage")])
     async def deactivate_user(self, info: strawberry.Info, id: UUID) -> UserPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: users.deactivate_user(ctx.db, ctx.me, id))
         return UserPayload(user=row and User.from_row(row), errors=errors)
 
-    @strawberry.mutation(description="Give a user a role on the tenant, a client or a LOB.")
+    @strawberry.mutation(description="Give a user a role on the tenant, a client or a LOB.",
+                         extensions=[requires("identity.user.manage")])
     async def grant_role(
         self, info: strawberry.Info, user_id: UUID, role: str, client_id: UUID | None = None, lob_id: UUID | None = None
     ) -> GrantPayload:
@@ -215,7 +223,7 @@ class IdentityMutation:
         row, errors = await atomically(info, lambda: users.grant_role(ctx.db, ctx.me, user_id, role, client_id, lob_id))
         return GrantPayload(grant=row and RoleGrant.from_row(row), errors=errors)
 
-    @strawberry.mutation(description="Remove a grant.")
+    @strawberry.mutation(description="Remove a grant.", extensions=[requires("identity.user.manage")])
     async def revoke_grant(self, info: strawberry.Info, id: UUID) -> OkPayload:
         ctx = info.context
         _, errors = await atomically(info, lambda: users.revoke_grant(ctx.db, ctx.me, id))

@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.db.like import contains
+from switchboard.core.graphql.access import requires, signed_in
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
 
@@ -17,11 +18,13 @@ from .types import Me, Role, Token, User, UserKind
 
 @strawberry.type
 class IdentityQuery:
-    @strawberry.field(description="The authenticated caller, their grants and second-factor state.")
+    @strawberry.field(description="The authenticated caller, their grants and second-factor state.",
+                      extensions=[signed_in()])
     def me(self, info: strawberry.Info) -> Me:
         return Me.of(info.context.me)
 
-    @connection_field(description="Users of the tenant, by e-mail (tenant admins).")
+    @connection_field(description="Users of the tenant, by e-mail (tenant admins).",
+                      extensions=[requires("identity.user.manage")])
     async def users(
         self, info: strawberry.Info, window: Window, search: Annotated[str | None, capped(SEARCH)] = None,
     ) -> Connection[User]:
@@ -32,7 +35,8 @@ class IdentityQuery:
         rows = await page.fetch(ctx.db, {"q": contains(search or "")})
         return connection(rows, lambda r: (r.email, r.id), User.from_row)
 
-    @strawberry.field(description="Tokens: your own, or a user's (tenant admins). Secrets are never shown.")
+    @strawberry.field(description="Tokens: your own, or a user's (tenant admins). Secrets are never shown.",
+                      extensions=[signed_in()])
     async def tokens(self, info: strawberry.Info, user_id: UUID | None = None) -> list[Token]:
         ctx = info.context
         target = user_id or ctx.me.user_id
@@ -41,7 +45,7 @@ class IdentityQuery:
         rows = await ctx.db.all(users.TOKEN_SELECT + " WHERE user_id = :u ORDER BY created_at DESC, id", {"u": target})
         return [Token.from_row(r) for r in rows]
 
-    @strawberry.field(description="Every role and the permission keys it holds.")
+    @strawberry.field(description="Every role and the permission keys it holds.", extensions=[requires("scope.read")])
     async def roles(self, info: strawberry.Info) -> list[Role]:
         ctx = info.context
         ctx.me.require_somewhere("scope.read")

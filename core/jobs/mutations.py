@@ -6,6 +6,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import signed_in
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
 from . import service
@@ -21,7 +22,8 @@ class JobPayload:
 @strawberry.type
 class JobMutation:
     @strawberry.mutation(description="Cancel a queued or running job you requested (tenant-wide staff: any)."
-                         " A running job stops at its next progress report and keeps nothing.")
+                         " A running job stops at its next progress report and keeps nothing.",
+                         extensions=[signed_in()])
     async def cancel_job(self, info: strawberry.Info, id: UUID) -> JobPayload:
         ctx = info.context
         service.require_staff(ctx.me)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import signed_in
 from switchboard.core.graphql.caps import CODE, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
 
@@ -17,14 +18,15 @@ from .types import Job, JobState
 @strawberry.type
 class JobQuery:
     @strawberry.field(description="A job the caller requested, or may see (tenant-wide staff; staff who see"
-                      " every LOB it is about); null otherwise.")
+                      " every LOB it is about); null otherwise.", extensions=[signed_in()])
     async def job(self, info: strawberry.Info, id: UUID) -> Job | None:
         ctx = info.context
         service.require_staff(ctx.me)
         row = await service.get(ctx.db, id)
         return row and Job.from_row(row, ctx.message)
 
-    @connection_field(description="Jobs the caller may see, newest first, optionally of one kind or state.")
+    @connection_field(description="Jobs the caller may see, newest first, optionally of one kind or state.",
+                      extensions=[signed_in()])
     async def jobs(self, info: strawberry.Info, window: Window, kind: Annotated[str | None, capped(CODE)] = None,
                    state: JobState | None = None) -> Connection[Job]:
         ctx = info.context

@@ -16,6 +16,7 @@ import strawberry
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError
+from switchboard.core.graphql.access import signed_in
 from switchboard.core.graphql.live import follow, live_error
 from switchboard.core.identity.caller import Caller
 
@@ -52,7 +53,7 @@ class JobSubscription:
                              " then at every change, until it ends: the last event carries its final state. Each"
                              " event is read as the subscriber; the stream ends early, without an error, when they"
                              " may no longer see the job (a grant or the token revoked, the token expired)."
-                             " NOT_FOUND when the job is not visible to begin with.")
+                             " NOT_FOUND when the job is not visible to begin with.", extensions=[signed_in()])
     async def job_progress(self, info: strawberry.Info, id: UUID) -> AsyncGenerator[JobUpdate, None]:
         ctx = info.context
         try:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.graphql.scalars import Percent
 
@@ -95,31 +96,31 @@ def _data(value: object) -> dict:
 
 @strawberry.type
 class ScopeMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("scope.client.manage")])
     async def create_client(self, info: strawberry.Info, input: ClientInput) -> ClientPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.create_client(ctx.db, ctx.me, _data(input)))
         return ClientPayload(client=row and Client.from_row(row), errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("scope.client.manage")])
     async def update_client(self, info: strawberry.Info, id: UUID, patch: ClientPatch) -> ClientPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.update_client(ctx.db, ctx.me, id, _data(patch)))
         return ClientPayload(client=row and Client.from_row(row), errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("scope.lob.manage")])
     async def create_lob(self, info: strawberry.Info, client_id: UUID, input: LobInput) -> LobPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.create_lob(ctx.db, ctx.me, client_id, _data(input)))
         return LobPayload(lob=row and Lob.from_row(row), errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("scope.lob.manage")])
     async def update_lob(self, info: strawberry.Info, id: UUID, patch: LobPatch) -> LobPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.update_lob(ctx.db, ctx.me, id, _data(patch)))
         return LobPayload(lob=row and Lob.from_row(row), errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("scope.site.manage")])
     async def create_site(self, info: strawberry.Info, input: SiteInput) -> SitePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.create_site(ctx.db, ctx.me, _data(input)))

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
 from . import service
@@ -108,14 +109,14 @@ def _credential(row) -> Credential | None:
 
 @strawberry.type
 class WorkforceMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("workforce.employee.manage")])
     async def hire_employee(self, info: strawberry.Info, input: EmployeeInput) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(input)
         row, errors = await atomically(info, lambda: service.hire_employee(ctx.db, ctx.me, data))
         return EmployeePayload(employee=_employee(row), errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("workforce.employee.manage")])
     async def update_employee(self, info: strawberry.Info, id: UUID, patch: EmployeePatch) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(patch)
@@ -124,26 +125,28 @@ class WorkforceMutation:
 
     @strawberry.mutation(
         description="Record the last day of work; assignments past it end on it (later ones are removed)."
-    )
+, extensions=[requires("workforce.employee.manage")])
     async def terminate_employee(self, info: strawberry.Info, id: UUID, termination_date: date) -> EmployeePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.terminate_employee(ctx.db, ctx.me, id, termination_date))
         return EmployeePayload(employee=_employee(row), errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("workforce.assignment.manage")])
     async def create_assignment(self, info: strawberry.Info, input: AssignmentInput) -> AssignmentPayload:
         ctx = info.context
         data = strawberry.asdict(input)
         row, errors = await atomically(info, lambda: service.create_assignment(ctx.db, ctx.me, data))
         return AssignmentPayload(assignment=_assignment(row), errors=errors)
 
-    @strawberry.mutation(description="Set an assignment's last day (inclusive).")
+    @strawberry.mutation(description="Set an assignment's last day (inclusive).",
+                         extensions=[requires("workforce.assignment.manage")])
     async def end_assignment(self, info: strawberry.Info, id: UUID, last_day: date) -> AssignmentPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.end_assignment(ctx.db, ctx.me, id, last_day))
         return AssignmentPayload(assignment=_assignment(row), errors=errors)
 
-    @strawberry.mutation(description="End an assignment the day before effectiveDate and continue it on another LOB.")
+    @strawberry.mutation(description="End an assignment the day before effectiveDate and continue it on another LOB.",
+                         extensions=[requires("workforce.assignment.manage")])
     async def move_assignment(
         self, info: strawberry.Info, id: UUID, to_lob_id: UUID, effective_date: date, supervisor_id: UUID | None = None
     ) -> MoveAssignmentPayload:
@@ -154,14 +157,15 @@ class WorkforceMutation:
         ended, created = result or (None, None)
         return MoveAssignmentPayload(ended=_assignment(ended), created=_assignment(created), errors=errors)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires("workforce.credential.manage")])
     async def record_credential(self, info: strawberry.Info, input: CredentialInput) -> CredentialPayload:
         ctx = info.context
         data = strawberry.asdict(input)
         row, errors = await atomically(info, lambda: service.record_credential(ctx.db, ctx.me, data))
         return CredentialPayload(credential=_credential(row), errors=errors)
 
-    @strawberry.mutation(description="Revoke a credential from revokedOn (the first day it no longer counts).")
+    @strawberry.mutation(description="Revoke a credential from revokedOn (the first day it no longer counts).",
+                         extensions=[requires("workforce.credential.manage")])
     async def revoke_credential(self, info: strawberry.Info, id: UUID, revoked_on: date) -> CredentialPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.revoke_credential(ctx.db, ctx.me, id, revoked_on))

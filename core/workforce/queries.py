@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
@@ -17,7 +18,8 @@ from .types import EligibleAgent, Employee, employee_by_id
 
 @strawberry.type
 class WorkforceQuery:
-    @connection_field(description="Employees the caller can see, by preferred name.")
+    @connection_field(description="Employees the caller can see, by preferred name.",
+                      extensions=[requires("workforce.read")])
     async def employees(
         self,
         info: strawberry.Info,
@@ -34,7 +36,8 @@ class WorkforceQuery:
         rows = await service.employees_page(ctx.db, window, cap, client_id, lob_id, search)
         return connection(rows, lambda r: (r.preferred_name, r.id), Employee.from_row)
 
-    @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.")
+    @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.",
+                      extensions=[requires("workforce.read")])
     async def employee(self, info: strawberry.Info, id: UUID) -> Employee | None:
         info.context.me.require_somewhere(service.READ)
         return await employee_by_id(info.context).load(id)
@@ -42,7 +45,7 @@ class WorkforceQuery:
     @connection_field(
         description="Employees the caller can see who are employed during [start, end), with whether they may"
         " work the LOB then and every reason they may not; eligible first, then by name. One SQL statement."
-    )
+, extensions=[requires("workforce.eligibility.read")])
     async def eligible_agents(
         self,
         info: strawberry.Info,

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
@@ -65,7 +66,7 @@ def _invoice(row) -> Invoice | None:
 @strawberry.type
 class BillingMutation:
     @strawberry.mutation(description="Add terms for a client or one of its LOBs from a date; periods of one"
-                         " client or LOB never overlap.")
+                         " client or LOB never overlap.", extensions=[requires("billing.terms.manage")])
     async def set_billing_terms(self, info: strawberry.Info, input: BillingTermsInput) -> BillingTermsPayload:
         ctx = info.context
         values = service.TermsValues(
@@ -78,7 +79,8 @@ class BillingMutation:
         row, errors = await atomically(info, lambda: service.set_terms(ctx.db, ctx.me, values))
         return BillingTermsPayload(terms=row and BillingTerms.from_row(row), errors=errors)
 
-    @strawberry.mutation(description="Choose how overtime is attributed to clients (tenant-wide).")
+    @strawberry.mutation(description="Choose how overtime is attributed to clients (tenant-wide).",
+                         extensions=[requires("billing.policy.manage")])
     async def set_overtime_attribution(self, info: strawberry.Info,
                                        attribution: OvertimeAttribution) -> OvertimeAttributionPayload:
         ctx = info.context
@@ -88,7 +90,8 @@ class BillingMutation:
     @strawberry.mutation(description="Draft the invoice of a client's ended period (work dates, inclusive) in one"
                          " currency: one line per LOB, terms and class of billable time. Checked now (client,"
                          " permission, dates, currency), then queued as a billing.invoice_draft job, returned at"
-                         " once; its outcome (InvoiceDraftResult) holds the draft.")
+                         " once; its outcome (InvoiceDraftResult) holds the draft.",
+                         extensions=[requires("billing.invoice.manage")])
     async def draft_invoice(
         self,
         info: strawberry.Info,
@@ -103,21 +106,24 @@ class BillingMutation:
                                                                            currency))
         return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
 
-    @strawberry.mutation(description="Delete a draft invoice or credit note.")
+    @strawberry.mutation(description="Delete a draft invoice or credit note.",
+                         extensions=[requires("billing.invoice.manage")])
     async def discard_draft(self, info: strawberry.Info, id: UUID) -> DiscardDraftPayload:
         ctx = info.context
         discarded, errors = await atomically(info, lambda: invoices.discard_draft(ctx.db, ctx.me, id))
         return DiscardDraftPayload(discarded_id=discarded, errors=errors)
 
     @strawberry.mutation(description="Issue a draft invoice or credit note: it gets the tenant's next number and"
-                         " never changes again. Needs a recent second factor.")
+                         " never changes again. Needs a recent second factor.",
+                         extensions=[requires("billing.invoice.issue")])
     async def issue_invoice(self, info: strawberry.Info, id: UUID) -> InvoicePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: invoices.issue(ctx.db, ctx.me, id))
         return InvoicePayload(invoice=_invoice(row), errors=errors)
 
     @strawberry.mutation(description="Draft a credit note of an issued invoice: per line, what recomputing its"
-                         " period now finds lower; with `full`, all that is left of every line.")
+                         " period now finds lower; with `full`, all that is left of every line.",
+                         extensions=[requires("billing.invoice.manage")])
     async def draft_credit_note(self, info: strawberry.Info, invoice_id: UUID,
                                 full: bool = False) -> InvoicePayload:
         ctx = info.context

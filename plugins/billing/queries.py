@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import (
     Connection,
     Window,
@@ -65,7 +66,8 @@ class BillingQuery:
     @connection_field(description="Billable hours and amounts of work dates [from, to] (the LOBs' local dates)"
                       " in the caller's scope: regular, overtime, double time and stat-holiday time, priced by"
                       " the terms in force on each work date. Overtime counts all of an employee's clients. Rows"
-                      " by their groups (in `groupBy`'s order) and currency.")
+                      " by their groups (in `groupBy`'s order) and currency.",
+                      extensions=[requires("billing.hours.read")])
     async def billable_hours(
         self,
         info: strawberry.Info,
@@ -81,7 +83,8 @@ class BillingQuery:
         rows = await service.billable_hours(ctx.db, ctx.me, from_, to, client_id, lob_id, groups)
         return list_connection(rows, service.row_keys(groups), BillableHoursRow.from_row, window, page_cap(info))
 
-    @strawberry.field(description="The rows of `billableHours` as a CSV file, a client, LOB or employee by name.")
+    @strawberry.field(description="The rows of `billableHours` as a CSV file, a client, LOB or employee by name.",
+                      extensions=[requires("billing.hours.read")])
     async def billable_hours_csv(
         self,
         info: strawberry.Info,
@@ -99,7 +102,8 @@ class BillingQuery:
         return _file(csv_export.hours_file(rows, groups, await _names(info, rows), from_, to,
                                            ctx.runtime.messages, ctx.lang, localized))
 
-    @connection_field(description="Invoices and credit notes the caller can see, oldest first.")
+    @connection_field(description="Invoices and credit notes the caller can see, oldest first.",
+                      extensions=[requires("billing.invoice.read")])
     async def invoices(
         self,
         info: strawberry.Info,
@@ -115,13 +119,13 @@ class BillingQuery:
         return connection(rows, lambda r: (r.created_at, r.id), Invoice.from_row)
 
     @strawberry.field(description="One invoice or credit note, or null when it does not exist or is outside the"
-                      " caller's scope.")
+                      " caller's scope.", extensions=[requires("billing.invoice.read")])
     async def invoice(self, info: strawberry.Info, id: UUID) -> Invoice | None:
         info.context.me.require_somewhere(invoices.READ)
         return await invoice_by_id(info.context).load(id)
 
     @strawberry.field(description="An invoice or credit note as a CSV file, one row per line; null when it does"
-                      " not exist or is outside the caller's scope.")
+                      " not exist or is outside the caller's scope.", extensions=[requires("billing.invoice.read")])
     async def invoice_csv(self, info: strawberry.Info, id: UUID, localized: Localized = True) -> CsvFile | None:
         ctx = info.context
         ctx.me.require_somewhere(invoices.READ)
@@ -136,12 +140,13 @@ class BillingQuery:
             invoice, lines, client.name, issued_on, {x.id: x.name for x in lobs if x is not None},
             ctx.runtime.messages, ctx.lang, localized))
 
-    @strawberry.field(description="Commercial terms the caller can see.")
+    @strawberry.field(description="Commercial terms the caller can see.", extensions=[requires("billing.terms.read")])
     async def billing_terms(self, info: strawberry.Info, client_id: UUID | None = None) -> list[BillingTerms]:
         ctx = info.context
         return [BillingTerms.from_row(r) for r in await service.terms(ctx.db, ctx.me, client_id)]
 
-    @strawberry.field(description="How this tenant attributes overtime to clients.")
+    @strawberry.field(description="How this tenant attributes overtime to clients.",
+                      extensions=[requires("billing.hours.read")])
     async def overtime_attribution(self, info: strawberry.Info) -> OvertimeAttribution:
         ctx = info.context
         ctx.me.require_somewhere(service.HOURS_READ)

@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 from strawberry.file_uploads import Upload
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.imports.types import upload_stream
 from switchboard.core.jobs.mutations import JobPayload
@@ -77,7 +78,8 @@ def _entry(row) -> TimeEntry | None:
 
 @strawberry.type
 class TimekeepingMutation:
-    @strawberry.mutation(description="Record worked or absence time of an employee on a LOB.")
+    @strawberry.mutation(description="Record worked or absence time of an employee on a LOB.",
+                         extensions=[requires("timekeeping.entry.record")])
     async def record_time_entry(self, info: strawberry.Info, input: TimeEntryInput) -> TimeEntryPayload:
         ctx = info.context
         row, errors = await atomically(
@@ -86,33 +88,37 @@ class TimekeepingMutation:
         return TimeEntryPayload(entry=_entry(row), errors=errors)
 
     @strawberry.mutation(description="Supersede an active entry with a corrected one (both kept). Work on a"
-                         " closed day becomes an adjustment booked in the client's next open day.")
+                         " closed day becomes an adjustment booked in the client's next open day.",
+                         extensions=[requires("timekeeping.entry.record")])
     async def correct_time_entry(self, info: strawberry.Info, id: UUID,
                                  correction: TimeEntryCorrection) -> TimeEntryPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.correct(ctx.db, ctx.me, id, _values(correction)))
         return TimeEntryPayload(entry=_entry(row), errors=errors)
 
-    @strawberry.mutation(description="Void an active entry of an open period (kept for the record).")
+    @strawberry.mutation(description="Void an active entry of an open period (kept for the record).",
+                         extensions=[requires("timekeeping.entry.record")])
     async def void_time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntryPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.void(ctx.db, ctx.me, id))
         return TimeEntryPayload(entry=_entry(row), errors=errors)
 
-    @strawberry.mutation(description="Approve recorded entries: all of them, or none when any is refused.")
+    @strawberry.mutation(description="Approve recorded entries: all of them, or none when any is refused.",
+                         extensions=[requires("timekeeping.entry.approve")])
     async def approve_time_entries(self, info: strawberry.Info, ids: list[UUID]) -> TimeEntriesPayload:
         ctx = info.context
         rows, errors = await atomically(info, lambda: service.approve(ctx.db, ctx.me, ids))
         return TimeEntriesPayload(entries=[TimeEntry.from_row(r) for r in rows or []], errors=errors)
 
     @strawberry.mutation(description="Close a client's days up to a date (inclusive, the client's local dates)."
-                         " Every active entry booked by then must be approved.")
+                         " Every active entry booked by then must be approved.",
+                         extensions=[requires("timekeeping.period.close")])
     async def close_period(self, info: strawberry.Info, client_id: UUID, through: date) -> PeriodClosePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.close_period(ctx.db, ctx.me, client_id, through))
         return PeriodClosePayload(close=row and PeriodClose.from_row(row), errors=errors)
 
-    @strawberry.mutation(description=IMPORT_DESCRIPTION)
+    @strawberry.mutation(description=IMPORT_DESCRIPTION, extensions=[requires("timekeeping.import")])
     async def import_time_entries(self, info: strawberry.Info, file: Upload, source: ImportSource,
                                   clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from . import service
@@ -17,7 +18,8 @@ from .types import EntryState, TimeEntry, entry_by_id
 @strawberry.type
 class TimekeepingQuery:
     @connection_field(description="Time entries the caller can see, by start time. Work dates are the LOB's"
-                      " local dates, both inclusive; by default only active entries.")
+                      " local dates, both inclusive; by default only active entries.",
+                      extensions=[requires("timekeeping.entry.read")])
     async def time_entries(
         self,
         info: strawberry.Info,
@@ -37,7 +39,8 @@ class TimekeepingQuery:
         rows = await service.entries_page(ctx.db, f, window, ctx.runtime.settings.page_size_cap)
         return connection(rows, lambda r: (r.started_at, r.id), TimeEntry.from_row)
 
-    @strawberry.field(description="One time entry, or null when it does not exist or is outside the caller's scope.")
+    @strawberry.field(description="One time entry, or null when it does not exist or is outside the caller's scope.",
+                      extensions=[requires("timekeeping.entry.read")])
     async def time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntry | None:
         info.context.me.require_somewhere(service.READ)
         return await entry_by_id(info.context).load(id)

@@ -8,6 +8,7 @@ from uuid import UUID
 import strawberry
 from strawberry.file_uploads import Upload
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.imports.types import upload_stream
 from switchboard.core.jobs.mutations import JobPayload
@@ -45,7 +46,7 @@ class ForecastIntervalPayload:
 
 @strawberry.type
 class ForecastMutation:
-    @strawberry.mutation(description=IMPORT_DESCRIPTION)
+    @strawberry.mutation(description=IMPORT_DESCRIPTION, extensions=[requires("scheduling.volume.import")])
     async def import_interval_volumes(self, info: strawberry.Info, file: Upload,
                                       clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context
@@ -58,7 +59,8 @@ class ForecastMutation:
                          " (the intervals before the horizon), as the LOB's next forecast version, with a backtest"
                          " on its last weeks of history. All LOBs or none. Checked now (LOBs, permission, history,"
                          " horizon), then queued as a scheduling.forecast job, returned at once; its outcome"
-                         " (ForecastJobResult) holds the forecasts.")
+                         " (ForecastJobResult) holds the forecasts.",
+                         extensions=[requires("scheduling.forecast.manage")])
     async def create_forecast(self, info: strawberry.Info, input: ForecastInput) -> JobPayload:
         ctx = info.context
         request = forecasts.ForecastRequest(list(input.lob_ids), input.horizon_start, input.horizon_end,
@@ -67,7 +69,8 @@ class ForecastMutation:
         return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
 
     @strawberry.mutation(description="Override a forecast interval's offered volume and/or AHT, with a reason"
-                         " (audited). Both values null clears the override.")
+                         " (audited). Both values null clears the override.",
+                         extensions=[requires("scheduling.forecast.manage")])
     async def override_forecast_interval(self, info: strawberry.Info, forecast_id: UUID, interval_start: datetime,
                                          offered: float | None = None, aht_seconds: float | None = None,
                                          reason: str | None = None) -> ForecastIntervalPayload:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.graphql.scalars import Fraction
@@ -48,14 +49,16 @@ class LobStaffingPayload:
 
 @strawberry.type
 class PlanningQuery:
-    @strawberry.field(description="A LOB's staffing parameters (defaults when never set).")
+    @strawberry.field(description="A LOB's staffing parameters (defaults when never set).",
+                      extensions=[requires("scheduling.schedule.read")])
     async def lob_staffing(self, info: strawberry.Info, lob_id: UUID) -> LobStaffing:
         ctx = info.context
         lob = await lob_for(ctx.db, ctx.me, lob_id, SCHEDULE_READ)
         return LobStaffing.of(lob.id, (await parameters.parameters_of(ctx.db, [lob.id]))[lob.id])
 
     @strawberry.field(description="Per interval of the LOB's latest forecast in [from, to) (overrides included):"
-                                  " agents required, fractional and whole, and the service level achieved.")
+                                  " agents required, fractional and whole, and the service level achieved.",
+                      extensions=[requires("scheduling.forecast.read")])
     async def staffing_requirement(self, info: strawberry.Info, lob_id: UUID,
                                    start: Annotated[datetime, strawberry.argument(name="from")],
                                    to: datetime) -> StaffingRequirement:
@@ -63,7 +66,8 @@ class PlanningQuery:
         return StaffingRequirement.of(await staffing_requirement(ctx.db, ctx.me, lob_id, start, to))
 
     @strawberry.field(description="A solved schedule's shortfall and its under-covered intervals with their reasons;"
-                                  " null when the schedule is not visible.")
+                                  " null when the schedule is not visible.",
+                      extensions=[requires("scheduling.schedule.read")])
     async def schedule_coverage(self, info: strawberry.Info, schedule_id: UUID) -> ScheduleCoverage | None:
         ctx = info.context
         ctx.me.require_somewhere(SCHEDULE_READ)
@@ -78,7 +82,8 @@ class PlanningQuery:
     @connection_field(description="Who fits one open shift [start, end) on the LOB best: every candidate of"
                                   " eligibleAgents, ranked, with every reason not to (eligibleAgents' own, then"
                                   " overlap, minimum rest and consecutive days against published shifts) and the"
-                                  " figures of the rank. At most 16 hours. One SQL statement once the LOB is checked.")
+                                  " figures of the rank. At most 16 hours. One SQL statement once the LOB is checked.",
+                      extensions=[requires("workforce.eligibility.read")])
     async def open_shift_candidates(self, info: strawberry.Info, lob_id: UUID, start: datetime, end: datetime,
                                     window: Window) -> Connection[OpenShiftCandidate]:
         ctx = info.context
@@ -89,7 +94,8 @@ class PlanningQuery:
 
 @strawberry.type
 class PlanningMutation:
-    @strawberry.mutation(description="Set a LOB's staffing parameters.")
+    @strawberry.mutation(description="Set a LOB's staffing parameters.",
+                         extensions=[requires("scheduling.staffing.manage")])
     async def set_lob_staffing(self, info: strawberry.Info, lob_id: UUID,
                                input: LobStaffingInput) -> LobStaffingPayload:
         ctx = info.context
@@ -99,7 +105,8 @@ class PlanningMutation:
         return LobStaffingPayload(staffing=result and LobStaffing.of(lob_id, result), errors=errors)
 
     @strawberry.mutation(description="Queue a solve of the week starting on the Monday weekStart for these LOBs;"
-                                     " the job writes a draft schedule (see the job's result).")
+                                     " the job writes a draft schedule (see the job's result).",
+                         extensions=[requires("scheduling.schedule.solve")])
     async def solve_schedule(self, info: strawberry.Info, lob_ids: list[UUID], week_start: date,
                              time_limit_seconds: int = DEFAULT_TIME_LIMIT) -> JobPayload:
         ctx = info.context

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 from switchboard.plugins.scheduling.reports import adherence as adherence_service
 from switchboard.plugins.scheduling.reports import coverage as coverage_service
@@ -27,7 +28,8 @@ FROM_INSTANT = Annotated[datetime, strawberry.argument(name="from")]
 class ReportQuery:
     @connection_field(description="Adherence and conformance from `from` to `to` (local dates, both included, at"
                       " most 92 days), rolled up by the dimensions in `by` (none: one total), over the LOBs in"
-                      " the caller's scope (or those of `lobIds`); by day, client, LOB and agent.")
+                      " the caller's scope (or those of `lobIds`); by day, client, LOB and agent.",
+                      extensions=[requires("scheduling.report.read")])
     async def adherence(self, info: strawberry.Info, start: FROM_DATE, to: date, by: list[ReportGrouping],
                         window: Window, lob_ids: list[UUID] | None = None) -> Connection[AdherenceFigures]:
         ctx = info.context
@@ -35,14 +37,16 @@ class ReportQuery:
         return list_connection(rows, adherence_service.CELL_KEYS, AdherenceFigures.from_row, window, page_cap(info))
 
     @strawberry.field(description="Coverage per interval of the LOBs' latest forecasts from `from` to `to`"
-                      " (instants, end excluded, at most 92 days), and why it fell short of what was needed.")
+                      " (instants, end excluded, at most 92 days), and why it fell short of what was needed.",
+                      extensions=[requires("scheduling.report.read")])
     async def coverage(self, info: strawberry.Info, start: FROM_INSTANT, to: datetime,
                        lob_ids: list[UUID] | None = None) -> CoverageReport:
         ctx = info.context
         return CoverageReport.from_gap(await coverage_service.coverage_gap(ctx.db, ctx.me, lob_ids, start, to))
 
     @connection_field(description="The SLA scorecard per client and LOB from `from` to `to` (local dates, both"
-                      " included, at most 92 days), by client then LOB.")
+                      " included, at most 92 days), by client then LOB.",
+                      extensions=[requires("scheduling.report.read")])
     async def sla_scorecard(self, info: strawberry.Info, start: FROM_DATE, to: date, window: Window,
                             lob_ids: list[UUID] | None = None) -> Connection[ScorecardEntry]:
         ctx = info.context

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.plugins.scheduling.schedules import availability
 from switchboard.plugins.scheduling.schedules import service as schedules
@@ -106,14 +107,15 @@ async def _run(info: strawberry.Info, action: Callable[[], Awaitable[Any]], payl
 
 @strawberry.type
 class ScheduleMutation:
-    @strawberry.mutation(description="Add a shift template to a LOB.")
+    @strawberry.mutation(description="Add a shift template to a LOB.",
+                         extensions=[requires("scheduling.template.manage")])
     async def create_shift_template(self, info: strawberry.Info, lob_id: UUID,
                                     input: ShiftTemplateInput) -> ShiftTemplatePayload:
         ctx = info.context
         return await _run(info, lambda: shift_templates.create(ctx.db, ctx.me, lob_id, _template_values(input)),
                           ShiftTemplatePayload, "template", ShiftTemplate.from_row)
 
-    @strawberry.mutation(description="Change a shift template.")
+    @strawberry.mutation(description="Change a shift template.", extensions=[requires("scheduling.template.manage")])
     async def update_shift_template(self, info: strawberry.Info, id: UUID,
                                     patch: ShiftTemplatePatch) -> ShiftTemplatePayload:
         ctx = info.context
@@ -121,14 +123,16 @@ class ScheduleMutation:
         return await _run(info, lambda: shift_templates.update(ctx.db, ctx.me, id, changes),
                           ShiftTemplatePayload, "template", ShiftTemplate.from_row)
 
-    @strawberry.mutation(description="Delete a shift template (schedules already made keep their segments).")
+    @strawberry.mutation(description="Delete a shift template (schedules already made keep their segments).",
+                         extensions=[requires("scheduling.template.manage")])
     async def delete_shift_template(self, info: strawberry.Info, id: UUID) -> DeletePayload:
         ctx = info.context
         return await _run(info, lambda: shift_templates.delete(ctx.db, ctx.me, id), DeletePayload, "deleted_id",
                           lambda deleted: deleted)
 
     @strawberry.mutation(description="Replace an employee's weekly availability (an empty list: available any"
-                         " time). Times are in the given time zone, the one the employee is in.")
+                         " time). Times are in the given time zone, the one the employee is in.",
+                         extensions=[requires("scheduling.availability.manage")])
     async def set_availability(self, info: strawberry.Info, employee_id: UUID, timezone: str,
                                windows: list[AvailabilityWindowInput]) -> AvailabilityPayload:
         ctx = info.context
@@ -136,46 +140,53 @@ class ScheduleMutation:
         return await _run(info, lambda: availability.set_week(ctx.db, ctx.me, employee_id, timezone, given),
                           AvailabilityPayload, "windows", lambda rows: [AvailabilityWindow.from_row(r) for r in rows])
 
-    @strawberry.mutation(description="Request time off (for oneself, or as staff for an employee in scope).")
+    @strawberry.mutation(description="Request time off (for oneself, or as staff for an employee in scope).",
+                         extensions=[requires("scheduling.time_off.request")])
     async def request_time_off(self, info: strawberry.Info, input: TimeOffInput) -> TimeOffPayload:
         ctx = info.context
         asked = time_off_service.TimeOffRequest(input.starts_at, input.ends_at, input.kind.value, input.note)
         return await _run(info, lambda: time_off_service.request(ctx.db, ctx.me, input.employee_id, asked),
                           TimeOffPayload, "time_off", TimeOff.from_row)
 
-    @strawberry.mutation(description="Approve requested time off (a supervisor of the employee; never one's own).")
+    @strawberry.mutation(description="Approve requested time off (a supervisor of the employee; never one's own).",
+                         extensions=[requires("scheduling.time_off.approve")])
     async def approve_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
         return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "approved"),
                           TimeOffPayload, "time_off", TimeOff.from_row)
 
-    @strawberry.mutation(description="Reject requested time off (a supervisor of the employee; never one's own).")
+    @strawberry.mutation(description="Reject requested time off (a supervisor of the employee; never one's own).",
+                         extensions=[requires("scheduling.time_off.approve")])
     async def reject_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
         return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "rejected"),
                           TimeOffPayload, "time_off", TimeOff.from_row)
 
-    @strawberry.mutation(description="Cancel requested or approved time off (approved: by staff).")
+    @strawberry.mutation(description="Cancel requested or approved time off (approved: by staff).",
+                         extensions=[requires("scheduling.time_off.request")])
     async def cancel_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
         return await _run(info, lambda: time_off_service.cancel(ctx.db, ctx.me, id),
                           TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Publish a draft schedule: refused when a segment overlaps the employee's"
-                         " published segments elsewhere, or its assignment is not active on its local date.")
+                         " published segments elsewhere, or its assignment is not active on its local date.",
+                         extensions=[requires("scheduling.schedule.publish")])
     async def publish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
         return await _run(info, lambda: schedules.publish(ctx.db, ctx.me, id),
                           SchedulePayload, "schedule", Schedule.from_row)
 
-    @strawberry.mutation(description="Turn a published schedule back into a draft.")
+    @strawberry.mutation(description="Turn a published schedule back into a draft.",
+                         extensions=[requires("scheduling.schedule.publish")])
     async def unpublish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
         return await _run(info, lambda: schedules.unpublish(ctx.db, ctx.me, id),
                           SchedulePayload, "schedule", Schedule.from_row)
 
     @strawberry.mutation(description="Set the tenant's legal weekly maximum of scheduled hours across every"
-                         " client (whole minutes, 1 to 168 hours).")
+                         " client (whole minutes, 1 to 168 hours).",
+                         extensions=[requires("scheduling.settings.manage")])
     async def set_legal_weekly_max_hours(self, info: strawberry.Info, hours: float) -> LegalWeeklyMaxPayload:
         ctx = info.context
         return await _run(info, lambda: schedules.set_legal_weekly_max(ctx.db, ctx.me, hours),

@@ -1,0 +1,100 @@
+"""Every root field declares who may call it, and the declaration holds.
+
+The declarations are read from the composed schemas (every module's root fields, both
+audiences), not listed here: a new field without one fails the first test, and a field
+whose declared key is not the one enforced fails the second.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from graphql import get_named_type
+
+from switchboard.core.graphql.access import FieldAccess, Requires, access_of
+from tests import factories as f
+from tests.security.operations import Operation, operations
+from tests.security.running import Platform, built_in_platform
+
+DISCOVER = os.environ.get("SWITCHBOARD_DISCOVER_ACCESS") == "1"
+
+
+@pytest.fixture(scope="module")
+def platform(template, plugins_template) -> Iterator[Platform]:
+    with built_in_platform(template, plugins_template) as running:
+        yield running
+
+
+def root_fields(platform: Platform) -> Iterator[tuple[str, str, str, object]]:
+    """(audience, root type, field name, Strawberry field) of every root field of both schemas."""
+    for audience, schema in (("internal", platform.runtime.schemas.internal),
+                             ("portal", platform.runtime.schemas.portal)):
+        for root in ("Query", "Mutation", "Subscription"):
+            definition = schema.get_type_by_name(root)
+            for field in getattr(definition, "fields", []):
+                yield audience, root, field.graphql_name or field.name, field
+
+
+def test_every_root_field_declares_who_may_call_it_and_says_so(platform):
+    missing, undocumented = [], []
+    for audience, root, name, field in root_fields(platform):
+        access = access_of(field)
+        if access is None:
+            missing.append(f"{audience} {root}.{name}")
+        elif not (field.description or "").endswith(access.sentence):
+            undocumented.append(f"{audience} {root}.{name}")
+    assert not missing, f"root fields without requires()/signed_in()/anyone(): {missing}"
+    assert not undocumented, f"descriptions not ending with their access sentence: {undocumented}"
+
+
+def declared_keys(platform: Platform, audience: str) -> dict[str, str]:
+    """Root field name → the permission key it declares (``requires`` fields only)."""
+    keys = {}
+    for aud, _root, name, field in root_fields(platform):
+        access = access_of(field)
+        if aud == audience and isinstance(access, FieldAccess) and access.permissions:
+            permission = access.permissions[0]
+            if isinstance(permission, Requires):
+                keys[name] = permission.key
+    return keys
+
+
+def call(platform: Platform, operation: Operation, token: str, portal: bool) -> dict:
+    return platform.gql(operation.document(), operation.variables(), token=token, portal=portal)
+
+
+def test_a_caller_holding_no_permission_is_refused_every_field_that_requires_one(platform):
+    """A staff user of the tenant with no grant at all, and the portal's client user for the
+    portal's fields: every ``requires`` field answers FORBIDDEN (MFA_REQUIRED for a key that
+    needs a recent second factor) naming the declared key, before anything is read or written."""
+    w = platform.world
+    staff = f.user(platform.owner, w.tA)
+    client = f.user(platform.owner, w.tA, kind="client", bound_client=w.A1)
+    seen: dict[str, object] = {}
+    wrong = []
+    for portal, schema in ((False, platform.runtime.schemas.internal), (True, platform.runtime.schemas.portal)):
+        keys = declared_keys(platform, "portal" if portal else "internal")
+        for operation in operations(schema._schema):
+            if operation.takes_files and operation.name not in keys:
+                continue
+            key = keys.get(operation.name)
+            token = f.token(platform.owner, client if portal else staff, mfa=False)
+            before = f.fingerprint(platform.owner)
+            body = call(platform, operation, token, portal)
+            errors = body.get("errors") or []
+            got = [(e.get("extensions", {}).get("code"), e.get("extensions", {}).get("permission"), e["message"])
+                   for e in errors]
+            payload = (body.get("data") or {}).get(operation.name)
+            if isinstance(payload, dict) and payload.get("errors"):
+                got += [(e["code"], None, e["message"]) for e in payload["errors"]]
+            seen[f"{'portal ' if portal else ''}{operation.name}"] = got or get_named_type(operation.field.type).name
+            if key is not None and not (got and got[0][0] in ("FORBIDDEN", "MFA_REQUIRED") and got[0][1] == key):
+                wrong.append((operation.name, key, got))
+            if key is not None:
+                assert f.fingerprint(platform.owner) == before, operation.name
+    if DISCOVER:
+        for name, got in sorted(seen.items()):
+            print(f"DISCOVER {name}: {got}")
+    assert not wrong, wrong
