@@ -148,12 +148,14 @@ def main() -> None:
         print(f"built the {args.size} demo in {built:.0f} s")
     token = admin_token(runtime)
     db = runtime.database
-    runtime_engine = create_engine(sqlalchemy_url(db.runtime_url), connect_args=connect_args(db.runtime_set_role, "bench"))
+    runtime_engine = create_engine(sqlalchemy_url(db.runtime_url),
+                                   connect_args=connect_args(db.runtime_set_role, "bench"))
     with runtime.owner.connect() as conn:
         admin, tenant = conn.execute(text(
             "SELECT t.user_id, t.tenant_id FROM auth_token t WHERE t.name = 'benchmark'"
             " ORDER BY t.created_at DESC LIMIT 1")).one()
-        entries = conn.execute(text("SELECT count(*) FROM time_entry WHERE tenant_id = :t AND work_date BETWEEN :a AND :b"),
+        entries = conn.execute(text("SELECT count(*) FROM time_entry"
+                                    " WHERE tenant_id = :t AND work_date BETWEEN :a AND :b"),
                                {"t": tenant, "a": first, "b": last}).scalar_one()
     statement = text(billable_hours_sql([Group.CLIENT, Group.LOB]))
     params = classification_params(first, last, None, None)

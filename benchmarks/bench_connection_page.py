@@ -65,8 +65,10 @@ def main() -> None:
         assert len(plain["data"]["employees"]["edges"]) == 50
         rps = {"GraphQL /graphql": [], "plain Starlette JSON": []}
         for _ in range(args.rounds):
-            rps["GraphQL /graphql"].append(wrk(f"{base}/graphql", {"query": QUERY}, token, args.seconds, args.connections))
-            rps["plain Starlette JSON"].append(wrk(f"{base}/bench/employees", {}, token, args.seconds, args.connections))
+            rps["GraphQL /graphql"].append(
+                wrk(f"{base}/graphql", {"query": QUERY}, token, args.seconds, args.connections))
+            rps["plain Starlette JSON"].append(
+                wrk(f"{base}/bench/employees", {}, token, args.seconds, args.connections))
     best = {name: max(values) for name, values in rps.items()}
     baseline = best["plain Starlette JSON"]
     rows = [[name, f"{best[name]:.0f}", " / ".join(f"{v:.0f}" for v in values), f"{best[name] / baseline:.2f}x"]

@@ -106,7 +106,8 @@ SELECT page.id,
 def pick_lob(conn) -> tuple:
     """A card-data LOB with required credentials (the richest rule mix), and its tenant and zone."""
     return conn.execute(text(
-        "SELECT id, tenant_id, timezone, name FROM lob WHERE handles_card_data AND cardinality(required_credentials) > 0"
+        "SELECT id, tenant_id, timezone, name FROM lob"
+        " WHERE handles_card_data AND cardinality(required_credentials) > 0"
         " ORDER BY name LIMIT 1")).one()
 
 
@@ -125,7 +126,8 @@ def main() -> None:
     runtime, _ = prepared(args.size)
     token = admin_token(runtime)
     db = runtime.database
-    runtime_engine = create_engine(sqlalchemy_url(db.runtime_url), connect_args=connect_args(db.runtime_set_role, "bench"))
+    runtime_engine = create_engine(sqlalchemy_url(db.runtime_url),
+                                   connect_args=connect_args(db.runtime_set_role, "bench"))
     load_json_with_orjson(runtime_engine)  # as the app's runtime engine parses the reasons
     with runtime.owner.connect() as conn:
         lob = pick_lob(conn)
@@ -158,7 +160,8 @@ def main() -> None:
             return [(r.id, [x["code"] for x in r.reasons]) for r in rt.execute(text(sql), params) if r.id][:page_size]
 
         def sql_rls_core_rules():
-            return [(r.id, [x["code"] for x in r.reasons]) for r in rt.execute(text(core_sql), params) if r.id][:page_size]
+            return [(r.id, [x["code"] for x in r.reasons])
+                    for r in rt.execute(text(core_sql), params) if r.id][:page_size]
 
         def sql_owner():
             return [(r.id, [x["code"] for x in r.reasons]) for r in own.execute(text(sql), params) if r.id][:page_size]
@@ -166,7 +169,8 @@ def main() -> None:
         def hand_written():
             return list(own.execute(text(HAND_WRITTEN), hand_params))
 
-        answers = {f.__name__: canonical(f()) for f in (over_http, sql_rls, sql_rls_core_rules, sql_owner, hand_written)}
+        answers = {f.__name__: canonical(f())
+                   for f in (over_http, sql_rls, sql_rls_core_rules, sql_owner, hand_written)}
         reference = answers["hand_written"]
         for name, answer in answers.items():
             assert answer == reference, f"{name} disagrees with the hand-written SQL"

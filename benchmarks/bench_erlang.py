@@ -51,7 +51,8 @@ def tenant_year(seed: int) -> dict[str, np.ndarray]:
     aht = rng.uniform(180, 600, LOBS)[lob] * rng.normal(1, 0.05, volume.shape)
     targets = np.array([(0.8, 20), (0.9, 30), (0.8, 30), (0.7, 60)])[rng.integers(0, 4, LOBS)]
     return {"volume": volume, "aht": aht, "service_level": targets[:, 0][lob], "answer": targets[:, 1][lob],
-            "cap": rng.choice([0.85, 0.88, 0.9], LOBS)[lob], "shrinkage": rng.choice([0.25, 0.3, 0.32, 0.35], LOBS)[lob],
+            "cap": rng.choice([0.85, 0.88, 0.9], LOBS)[lob],
+            "shrinkage": rng.choice([0.25, 0.3, 0.32, 0.35], LOBS)[lob],
             "patience": rng.uniform(60, 300, LOBS)[lob]}
 
 

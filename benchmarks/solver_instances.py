@@ -79,7 +79,8 @@ def mid_demo_problem(seed: int = 7, start_step_minutes: int = 60) -> Problem:
     horizon = week_horizon(monday)
     lobs = {lob.id: lob for lob in demo.lobs}
     zones = {lob_id: ZoneInfo(lob.timezone) for lob_id, lob in lobs.items()}
-    local_dates = {z: [horizon.at(t).astimezone(z).date() for t in range(horizon.intervals)] for z in set(zones.values())}
+    local_dates = {z: [horizon.at(t).astimezone(z).date() for t in range(horizon.intervals)]
+                   for z in set(zones.values())}
     jobs = defaultdict(list)
     for a in demo.assignments:
         if a.role in ("agent", "lead") and any(a.active_on(monday + timedelta(days=d)) for d in range(DAYS)):

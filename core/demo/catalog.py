@@ -127,28 +127,92 @@ class LobSpec:
 
 
 NAMED_CLIENTS = (
-    #          code           name                   jurisdiction timezone              languages     currency holidays regimes                      residency
-    ClientSpec("RETAILCO",    "RetailCo Canada",      "CA-ON", "America/Toronto",     ("en", "fr"), "CAD", "CA-ON", ("PCI_DSS", "PIPEDA"),   ()),
-    ClientSpec("BOREALE",     "Banque Boréale",       "CA-QC", "America/Toronto",     ("fr", "en"), "CAD", "CA-QC", ("PCI_DSS", "QC_LAW25"), ("CA",)),
-    ClientSpec("LONESTAR",    "Lone Star Health Plans", "US-TX", "America/Chicago",   ("en", "es"), "USD", "US-TX", ("HIPAA",),              ("US",)),
-    ClientSpec("AURORA",      "Aurora Voyages Europe", "IE",   "Europe/Dublin",       ("en", "fr"), "EUR", "IE",    ("GDPR",),               ("EU",)),
-    ClientSpec("PACCREST",    "Pacific Crest Devices", "US-CA", "America/Los_Angeles", ("en", "es"), "USD", "US-CA", ("CCPA",),               ()),
-    ClientSpec("MAPLEMOBILE", "Maple Mobile",         "CA-AB", "America/Edmonton",    ("en", "fr"), "CAD", "CA-AB", ("PCI_DSS", "PIPEDA"),   ()),
-    ClientSpec("TIDEWATER",   "Tidewater Energy",     "CA-NS", "America/Halifax",     ("en",),      "CAD", "CA-NS", ("PIPEDA",),             ()),
+    ClientSpec(
+        "RETAILCO", "RetailCo Canada",
+        jurisdiction="CA-ON",
+        timezone="America/Toronto",
+        languages=("en", "fr"),
+        currency="CAD",
+        holiday_region="CA-ON",
+        regimes=("PCI_DSS", "PIPEDA"),
+        residency=(),
+    ),
+    ClientSpec(
+        "BOREALE", "Banque Boréale",
+        jurisdiction="CA-QC",
+        timezone="America/Toronto",
+        languages=("fr", "en"),
+        currency="CAD",
+        holiday_region="CA-QC",
+        regimes=("PCI_DSS", "QC_LAW25"),
+        residency=("CA",),
+    ),
+    ClientSpec(
+        "LONESTAR", "Lone Star Health Plans",
+        jurisdiction="US-TX",
+        timezone="America/Chicago",
+        languages=("en", "es"),
+        currency="USD",
+        holiday_region="US-TX",
+        regimes=("HIPAA",),
+        residency=("US",),
+    ),
+    ClientSpec(
+        "AURORA", "Aurora Voyages Europe",
+        jurisdiction="IE",
+        timezone="Europe/Dublin",
+        languages=("en", "fr"),
+        currency="EUR",
+        holiday_region="IE",
+        regimes=("GDPR",),
+        residency=("EU",),
+    ),
+    ClientSpec(
+        "PACCREST", "Pacific Crest Devices",
+        jurisdiction="US-CA",
+        timezone="America/Los_Angeles",
+        languages=("en", "es"),
+        currency="USD",
+        holiday_region="US-CA",
+        regimes=("CCPA",),
+        residency=(),
+    ),
+    ClientSpec(
+        "MAPLEMOBILE", "Maple Mobile",
+        jurisdiction="CA-AB",
+        timezone="America/Edmonton",
+        languages=("en", "fr"),
+        currency="CAD",
+        holiday_region="CA-AB",
+        regimes=("PCI_DSS", "PIPEDA"),
+        residency=(),
+    ),
+    ClientSpec(
+        "TIDEWATER", "Tidewater Energy",
+        jurisdiction="CA-NS",
+        timezone="America/Halifax",
+        languages=("en",),
+        currency="CAD",
+        holiday_region="CA-NS",
+        regimes=("PIPEDA",),
+        residency=(),
+    ),
 )
 
 NAMED_LOBS = {
     #        code            name                      lang  channel        SLA%  answer-s weight
     "RETAILCO": (
         LobSpec("L1-RETAIL-EN", "L1 retail EN",            "en", "voice",        80, 20,    40),
-        LobSpec("L2-ESC-EN",    "L2 escalations EN",       "en", "voice",        85, 30,    12, certs=("cert:retailco",)),
+        LobSpec("L2-ESC-EN",    "L2 escalations EN",       "en", "voice",        85, 30,    12,
+                certs=("cert:retailco",)),
         LobSpec("L1-RETAIL-FR", "L1 retail FR",            "fr", "voice",        80, 20,    20),
         LobSpec("RETURNS-EN",   "Returns and refunds EN",  "en", "voice",        80, 30,    16, card=True),
     ),
     "BOREALE": (
         LobSpec("CARTES-FR",    "Cartes de crédit FR",     "fr", "voice",        85, 20,    24, card=True),
         LobSpec("CARDS-EN",     "Credit cards EN",         "en", "voice",        85, 20,    14, card=True),
-        LobSpec("FRAUDE-FR",    "Fraude et sécurité FR",   "fr", "voice",        90, 15,    10, card=True, certs=("cert:boreale",)),
+        LobSpec("FRAUDE-FR",    "Fraude et sécurité FR",   "fr", "voice",        90, 15,    10,
+                card=True, certs=("cert:boreale",)),
     ),
     "LONESTAR": (
         LobSpec("MEMBER-EN",    "Member services EN",      "en", "voice",        80, 30,    26, health=True),
@@ -157,7 +221,8 @@ NAMED_LOBS = {
     ),
     "AURORA": (
         LobSpec("RES-EN",       "Reservations EN",         "en", "voice",        80, 20,    16),
-        LobSpec("RES-FR",       "Réservations FR",         "fr", "voice",        80, 20,    10, timezone="Europe/Paris"),
+        LobSpec("RES-FR",       "Réservations FR",         "fr", "voice",        80, 20,    10,
+                timezone="Europe/Paris"),
         LobSpec("SOCIAL-EN",    "Social care EN",          "en", "social",       85, 3600,   5),
     ),
     "PACCREST": (

@@ -228,7 +228,8 @@ class _Generator:
             return []
         pairs = [(prefix, industry) for prefix in cat.PREFIXES for industry in cat.INDUSTRIES]
         out = []
-        for (prefix, industry), n_lobs in zip(self.rng.sample(pairs, count), apportion(lob_count, [1] * count), strict=True):
+        shares = apportion(lob_count, [1] * count)
+        for (prefix, industry), n_lobs in zip(self.rng.sample(pairs, count), shares, strict=True):
             spec = self.generated_client(prefix, industry)
             out.append((spec, self.generated_lobs(spec, industry, n_lobs)))
         return out
@@ -337,7 +338,8 @@ class _Generator:
     def make_agents(self) -> None:
         """Hire the agents LOB by LOB (in shuffled order) with their first client's assignments."""
         lobs = self.demo.lobs
-        slots = [lob for lob, n in zip(lobs, apportion(self.size.agents, [x.weight for x in lobs]), strict=True) for _ in range(n)]
+        headcounts = apportion(self.size.agents, [x.weight for x in lobs])
+        slots = [lob for lob, n in zip(lobs, headcounts, strict=True) for _ in range(n)]
         self.rng.shuffle(slots)
         for lob in slots:
             self.hire_agent(lob)
@@ -464,7 +466,8 @@ class _Generator:
             elif draw < EXPIRED + EXPIRING:
                 target = ANCHOR + timedelta(days=rng.randint(1, EXPIRING_DAYS))
             else:
-                target = ANCHOR + timedelta(days=rng.randint(EXPIRING_DAYS + 1, (add_months(ANCHOR, months) - ANCHOR).days))
+                validity = (add_months(ANCHOR, months) - ANCHOR).days
+                target = ANCHOR + timedelta(days=rng.randint(EXPIRING_DAYS + 1, validity))
             issued = add_months(target, -months)
             if issued < employee.hire_date - timedelta(days=30):  # a recent hire: issued when hired
                 issued = self.days_before(employee.hire_date, 0, 14)

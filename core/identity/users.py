@@ -72,7 +72,8 @@ async def create_user(db: DbSession, caller: Caller, data: dict[str, Any]) -> An
             raise UserError("CLIENT_USER_HAS_NO_EMPLOYEE", "employeeId")
     elif client_id is not None:
         raise UserError("STAFF_USER_HAS_NO_CLIENT", "clientId")
-    if employee_id is not None and await db.scalar("SELECT id FROM employee WHERE id = :id", {"id": employee_id}) is None:
+    if (employee_id is not None
+            and await db.scalar("SELECT id FROM employee WHERE id = :id", {"id": employee_id}) is None):
         raise NotFound("employeeId")
     password = data.get("password")
     password_hash = secrets.hash_password(check_password(password)) if password else None

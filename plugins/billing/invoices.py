@@ -52,8 +52,10 @@ COLUMNS = (
     "id, tenant_id, client_id, kind, credits, period_from, period_to, currency, status, number, total,"
     " drafted_by, issued_at, issued_by, created_at, billing.creditable(tenant_id, id) AS creditable"
 )
-LINE_COLUMNS = ("id, invoice_id, client_id, lob_id, terms_id, class AS hours_class, minutes, hours, rounding_minutes, rate,"
-                " multiplier, amount, currency")
+LINE_COLUMNS = (
+    "id, invoice_id, client_id, lob_id, terms_id, class AS hours_class, minutes, hours, rounding_minutes, rate,"
+    " multiplier, amount, currency"
+)
 
 # every class of every LOB × terms group, with the seconds worked and the class's multiplier
 WORKED = (

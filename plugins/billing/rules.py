@@ -63,10 +63,12 @@ def rules_json(rules: tuple[LabourRule, ...] = RULES) -> str:
 def stat_holidays(rule: LabourRule, first: date, last: date) -> list[date]:
     """The rule's stat holidays between ``first`` and ``last`` (inclusive)."""
     subdivision = rule.region.split("-")[1] if rule.holiday_subdivision and "-" in rule.region else None
-    days = [d for year in range(first.year, last.year + 1) for d in sorted(public_holidays(rule.country, subdivision, year))]
+    days = [d for year in range(first.year, last.year + 1)
+            for d in sorted(public_holidays(rule.country, subdivision, year))]
     return [d for d in days if first <= d <= last]
 
 
 def holidays_json(first: date, last: date, rules: tuple[LabourRule, ...] = RULES) -> str:
     """Every rule's stat holidays in ``[first, last]`` as the ``p_holidays`` argument."""
-    return json.dumps([{"region": r.region, "day": d.isoformat()} for r in rules for d in stat_holidays(r, first, last)])
+    return json.dumps([{"region": r.region, "day": d.isoformat()}
+                       for r in rules for d in stat_holidays(r, first, last)])

@@ -167,7 +167,8 @@ class Ledger:
                 continue
             yield from self.half(assignment, zone, day, half)
 
-    def week_slots(self, assignments: list[Assignment], monday: date, clients: int) -> dict[tuple[int, int], Assignment]:
+    def week_slots(self, assignments: list[Assignment], monday: date,
+                   clients: int) -> dict[tuple[int, int], Assignment]:
         """Which assignment works each half-day of the week starting ``monday``."""
         rng = self.rng
         active = [a for a in assignments if a.active_on(monday) or a.active_on(monday + timedelta(days=4))]

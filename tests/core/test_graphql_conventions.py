@@ -15,7 +15,8 @@ def many_clients(owner):
     return f.token(owner, f.user(owner, tenant, "tenant_admin"))
 
 
-PAGE = "query($first: Int, $after: String) { clients(first: $first, after: $after) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }"
+PAGE = """query($first: Int, $after: String) { clients(first: $first, after: $after) {
+  edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }"""
 
 
 def test_cursor_pages_walk_every_row_once(many_clients, gql):
@@ -29,7 +30,10 @@ def test_cursor_pages_walk_every_row_once(many_clients, gql):
     assert seen == [f"Client {n:02d}" for n in range(7)]
 
 
-@pytest.mark.parametrize("lang, message", [("en", "At most 100 items per page."), ("fr", "Au plus 100 éléments par page.")])
+@pytest.mark.parametrize("lang, message", [
+    ("en", "At most 100 items per page."),
+    ("fr", "Au plus 100 éléments par page."),
+])
 def test_page_size_over_the_cap_is_refused(many_clients, gql, lang, message):
     body = gql(PAGE, {"first": 101}, token=many_clients, lang=lang)
     assert body["data"] is None
@@ -43,7 +47,8 @@ def test_a_forged_cursor_is_refused(many_clients, gql):
 
 
 def test_over_deep_queries_are_refused_before_execution(many_clients, gql):
-    deep = "{ clients { edges { node { lobs { client { lobs { client { lobs { client { lobs { client { name } } } } } } } } } } } }"
+    deep = ("{ clients { edges { node { lobs { client { lobs { client { lobs { client { lobs { client { name }"
+            " } } } } } } } } } } }")
     body = gql(deep, token=many_clients, lang="fr")
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
     assert body["errors"][0]["message"] == "La requête est trop imbriquée (limite 10)."

@@ -137,7 +137,8 @@ def test_no_caller_sees_nothing_anywhere(world, as_runtime, owner):
                " sla_answer_seconds) VALUES (:tA, :A1, 'x', 'XX', 'en', 'voice', 'UTC', 80, 20)"),
     ("portal", "INSERT INTO lob (tenant_id, client_id, name, code, language, channel, timezone, sla_target_pct,"
                " sla_answer_seconds) VALUES (:tA, :A1, 'x', 'XX', 'en', 'voice', 'UTC', 80, 20)"),
-    ("agent", "INSERT INTO credential (tenant_id, employee_id, kind, issued_on) VALUES (:tA, :e2, 'pci_clearance', '2026-01-01')"),
+    ("agent", "INSERT INTO credential (tenant_id, employee_id, kind, issued_on)"
+              " VALUES (:tA, :e2, 'pci_clearance', '2026-01-01')"),
 ])
 def test_writes_outside_scope_are_refused(world, as_runtime, who, statement):
     with as_runtime.caller(world.ids[who]) as conn:

@@ -412,7 +412,8 @@ def expected_rows(w: World, c: Who, own: Own, logs: Logs) -> dict[str, set]:
     # jobs: staff see their own, tenant-wide staff all, others those about LOBs they wholly see
     lobs = writable_lobs(w.graph, c)
     rows["job"] = {j for j, (u, about) in w.jobs.items()
-                   if c.kind == "staff" and w.users[u].tenant == t and (tw or u == own.user or (about and about <= lobs))}
+                   if c.kind == "staff" and w.users[u].tenant == t
+                   and (tw or u == own.user or (about and about <= lobs))}
     rows["job_file"] = {x for x, u in w.job_files.items() if u == own.user}
     for table in WEBHOOK_TABLES:
         rows[table] = {r for r, tenant in w.webhooks[table].items() if tenant == t} if tw else set()
@@ -646,9 +647,8 @@ def graphql_mismatches(env: SimpleNamespace, c: Who, own: Own, rnd: random.Rando
     body = gql("{ me { userId grants { role clientId lobId } } tokens { id } }", token=token)
     def uuid(x):
         return x and UUID(x)
-    problems += _diff("me", (body["data"]["me"]["userId"],
-                             {(x["role"], uuid(x["clientId"]), uuid(x["lobId"])) for x in body["data"]["me"]["grants"]}),
-                      (str(own.user), set(c.grants)))
+    granted = {(x["role"], uuid(x["clientId"]), uuid(x["lobId"])) for x in body["data"]["me"]["grants"]}
+    problems += _diff("me", (body["data"]["me"]["userId"], granted), (str(own.user), set(c.grants)))
     problems += _diff("tokens", ids(body["data"]["tokens"]), own.tokens)
 
     employees: list[dict] = []
@@ -917,7 +917,8 @@ def test_the_model_has_teeth(template):
         caller = Who(w.demo, "staff", [("supervisor", g.lobs[lob][1], lob)])
         with created(owner, caller) as own:
             assert "lobs" in {p.split(":")[0] for p in graphql_mismatches(broken, caller, own, rnd())}
-        for caller in (Who(w.demo, "staff", [("finance", None, None)]), Who(w.other, "staff", [("qa_lead", None, None)]),
+        for caller in (Who(w.demo, "staff", [("finance", None, None)]),
+                       Who(w.other, "staff", [("qa_lead", None, None)]),
                        Who(w.demo, "staff", [("compliance_officer", client, None)])):
             with created(owner, caller) as own:
                 assert not [p for p in sql_mismatches(broken, caller, own, rnd(), not_granted=set())

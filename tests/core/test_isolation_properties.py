@@ -99,7 +99,8 @@ def expected(g: Graph, c: Caller) -> dict[str, set[UUID]]:
                                                               if g.employees[e] == t},
                 "credential": {x for x, (e, _) in g.credentials.items() if g.employees[e] == t}}
     full_clients = {cl for _, cl, lob in scope if lob is None}
-    full_lobs = {lob for _, _, lob in scope if lob is not None} | {lob for lob, (_, cl) in g.lobs.items() if cl in full_clients}
+    full_lobs = ({lob for _, _, lob in scope if lob is not None}
+                 | {lob for lob, (_, cl) in g.lobs.items() if cl in full_clients})
     own = c.employee
     own_lobs = {lob for a, (e, lob, current) in g.assignments.items() if e == own and current}
     reach_lobs = full_lobs | own_lobs

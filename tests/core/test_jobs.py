@@ -79,7 +79,8 @@ class JobsPlugin:
 
 JOB = """query($id: UUID!) { job(id: $id) { kind state lobIds result cancelRequested timeLimitSeconds
   progress { phase objective bestBound gap } error { code message } } }"""
-START = "mutation($k: String!, $l: [UUID!], $t: Int!) { startTestJob(kind: $k, lobIds: $l, timeLimitSeconds: $t) { jobId codes } }"
+START = """mutation($k: String!, $l: [UUID!], $t: Int!) {
+  startTestJob(kind: $k, lobIds: $l, timeLimitSeconds: $t) { jobId codes } }"""
 CANCEL = "mutation($id: UUID!) { cancelJob(id: $id) { job { state cancelRequested } errors { code message } } }"
 
 

@@ -18,7 +18,8 @@ from switchboard.core.platform import ensure_servable, problems
 
 def test_every_table_with_tenant_id_is_forced_policed_and_audited(runtime, owner):
     tables = owner.execute(text(SCOPED_TABLES)).all()
-    assert {"client", "lob", "employee", "assignment", "credential", "app_user", "role_grant"} <= {t.name for t in tables}
+    core_tables = {"client", "lob", "employee", "assignment", "credential", "app_user", "role_grant"}
+    assert core_tables <= {t.name for t in tables}
     for t in tables:
         assert t.rls and t.forced, t.name
         assert t.policies >= 1, t.name

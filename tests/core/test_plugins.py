@@ -25,7 +25,8 @@ from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
 from tests.world import build_world
 
 NOTES = "{ sampleNotes { body lobId } }"
-ADD = "mutation($lob: UUID!, $body: String!) { addSampleNote(lobId: $lob, body: $body) { note { body } errors { code field message } } }"
+ADD = """mutation($lob: UUID!, $body: String!) {
+  addSampleNote(lobId: $lob, body: $body) { note { body } errors { code field message } } }"""
 
 
 def entry_point_host(settings, **overrides) -> PluginHost:
@@ -81,7 +82,8 @@ def test_plugin_mutation_and_query_stay_inside_the_scope(sample):
     empty = gql(ADD, {"lob": str(w.A2a), "body": "  "}, token=w.tokens["supervisor"], lang="fr")
     assert empty["data"]["addSampleNote"]["errors"] == [
         {"code": "SAMPLE_NOTE_EMPTY", "field": "body", "message": "Une note doit contenir du texte."}]
-    assert [n["body"] for n in gql(NOTES, token=w.tokens["admin"])["data"]["sampleNotes"]] == ["Cards queue: new script"]
+    notes = gql(NOTES, token=w.tokens["admin"])["data"]["sampleNotes"]
+    assert [n["body"] for n in notes] == ["Cards queue: new script"]
     assert gql(NOTES, token=w.tokens["planner"])["data"]["sampleNotes"] == []  # planner sees client A1 only
     assert gql(NOTES, token=w.tokens["adminB"])["data"]["sampleNotes"] == []  # other tenant: nothing
     assert gql(NOTES, token=w.tokens["agent"])["errors"][0]["extensions"]["code"] == "FORBIDDEN"

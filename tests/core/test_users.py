@@ -10,7 +10,8 @@ from tests import factories as f
 CREATE = """mutation($input: UserInput!) { createUser(input: $input) {
   user { email kind boundClientId grants { role clientId } } errors { code field message } } }"""
 GRANT = """mutation($user: UUID!, $role: String!, $client: UUID, $lob: UUID) {
-  grantRole(userId: $user, role: $role, clientId: $client, lobId: $lob) { grant { role clientId lobId } errors { code field } } }"""
+  grantRole(userId: $user, role: $role, clientId: $client, lobId: $lob) {
+    grant { role clientId lobId } errors { code field } } }"""
 
 
 def counts(owner) -> tuple[int, ...]:
@@ -29,8 +30,10 @@ def test_admin_creates_a_client_user_who_reaches_only_the_portal(world, gql):
                token=world.tokens["admin"])
     created = body["data"]["createUser"]
     assert created["errors"] == [] and created["user"]["boundClientId"] == str(world.A1)
-    user_id = gql("{ users(search: \"retailco\") { nodes { id } } }", token=world.tokens["admin"])["data"]["users"]["nodes"][0]["id"]
-    grant = gql(GRANT, {"user": user_id, "role": "client_viewer", "client": str(world.A1)}, token=world.tokens["admin"])
+    found = gql("{ users(search: \"retailco\") { nodes { id } } }", token=world.tokens["admin"])
+    user_id = found["data"]["users"]["nodes"][0]["id"]
+    grant = gql(GRANT, {"user": user_id, "role": "client_viewer", "client": str(world.A1)},
+                token=world.tokens["admin"])
     assert grant["data"]["grantRole"]["errors"] == []
     login = gql('mutation { login(email: "ops@retailco.example", password: "long enough password") { token } }',
                 portal=True)  # client users log in on the portal
@@ -107,7 +110,8 @@ def test_deactivated_users_lose_their_tokens(world, gql):
     body = gql("mutation($id: UUID!) { deactivateUser(id: $id) { user { active } errors { code } } }",
                {"id": str(world.planner)}, token=world.tokens["admin"])
     assert body["data"]["deactivateUser"] == {"user": {"active": False}, "errors": []}
-    assert gql("{ me { email } }", token=world.tokens["planner"])["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    me = gql("{ me { email } }", token=world.tokens["planner"])
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def test_admin_cannot_deactivate_themselves(world, gql, owner):
@@ -130,7 +134,8 @@ def test_change_password(world, gql, owner):
     ok = gql(change, {"c": f.PASSWORD, "n": "a brand new password"}, token=session)
     assert ok["data"]["changePassword"] == {"ok": True, "errors": []}
     email = owner.execute(text("SELECT email FROM app_user WHERE id = :u"), {"u": world.planner}).scalar()
-    login = gql("mutation($e: String!) { login(email: $e, password: \"a brand new password\") { errors { code } } }", {"e": email})
+    login = gql("mutation($e: String!) { login(email: $e, password: \"a brand new password\") { errors { code } } }",
+                {"e": email})
     assert login["data"]["login"]["errors"] == []
     # the user's other sessions end with the old password; this one and API tokens go on
     assert gql("{ me { email } }", token=other)["errors"][0]["extensions"]["code"] == "TOKEN_REVOKED"
@@ -141,15 +146,18 @@ def test_change_password(world, gql, owner):
 def test_users_and_tokens_are_visible_to_tenant_admins_only(world, gql):
     users = gql("{ users(first: 50) { nodes { email } } }", token=world.tokens["admin"])["data"]["users"]["nodes"]
     assert len(users) == 5  # tenant A: admin, planner, supervisor, agent, portal — never tenant B's
-    assert gql("{ users { nodes { email } } }", token=world.tokens["planner"])["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    refused = gql("{ users { nodes { email } } }", token=world.tokens["planner"])
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     mine = gql("{ tokens { name kind } }", token=world.tokens["planner"])["data"]["tokens"]
     assert mine == [{"name": "test", "kind": "API"}]
-    other = gql("query($u: UUID!) { tokens(userId: $u) { name } }", {"u": str(world.admin)}, token=world.tokens["planner"])
+    other = gql("query($u: UUID!) { tokens(userId: $u) { name } }", {"u": str(world.admin)},
+                token=world.tokens["planner"])
     assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 def test_roles_list_their_permission_keys(world, gql):
-    roles = {r["name"]: r for r in gql("{ roles { name kind permissions } }", token=world.tokens["planner"])["data"]["roles"]}
+    listed = gql("{ roles { name kind permissions } }", token=world.tokens["planner"])["data"]["roles"]
+    roles = {r["name"]: r for r in listed}
     assert len(roles) == 11 and roles["client_viewer"]["kind"] == "CLIENT"
     assert "workforce.assignment.manage" in roles["workforce_planner"]["permissions"]
 
@@ -173,5 +181,6 @@ def test_audit_events_are_readable_by_compliance_within_their_tenant(world, gql,
 
 
 def test_audit_reads_need_a_recent_second_factor(world, gql, owner):
-    owner.execute(text("UPDATE auth_token SET mfa_at = now() - interval '1 day' WHERE user_id = :u"), {"u": world.admin})
+    owner.execute(text("UPDATE auth_token SET mfa_at = now() - interval '1 day' WHERE user_id = :u"),
+                  {"u": world.admin})
     assert gql(AUDIT, token=world.tokens["admin"])["errors"][0]["extensions"]["code"] == "MFA_REQUIRED"

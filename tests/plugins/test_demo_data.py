@@ -167,9 +167,10 @@ def test_eight_weeks_of_interval_history_forecast_better_than_seasonal_naive(dem
     assert (counts["first"][:16], counts["last"][:16]) == ("2026-09-28T00:00", "2026-11-22T23:30")
     lobs = [str(lob.id) for lob in result.lobs]
     with TestClient(create_app(runtime)) as http:
-        body = http.post("/graphql", json={"query": """mutation($input: ForecastInput!) { createForecast(input: $input) {
-            job { id } errors { code } } }""", "variables": {
-            "input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z", "horizonEnd": "2026-11-30T00:00:00Z"}}},
+        body = http.post("/graphql", json={"query": """mutation($input: ForecastInput!) {
+            createForecast(input: $input) { job { id } errors { code } } }""", "variables": {
+            "input": {"lobIds": lobs, "horizonStart": "2026-11-23T00:00:00Z",
+                      "horizonEnd": "2026-11-30T00:00:00Z"}}},
             headers={"Authorization": f"Bearer {tokens['admin']}"}).json()
         queued = body["data"]["createForecast"]
         assert queued["errors"] == []

@@ -47,7 +47,8 @@ class ForecastQuery:
     @strawberry.field(description="How the latest forecast of each LOB (overrides included) did against the volume"
                       " that came from `from` to `to` (at most 92 days): WAPE and bias per LOB, and across them the"
                       " total's WAPE and the mix error.", extensions=[requires("scheduling.forecast.read")])
-    async def forecast_accuracy(self, info: strawberry.Info, lob_ids: list[UUID], start: Annotated[datetime, strawberry.argument(name="from")],
+    async def forecast_accuracy(self, info: strawberry.Info, lob_ids: list[UUID],
+                                start: Annotated[datetime, strawberry.argument(name="from")],
                                 to: datetime) -> ForecastAccuracy:
         ctx = info.context
         report = await forecasts.forecast_accuracy(ctx.db, ctx.me, lob_ids, start, to)

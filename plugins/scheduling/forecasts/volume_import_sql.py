@@ -51,7 +51,8 @@ def _raw(column: str, upper: bool = False) -> str:
 
 
 NUMBER = r"'^[0-9]{1,8}(\.[0-9]{1,6})?$|^\.[0-9]{1,6}$'"
-FIGURES = "concat_ws('|', {p}.interval_minutes, {p}.offered, {p}.handled, {p}.abandoned, {p}.aht_seconds, {p}.service_level)"
+FIGURES = ("concat_ws('|', {p}.interval_minutes, {p}.offered, {p}.handled, {p}.abandoned, {p}.aht_seconds,"
+           " {p}.service_level)")
 
 STATEMENT = f"""
 WITH scope AS (  -- the LOBs the caller may import into

@@ -73,7 +73,8 @@ async def solve_schedule(ctx: JobContext) -> dict[str, Any]:
     ctx.progress(force=True, phase="building")
     try:
         async with ctx.acting() as (db, caller):
-            week = await build_week_problem(db, caller, ctx.runtime.eligibility_rules, [UUID(x) for x in ctx.params["lobIds"]],
+            week = await build_week_problem(db, caller, ctx.runtime.eligibility_rules,
+                                            [UUID(x) for x in ctx.params["lobIds"]],
                                             date.fromisoformat(ctx.params["weekStart"]))
     except ValidationErrors as exc:  # a LOB went out of the requester's sight since the job was queued
         raise exc.errors[0] from exc

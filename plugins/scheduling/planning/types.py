@@ -69,8 +69,8 @@ class StaffingRequirement:
                                     service_level=float(sl))
                 for s, o, a, q, w, sl in zip(r.starts, r.offered, r.aht_seconds, r.scheduled, r.whole_scheduled,
                                              r.service_level, strict=True)]
-        return cls(lob_id=r.lob.id, interval_minutes=r.interval_minutes, staffing=LobStaffing.of(r.lob.id, r.parameters),
-                   rows=rows, empty_because=r.empty_because)
+        return cls(lob_id=r.lob.id, interval_minutes=r.interval_minutes,
+                   staffing=LobStaffing.of(r.lob.id, r.parameters), rows=rows, empty_because=r.empty_because)
 
 
 @strawberry.type(description="Why agents did not cover a gap: a reason code and the employees it applies to.")

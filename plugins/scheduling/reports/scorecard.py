@@ -22,7 +22,8 @@ SELECT v.lob_id, sum(v.offered) AS offered, sum(v.handled) AS handled, sum(v.aba
        sum(v.service_level * v.offered) FILTER (WHERE v.service_level IS NOT NULL)
          / nullif(sum(v.offered) FILTER (WHERE v.service_level IS NOT NULL), 0) AS service_level
   FROM interval_volume v JOIN lob l ON l.tenant_id = v.tenant_id AND l.id = v.lob_id
- WHERE v.lob_id = ANY (CAST(:lobs AS uuid[])) AND (v.interval_start AT TIME ZONE l.timezone)::date BETWEEN :start AND :end
+ WHERE v.lob_id = ANY (CAST(:lobs AS uuid[]))
+   AND (v.interval_start AT TIME ZONE l.timezone)::date BETWEEN :start AND :end
  GROUP BY v.lob_id
 """
 

@@ -45,7 +45,8 @@ WEEKLY_HOURS = EligibilityRule(
                   AND a.valid_during && daterange(t.first_day, t.last_day, '[]')
             CROSS JOIN week w
              LEFT JOIN committed m ON m.week_start = w.week_start AND m.assignment_id = a.id
-            WHERE a.employee_id IN (SELECT id FROM candidate) AND coalesce(m.minutes, 0) + w.own > a.weekly_hours_cap * 60
+            WHERE a.employee_id IN (SELECT id FROM candidate)
+              AND coalesce(m.minutes, 0) + w.own > a.weekly_hours_cap * 60
            UNION ALL
            SELECT c.id, 'LEGAL_WEEKLY_MAX_REACHED', NULL, w.week_start
              FROM week w CROSS JOIN legal CROSS JOIN candidate c
@@ -61,7 +62,8 @@ WEEKLY_HOURS = EligibilityRule(
 
 TIME_OFF = EligibilityRule(
     name="time_off",
-    sql="""SELECT o.employee_id, 'TIME_OFF', NULL, (greatest(lower(o.during), t.window_start) AT TIME ZONE t.timezone)::date
+    sql="""SELECT o.employee_id, 'TIME_OFF', NULL,
+                  (greatest(lower(o.during), t.window_start) AT TIME ZONE t.timezone)::date
              FROM target t
              JOIN time_off o ON o.tenant_id = t.tenant_id AND o.status = 'approved'
                   AND o.during && tstzrange(t.window_start, t.window_end)

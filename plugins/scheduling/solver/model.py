@@ -74,7 +74,9 @@ def agent_columns(agent: Agent, lob_index: dict[object, int], horizon: Horizon, 
 def column_cost(agent: Agent, column: Column, weights: Weights) -> int:
     """The column's own term in the objective: pay (in cents), preference and LOB switches."""
     cents = round(agent.cost_per_hour * sum(column.minutes.values()) * 100 / 60)
-    return weights.cost * cents + weights.preference * agent.shifts[column.shift].preference + weights.switch * column.switches
+    return (weights.cost * cents
+            + weights.preference * agent.shifts[column.shift].preference
+            + weights.switch * column.switches)
 
 
 def shortfall_tiers(target: int, worked: int) -> tuple[int, int]:

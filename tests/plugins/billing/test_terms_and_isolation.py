@@ -83,7 +83,8 @@ def test_only_holders_of_the_key_set_terms_and_attribution(gql, world, owner, wh
     else:
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert owner.execute(text("SELECT count(*) FROM billing_terms")).scalar() == 0
-    assert owner.execute(text("SELECT count(*) FROM billing_policy WHERE tenant_id = :t"), {"t": world.tA}).scalar() == 0
+    policies = owner.execute(text("SELECT count(*) FROM billing_policy WHERE tenant_id = :t"), {"t": world.tA})
+    assert policies.scalar() == 0
 
 
 @pytest.fixture

@@ -42,7 +42,8 @@ def forecast(owner, world, lob: str, client: str, calls: float = 40, aht: float 
         " RETURNING id"), {"t": world.tA, "c": world.ids[client], "l": world.ids[lob], "s": start,
                             "u": world.admin}).scalar_one()
     owner.execute(text(
-        "INSERT INTO forecast_interval (tenant_id, client_id, lob_id, forecast_id, interval_start, offered, aht_seconds)"
+        "INSERT INTO forecast_interval"
+        " (tenant_id, client_id, lob_id, forecast_id, interval_start, offered, aht_seconds)"
         " SELECT :t, :c, :l, :f, s, CASE WHEN extract(hour FROM s AT TIME ZONE 'America/Toronto') >= :h0"
         "  AND extract(hour FROM s AT TIME ZONE 'America/Toronto') < :h1 THEN :calls ELSE 0 END, :aht"
         " FROM generate_series(CAST(:s AS timestamptz), :s + interval '7 days' - interval '30 minutes',"

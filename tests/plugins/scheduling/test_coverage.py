@@ -40,7 +40,8 @@ QUERY = """query($from: DateTime!, $to: DateTime!, $lobs: [UUID!]) {
                 presentHours coverage
                 parts { gap forecastError neverScheduled scheduleChanges absences noShows unscheduledWork } } } } }"""
 SCORECARD = """query($from: Date!, $to: Date!) { slaScorecard(from: $from, to: $to) { nodes {
-  clientId lobId adherence conformance scheduledHours requiredHours coverage serviceLevel offered handled abandoned } } }"""
+  clientId lobId adherence conformance scheduledHours requiredHours coverage serviceLevel
+  offered handled abandoned } } }"""
 CAMEL = {"forecast_error": "forecastError", "never_scheduled": "neverScheduled", "schedule_changes": "scheduleChanges",
          "absences": "absences", "no_shows": "noShows", "unscheduled_work": "unscheduledWork"}
 

@@ -233,7 +233,8 @@ def test_partial_schedule_says_what_and_why():
     assert {("C", d * DAY + h) for d in range(7) for h in range(8, 20)} <= uncovered
     assert reasons(result, "C", 10) == {"SCHEDULE_GAP_NO_ELIGIBLE_AGENT": ()}
     assert all(g.shortfall > 0 for g in result.gaps)
-    covered = {(c.lob, t) for c in result.coverage for t, (r, s) in enumerate(zip(c.required, c.scheduled, strict=True)) if s >= r}
+    covered = {(c.lob, t) for c in result.coverage
+               for t, (r, s) in enumerate(zip(c.required, c.scheduled, strict=True)) if s >= r}
     assert not covered & uncovered
 
 
@@ -242,7 +243,8 @@ def test_partial_schedule_says_what_and_why():
 
 def crowd(agents: int = 60, days: int = 7) -> Problem:
     """A busier instance: three LOBs, agents on one or two of them, three shift starts a day."""
-    lobs = tuple(Lob(name, demand(days, agents / 6, range(7, 22)), priority=p) for name, p in zip("ABC", (1, 2, 1), strict=True))
+    lobs = tuple(Lob(name, demand(days, agents / 6, range(7, 22)), priority=p)
+                 for name, p in zip("ABC", (1, 2, 1), strict=True))
     shifts = day_shifts(days, starts=(7, 10, 13), breaks=True)
     people = tuple(agent(f"a{i:02d}", shifts, (anywhere("ABC"[i % 3], days, 32 * 60),) +
                          ((anywhere("ABC"[(i + 1) % 3], days, 16 * 60),) if i % 4 == 0 else ()),

@@ -19,7 +19,8 @@ SET = mutation("$lob: UUID!, $input: LobStaffingInput!", "setLobStaffing(lobId: 
 GET = "query($lob: UUID!) { lobStaffing(lobId: $lob) { shrinkage occupancyCap patienceSeconds priority } }"
 REQUIREMENT = """query($lob: UUID!, $from: DateTime!, $to: DateTime!) {
   staffingRequirement(lobId: $lob, from: $from, to: $to) { intervalMinutes staffing { shrinkage }
-    intervals(first: 100) { nodes { startsAt localStartsAt offered ahtSeconds required requiredWhole serviceLevel } } } }"""
+    intervals(first: 100) {
+      nodes { startsAt localStartsAt offered ahtSeconds required requiredWhole serviceLevel } } } }"""
 
 
 def test_parameters_default_then_set_by_a_planner(gql, world):

@@ -84,7 +84,8 @@ def test_a_clean_file_imports_once_and_again_inserts_nothing(gql, world, owner):
     assert (again["inserted"], again["alreadyImported"], again["applied"]) == (0, 4, True)
     assert len(stored(owner)) == 3
     listed = gql("""query($l: UUID!) { intervalVolumes(lobId: $l, from: "2026-03-01T00:00:00Z") {
-        nodes { intervalStart localIntervalStart intervalMinutes offered handled abandoned ahtSeconds serviceLevel } } }""",
+        nodes { intervalStart localIntervalStart intervalMinutes offered handled abandoned ahtSeconds
+                serviceLevel } } }""",
                  {"l": str(world.A1a)}, token=world.tokens["planner"])
     assert listed["data"]["intervalVolumes"]["nodes"] == [{
         "intervalStart": "2026-03-02T14:00:00+00:00", "localIntervalStart": "2026-03-02T09:00:00-05:00",

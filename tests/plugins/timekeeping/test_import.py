@@ -251,7 +251,8 @@ def test_clean_rows_only_applies_the_clean_ones_and_reports_the_others(gql, worl
 @pytest.mark.parametrize(("data", "line", "code", "message"), [
     (b"", 1, "IMPORT_EMPTY", "The file is empty: it needs a header row, then one row per entry."),
     (b"employee,client,lob,activity,started_at,ended_at,colour\n", 1, "IMPORT_UNKNOWN_COLUMN",
-     "Unknown column colour: the header names employee, client, lob, activity, started_at, ended_at and optionally key."),
+     "Unknown column colour: the header names employee, client, lob, activity, started_at, ended_at"
+     " and optionally key."),
     (b"employee,client,lob,activity,started_at\nE1,A,B,handling,x\n", 1, "IMPORT_MISSING_COLUMN",
      "The header lacks column ended_at."),
     (b"employee,client,lob,lob,activity,started_at,ended_at\n", 1, "IMPORT_DUPLICATE_COLUMN",

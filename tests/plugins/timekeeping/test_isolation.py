@@ -20,7 +20,8 @@ def ledger(owner, world) -> dict[str, str]:
         ids[f"{r.preferred_name}/{r.code}"] = owner.execute(text(
             "INSERT INTO time_entry (tenant_id, client_id, lob_id, employee_id, assignment_id, activity,"
             " started_at, ended_at, source, work_date, timezone, booked_on) VALUES (:t, :c, :l, :e, :a,"
-            " 'handling', CAST(:s AS timestamptz), CAST(:s AS timestamptz) + interval '1 hour', 'acd', NULL, NULL, NULL)"
+            " 'handling', CAST(:s AS timestamptz), CAST(:s AS timestamptz) + interval '1 hour',"
+            " 'acd', NULL, NULL, NULL)"
             " RETURNING id"),
             {"t": r.tenant_id, "c": r.client_id, "l": r.lob_id, "e": r.employee_id, "a": r.id,
              "s": f"2026-03-02T{10 + n:02d}:00:00Z"}).scalar_one()
