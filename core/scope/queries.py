@@ -6,7 +6,8 @@ from uuid import UUID
 
 import strawberry
 
-from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.db.pages import Where, filtered_page
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from .types import Client, Lob, Site, client_by_id, lob_by_id
 
@@ -20,8 +21,8 @@ class ScopeQuery:
     @connection_field(description="Clients the caller can see, by name.")
     async def clients(self, info: strawberry.Info, window: Window) -> Connection[Client]:
         info.context.me.require_somewhere("scope.read")
-        page = keyset("SELECT * FROM client", ["name", "id"], window, _cap(info))
-        return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Client.from_row)
+        rows = await filtered_page(info.context.db, "SELECT * FROM client", ["name", "id"], window, _cap(info))
+        return connection(rows, lambda r: (r.name, r.id), Client.from_row)
 
     @strawberry.field(description="One client, or null when it does not exist or is outside the caller's scope.")
     async def client(self, info: strawberry.Info, id: UUID) -> Client | None:
@@ -31,9 +32,8 @@ class ScopeQuery:
     @connection_field(description="LOBs the caller can see, optionally of one client, by name.")
     async def lobs(self, info: strawberry.Info, window: Window, client_id: UUID | None = None) -> Connection[Lob]:
         info.context.me.require_somewhere("scope.read")
-        where = "client_id = :client_id" if client_id else "true"
-        page = keyset("SELECT * FROM lob", ["name", "id"], window, _cap(info), where)
-        rows = await page.fetch(info.context.db, {"client_id": client_id})
+        rows = await filtered_page(info.context.db, "SELECT * FROM lob", ["name", "id"], window, _cap(info),
+                                   Where().equal("client_id", client_id))
         return connection(rows, lambda r: (r.name, r.id), Lob.from_row)
 
     @strawberry.field(description="One LOB, or null.")
@@ -44,5 +44,5 @@ class ScopeQuery:
     @connection_field(description="The BPO's delivery sites.")
     async def sites(self, info: strawberry.Info, window: Window) -> Connection[Site]:
         info.context.me.require_somewhere("scope.read")
-        page = keyset("SELECT * FROM site", ["name", "id"], window, _cap(info))
-        return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Site.from_row)
+        rows = await filtered_page(info.context.db, "SELECT * FROM site", ["name", "id"], window, _cap(info))
+        return connection(rows, lambda r: (r.name, r.id), Site.from_row)
