@@ -20,13 +20,13 @@ from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache
 
 from switchboard.core.config import Settings
 from switchboard.core.graphql.error_log import LoggedSchema
+from switchboard.core.graphql.errors import INTERNAL_ERROR, should_mask
 from switchboard.core.graphql.execution import PlannedExecutionContext
 from switchboard.core.graphql.input_guard import InputGuard
 from switchboard.core.graphql.limits import CheckedDocuments, DocumentLimits, cap_validation_work
 from switchboard.core.graphql.merge import CompositionError, merge
 from switchboard.core.graphql.operation_choice import OperationChoice
 from switchboard.core.graphql.scalars import scalar_config
-from switchboard.core.graphql.view import INTERNAL_ERROR, should_mask
 from switchboard.core.jobs.results import result_types
 from switchboard.core.plugin_host import PluginHost
 

@@ -7,9 +7,10 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import CODE, capped
-from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from .types import AuditEvent, PiiAccess
 
@@ -26,12 +27,9 @@ class AuditQuery:
     ) -> Connection[AuditEvent]:
         ctx = info.context
         ctx.me.require_somewhere(READ)
-        where = " AND ".join(
-            [c for c, v in (("table_name = :table", table), ("row_id = :row_id", row_id)) if v is not None] or ["true"]
-        )
-        page = keyset("SELECT * FROM (SELECT *, -seq AS newest FROM audit_event) e",
-                      ["newest"], window, ctx.runtime.settings.page_size_cap, where)
-        rows = await page.fetch(ctx.db, {"table": table, "row_id": row_id})
+        rows = await filtered_page(ctx.db, "SELECT * FROM (SELECT *, -seq AS newest FROM audit_event) e",
+                                   ["newest"], window, ctx.runtime.settings.page_size_cap,
+                                   Where().equal("table_name", table, "table").equal("row_id", row_id))
         return connection(rows, lambda r: (r.newest,), AuditEvent.from_row)
 
     @connection_field(description="Reads of employee contact fields, newest first, optionally of one employee.",
@@ -40,8 +38,7 @@ class AuditQuery:
                              ) -> Connection[PiiAccess]:
         ctx = info.context
         ctx.me.require_somewhere(READ)
-        where = "employee_id = :employee_id" if employee_id else "true"
-        page = keyset("SELECT * FROM (SELECT *, -id AS newest FROM pii_access) p",
-                      ["newest"], window, ctx.runtime.settings.page_size_cap, where)
-        rows = await page.fetch(ctx.db, {"employee_id": employee_id})
+        rows = await filtered_page(ctx.db, "SELECT * FROM (SELECT *, -id AS newest FROM pii_access) p",
+                                   ["newest"], window, ctx.runtime.settings.page_size_cap,
+                                   Where().equal("employee_id", employee_id))
         return connection(rows, lambda r: (r.newest,), PiiAccess.from_row)

@@ -4,7 +4,8 @@ Switchboard follows the GraphQL over HTTP specification. A client chooses the re
 media type with ``Accept``: ``application/graphql-response+json`` (the specification's,
 also the default when ``Accept`` is missing) or ``application/json`` (legacy clients; the
 answer to ``*/*``). Equal preferences go to the type the header lists first. Every error
-carries ``extensions.code``. Errors reach a client at one of three stages (:data:`ERRORS`):
+carries ``extensions.code``. Errors reach a client at one of three stages (the table of
+:data:`switchboard.core.graphql.errors.ERRORS`):
 
 * **refused** before GraphQL runs (the method, the media types, the body, the bearer
   token): an HTTP status of its own, whatever the media type;
@@ -18,7 +19,6 @@ carries ``extensions.code``. Errors reach a client at one of three stages (:data
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import mimeparse
 
@@ -43,59 +43,6 @@ REFUSAL_STATUS = {
     "UNSUPPORTED_MEDIA_TYPE": 415,
     "INTERNAL_ERROR": 500,
 }
-
-
-@dataclass(frozen=True)
-class ErrorCase:
-    """One row of the table of errors: a code, the stage it is reported at, and when."""
-
-    code: str
-    stage: str  # "refused" | "request" | "field"
-    when: str
-
-    def status(self, media: str) -> int:
-        """The HTTP status of an answer carrying this error, in ``media``."""
-        if self.stage == "refused":
-            return REFUSAL_STATUS[self.code]
-        if self.stage == "request":
-            return request_error_status(media, [self.code])
-        return 200
-
-
-ERRORS = (
-    ErrorCase("METHOD_NOT_ALLOWED", "refused", "a method other than POST (GET serves GraphiQL to browsers, "
-                                               "OPTIONS lists the methods)"),
-    ErrorCase("NOT_ACCEPTABLE", "refused", "`Accept` allows neither response media type"),
-    ErrorCase("UNSUPPORTED_MEDIA_TYPE", "refused", "a body that is neither `application/json` nor "
-                                                   "`multipart/form-data` (uploads)"),
-    ErrorCase("BODY_TOO_LARGE", "refused", "a JSON body over `SWITCHBOARD_MAX_BODY_KB`"),
-    ErrorCase("UPLOAD_TOO_LARGE", "refused", "a multipart body over `SWITCHBOARD_MAX_UPLOAD_MB`"),
-    ErrorCase("UNAUTHENTICATED", "refused", "an `Authorization` header that is not `Bearer <token>`, a token "
-                                            "that does not exist, an upload without a token"),
-    ErrorCase("TOKEN_EXPIRED", "refused", "the bearer token has expired"),
-    ErrorCase("TOKEN_REVOKED", "refused", "the bearer token was revoked (logout, password change)"),
-    ErrorCase("WRONG_ENDPOINT", "refused", "a client user's token on `/graphql`, a staff token on "
-                                           "`/portal/graphql`"),
-    ErrorCase("BAD_REQUEST", "refused", "a body that is not a GraphQL request (not JSON, not an object, no "
-                                        "`query` string, `variables` not an object)"),
-    ErrorCase("INTERNAL_ERROR", "refused", "a fault before GraphQL runs (logged with its traceback)"),
-    ErrorCase("GRAPHQL_PARSE_FAILED", "request", "the document does not parse"),
-    ErrorCase("GRAPHQL_VALIDATION_FAILED", "request", "the document does not validate against the schema"),
-    ErrorCase("OPERATION_RESOLUTION_FAILURE", "request", "the operation to run cannot be determined "
-                                                         "(`operationName`)"),
-    ErrorCase("TOO_MANY_TOKENS", "request", "a document over 2,000 tokens"),
-    ErrorCase("QUERY_TOO_DEEP", "request", "selections nested deeper than 10"),
-    ErrorCase("TOO_MANY_ALIASES", "request", "more than 30 aliases"),
-    ErrorCase("QUERY_TOO_COSTLY", "request", "a cost over `SWITCHBOARD_MAX_QUERY_COST`"),
-    ErrorCase("QUERY_TOO_COMPLEX", "request", "validating the document would take too much work"),
-    ErrorCase("BAD_USER_INPUT", "request", "an argument or variable that cannot be right (wrong type, bad id or "
-                                           "date; `TOO_LONG`, `INVALID_CHARACTER`… for the argument rules)"),
-    ErrorCase("UNAUTHENTICATED", "field", "no bearer token, on a field that needs a caller"),
-    ErrorCase("FORBIDDEN", "field", "the caller lacks the permission on that scope"),
-    ErrorCase("MFA_REQUIRED", "field", "a sensitive operation without a recent second factor (`stepUp`)"),
-    ErrorCase("STATEMENT_TIMEOUT", "field", "a statement ran past `SWITCHBOARD_STATEMENT_TIMEOUT_MS`"),
-    ErrorCase("INTERNAL_ERROR", "field", "a fault while resolving a field (masked; logged with its traceback)"),
-)
 
 
 def response_media(accept: str | None) -> str | None:

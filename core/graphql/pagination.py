@@ -2,8 +2,10 @@
 
 A connection field is declared with :func:`connection_field`: it takes Relay's four
 arguments (``first``/``after`` forward, ``last``/``before`` backward) and its resolver
-receives them as one :class:`Window` argument named ``window``. :func:`keyset` turns a
-window into SQL, :meth:`Keyset.fetch` runs it and :func:`connection` builds the page.
+receives them as one :class:`Window` argument named ``window``. The SQL lives in
+:mod:`switchboard.core.db.keyset` (:func:`~switchboard.core.db.keyset.keyset`) and
+:mod:`switchboard.core.db.pages` (:func:`~switchboard.core.db.pages.filtered_page`); a
+service fetches a page there and :func:`connection` builds the GraphQL page from its rows.
 
 ``totalCount``, and the page-info flag that looks past the cursor a page started from
 (``hasPreviousPage`` going forward, ``hasNextPage`` going backward), each need one more
@@ -16,8 +18,8 @@ import asyncio
 import base64
 import hashlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -26,7 +28,12 @@ from strawberry.annotation import StrawberryAnnotation
 from strawberry.extensions import FieldExtension
 from strawberry.types.arguments import StrawberryArgument
 
-from switchboard.core.db.session import DbSession, Untrusted
+from switchboard.core.db.keyset import Fetched
+
+# Moved to switchboard.core.db.keyset (new code imports them from there); re-exported for plugins
+# outside this repository that import them from here.
+from switchboard.core.db.keyset import Keyset as Keyset
+from switchboard.core.db.keyset import keyset as keyset
 from switchboard.core.errors import UserError
 
 from .execution import plain
@@ -169,6 +176,11 @@ class Window:
             raise UserError("PAGE_DIRECTION_CONFLICT", "last")
         return page_size(self.last if self.backward else self.first, cap, "last" if self.backward else "first")
 
+    def position(self, argument: str, width: int) -> list[str] | None:
+        """The key values of the ``after`` or ``before`` cursor (``INVALID_CURSOR``), None without one."""
+        cursor = self.after if argument == "after" else self.before
+        return decode_cursor(cursor, width, argument) if cursor else None
+
 
 def page_size(requested: int | None, cap: int, argument: str = "first") -> int:
     """The requested page size, refused (``PAGE_SIZE_OVER_CAP``) above the cap."""
@@ -180,112 +192,11 @@ def page_size(requested: int | None, cap: int, argument: str = "first") -> int:
     return size
 
 
-def _identity(sql: str) -> str:
-    return sql
-
-
-@dataclass(frozen=True)
-class Keyset:
-    """One page's SQL, and the statements ``totalCount`` and the far page-info flag run.
-
-    ``frame`` encloses a selection of the list's rows in the statement that answers the
-    field (identity: the selection is the statement); ``counted`` is what a count of the
-    framed statement counts (``*``, or a column that is null on a frame's filler row).
-    """
-
-    page: str  # size + 1 rows, in the page's direction
-    unpaged: str  # every row of the list, cursors ignored
-    beyond: str | None  # a row past the cursor the page starts from (None: no such cursor)
-    params: dict[str, Any]
-    size: int
-    keys: tuple[str, ...]
-    backward: bool
-    frame: Callable[[str], str] = _identity
-    counted: str = "*"
-
-    @property
-    def sql(self) -> str:
-        """The statement answering the page."""
-        return self.frame(self.page)
-
-    def order(self, qualifier: str = "") -> str:
-        """The ``ORDER BY`` list of the page's direction, each key prefixed by ``qualifier``."""
-        return ", ".join(f"{qualifier}{k}{' DESC' if self.backward else ''}" for k in self.keys)
-
-    def embed(self, frame: Callable[[str], str], counted: str = "*") -> Keyset:
-        """This page inside an enclosing statement: ``frame(selection)`` answers the field
-        for a selection of the list's rows (counting ``counted`` of its rows)."""
-        return replace(self, frame=frame, counted=counted)
-
-    @property
-    def count_sql(self) -> str:
-        return f"SELECT count({self.counted}) FROM ({self.frame(self.unpaged)}) AS counted"
-
-    @property
-    def beyond_sql(self) -> str | None:
-        if self.beyond is None:
-            return None
-        return f"SELECT count({self.counted}) > 0 FROM ({self.frame(self.beyond)}) AS counted"
-
-    async def fetch(self, db: DbSession, params: Mapping[str, Any] | None = None) -> Fetched:
-        """Run the page's statement with ``params`` (the selection's own) added."""
-        bound = {**(params or {}), **self.params}
-        return Fetched(await db.all(self.sql, bound), self, db, bound)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """The rows a :class:`Keyset` fetched (``size + 1`` at most, in the page's direction),
-    with what its lazy statements need."""
-
-    rows: list[Any]
-    keyset: Keyset
-    db: DbSession = field(repr=False)
-    params: dict[str, Any] = field(repr=False)
-
-    def keeping(self, rows: list[Any]) -> Fetched:
-        """The same page with only ``rows`` (a frame's filler rows dropped)."""
-        return replace(self, rows=rows)
-
-    def lazy_scalar(self, sql: str | None) -> Lazy[Any]:
-        if sql is None:
-            return Lazy.known(False)
-        return Lazy(lambda: self.db.scalar(sql, self.params))
-
-
-def keyset(
-    select: str, keys: Sequence[str], window: Window, cap: int, where: str = "true", prefix: str = "_",
-) -> Keyset:
-    """The SQL of one page: ``select`` filtered by ``where``, within the window's cursors,
-    ordered by ``keys`` (ascending; ``last``: the last rows, fetched descending).
-
-    ``keys`` are column expressions whose last one is unique (usually ``id``). The page
-    fetches ``size + 1`` rows to know if more follow. Its parameters' names start with
-    ``prefix``: another one lets a paged statement enclose a paged statement.
-    """
-    size = window.size(cap)
-    params: dict[str, Any] = {f"{prefix}limit": size + 1}
-    conditions = [f"({where})"]
-    bounds: dict[str, str] = {}
-    for argument, cursor, operator in (("after", window.after, ">"), ("before", window.before, "<")):
-        if not cursor:
-            continue
-        names = [f"{prefix}{argument}{i}" for i in range(len(keys))]
-        values = decode_cursor(cursor, len(keys), argument)
-        params.update(zip(names, (Untrusted(v, "INVALID_CURSOR", argument) for v in values), strict=True))
-        # psycopg sends strings untyped, so PostgreSQL reads each as its key's type; one it
-        # cannot read (a forged cursor, another list's) is INVALID_CURSOR (see Untrusted).
-        bounds[argument] = f"({', '.join(':' + n for n in names)})"
-        conditions.append(f"({', '.join(keys)}) {operator} {bounds[argument]}")
-    backward = window.backward
-    direction = " DESC" if backward else ""
-    order = ", ".join(k + direction for k in keys)
-    page = f"{select} WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT :{prefix}limit"
-    start = bounds.get("before" if backward else "after")
-    beyond = None
-    if start is not None:
-        beyond = f"{select} WHERE ({where}) AND ({', '.join(keys)}) {'>=' if backward else '<='} {start} LIMIT 1"
-    return Keyset(page, f"{select} WHERE {where}", beyond, params, size, tuple(keys), backward)
+def _lazy(fetched: Fetched, sql: str | None) -> Lazy[Any]:
+    """One of a fetched page's extra statements, run the first time it is awaited (none: False)."""
+    if sql is None:
+        return Lazy.known(False)
+    return Lazy(lambda: fetched.scalar(sql))
 
 
 def connection(fetched: Fetched, key: Callable[[Any], Sequence[Any]], node: Callable[[Any], T]) -> Connection[T]:
@@ -297,7 +208,7 @@ def connection(fetched: Fetched, key: Callable[[Any], Sequence[Any]], node: Call
     if ks.backward:
         page.reverse()
     edges = [Edge(node=node(r), key=key(r)) for r in page]
-    beyond = fetched.lazy_scalar(ks.beyond_sql)
+    beyond = _lazy(fetched, ks.beyond_sql)
     return Connection(
         edges=edges,
         page_info=PageInfo(
@@ -306,7 +217,7 @@ def connection(fetched: Fetched, key: Callable[[Any], Sequence[Any]], node: Call
             next_known=beyond if ks.backward else more,
             previous_known=more if ks.backward else beyond,
         ),
-        counter=fetched.lazy_scalar(ks.count_sql),
+        counter=_lazy(fetched, ks.count_sql),
     )
 
 

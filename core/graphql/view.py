@@ -1,4 +1,4 @@
-"""The Starlette GraphQL view: authenticates, owns the request transaction, codes errors.
+"""The Starlette GraphQL view: authenticates, owns the request transaction, answers.
 
 One view serves the internal schema (staff only) and one the portal schema (client
 users only). The request's transaction commits only when the operation finished
@@ -6,16 +6,13 @@ without a GraphQL error; otherwise every write is rolled back.
 
 Requests and answers follow the GraphQL over HTTP specification (:mod:`.over_http`):
 the answer is in the media type ``Accept`` asks for, every error has
-``extensions.code``, and each refusal, request error and field error has its status.
+``extensions.code`` (:mod:`.errors`), and each refusal, request error and field error has
+its status.
 ``POST`` runs GraphQL; ``GET`` from a browser gets the endpoint's GraphiQL page
 (:mod:`.graphiql`), any other ``GET`` a 405; ``OPTIONS`` lists the methods.
 
 File uploads follow the GraphQL multipart request specification (Strawberry's
-``Upload`` scalar). A multipart request must carry a bearer token: browsers never
-attach an ``Authorization`` header on their own and adding one forces a CORS
-preflight, so a cross-site form cannot forge an upload (the specification's CSRF
-warning). Its body may not exceed ``Settings.max_upload_bytes`` (``UPLOAD_TOO_LARGE``),
-any other body ``Settings.max_body_bytes`` (``BODY_TOO_LARGE``): refused unread when
+``Upload`` scalar). A body over its cap (:mod:`.request_limits`) is refused unread when
 declared longer, cut as soon as it passes the cap otherwise (:mod:`.channel`), with
 HTTP 413 and the connection closed so the client stops sending.
 
@@ -26,14 +23,12 @@ only), authenticated at ``connection_init``: see :mod:`.live`.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -50,32 +45,21 @@ from strawberry.types.unset import UNSET
 from switchboard.core.audit.delivery import finish
 from switchboard.core.db.notifications import Notifications
 from switchboard.core.db.session import DbSession
-from switchboard.core.errors import AccessError, CodedError, InputError, LimitError, SwitchboardError, UserError
-from switchboard.core.i18n import localized_fractions, negotiate
+from switchboard.core.errors import AccessError
+from switchboard.core.i18n import negotiate
 from switchboard.core.identity.service import authenticate
 
 from . import over_http
-from .channel import BodyTooLarge, RequestChannel, declared_over
+from .channel import BodyTooLarge, RequestChannel
 from .context import Context
+from .errors import INTERNAL_ERROR, coded_answer, coded_socket_message, format_error
 from .graphiql import graphiql_page
 from .live import LiveContext, bearer_token
+from .request_limits import body_limit, is_multipart, refused_before_reading, too_large
 
-INTERNAL_ERROR = "INTERNAL_ERROR"
-TOO_MANY_TOKENS = re.compile(r"Document contains more than (\d+) tokens")
 SOCKET_REFUSED = 4403  # graphql-transport-ws: connection_init refused; the reason is the error's code
-MULTIPART = "multipart/form-data"
 CONNECTION_INIT_SECONDS = 15
 logger = logging.getLogger("switchboard.graphql")
-
-
-def _multipart(headers: Any) -> bool:
-    return headers.get("content-type", "").lower().startswith(MULTIPART)
-
-
-def should_mask(error: GraphQLError) -> bool:
-    """Mask every error that is not one Switchboard raised on purpose."""
-    original = error.original_error
-    return original is not None and not isinstance(original, SwitchboardError)
 
 
 class SocketAdapter(ASGIWebSocketAdapter):
@@ -84,29 +68,15 @@ class SocketAdapter(ASGIWebSocketAdapter):
 
     async def send_json(self, message: Mapping[str, object]) -> None:
         try:
-            await self.ws.send_text(orjson.dumps(_coded_socket_message(message, self.view, self.ws)).decode())
+            lang = getattr(self.ws.state, "lang", "en")
+            coded = coded_socket_message(message, self.view.runtime.messages, lang)
+            await self.ws.send_text(orjson.dumps(coded).decode())
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
     async def close(self, code: int, reason: str) -> None:
         refusal = getattr(self.ws.state, "refusal", None)
         await self.ws.close(code=code, reason=refusal if code == SOCKET_REFUSED and refusal else reason)
-
-
-def _coded_socket_message(message: Mapping[str, Any], view: Any, ws: Any) -> Mapping[str, Any]:
-    """A socket message whose errors all carry ``extensions.code`` (masked faults: ``INTERNAL_ERROR``,
-    localized; anything else Strawberry refused before running: ``GRAPHQL_VALIDATION_FAILED``)."""
-    payload = message.get("payload")
-    errors = payload if message.get("type") == "error" else isinstance(payload, dict) and payload.get("errors")
-    for error in errors or ():
-        if not isinstance(error, dict) or "code" in (error.get("extensions") or {}):
-            continue
-        if error.get("message") == INTERNAL_ERROR:
-            error["message"] = view.runtime.messages.render(INTERNAL_ERROR, getattr(ws.state, "lang", "en"))
-            error["extensions"] = {"code": INTERNAL_ERROR}
-        else:
-            error["extensions"] = {**(error.get("extensions") or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
-    return message
 
 
 class SwitchboardGraphQL(GraphQL):
@@ -126,7 +96,7 @@ class SwitchboardGraphQL(GraphQL):
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            receive = RequestChannel(receive, self._body_limit(_multipart(Headers(scope=scope))))
+            receive = RequestChannel(receive, body_limit(self.runtime.settings, is_multipart(Headers(scope=scope))))
         await super().__call__(scope, receive, send)
 
     async def run(self, request: Request, context: Any = None, root_value: Any = None) -> Response:  # type: ignore[override]
@@ -162,8 +132,8 @@ class SwitchboardGraphQL(GraphQL):
             return self._refusal("METHOD_NOT_ALLOWED", {}, lang)
         if not over_http.request_body_supported(request.headers.get("content-type")):
             return self._refusal("UNSUPPORTED_MEDIA_TYPE", {}, lang)
-        multipart = _multipart(request.headers)
-        refused = self._refusal_before_reading(request, multipart)
+        multipart = is_multipart(request.headers)
+        refused = refused_before_reading(request.headers, self.runtime.settings)
         if refused is not None:
             return self._refusal(*refused, lang)
         settings = self.runtime.settings
@@ -181,7 +151,7 @@ class SwitchboardGraphQL(GraphQL):
         try:
             return await super().run(request, context=ctx)
         except BodyTooLarge:
-            return self._refusal(*self._too_large(multipart), lang)
+            return self._refusal(*too_large(self.runtime.settings, multipart), lang)
         except HTTPException as exc:
             if isinstance(exc.__cause__, CannotGetOperationTypeError):  # a request error: GraphQL's answer
                 return self._request_error(request, "OPERATION_RESOLUTION_FAILURE", lang)
@@ -207,24 +177,6 @@ class SwitchboardGraphQL(GraphQL):
     def encode_json(self, data: object) -> bytes:
         """A response body."""
         return orjson.dumps(data)
-
-    def _refusal_before_reading(self, request: Request, multipart: bool) -> tuple[str, dict[str, Any]] | None:
-        """``(code, params)`` refusing a multipart request without a bearer token (CSRF)
-        or a request declaring a body over its size limit; None to go on."""
-        if multipart and not request.headers.get("authorization", "").strip():
-            return "UNAUTHENTICATED", {}
-        if declared_over(request.headers, self._body_limit(multipart)):
-            return self._too_large(multipart)
-        return None
-
-    def _body_limit(self, multipart: bool) -> int:
-        settings = self.runtime.settings
-        return settings.max_upload_bytes if multipart else settings.max_body_bytes
-
-    def _too_large(self, multipart: bool) -> tuple[str, dict[str, Any]]:
-        if multipart:
-            return "UPLOAD_TOO_LARGE", {"limit": self._body_limit(True) // (1024 * 1024)}
-        return "BODY_TOO_LARGE", {"limit": self._body_limit(False) // 1024}
 
     async def _context(self, request: Request, db: DbSession, lang: str) -> Context:
         ctx = Context(request=request, runtime=self.runtime, db=db, lang=lang, portal=self.portal)
@@ -266,8 +218,7 @@ class SwitchboardGraphQL(GraphQL):
 
     def _coded(self, code: str, params: dict[str, Any], lang: str) -> bytes:
         """An answer without ``data`` holding one coded, localized error."""
-        message = self.runtime.messages.render(code, lang, params)
-        return self.encode_json({"errors": [{"message": message, "extensions": {"code": code}}]})
+        return self.encode_json(coded_answer(code, params, self.runtime.messages, lang))
 
     def _refusal(self, code: str, params: dict[str, Any], lang: str) -> Response:
         """An answer refused before GraphQL runs, with the code's own status (:mod:`.over_http`)."""
@@ -314,7 +265,7 @@ class SwitchboardGraphQL(GraphQL):
             data["data"] = result.data
         if result.errors:
             lang = getattr(request.state, "lang", None) or negotiate(request.headers.get("accept-language"))
-            data["errors"] = [self.format_error(e, lang) for e in result.errors]
+            data["errors"] = [format_error(e, self.runtime.messages, lang) for e in result.errors]
             if "data" not in data:
                 request.state.request_error = [e["extensions"]["code"] for e in data["errors"]]
         if result.extensions:
@@ -323,36 +274,3 @@ class SwitchboardGraphQL(GraphQL):
             db = getattr(request.state, "db", None)
             data["extensions"] = {**data.get("extensions", {}), "sqlStatements": db.statements if db else 0}
         return data
-
-    def format_error(self, error: GraphQLError, lang: str) -> dict[str, Any]:
-        """A GraphQL error with a stable ``extensions.code`` and a localized message."""
-        original = error.original_error
-        messages = self.runtime.messages
-        body = error.formatted
-        if isinstance(original, InputError):
-            params = {"argument": original.argument, **original.params}
-            body["message"] = messages.render(original.code, lang, params)
-            body["extensions"] = {"code": original.code, **params}
-            return body
-        if isinstance(original, (CodedError, UserError)):
-            extensions: dict[str, Any] = {"code": original.code}
-            if isinstance(original, UserError) and original.field:
-                extensions["field"] = original.field
-            if isinstance(original, AccessError) and "permission" in original.params:
-                extensions["permission"] = original.params["permission"]  # the key the caller lacks
-            params = localized_fractions(original.params, lang) if isinstance(original, LimitError) else original.params
-            body["message"] = messages.render(original.code, lang, params)
-            body["extensions"] = extensions
-            return body
-        if original is None and error.message == INTERNAL_ERROR:
-            body["message"] = messages.render(INTERNAL_ERROR, lang)
-            body["extensions"] = {"code": INTERNAL_ERROR}
-            return body
-        match = TOO_MANY_TOKENS.search(error.message)
-        if match:
-            body["message"] = messages.render("TOO_MANY_TOKENS", lang, {"limit": match.group(1)})
-            body["extensions"] = {"code": "TOO_MANY_TOKENS"}
-            return body
-        code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
-        body["extensions"] = {"code": code}
-        return body

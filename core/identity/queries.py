@@ -7,10 +7,10 @@ from uuid import UUID
 
 import strawberry
 
-from switchboard.core.db.like import contains
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import requires, signed_in
 from switchboard.core.graphql.caps import SEARCH, capped
-from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from . import users
 from .types import Me, Role, Token, User, UserKind
@@ -30,9 +30,9 @@ class IdentityQuery:
     ) -> Connection[User]:
         ctx = info.context
         ctx.me.require(users.MANAGE)
-        where = "(u.email ILIKE :q ESCAPE '\\' OR u.display_name ILIKE :q ESCAPE '\\')" if search else "true"
-        page = keyset(users.USER_SELECT, ["u.email", "u.id"], window, ctx.runtime.settings.page_size_cap, where)
-        rows = await page.fetch(ctx.db, {"q": contains(search or "")})
+        rows = await filtered_page(ctx.db, users.USER_SELECT, ["u.email", "u.id"], window,
+                                   ctx.runtime.settings.page_size_cap,
+                                   Where().search(["u.email", "u.display_name"], search))
         return connection(rows, lambda r: (r.email, r.id), User.from_row)
 
     @strawberry.field(description="Tokens: your own, or a user's (tenant admins). Secrets are never shown.",

@@ -7,9 +7,10 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import signed_in
 from switchboard.core.graphql.caps import CODE, capped
-from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from . import service
 from .types import Job, JobState
@@ -31,9 +32,8 @@ class JobQuery:
                    state: JobState | None = None) -> Connection[Job]:
         ctx = info.context
         service.require_staff(ctx.me)
-        where = " AND ".join(c for c, v in (("kind = :kind", kind), ("state = :state", state)) if v) or "true"
-        page = keyset(
-            "SELECT * FROM (SELECT *, -extract(epoch FROM created_at) AS newest FROM job) j",
-            ["newest", "id"], window, ctx.runtime.settings.page_size_cap, where)
-        rows = await page.fetch(ctx.db, {"kind": kind, "state": state and state.value})
+        rows = await filtered_page(
+            ctx.db, "SELECT * FROM (SELECT *, -extract(epoch FROM created_at) AS newest FROM job) j",
+            ["newest", "id"], window, ctx.runtime.settings.page_size_cap,
+            Where().equal("kind", kind or None).equal("state", state and state.value))
         return connection(rows, lambda r: (r.newest, r.id), lambda r: Job.from_row(r, ctx.message))

@@ -6,8 +6,9 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import requires
-from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
+from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from .types import Client, Lob, Site, client_by_id, lob_by_id
 
@@ -21,8 +22,8 @@ class ScopeQuery:
     @connection_field(description="Clients the caller can see, by name.", extensions=[requires("scope.read")])
     async def clients(self, info: strawberry.Info, window: Window) -> Connection[Client]:
         info.context.me.require_somewhere("scope.read")
-        page = keyset("SELECT * FROM client", ["name", "id"], window, _cap(info))
-        return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Client.from_row)
+        rows = await filtered_page(info.context.db, "SELECT * FROM client", ["name", "id"], window, _cap(info))
+        return connection(rows, lambda r: (r.name, r.id), Client.from_row)
 
     @strawberry.field(description="One client, or null when it does not exist or is outside the caller's scope.",
                       extensions=[requires("scope.read")])
@@ -34,9 +35,8 @@ class ScopeQuery:
                       extensions=[requires("scope.read")])
     async def lobs(self, info: strawberry.Info, window: Window, client_id: UUID | None = None) -> Connection[Lob]:
         info.context.me.require_somewhere("scope.read")
-        where = "client_id = :client_id" if client_id else "true"
-        page = keyset("SELECT * FROM lob", ["name", "id"], window, _cap(info), where)
-        rows = await page.fetch(info.context.db, {"client_id": client_id})
+        rows = await filtered_page(info.context.db, "SELECT * FROM lob", ["name", "id"], window, _cap(info),
+                                   Where().equal("client_id", client_id))
         return connection(rows, lambda r: (r.name, r.id), Lob.from_row)
 
     @strawberry.field(description="One LOB, or null.", extensions=[requires("scope.read")])
@@ -47,5 +47,5 @@ class ScopeQuery:
     @connection_field(description="The BPO's delivery sites.", extensions=[requires("scope.read")])
     async def sites(self, info: strawberry.Info, window: Window) -> Connection[Site]:
         info.context.me.require_somewhere("scope.read")
-        page = keyset("SELECT * FROM site", ["name", "id"], window, _cap(info))
-        return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Site.from_row)
+        rows = await filtered_page(info.context.db, "SELECT * FROM site", ["name", "id"], window, _cap(info))
+        return connection(rows, lambda r: (r.name, r.id), Site.from_row)

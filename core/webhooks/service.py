@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
-from switchboard.core.graphql.pagination import Fetched, Window, keyset
 from switchboard.core.identity.caller import Caller
 
 from .addresses import check_url
@@ -106,18 +107,16 @@ async def endpoints_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
     return await db.all(f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = ANY(:ids)", {"ids": list(ids)})
 
 
-async def endpoints_page(db: DbSession, caller: Caller, window: Window, cap: int) -> Fetched:
+async def endpoints_page(db: DbSession, caller: Caller, window: PageRequest, cap: int) -> Fetched:
     """One page of the tenant's endpoints, oldest first."""
     caller.require(MANAGE)
-    return await keyset(f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint", ["created_at", "id"], window,
-                        cap).fetch(db)
+    return await filtered_page(db, f"SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoint", ["created_at", "id"], window,
+                               cap)
 
 
 async def deliveries_page(db: DbSession, caller: Caller, endpoint_id: UUID | None, state: str | None,
-                          window: Window, cap: int) -> Fetched:
+                          window: PageRequest, cap: int) -> Fetched:
     """One page of deliveries, newest first, optionally of one endpoint or state."""
     caller.require(MANAGE)
-    where = " AND ".join(c for c, v in (("endpoint_id = :endpoint", endpoint_id), ("state = :state", state))
-                         if v is not None) or "true"
-    page = keyset(DELIVERIES, ["newest", "id"], window, cap, where)
-    return await page.fetch(db, {"endpoint": endpoint_id, "state": state})
+    return await filtered_page(db, DELIVERIES, ["newest", "id"], window, cap,
+                               Where().equal("endpoint_id", endpoint_id, "endpoint").equal("state", state))

@@ -35,9 +35,9 @@ from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, Keyset, PageRequest, keyset
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import NotFound, UserError
-from switchboard.core.graphql.pagination import Fetched, Keyset, Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 
@@ -172,7 +172,7 @@ def reasons_sql(rules: Sequence[EligibilityRule]) -> str:
     return "\n    UNION ALL ".join(parts) or "SELECT NULL::uuid, NULL::text, NULL::text, NULL::date, 0 WHERE false"
 
 
-def statement(rules: Sequence[EligibilityRule], window: Window, cap: int) -> Keyset:
+def statement(rules: Sequence[EligibilityRule], window: PageRequest, cap: int) -> Keyset:
     """The one statement answering a page of ``eligibleAgents``.
 
     It returns no row when the LOB is not visible, and one row with NULL candidate
@@ -198,7 +198,7 @@ def check_window(start: datetime, end: datetime) -> None:
 
 async def eligible_agents(
     db: DbSession, caller: Caller, rules: Sequence[EligibilityRule], lob_id: UUID, start: datetime, end: datetime,
-    window: Window, cap: int,
+    window: PageRequest, cap: int,
 ) -> Fetched:
     """One page of candidates (employed during the window, visible to the caller) with their
     reasons, eligible first. One SQL statement.

@@ -24,10 +24,10 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from switchboard.core.db.like import contains
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError, NotFound, UserError
-from switchboard.core.graphql.pagination import Fetched, Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as sv
 from switchboard.core.scope.service import get_client
@@ -60,7 +60,7 @@ async def employees_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 async def employees_page(
     db: DbSession,
-    window: Window,
+    window: PageRequest,
     cap: int,
     client_id: UUID | None = None,
     lob_id: UUID | None = None,
@@ -71,21 +71,13 @@ async def employees_page(
     ``client_id``/``lob_id``: only those with a current or future assignment there.
     ``search``: case-insensitive substring of the preferred name or employee number.
     """
-    where = ["true"]
-    params: dict[str, Any] = {}
+    where = Where()
     for column, value in (("client_id", client_id), ("lob_id", lob_id)):
-        if value is not None:
-            where.append(
-                f"EXISTS (SELECT 1 FROM assignment a WHERE a.tenant_id = employee.tenant_id"
-                f" AND a.employee_id = employee.id AND a.{column} = :{column} AND {CURRENT})"
-            )
-            params[column] = value
-    if search and search.strip():
-        where.append("(preferred_name ILIKE :pattern ESCAPE '\\' OR employee_number ILIKE :pattern ESCAPE '\\')")
-        params["pattern"] = contains(search.strip())
-    page = keyset(f"SELECT {EMPLOYEE_COLUMNS} FROM employee", ["preferred_name", "id"], window, cap,
-                  " AND ".join(where))
-    return await page.fetch(db, params)
+        where.given(f"EXISTS (SELECT 1 FROM assignment a WHERE a.tenant_id = employee.tenant_id"
+                    f" AND a.employee_id = employee.id AND a.{column} = :{column} AND {CURRENT})", **{column: value})
+    where.search(["preferred_name", "employee_number"], search and search.strip())
+    return await filtered_page(db, f"SELECT {EMPLOYEE_COLUMNS} FROM employee", ["preferred_name", "id"], window, cap,
+                               where)
 
 
 async def assignments_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:

@@ -26,9 +26,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as sv
 from switchboard.core.webhooks.events import emit
@@ -121,17 +122,11 @@ async def lines_of(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 
 async def invoices_page(db: DbSession, caller: Caller, client_id: UUID | None, status: str | None,
-                        kind: str | None, window: Window, cap: int):
+                        kind: str | None, window: PageRequest, cap: int) -> Fetched:
     """One page of visible invoices by creation."""
     caller.require_somewhere(READ)
-    where, params = ["true"], {}
-    for column, value in (("client_id", client_id), ("status", status), ("kind", kind)):
-        if value is not None:
-            where.append(f"{column} = :{column}")
-            params[column] = value
-    page = keyset(f"SELECT {COLUMNS} FROM invoice", ["created_at", "id"], window, cap,
-                             " AND ".join(where))
-    return await page.fetch(db, params)
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM invoice", ["created_at", "id"], window, cap,
+                               Where().equal_each({"client_id": client_id, "status": status, "kind": kind}))
 
 
 async def worked_lines(db: DbSession, client_id: UUID, first: date, last: date) -> list[Any]:

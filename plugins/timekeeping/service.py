@@ -20,9 +20,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError, UserError, ValidationErrors
-from switchboard.core.graphql.pagination import Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 from switchboard.core.webhooks.events import emit
@@ -93,31 +94,18 @@ class EntryFilter:
     current_only: bool = True
 
 
-def _where(f: EntryFilter) -> tuple[str, dict[str, Any]]:
-    where, params = ["true"], {}
-    for column in ("employee_id", "client_id", "lob_id", "state"):
-        value = getattr(f, column)
-        if value is not None:
-            where.append(f"{column} = :{column}")
-            params[column] = value
-    if f.work_from is not None:
-        where.append("work_date >= :work_from")
-        params["work_from"] = f.work_from
-    if f.work_to is not None:
-        where.append("work_date <= :work_to")
-        params["work_to"] = f.work_to
-    if f.current_only:
-        where.append("status = 'active'")
-    return " AND ".join(where), params
+def _where(f: EntryFilter) -> Where:
+    where = Where().equal_each({"employee_id": f.employee_id, "client_id": f.client_id, "lob_id": f.lob_id,
+                                "state": f.state})
+    where.given("work_date >= :work_from", work_from=f.work_from).given("work_date <= :work_to", work_to=f.work_to)
+    return where.always("status = 'active'") if f.current_only else where
 
 
-async def entries_page(db: DbSession, f: EntryFilter, window: Window, cap: int):
+async def entries_page(db: DbSession, f: EntryFilter, window: PageRequest, cap: int) -> Fetched:
     """One page of visible entries by start time."""
     if f.work_from and f.work_to and f.work_to < f.work_from:
         raise UserError("END_BEFORE_START", "workTo")
-    where, params = _where(f)
-    page = keyset(f"SELECT {COLUMNS} FROM time_entry", ["started_at", "id"], window, cap, where)
-    return await page.fetch(db, params)
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM time_entry", ["started_at", "id"], window, cap, _where(f))
 
 
 async def entries_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:

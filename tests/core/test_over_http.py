@@ -1,6 +1,6 @@
 """GraphQL over HTTP: the table of errors walked row by row, in both response media types.
 
-Each row of :data:`switchboard.core.graphql.over_http.ERRORS` (the table the README shows)
+Each row of :data:`switchboard.core.graphql.errors.ERRORS` (the table the README shows)
 has a trigger here that makes the endpoint answer with that code at that stage; the
 answer must carry the row's status for the media type the client asked for, in that
 media type, with ``data`` exactly when the error is a field error, and a code on every
@@ -20,15 +20,8 @@ from sqlalchemy import Connection, text
 from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
-from switchboard.core.graphql.over_http import (
-    ERRORS,
-    GRAPHQL_RESPONSE,
-    JSON,
-    MEDIA_TYPES,
-    ErrorCase,
-    content_type,
-    response_media,
-)
+from switchboard.core.graphql.errors import ERRORS, ErrorCase
+from switchboard.core.graphql.over_http import GRAPHQL_RESPONSE, JSON, MEDIA_TYPES, content_type, response_media
 from tests import factories as f
 from tests.conftest import TEMPLATE, cloned_runtime
 from tests.core.test_plugins import Broken

@@ -182,3 +182,18 @@ def test_backward_page_size_and_cursor_are_checked_like_forward_ones(trees, gql)
         "code": "PAGE_SIZE_INVALID", "field": "last"}
     assert gql(PAGE, {"last": 2, "before": "bm90LWEtY3Vyc29y"}, token=token)["errors"][0]["extensions"] == {
         "code": "INVALID_CURSOR", "field": "before"}
+
+
+def test_a_filter_joins_only_when_given_and_binds_what_it_names():
+    """``Where``: a None filter adds nothing, a falsy one (0, "") still filters, an empty search
+    does not; the search binds an escaped pattern to every column it names."""
+    from switchboard.core.db.pages import Where
+
+    where = (Where().equal("v.lob_id", None).equal("status", "").equal("i.version", 0, "v")
+             .given("d >= :d", d=None).overlapping(("s", "e"), None, 5).search(["a", "b"], ""))
+    assert where.sql == "status = :status AND i.version = :v AND s < :span_end"
+    assert where.params == {"status": "", "v": 0, "span_end": 5}
+    where.search(["a", "b"], "5%_\\")
+    assert where.conditions[-1] == "(a ILIKE :pattern ESCAPE '\\' OR b ILIKE :pattern ESCAPE '\\')"
+    assert where.params["pattern"] == "%5\\%\\_\\\\%"
+    assert Where().sql == "true"

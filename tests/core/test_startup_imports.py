@@ -29,12 +29,12 @@ print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[1:
 """
 
 
-def loaded(tmp_path, probe: str = PROBE) -> list[str]:
-    """The heavy top-level packages ``probe`` left in ``sys.modules``."""
+def loaded(tmp_path, probe: str = PROBE, packages: tuple[str, ...] = HEAVY) -> list[str]:
+    """The ``packages`` (top-level names) ``probe`` left in ``sys.modules``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_") and k != "DATABASE_URL"}
     env["SWITCHBOARD_DATA_DIR"] = str(tmp_path)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")]))
-    result = subprocess.run([sys.executable, "-c", probe, *HEAVY], env=env, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", probe, *packages], env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -52,3 +52,23 @@ def test_the_probe_sees_a_plugin_hook_importing_pandas(tmp_path):
     probe = PROBE.replace("host = PluginHost(settings)", "import heavy_probe_plugin\n"
                           "host = PluginHost(settings, extra=[('heavy', heavy_probe_plugin)])")
     assert loaded(tmp_path, probe) == ["pandas"]
+
+
+SCHEMA_ONLY = """
+import json, sys
+from switchboard.core.config import get_settings
+from switchboard.core.plugin_host import PluginHost
+from switchboard.schema.compose import compose, sdl
+
+settings = get_settings()
+schemas = compose(PluginHost(settings), settings)  # as `switchboard schema export` does
+sdl(schemas.internal), sdl(schemas.portal)
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[1:]))))
+"""
+HTTP_SERVER = ("starlette", "uvicorn")
+
+
+def test_composing_the_schemas_loads_no_http_server(tmp_path):
+    """Error formatting lives in ``core.graphql.errors``, not in the Starlette view: composing and
+    printing both schemas imports neither Starlette nor uvicorn."""
+    assert loaded(tmp_path, SCHEMA_ONLY, HTTP_SERVER) == []

@@ -13,6 +13,7 @@ import string
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLSchema, GraphQLString, get_named_type, get_nullable_type, is_object_type
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -38,14 +39,17 @@ SEARCHES = st.one_of(st.text(alphabet=ALPHABET, max_size=4), st.sampled_from(NAM
 
 @pytest.fixture
 def tenant(owner) -> dict:
-    """A tenant whose employees and users have names full of pattern characters; its admin's token."""
+    """A tenant whose employees and users have names full of pattern characters; its admin's token,
+    and a token of one of its client users (the portal)."""
     tenant_id = f.tenant(owner)
+    client_id = f.client(owner, tenant_id)
     for n, name in enumerate(NAMES):
         f.employee(owner, tenant_id, preferred_name=name, employee_number=f"N{n:03d}")
         user = f.user(owner, tenant_id, email=f"u{n}{name.replace(' ', '')}@example.com")
         owner.execute(text("UPDATE app_user SET display_name = :d WHERE id = :u"), {"d": name, "u": user})
     admin = f.user(owner, tenant_id, "tenant_admin")
-    return {"id": tenant_id, "token": f.token(owner, admin)}
+    viewer = f.user(owner, tenant_id, ("client_viewer", client_id, None), kind="client", bound_client=client_id)
+    return {"id": tenant_id, "token": f.token(owner, admin), "portal_token": f.token(owner, viewer)}
 
 
 def literally(needle: str, *values: str) -> bool:
@@ -81,11 +85,57 @@ def test_a_wildcard_is_not_a_pattern(gql, tenant, query, key, wildcard):
     assert len(body["data"][key]["edges"]) == sum(wildcard in name for name in NAMES)
 
 
-def test_the_pattern_escapes_what_like_would_read_as_syntax():
-    from switchboard.core.db.like import contains
+WILDCARDS = ("%", "_", "\\")
 
-    assert contains("100%_\\") == "%100\\%\\_\\\\%"
-    assert contains("plain") == "%plain%"
+
+def searchable_lists(schema: GraphQLSchema) -> tuple[list[str], list[str]]:
+    """The root query fields that take ``search`` (connections), and any other field that does."""
+    roots, nested = [], []
+    for named in schema.type_map.values():
+        if named.name.startswith("__") or not is_object_type(named):
+            continue
+        for name, field in named.fields.items():
+            if "search" in field.args:
+                (roots if named is schema.query_type else nested).append(f"{named.name}.{name}")
+    return roots, nested
+
+
+def text_fields(schema: GraphQLSchema, connection_field: str) -> list[str]:
+    """The text fields (``String``, no arguments) of a connection's nodes."""
+    connection = get_named_type(schema.query_type.fields[connection_field].type)
+    node = get_named_type(connection.fields["nodes"].type)
+    return [name for name, field in node.fields.items()
+            if not field.args and get_nullable_type(field.type) is GraphQLString]
+
+
+def test_every_search_matches_wildcards_literally(runtime, gql, tenant):
+    """Walks both schemas: every list that takes ``search``, asked for ``%``, ``_`` and ``\\``,
+    answers exactly the rows of the whole list whose text holds that character (some, not all)."""
+    failures, searched = [], 0
+    for portal, schema in ((False, runtime.schemas.internal), (True, runtime.schemas.portal)):
+        roots, nested = searchable_lists(schema._schema)
+        assert not nested, f"searches below the root: extend this test to reach them: {nested}"
+        token = tenant["portal_token" if portal else "token"]
+        for name in (r.split(".")[1] for r in roots):
+            searched += 1
+            fields = text_fields(schema._schema, name)
+            query = f"query($q: String) {{ {name}(first: 100, search: $q) {{ nodes {{ {' '.join(fields)} }} }} }}"
+            every = gql(query, {"q": None}, token=token, portal=portal)["data"][name]["nodes"]
+            for wildcard in WILDCARDS:
+                found = gql(query, {"q": wildcard}, token=token, portal=portal)["data"][name]["nodes"]
+                holding = [n for n in every if any(wildcard in (n[k] or "") for k in fields)]
+                if not 0 < len(holding) < len(every):
+                    failures.append(f"{name}: seed rows with and without {wildcard!r} in the fixture")
+                elif found != holding:
+                    failures.append(f"{name}({wildcard!r}): {len(found)} rows, not the {len(holding)} holding it")
+    assert searched and failures == []
+
+
+def test_the_pattern_escapes_what_like_would_read_as_syntax():
+    from switchboard.core.db.like import ilike_pattern
+
+    assert ilike_pattern("100%_\\") == "%100\\%\\_\\\\%"
+    assert ilike_pattern("plain") == "%plain%"
 
 
 # A pattern operator whose right side is (or is built from) a bind parameter.
@@ -95,7 +145,8 @@ SOURCES = Path(__file__).resolve().parents[2]
 
 def test_no_pattern_is_built_from_a_parameter_without_its_escape():
     """Every LIKE/ILIKE/SIMILAR TO over a bound value names its escape character (the value
-    comes from :func:`contains`); no regular expression is matched against a bound value."""
+    comes from :func:`~switchboard.core.db.like.ilike_pattern`); no regular expression is matched
+    against a bound value."""
     offenders = [f"{path.relative_to(SOURCES)}: {match.group(0)}"
                  for folder in ("core", "plugins") for path in (SOURCES / folder).rglob("*.py")
                  for match in PATTERN_OPERATOR.finditer(path.read_text(encoding="utf-8"))]

@@ -21,9 +21,10 @@ from uuid import UUID
 
 import numpy as np
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
-from switchboard.core.graphql.pagination import Window, keyset
 from switchboard.core.identity.caller import Caller
 from switchboard.plugins.scheduling.forecasts import accuracy
 from switchboard.plugins.scheduling.forecasts.volumes import Span, check_range, lob_histories, lob_spans
@@ -161,22 +162,20 @@ async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastReque
 # --- reads -----------------------------------------------------------------------------
 
 
-async def forecasts_page(db: DbSession, lob_id: UUID, window: Window, cap: int):
+async def forecasts_page(db: DbSession, lob_id: UUID, window: PageRequest, cap: int) -> Fetched:
     """One page of a LOB's forecast versions, oldest first."""
-    page = keyset(f"SELECT {FORECAST_COLUMNS} FROM forecast", ["version", "id"], window, cap,
-                             "lob_id = :lob")
-    return await page.fetch(db, {"lob": lob_id})
+    return await filtered_page(db, f"SELECT {FORECAST_COLUMNS} FROM forecast", ["version", "id"], window, cap,
+                               Where().always("lob_id = :lob", lob=lob_id))
 
 
 async def forecasts_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
     return await db.all(f"SELECT {FORECAST_COLUMNS} FROM forecast WHERE id = ANY(:ids)", {"ids": list(ids)})
 
 
-async def intervals_page(db: DbSession, forecast_id: UUID, window: Window, cap: int):
+async def intervals_page(db: DbSession, forecast_id: UUID, window: PageRequest, cap: int) -> Fetched:
     """One page of a forecast's intervals by start."""
-    page = keyset(f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}", ["i.interval_start", "i.id"],
-                  window, cap, "i.forecast_id = :f")
-    return await page.fetch(db, {"f": forecast_id})
+    return await filtered_page(db, f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}", ["i.interval_start", "i.id"],
+                               window, cap, Where().always("i.forecast_id = :f", f=forecast_id))
 
 
 # --- overrides -------------------------------------------------------------------------

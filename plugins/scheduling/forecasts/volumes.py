@@ -12,9 +12,10 @@ from uuid import UUID
 
 import numpy as np
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import Fetched, Window, keyset
 from switchboard.core.scope.holidays import region_holidays
 from switchboard.core.scope.validation import aware
 
@@ -41,19 +42,12 @@ def check_range(start: datetime | None, end: datetime | None, start_field: str, 
 
 
 async def volumes_page(db: DbSession, lob_id: UUID, start: datetime | None, end: datetime | None,
-                       window: Window, cap: int) -> Fetched:
+                       window: PageRequest, cap: int) -> Fetched:
     """One page of a LOB's intervals from ``start`` (inclusive) to ``end`` (exclusive) by start."""
     check_range(start, end, "from", "to")
-    where, params = ["v.lob_id = :lob"], {"lob": lob_id}
-    if start is not None:
-        where.append("v.interval_start >= :start")
-        params["start"] = start
-    if end is not None:
-        where.append("v.interval_start < :end")
-        params["end"] = end
-    page = keyset(f"SELECT {COLUMNS} FROM {FROM}", ["v.interval_start", "v.id"], window, cap,
-                             " AND ".join(where))
-    return await page.fetch(db, params)
+    where = Where().always("v.lob_id = :lob", lob=lob_id)
+    where.given("v.interval_start >= :start", start=start).given("v.interval_start < :end", end=end)
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM {FROM}", ["v.interval_start", "v.id"], window, cap, where)
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, Keyset, PageRequest, keyset
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import Fetched, Keyset, Window, keyset
+from switchboard.core.graphql.pagination import Window
 from switchboard.core.identity.caller import Caller
 from switchboard.core.workforce import eligibility
 from switchboard.core.workforce.eligibility import EligibilityRule
@@ -160,7 +161,7 @@ def check_shift(start: datetime, end: datetime) -> None:
         raise UserError("SHIFT_TOO_LONG", "end", hours=int(MAX_SHIFT.total_seconds() // 3600))
 
 
-def statement(rules: list[EligibilityRule], window: Window, cap: int) -> tuple[Keyset, dict[str, Any]]:
+def statement(rules: list[EligibilityRule], window: PageRequest, cap: int) -> tuple[Keyset, dict[str, Any]]:
     """The one statement answering a page of ``openShiftCandidates``, and its parameters:
     every candidate's row of ``eligibleAgents``' statement (all of them) with its figures."""
     inner = eligibility.statement(rules, Window(first=MAX_CANDIDATES), MAX_CANDIDATES)
@@ -171,7 +172,7 @@ def statement(rules: list[EligibilityRule], window: Window, cap: int) -> tuple[K
 
 
 async def open_shift_candidates(db: DbSession, caller: Caller, rules: list[EligibilityRule], lob_id: UUID,
-                                start: datetime, end: datetime, window: Window, cap: int) -> Fetched:
+                                start: datetime, end: datetime, window: PageRequest, cap: int) -> Fetched:
     """One page of ranked candidates for the shift ``[start, end)`` on ``lob_id``. Needs
     ``scheduling.schedule.read`` and ``workforce.eligibility.read`` on the LOB (``NOT_FOUND``
     when it is not visible)."""

@@ -18,14 +18,14 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.pagination import Window
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 from switchboard.core.webhooks.events import emit
 from switchboard.plugins.scheduling.permissions import PUBLISH, SCHEDULE_READ, SETTINGS_MANAGE
-from switchboard.plugins.scheduling.schedules.pages import filtered_page
 
 SCHEDULE_PUBLISHED = "scheduling.schedule.published"  # webhook event
 SCHEDULE_COLUMNS = (
@@ -45,11 +45,11 @@ MAX_LEGAL_HOURS = 168
 
 
 async def schedules_page(db: DbSession, caller: Caller, week_start: date | None, state: str | None,
-                         window: Window, cap: int):
+                         window: PageRequest, cap: int) -> Fetched:
     """One page of visible schedules by week."""
     caller.require_somewhere(SCHEDULE_READ)
     return await filtered_page(db, f"SELECT {SCHEDULE_COLUMNS} FROM schedule", ["week_start", "id"], window,
-                               cap, {"week_start": week_start, "state": state})
+                               cap, Where().equal_each({"week_start": week_start, "state": state}))
 
 
 async def schedules_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
@@ -67,13 +67,13 @@ class SegmentFilter:
     end: datetime | None = None
 
 
-async def segments_page(db: DbSession, caller: Caller, f: SegmentFilter, window: Window,
-                        cap: int):
+async def segments_page(db: DbSession, caller: Caller, f: SegmentFilter, window: PageRequest,
+                        cap: int) -> Fetched:
     """One page of visible segments by start."""
     caller.require_somewhere(SCHEDULE_READ)
-    equal = {"schedule_id": f.schedule_id, "employee_id": f.employee_id, "lob_id": f.lob_id}
-    return await filtered_page(db, SEGMENTS, ["starts_at", "id"], window, cap, equal,
-                               ("starts_at", "ends_at"), f.start, f.end)
+    where = Where().equal_each({"schedule_id": f.schedule_id, "employee_id": f.employee_id, "lob_id": f.lob_id})
+    where.overlapping(("starts_at", "ends_at"), f.start and aware(f.start, "start"), f.end and aware(f.end, "end"))
+    return await filtered_page(db, SEGMENTS, ["starts_at", "id"], window, cap, where)
 
 
 async def committed_minutes(db: DbSession, caller: Caller, employee_ids: list[UUID], start: datetime,

@@ -13,13 +13,13 @@ from datetime import time
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
-from switchboard.core.graphql.pagination import Window
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as v
 from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, TEMPLATE_MANAGE
-from switchboard.plugins.scheduling.schedules.pages import filtered_page
 
 STEPS = (15, 30, 60)
 MIN_LENGTH, MAX_LENGTH, LENGTH_STEP = 60, 960, 15
@@ -91,11 +91,12 @@ def _params(values: TemplateValues) -> dict[str, Any]:
 # --- reads -----------------------------------------------------------------------------
 
 
-async def templates_page(db: DbSession, caller: Caller, lob_id: UUID | None, window: Window, cap: int):
+async def templates_page(db: DbSession, caller: Caller, lob_id: UUID | None, window: PageRequest,
+                         cap: int) -> Fetched:
     """One page of visible templates by name (of one LOB when given)."""
     caller.require_somewhere(SCHEDULE_READ)
     return await filtered_page(db, f"SELECT {COLUMNS} FROM shift_template", ["name", "id"], window, cap,
-                               {"lob_id": lob_id})
+                               Where().equal("lob_id", lob_id))
 
 
 async def get_template(db: DbSession, template_id: UUID) -> Any:

@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError, ValidationErrors
-from switchboard.core.graphql.pagination import Window
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, TIME_OFF_APPROVE, TIME_OFF_REQUEST
 from switchboard.plugins.scheduling.schedules.employee_access import require_for_employee
-from switchboard.plugins.scheduling.schedules.pages import filtered_page
 
 MAX_LENGTH = timedelta(days=366)
 MAX_NOTE = 500
@@ -72,13 +72,14 @@ class TimeOffFilter:
     end: datetime | None = None
 
 
-async def time_off_page(db: DbSession, caller: Caller, f: TimeOffFilter, window: Window,
-                        cap: int):
+async def time_off_page(db: DbSession, caller: Caller, f: TimeOffFilter, window: PageRequest,
+                        cap: int) -> Fetched:
     """One page of visible time off by start."""
     caller.require_somewhere(AVAILABILITY_READ)
-    return await filtered_page(db, f"SELECT {COLUMNS} FROM time_off", ["lower(during)", "id"], window, cap,
-                               {"employee_id": f.employee_id, "status": f.status},
-                               ("lower(during)", "upper(during)"), f.start, f.end)
+    where = Where().equal_each({"employee_id": f.employee_id, "status": f.status})
+    where.overlapping(("lower(during)", "upper(during)"), f.start and aware(f.start, "start"),
+                      f.end and aware(f.end, "end"))
+    return await filtered_page(db, f"SELECT {COLUMNS} FROM time_off", ["lower(during)", "id"], window, cap, where)
 
 
 async def time_off_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
