@@ -10,9 +10,8 @@ import strawberry
 from switchboard.core.graphql.caps import CODE, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
 
+from .permissions import READ
 from .types import AuditEvent, PiiAccess
-
-READ = "audit.read"
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ import strawberry
 
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field, keyset
 
+from .permissions import READ
 from .types import Client, Lob, Site, client_by_id, lob_by_id
 
 
@@ -19,18 +20,18 @@ def _cap(info: strawberry.Info) -> int:
 class ScopeQuery:
     @connection_field(description="Clients the caller can see, by name.")
     async def clients(self, info: strawberry.Info, window: Window) -> Connection[Client]:
-        info.context.me.require_somewhere("scope.read")
+        info.context.me.require_somewhere(READ)
         page = keyset("SELECT * FROM client", ["name", "id"], window, _cap(info))
         return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Client.from_row)
 
     @strawberry.field(description="One client, or null when it does not exist or is outside the caller's scope.")
     async def client(self, info: strawberry.Info, id: UUID) -> Client | None:
-        info.context.me.require_somewhere("scope.read")
+        info.context.me.require_somewhere(READ)
         return await client_by_id(info.context).load(id)
 
     @connection_field(description="LOBs the caller can see, optionally of one client, by name.")
     async def lobs(self, info: strawberry.Info, window: Window, client_id: UUID | None = None) -> Connection[Lob]:
-        info.context.me.require_somewhere("scope.read")
+        info.context.me.require_somewhere(READ)
         where = "client_id = :client_id" if client_id else "true"
         page = keyset("SELECT * FROM lob", ["name", "id"], window, _cap(info), where)
         rows = await page.fetch(info.context.db, {"client_id": client_id})
@@ -38,11 +39,11 @@ class ScopeQuery:
 
     @strawberry.field(description="One LOB, or null.")
     async def lob(self, info: strawberry.Info, id: UUID) -> Lob | None:
-        info.context.me.require_somewhere("scope.read")
+        info.context.me.require_somewhere(READ)
         return await lob_by_id(info.context).load(id)
 
     @connection_field(description="The BPO's delivery sites.")
     async def sites(self, info: strawberry.Info, window: Window) -> Connection[Site]:
-        info.context.me.require_somewhere("scope.read")
+        info.context.me.require_somewhere(READ)
         page = keyset("SELECT * FROM site", ["name", "id"], window, _cap(info))
         return connection(await page.fetch(info.context.db), lambda r: (r.name, r.id), Site.from_row)

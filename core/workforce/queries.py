@@ -11,7 +11,7 @@ import strawberry
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
-from . import eligibility, service
+from . import eligibility, permissions, service
 from .types import EligibleAgent, Employee, employee_by_id
 
 
@@ -29,14 +29,14 @@ class WorkforceQuery:
         ] = None,
     ) -> Connection[Employee]:
         ctx = info.context
-        ctx.me.require_somewhere(service.READ)
+        ctx.me.require_somewhere(permissions.READ)
         cap = ctx.runtime.settings.page_size_cap
         rows = await service.employees_page(ctx.db, window, cap, client_id, lob_id, search)
         return connection(rows, lambda r: (r.preferred_name, r.id), Employee.from_row)
 
     @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.")
     async def employee(self, info: strawberry.Info, id: UUID) -> Employee | None:
-        info.context.me.require_somewhere(service.READ)
+        info.context.me.require_somewhere(permissions.READ)
         return await employee_by_id(info.context).load(id)
 
     @connection_field(
