@@ -47,13 +47,15 @@ def problems(runtime: Runtime) -> list[str]:
         pending = migrate.pending(db, runtime.host, applied)
         if pending:
             found.append(f"migrations not applied: {', '.join(sorted(pending))} (run: switchboard migrate)")
-        for plugin, extra in runtime.host.collect("switchboard_startup_checks", conn=conn):
+        for plugin, extra in runtime.host.owned(runtime.host.hook.switchboard_startup_checks, conn=conn):
             found += [f"{plugin}: {p}" for p in extra]
     return found
 
 
 def ensure_servable(runtime: Runtime) -> None:
-    """Raise ``ConfigurationError`` listing every problem, if any."""
+    """Raise ``ConfigurationError`` listing every problem, if any (or naming a permission key or
+    constraint two plugins declare)."""
+    runtime.policy, runtime.constraint_errors  # noqa: B018 (built now: a conflict refuses to serve)
     found = problems(runtime)
     if found:
         raise ConfigurationError("refusing to serve: " + "; ".join(found))

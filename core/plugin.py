@@ -7,43 +7,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .db.constraints import ConstraintError
+from .db.scope_guard import CONSTRAINT as SCOPE_IMMUTABLE
 from .hookspecs import hookimpl
-from .webhooks.service import MANAGE as WEBHOOKS_MANAGE
 
-PERMISSIONS = {
-    "scope.read": "Read clients, LOBs and sites in scope",
-    "scope.client.manage": "Create and change clients",
-    "scope.lob.manage": "Create and change LOBs",
-    "scope.site.manage": "Create and change sites",
-    "workforce.read": "Read employees, assignments and credentials in scope",
-    "workforce.employee.manage": "Hire, change and terminate employees",
-    "workforce.assignment.manage": "Assign employees to LOBs, end and move assignments",
-    "workforce.credential.manage": "Record and revoke credentials",
-    "workforce.eligibility.read": "Ask who is eligible to work a LOB",
-    "employee.pii.read": "Read employee contact fields (logged)",
-    "identity.user.manage": "Create users and change their grants",
-    "identity.token.create": "Create API tokens",
-    "audit.read": "Read the audit and PII access logs",
-    "portal.read": "Read the client portal",
-    WEBHOOKS_MANAGE: "Register webhook endpoints; read and replay their deliveries",
-}
-GRANTS = {
-    "tenant_admin": list(PERMISSIONS),
-    "workforce_planner": ["scope.read", "workforce.read", "workforce.assignment.manage",
-                          "workforce.eligibility.read", "identity.token.create"],
-    "supervisor": ["scope.read", "workforce.read", "workforce.eligibility.read", "employee.pii.read",
-                   "workforce.credential.manage"],
-    "qa_lead": ["scope.read", "workforce.read"],
-    "qa_evaluator": ["scope.read", "workforce.read"],
-    "account_manager": ["scope.read", "scope.lob.manage", "workforce.read", "workforce.eligibility.read"],
-    "finance": ["scope.read", "workforce.read"],
-    "compliance_officer": ["scope.read", "workforce.read", "employee.pii.read", "audit.read",
-                           "workforce.credential.manage"],
-    "agent": ["scope.read", "workforce.read"],
-    "client_viewer": ["portal.read"],
-    "client_admin": ["portal.read"],
-}
-SENSITIVE = ["identity.user.manage", "audit.read", "scope.client.manage"]
+CONSTRAINT_ERRORS = [
+    ConstraintError("assignment_no_overlap", "ASSIGNMENT_OVERLAP", "validFrom"),
+    ConstraintError("assignment_residency", "RESIDENCY_NOT_PERMITTED", "employeeId"),
+    ConstraintError("assignment_not_own_supervisor", "SUPERVISOR_IS_EMPLOYEE", "supervisorId"),
+    ConstraintError("assignment_weekly_hours_cap_check", "CAP_OUT_OF_RANGE", "weeklyHoursCap"),
+    ConstraintError("assignment_valid_during_check", "END_BEFORE_START", "validTo"),
+    ConstraintError("client_tenant_id_code_key", "CODE_TAKEN", "code"),
+    ConstraintError("lob_tenant_id_client_id_code_key", "CODE_TAKEN", "code"),
+    ConstraintError("employee_tenant_id_employee_number_key", "CODE_TAKEN", "employeeNumber"),
+    ConstraintError("app_user_email_idx", "EMAIL_TAKEN", "email"),
+    ConstraintError("app_user_locale_check", "UNSUPPORTED_LOCALE", "locale"),
+    ConstraintError("role_grant_unique", "GRANT_EXISTS", "role"),
+    ConstraintError("role_grant_kind", "ROLE_KIND_MISMATCH", "role"),
+    ConstraintError("role_grant_client_binding", "CLIENT_GRANT_OUTSIDE_BINDING", "clientId"),
+    ConstraintError("client_binding_one_client", "ALREADY_BOUND", "userId"),
+    ConstraintError("credential_dates", "END_BEFORE_START", "expiresOn"),
+    ConstraintError("credential_revocation", "END_BEFORE_START", "revokedOn"),
+    ConstraintError("assignment_pay_rate_check", "PAY_RATE_OUT_OF_RANGE", "payRate"),
+    ConstraintError("credential_kind_check", "INVALID_CREDENTIAL_KIND", "kind"),
+    ConstraintError("employee_check", "END_BEFORE_START", "terminationDate"),
+    ConstraintError(SCOPE_IMMUTABLE, "SCOPE_IMMUTABLE"),
+]
 
 
 @hookimpl
@@ -109,23 +98,24 @@ def switchboard_webhook_event_types():
 @hookimpl
 def switchboard_node_types():
     from .graphql.node import guarded
-    from .identity import users
+    from .identity.permissions import USER_MANAGE
     from .identity.types import user_by_id
     from .jobs import service as jobs
     from .jobs.types import job_by_id
+    from .scope.permissions import READ as SCOPE_READ
     from .scope.types import client_by_id, lob_by_id, site_by_id
-    from .webhooks import service as webhooks
+    from .webhooks.permissions import MANAGE as WEBHOOKS_MANAGE
     from .webhooks.types import webhook_endpoint_by_id
-    from .workforce import service as workforce
+    from .workforce.permissions import READ as WORKFORCE_READ
     from .workforce.types import assignment_by_id, employee_by_id
 
     return {
-        "Client": guarded("scope.read", client_by_id), "Lob": guarded("scope.read", lob_by_id),
-        "Site": guarded("scope.read", site_by_id), "Employee": guarded(workforce.READ, employee_by_id),
-        "Assignment": guarded(workforce.READ, assignment_by_id),
-        "User": guarded(lambda me: me.require(users.MANAGE), user_by_id),
+        "Client": guarded(SCOPE_READ, client_by_id), "Lob": guarded(SCOPE_READ, lob_by_id),
+        "Site": guarded(SCOPE_READ, site_by_id), "Employee": guarded(WORKFORCE_READ, employee_by_id),
+        "Assignment": guarded(WORKFORCE_READ, assignment_by_id),
+        "User": guarded(lambda me: me.require(USER_MANAGE), user_by_id),
         "Job": guarded(jobs.require_staff, job_by_id),
-        "WebhookEndpoint": guarded(lambda me: me.require(webhooks.MANAGE), webhook_endpoint_by_id),
+        "WebhookEndpoint": guarded(lambda me: me.require(WEBHOOKS_MANAGE), webhook_endpoint_by_id),
     }
 
 
@@ -133,14 +123,14 @@ def switchboard_node_types():
 def switchboard_portal_query():
     from .graphql.merge import merge
     from .graphql.node import NodeQuery
-    from .portal import PortalQuery
+    from .portal.queries import PortalQuery
 
     return merge("CorePortalQuery", [("node", NodeQuery), ("portal", PortalQuery)])
 
 
 @hookimpl
 def switchboard_portal_node_types():
-    from .portal import NODE_TYPES
+    from .portal.queries import NODE_TYPES
 
     return NODE_TYPES
 
@@ -153,18 +143,21 @@ def switchboard_portal_mutation():
 
 
 @hookimpl
-def switchboard_permissions():
-    return PERMISSIONS
+def switchboard_permission_declarations():
+    from .audit import permissions as audit
+    from .identity import permissions as identity
+    from .portal import permissions as portal
+    from .scope import permissions as scope
+    from .webhooks import permissions as webhooks
+    from .workforce import permissions as workforce
+
+    return [*scope.PERMISSIONS, *workforce.PERMISSIONS, *identity.PERMISSIONS, *audit.PERMISSIONS,
+            *portal.PERMISSIONS, *webhooks.PERMISSIONS]
 
 
 @hookimpl
-def switchboard_default_grants():
-    return GRANTS
-
-
-@hookimpl
-def switchboard_sensitive_permissions():
-    return SENSITIVE
+def switchboard_constraint_errors():
+    return CONSTRAINT_ERRORS
 
 
 @hookimpl

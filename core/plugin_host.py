@@ -16,6 +16,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import pluggy
+from pluggy import HookCaller, HookRelay
 
 from . import hookspecs
 from .config import Settings
@@ -95,7 +96,9 @@ class PluginHost:
             candidates[name] = (plugin, info)
         if CORE not in candidates:
             raise ConfigurationError("the core plugin is not installed: reinstall switchboard")
-        for name, (target, info) in candidates.items():
+        # pluggy calls the last registered first: registering in reverse makes its call
+        # order the order of the names (partners' extra plugins last)
+        for name, (target, info) in reversed(candidates.items()):
             if not self._wanted(name):
                 self.infos.append(_disabled(info))
                 continue
@@ -120,8 +123,8 @@ class PluginHost:
                     raise ConfigurationError(f"plugin {name!r} requires plugin {required!r}, which is not enabled")
 
     @property
-    def hook(self):
-        """The pluggy hook relay (``host.hook.switchboard_permissions()``)."""
+    def hook(self) -> HookRelay:
+        """The pluggy hook relay: ``host.hook.switchboard_job_handlers()`` calls every implementation."""
         return self.pm.hook
 
     def names(self) -> list[str]:
@@ -129,35 +132,48 @@ class PluginHost:
         names = [name for name, _ in self.pm.list_name_plugin()]
         return sorted(names, key=lambda n: (n != CORE, n))
 
-    def collect(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a hook on every plugin; return ``(plugin name, result)`` for non-None results."""
-        results = []
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():  # registration order
-            value = impl.function(*[kwargs[arg] for arg in impl.argnames])
-            if value is not None:
-                results.append((impl.plugin_name, value))
-        return results
+    def calls(self, caller: HookCaller) -> list[tuple[str, HookCaller]]:
+        """Each implementation of ``caller`` as its own pluggy call, with its plugin's name.
 
-    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, BaseException]]:
-        """Call a hook on every plugin, each isolated from the others' failures.
+        In pluggy's call order (``tryfirst`` first, then the plugins in the order of
+        their names, ``trylast`` last). Each call still goes through pluggy (argument
+        checks, monitoring). A wrapper is refused: here a contribution must have one owner.
+        """
+        impls = caller.get_hookimpls()
+        wrappers = sorted(i.plugin_name for i in impls if i.hookwrapper or i.wrapper)
+        if wrappers:
+            raise ConfigurationError(f"{caller.name} is not wrappable: plugin(s) {', '.join(map(repr, wrappers))}"
+                                     " implement it as a wrapper")
+        return [(impl.plugin_name, self.pm.subset_hook_caller(
+                    caller.name, remove_plugins=[i.plugin for i in impls if i is not impl]))
+                for impl in reversed(impls)]  # get_hookimpls() lists them in reverse call order
+
+    def owned(self, caller: HookCaller, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a hook; ``(plugin name, result)`` of each implementation that returned something.
+
+        For contributions whose owner matters (duplicate fields, permission keys,
+        constraint names, start-up problems); name the hook literally:
+        ``host.owned(host.hook.switchboard_permission_declarations)``.
+        """
+        owned = []
+        for name, call in self.calls(caller):
+            for result in call(**kwargs):  # one implementation: at most one result
+                owned.append((name, result))
+        return owned
+
+    def isolated(self, caller: HookCaller, **kwargs: Any) -> list[tuple[str, BaseException]]:
+        """Call every implementation of a hook, each isolated from the others' failures.
 
         Returns ``(plugin name, exception)`` for those that raised (for notifications,
         such as audit sinks, where one broken receiver must not starve the rest).
         """
         failures = []
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+        for name, call in self.calls(caller):
             try:
-                impl.function(*[kwargs[arg] for arg in impl.argnames])
+                call(**kwargs)
             except Exception as exc:  # noqa: BLE001 (reported to the caller)
-                failures.append((impl.plugin_name, exc))
+                failures.append((name, exc))
         return failures
-
-    def flat(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Call a list-returning hook on every plugin; concatenate the lists."""
-        out: list[Any] = []
-        for _, value in self.collect(hook_name, **kwargs):
-            out.extend(value)
-        return out
 
 
 def _disabled(info: PluginInfo) -> PluginInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, text
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # each loads with the first command or request that needs it
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from .authz.policy import Policy
+    from .db.constraints import ConstraintErrors
     from .i18n import Messages
     from .identity.keys import KeyRing
 
@@ -75,7 +77,7 @@ class Runtime:
     def messages(self) -> Messages:
         from .i18n import Messages, core_locale_dir
 
-        dirs = [core_locale_dir(), *(d for _, d in self.host.collect("switchboard_locale_dirs"))]
+        dirs = [core_locale_dir(), *self.host.hook.switchboard_locale_dirs()]
         return Messages(dirs)
 
     @cached_property
@@ -84,7 +86,15 @@ class Runtime:
 
     @cached_property
     def eligibility_rules(self) -> list[Any]:
-        return self.host.flat("switchboard_eligibility_rules")
+        return list(chain.from_iterable(self.host.hook.switchboard_eligibility_rules()))
+
+    @cached_property
+    def constraint_errors(self) -> ConstraintErrors:
+        """What each declared database constraint's violation means (``ConfigurationError``
+        when two plugins declare one name)."""
+        from .db.constraints import ConstraintErrors
+
+        return ConstraintErrors(self.host.owned(self.host.hook.switchboard_constraint_errors))
 
     @cached_property
     def job_result_types(self) -> dict[str, type]:

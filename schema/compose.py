@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +66,15 @@ def checked_documents(schema: strawberry.Schema) -> CheckedDocuments:
 
 def build(host: PluginHost, settings: Settings, *, portal: bool) -> strawberry.Schema:
     """One schema from the query/mutation contributions of one audience."""
-    prefix = "switchboard_portal" if portal else "switchboard_graphql"
-    query = merge("Query", host.collect(f"{prefix}_query"))
+    hook = host.hook
+    queries = hook.switchboard_portal_query if portal else hook.switchboard_graphql_query
+    mutations = hook.switchboard_portal_mutation if portal else hook.switchboard_graphql_mutation
+    query = merge("Query", host.owned(queries))
     if query is None:
         raise CompositionError("no plugin contributes a query field")
-    mutation = merge("Mutation", host.collect(f"{prefix}_mutation"))
-    subscription = None if portal else merge("Subscription", host.collect("switchboard_graphql_subscription"))
-    types = [] if portal else [*host.flat("switchboard_graphql_types"), *result_types(host).values()]
+    mutation = merge("Mutation", host.owned(mutations))
+    subscription = None if portal else merge("Subscription", host.owned(hook.switchboard_graphql_subscription))
+    types = [] if portal else [*chain.from_iterable(hook.switchboard_graphql_types()), *result_types(host).values()]
     return LoggedSchema(query=query, mutation=mutation, subscription=subscription, types=types,
                         extensions=extensions(settings), execution_context_class=PlannedExecutionContext,
                         config=scalar_config())

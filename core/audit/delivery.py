@@ -33,5 +33,5 @@ async def _events(runtime: Any, db: DbSession) -> list[dict[str, Any]]:
 
 def deliver(runtime: Any, events: list[dict[str, Any]]) -> None:
     """Hand committed events to every sink; a failing sink never undoes the transaction."""
-    for plugin, exc in runtime.host.call_each("switchboard_audit_sink", events=events):
+    for plugin, exc in runtime.host.isolated(runtime.host.hook.switchboard_audit_sink, events=events):
         log.error("audit sink of plugin %r failed: %s", plugin, exc, exc_info=exc)

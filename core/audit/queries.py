@@ -12,9 +12,8 @@ from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import CODE, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
+from .permissions import READ
 from .types import AuditEvent, PiiAccess
-
-READ = "audit.read"
 
 
 @strawberry.type

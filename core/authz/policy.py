@@ -1,9 +1,9 @@
 """Permission keys, default role grants, and the casbin enforcer built from them.
 
-Plugins contribute keys (``switchboard_permissions``), the roles that hold them
-(``switchboard_default_grants``) and which keys need a recent second factor
-(``switchboard_sensitive_permissions``). The role → permission table in the
-database mirrors the same grants, so policy helpers such as
+Plugins declare their keys with ``switchboard_permission_declarations`` (typed
+:class:`~switchboard.core.authz.permission.Permission` entries: key, description,
+default roles, sensitive); the three deprecated dict hooks still count. The role →
+permission table in the database mirrors the same grants, so policy helpers such as
 ``app.employee_contacts`` and casbin answer from one source.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from uuid import UUID
 
@@ -18,7 +19,10 @@ import casbin
 from casbin.model import Model
 from casbin.util import key_match
 
+from switchboard.core.errors import ConfigurationError
 from switchboard.core.plugin_host import PluginHost
+
+from .permission import Permission
 
 MODEL_TEXT = (Path(__file__).resolve().parent / "model.conf").read_text()
 
@@ -33,6 +37,10 @@ def scope_path(tenant_id: UUID, client_id: UUID | None = None, lob_id: UUID | No
     return path
 
 
+class UnknownPermission(LookupError):
+    """A check names a permission key no enabled plugin declares (a programming error)."""
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per process
 class Policy:
     """Every permission key, which roles hold it, and which keys are sensitive."""
@@ -43,22 +51,38 @@ class Policy:
 
     @classmethod
     def from_host(cls, host: PluginHost) -> Policy:
-        """Gather the plugins' contributions; unknown keys in grants are an error."""
-        permissions: dict[str, str] = {}
-        for plugin, keys in host.collect("switchboard_permissions"):
-            for key, description in keys.items():
-                if key in permissions:
-                    raise ValueError(f"permission {key!r} declared twice (again by {plugin!r})")
-                permissions[key] = description
+        """Gather the plugins' declarations; a key declared twice, or a grant of an unknown key,
+        is a ``ConfigurationError``."""
+        declared = [(plugin, permission) for plugin, permissions in
+                    host.owned(host.hook.switchboard_permission_declarations) for permission in permissions]
+        declared += [(plugin, Permission(key, description))  # the deprecated hooks
+                     for plugin, keys in host.owned(host.hook.switchboard_permissions)
+                     for key, description in keys.items()]
+        owners: dict[str, str] = {}
         grants: dict[str, set[str]] = {}
-        for plugin, mapping in host.collect("switchboard_default_grants"):
+        for plugin, permission in declared:
+            if permission.key in owners:
+                raise ConfigurationError(f"permission {permission.key!r} is declared by both"
+                                         f" {owners[permission.key]!r} and {plugin!r}")
+            owners[permission.key] = plugin
+            for role in permission.roles:
+                grants.setdefault(role, set()).add(permission.key)
+        for plugin, mapping in host.owned(host.hook.switchboard_default_grants):
             for role, keys in mapping.items():
-                unknown = set(keys) - set(permissions)
+                unknown = set(keys) - set(owners)
                 if unknown:
-                    raise ValueError(f"plugin {plugin!r} grants unknown permissions {sorted(unknown)}")
+                    raise ConfigurationError(f"plugin {plugin!r} grants unknown permissions {sorted(unknown)}")
                 grants.setdefault(role, set()).update(keys)
-        sensitive = frozenset(host.flat("switchboard_sensitive_permissions"))
-        return cls(permissions, {r: frozenset(k) for r, k in grants.items()}, sensitive)
+        sensitive = {p.key for _, p in declared if p.sensitive}
+        sensitive.update(chain.from_iterable(host.hook.switchboard_sensitive_permissions()))
+        return cls({p.key: p.description for _, p in declared}, {r: frozenset(k) for r, k in grants.items()},
+                   frozenset(sensitive))
+
+    def known(self, permission: str) -> str:
+        """``permission``, if a plugin declares it; else ``UnknownPermission``."""
+        if permission not in self.permissions:
+            raise UnknownPermission(f"no enabled plugin declares the permission {permission!r}")
+        return permission
 
     def rows(self) -> list[tuple[str, str]]:
         """``(role, permission)`` rows for the database mirror."""

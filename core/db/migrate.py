@@ -21,7 +21,7 @@ def alembic_config(db: Database, host: PluginHost) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     locations = [str(MIGRATIONS / "versions")]
-    locations += [str(Path(p)) for _, p in host.collect("switchboard_migrations")]
+    locations += [str(Path(p)) for p in host.hook.switchboard_migrations()]
     cfg.set_main_option("version_locations", " ".join(dict.fromkeys(locations)))
     cfg.set_main_option("path_separator", "space")
     cfg.attributes["owner_url"] = sqlalchemy_url(db.owner_url)

@@ -84,7 +84,8 @@ class Node:
 def registry(host: Any, portal: bool) -> dict[str, Loader]:
     """``{TypeName: loader}`` of every enabled plugin, for one schema."""
     found: dict[str, Loader] = {}
-    for _, types in host.collect("switchboard_portal_node_types" if portal else "switchboard_node_types"):
+    hook = host.hook.switchboard_portal_node_types if portal else host.hook.switchboard_node_types
+    for types in hook():
         found.update(types)
     return found
 

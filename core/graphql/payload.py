@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 import strawberry
 from sqlalchemy.exc import DBAPIError
 
-from switchboard.core.db.constraints import user_error_from_db
 from switchboard.core.errors import UserError, ValidationErrors
 
 T = TypeVar("T")
@@ -36,7 +35,7 @@ async def atomically(info: strawberry.Info, action: Callable[[], Awaitable[T]]) 
     except ValidationErrors as exc:
         return None, [ctx.user_error(e) for e in exc.errors]
     except DBAPIError as exc:
-        mapped = user_error_from_db(exc)
+        mapped = ctx.runtime.constraint_errors.user_error(exc)
         if mapped is None:
             raise
         return None, [ctx.user_error(mapped)]

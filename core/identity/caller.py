@@ -53,7 +53,11 @@ class Caller:
         return self.mfa_at is not None and datetime.now(UTC) - self.mfa_at <= self.mfa_window
 
     def can(self, permission: str, client_id: UUID | None = None, lob_id: UUID | None = None) -> bool:
-        """May the caller use ``permission`` on this scope (the tenant when no client)?"""
+        """May the caller use ``permission`` on this scope (the tenant when no client)?
+
+        A key no enabled plugin declares raises ``UnknownPermission`` (as do the other checks).
+        """
+        self.policy.known(permission)
         domain = scope_path(self.tenant_id, client_id, lob_id)
         return self.policy.allows(str(self.user_id), self.grant_paths, domain, permission)
 
@@ -64,16 +68,19 @@ class Caller:
 
     def can_somewhere(self, permission: str) -> bool:
         """Does any grant of the caller carry ``permission`` (on any scope)?"""
+        self.policy.known(permission)
         return any(permission in self.policy.grants.get(g.role, ()) for g in self.grants)
 
     def require(self, permission: str, client_id: UUID | None = None, lob_id: UUID | None = None) -> None:
         """Raise ``FORBIDDEN`` or ``MFA_REQUIRED`` unless the caller may act here now."""
+        self.policy.known(permission)
         self.require_mfa_if_needed(permission)
         if not self.can(permission, client_id, lob_id):
             raise AccessError("FORBIDDEN", permission=permission)
 
     def require_somewhere(self, permission: str) -> None:
         """Like :meth:`require`, for reads whose rows RLS narrows to the caller's scopes."""
+        self.policy.known(permission)
         self.require_mfa_if_needed(permission)
         if not self.can_somewhere(permission):
             raise AccessError("FORBIDDEN", permission=permission)

@@ -17,6 +17,7 @@ from switchboard.core.errors import UserError
 
 from . import secrets
 from .caller import Caller
+from .permissions import TOKEN_CREATE
 from .tickets import Factors, Ticket, caller_ticket, give_second_factor
 from .users import check_password
 
@@ -97,7 +98,7 @@ async def regenerate_recovery_codes(db: DbSession, runtime: Any, caller: Caller,
 async def create_api_token(db: DbSession, runtime: Any, caller: Caller, factors: Factors, name: str,
                            ttl_days: int, address: str | None) -> tuple[str, datetime]:
     """A new API token acting as the caller (shown once), valid ``ttl_days``."""
-    caller.require_somewhere("identity.token.create")
+    caller.require_somewhere(TOKEN_CREATE)
     if not MIN_TTL_DAYS <= ttl_days <= MAX_TTL_DAYS:
         raise UserError("TTL_OUT_OF_RANGE", "ttlDays", min=MIN_TTL_DAYS, max=MAX_TTL_DAYS)
     name = name.strip() or "api"

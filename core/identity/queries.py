@@ -11,8 +11,10 @@ from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import requires, signed_in
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
+from switchboard.core.scope import permissions as scope
 
 from . import users
+from .permissions import USER_MANAGE
 from .types import Me, Role, Token, User, UserKind
 
 
@@ -29,7 +31,7 @@ class IdentityQuery:
         self, info: strawberry.Info, window: Window, search: Annotated[str | None, capped(SEARCH)] = None,
     ) -> Connection[User]:
         ctx = info.context
-        ctx.me.require(users.MANAGE)
+        ctx.me.require(USER_MANAGE)
         rows = await filtered_page(ctx.db, users.USER_SELECT, ["u.email", "u.id"], window,
                                    ctx.runtime.settings.page_size_cap,
                                    Where().search(["u.email", "u.display_name"], search))
@@ -41,14 +43,14 @@ class IdentityQuery:
         ctx = info.context
         target = user_id or ctx.me.user_id
         if target != ctx.me.user_id:
-            ctx.me.require(users.MANAGE)
+            ctx.me.require(USER_MANAGE)
         rows = await ctx.db.all(users.TOKEN_SELECT + " WHERE user_id = :u ORDER BY created_at DESC, id", {"u": target})
         return [Token.from_row(r) for r in rows]
 
     @strawberry.field(description="Every role and the permission keys it holds.", extensions=[requires("scope.read")])
     async def roles(self, info: strawberry.Info) -> list[Role]:
         ctx = info.context
-        ctx.me.require_somewhere("scope.read")
+        ctx.me.require_somewhere(scope.READ)
         grants = ctx.runtime.policy.grants
         return [Role(name=r.name, kind=UserKind(r.kind), description=r.description,
                      permissions=sorted(grants.get(r.name, ())))

@@ -17,9 +17,9 @@ from switchboard.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 from . import secrets
 from .caller import Caller
+from .permissions import USER_MANAGE
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MANAGE = "identity.user.manage"
 
 USER_SELECT = """
 SELECT u.id, u.email, u.kind, u.display_name, u.locale, u.active, u.totp_enabled, u.employee_id,
@@ -52,7 +52,7 @@ def check_password(password: str, field: str = "password") -> str:
 
 async def create_user(db: DbSession, caller: Caller, data: dict[str, Any]) -> Any:
     """Create a staff member (optionally linked to an employee) or a client user bound to one client."""
-    caller.require(MANAGE)
+    caller.require(USER_MANAGE)
     email = data["email"].strip()
     if not EMAIL.match(email):
         raise UserError("INVALID_EMAIL", "email")
@@ -106,7 +106,7 @@ async def grant_role(
         client_id = lob.client_id
     elif client_id is not None and await db.scalar("SELECT id FROM client WHERE id = :id", {"id": client_id}) is None:
         raise NotFound("clientId")
-    caller.require(MANAGE, client_id, lob_id)
+    caller.require(USER_MANAGE, client_id, lob_id)
     if kind != user.kind:
         raise UserError("ROLE_KIND_MISMATCH", "role")
     if kind == "client" and (client_id != user.bound_client_id or lob_id is not None):
@@ -128,14 +128,14 @@ async def revoke_grant(db: DbSession, caller: Caller, grant_id: UUID) -> None:
     """Remove a grant (``NOT_FOUND`` when the caller cannot see it)."""
     grant = await db.first_or_not_found("SELECT client_id, lob_id FROM role_grant WHERE id = :id",
                                         {"id": grant_id}, "grantId")
-    caller.require(MANAGE, grant.client_id, grant.lob_id)
+    caller.require(USER_MANAGE, grant.client_id, grant.lob_id)
     await db.execute("DELETE FROM role_grant WHERE id = :id", {"id": grant_id})
 
 
 async def deactivate_user(db: DbSession, caller: Caller, user_id: UUID) -> Any:
     """Deactivate a user and revoke every token of theirs."""
     await get_user(db, user_id)
-    caller.require(MANAGE)
+    caller.require(USER_MANAGE)
     if user_id == caller.user_id:
         raise UserError("CANNOT_DEACTIVATE_SELF", "userId")
     await db.execute("UPDATE app_user SET active = false WHERE id = :id", {"id": user_id})

@@ -15,7 +15,6 @@ from typing import IO, Annotated, Any
 import typer
 from sqlalchemy.exc import DBAPIError
 
-from switchboard.core.db.constraints import user_error_from_db
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError, SwitchboardError, UserError
 from switchboard.core.identity.caller import Caller
@@ -44,7 +43,7 @@ async def import_as(runtime: Any, email: str, file: Path, name: str, run: Run) -
             try:
                 return await run(db, caller, stream), caller.locale
             except (UserError, AccessError, DBAPIError) as exc:
-                error = user_error_from_db(exc) if isinstance(exc, DBAPIError) else exc
+                error = runtime.constraint_errors.user_error(exc) if isinstance(exc, DBAPIError) else exc
                 if error is None:
                     raise
                 message = runtime.messages.render(error.code, caller.locale, error.params)

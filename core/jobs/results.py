@@ -37,7 +37,7 @@ class UntypedJobResult(JobResult):
 def result_types(host: Any) -> dict[str, type]:
     """Every job kind's result type, as the enabled plugins declare them."""
     types: dict[str, type] = {}
-    for _, declared in host.collect("switchboard_job_results"):
+    for declared in host.hook.switchboard_job_results():
         types.update(declared)
     return types
 

@@ -129,8 +129,8 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.handlers: dict[str, Handler] = {}
-        for _, handlers in runtime.host.collect("switchboard_job_handlers"):
-            self.handlers.update(handlers or {})
+        for handlers in runtime.host.hook.switchboard_job_handlers():
+            self.handlers.update(handlers)
 
     def sweep(self) -> None:
         """Cancel queued jobs whose cancellation was asked; fail running jobs whose worker died."""

@@ -15,6 +15,7 @@ from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
 
 from . import validation as v
+from .permissions import CLIENT_MANAGE, LOB_MANAGE, SITE_MANAGE
 
 
 async def clients_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
@@ -67,7 +68,7 @@ def _required(field: str) -> Any:
 
 
 async def create_client(db: DbSession, caller: Caller, data: dict[str, Any]) -> Any:
-    caller.require("scope.client.manage")
+    caller.require(CLIENT_MANAGE)
     values = client_values(data)
     cols = ", ".join(values)
     params = ", ".join(f":{k}" for k in values)
@@ -79,7 +80,7 @@ async def create_client(db: DbSession, caller: Caller, data: dict[str, Any]) -> 
 
 async def update_client(db: DbSession, caller: Caller, client_id: UUID, data: dict[str, Any]) -> Any:
     await get_client(db, client_id, "id")
-    caller.require("scope.client.manage", client_id)
+    caller.require(CLIENT_MANAGE, client_id)
     values = client_values(data)
     if not values:
         return await get_client(db, client_id, "id")
@@ -106,7 +107,7 @@ def lob_values(data: dict[str, Any]) -> dict[str, Any]:
 
 async def create_lob(db: DbSession, caller: Caller, client_id: UUID, data: dict[str, Any]) -> Any:
     await get_client(db, client_id)
-    caller.require("scope.lob.manage", client_id)
+    caller.require(LOB_MANAGE, client_id)
     values = lob_values(data)
     cols = ", ".join(values)
     params = ", ".join(f":{k}" for k in values)
@@ -118,7 +119,7 @@ async def create_lob(db: DbSession, caller: Caller, client_id: UUID, data: dict[
 
 async def update_lob(db: DbSession, caller: Caller, lob_id: UUID, data: dict[str, Any]) -> Any:
     lob = await get_lob(db, lob_id, "id")
-    caller.require("scope.lob.manage", lob.client_id, lob.id)
+    caller.require(LOB_MANAGE, lob.client_id, lob.id)
     values = lob_values(data)
     if not values:
         return lob
@@ -133,7 +134,7 @@ async def _update(db: DbSession, table: str, row_id: UUID, values: dict[str, Any
 
 
 async def create_site(db: DbSession, caller: Caller, data: dict[str, Any]) -> Any:
-    caller.require("scope.site.manage")
+    caller.require(SITE_MANAGE)
     values = {
         "name": v.text(data["name"], "name"),
         "country": v.region(data["country"], "country"),

@@ -44,6 +44,6 @@ def emit_as_owner(conn: Connection, tenant_id: UUID, event_type: str, payload: M
 def declared_types(host: Any) -> dict[str, str]:
     """Every event type the enabled plugins declare, with its description."""
     types: dict[str, str] = {}
-    for _, declared in host.collect("switchboard_webhook_event_types"):
+    for declared in host.hook.switchboard_webhook_event_types():
         types.update(declared)
     return dict(sorted(types.items()))

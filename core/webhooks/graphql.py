@@ -12,6 +12,7 @@ from switchboard.core.graphql.payload import UserErrorType, atomically
 
 from . import service
 from .events import declared_types
+from .permissions import MANAGE
 from .types import WebhookDelivery, WebhookDeliveryState, WebhookEndpoint, WebhookEventType
 
 
@@ -48,7 +49,7 @@ class WebhookQuery:
     @strawberry.field(description="Every event type an endpoint may subscribe to.",
                       extensions=[requires("webhooks.manage")])
     def webhook_event_types(self, info: strawberry.Info) -> list[WebhookEventType]:
-        info.context.me.require(service.MANAGE)
+        info.context.me.require(MANAGE)
         return [WebhookEventType(name=n, description=d) for n, d in declared_types(info.context.runtime.host).items()]
 
     @connection_field(description="The tenant's webhook endpoints, oldest first.",

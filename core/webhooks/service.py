@@ -20,9 +20,9 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 
 from .addresses import check_url
+from .permissions import MANAGE
 from .signing import new_secret
 
-MANAGE = "webhooks.manage"
 MAX_DESCRIPTION = 200
 STATES = ("pending", "delivered", "failed")
 ENDPOINT_COLUMNS = "id, url, description, event_types, client_id, active, created_by, created_at"

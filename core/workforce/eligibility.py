@@ -41,9 +41,9 @@ from switchboard.core.errors import NotFound, UserError
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.validation import aware
 
+from .permissions import ELIGIBILITY_READ as PERMISSION
 from .service import EMPLOYEE_COLUMNS
 
-PERMISSION = "workforce.eligibility.read"
 MAX_WINDOW = timedelta(days=31)
 
 

@@ -12,7 +12,7 @@ from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
-from . import eligibility, service
+from . import eligibility, permissions, service
 from .types import EligibleAgent, Employee, employee_by_id
 
 
@@ -31,7 +31,7 @@ class WorkforceQuery:
         ] = None,
     ) -> Connection[Employee]:
         ctx = info.context
-        ctx.me.require_somewhere(service.READ)
+        ctx.me.require_somewhere(permissions.READ)
         cap = ctx.runtime.settings.page_size_cap
         rows = await service.employees_page(ctx.db, window, cap, client_id, lob_id, search)
         return connection(rows, lambda r: (r.preferred_name, r.id), Employee.from_row)
@@ -39,7 +39,7 @@ class WorkforceQuery:
     @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.",
                       extensions=[requires("workforce.read")])
     async def employee(self, info: strawberry.Info, id: UUID) -> Employee | None:
-        info.context.me.require_somewhere(service.READ)
+        info.context.me.require_somewhere(permissions.READ)
         return await employee_by_id(info.context).load(id)
 
     @connection_field(

@@ -33,12 +33,7 @@ from switchboard.core.scope import validation as sv
 from switchboard.core.scope.service import get_client
 
 from . import validation as v
-
-READ = "workforce.read"
-EMPLOYEE_MANAGE = "workforce.employee.manage"
-ASSIGNMENT_MANAGE = "workforce.assignment.manage"
-CREDENTIAL_MANAGE = "workforce.credential.manage"
-PII_READ = "employee.pii.read"
+from .permissions import ASSIGNMENT_MANAGE, CREDENTIAL_MANAGE, EMPLOYEE_MANAGE
 
 # The employee columns the runtime role may select (never the contact fields).
 EMPLOYEE_COLUMNS = (

@@ -14,7 +14,7 @@ from switchboard.core.graphql.money import Money
 from switchboard.core.graphql.node import Node
 from switchboard.core.scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
 
-from . import service
+from . import permissions, service
 from .eligibility import parse_reason
 
 EXPIRING_WITHIN = timedelta(days=30)
@@ -253,7 +253,7 @@ def employee_contact(ctx: Any):
 
     async def load(ids: list[UUID]) -> list[EmployeeContact | None]:
         me = ctx.me
-        if not me.can_somewhere(service.PII_READ) and me.employee_id not in ids:
+        if not me.can_somewhere(permissions.PII_READ) and me.employee_id not in ids:
             return [None] * len(ids)
         rows = {
             r.employee_id: EmployeeContact(legal_name=r.legal_name, email=r.email, phone=r.phone)

@@ -34,6 +34,7 @@ from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as sv
 from switchboard.core.webhooks.events import emit
 
+from .permissions import INVOICE_ISSUE, INVOICE_MANAGE, INVOICE_READ
 from .service import (
     CLASSES,
     MAX_ROWS,
@@ -43,9 +44,6 @@ from .service import (
     classification_params,
 )
 
-READ = "billing.invoice.read"
-MANAGE = "billing.invoice.manage"
-ISSUE = "billing.invoice.issue"
 INVOICE_ISSUED = "billing.invoice.issued"  # webhook event
 
 CENT = Decimal("0.01")
@@ -124,7 +122,7 @@ async def lines_of(db: DbSession, ids: list[UUID]) -> list[Any]:
 async def invoices_page(db: DbSession, caller: Caller, client_id: UUID | None, status: str | None,
                         kind: str | None, window: PageRequest, cap: int) -> Fetched:
     """One page of visible invoices by creation."""
-    caller.require_somewhere(READ)
+    caller.require_somewhere(INVOICE_READ)
     return await filtered_page(db, f"SELECT {COLUMNS} FROM invoice", ["created_at", "id"], window, cap,
                                Where().equal_each({"client_id": client_id, "status": status, "kind": kind}))
 
@@ -205,14 +203,14 @@ async def check_draft(db: DbSession, caller: Caller, client_id: UUID, first: dat
                       currency: str | None = None) -> list[UUID]:
     """What can be refused before counting the hours: the range, the currency, the client (visible,
     the caller may bill it) and an ended period; the client's visible LOBs."""
-    caller.require_somewhere(MANAGE)
+    caller.require_somewhere(INVOICE_MANAGE)
     check_range(first, last)
     if currency is not None:
         sv.currency(currency, "currency")
     client = await db.first_or_not_found(
         "SELECT id, (now() AT TIME ZONE timezone)::date AS today FROM client WHERE id = :id",
         {"id": client_id}, "clientId")
-    caller.require(MANAGE, client_id)
+    caller.require(INVOICE_MANAGE, client_id)
     if last >= client.today:
         raise UserError("PERIOD_NOT_ENDED", "to")
     return [r.id for r in await db.all("SELECT id FROM lob WHERE client_id = :c ORDER BY id", {"c": client_id})]
@@ -251,7 +249,7 @@ async def _editable(db: DbSession, caller: Caller, invoice_id: UUID, permission:
 
 async def discard_draft(db: DbSession, caller: Caller, invoice_id: UUID) -> UUID:
     """Delete a draft invoice or credit note with its lines."""
-    invoice = await _editable(db, caller, invoice_id, MANAGE)
+    invoice = await _editable(db, caller, invoice_id, INVOICE_MANAGE)
     await db.execute("DELETE FROM invoice_line WHERE invoice_id = :id", {"id": invoice.id})
     await db.execute("DELETE FROM invoice WHERE id = :id", {"id": invoice.id})
     return invoice.id
@@ -260,7 +258,7 @@ async def discard_draft(db: DbSession, caller: Caller, invoice_id: UUID) -> UUID
 async def issue(db: DbSession, caller: Caller, invoice_id: UUID) -> Any:
     """Issue a draft invoice or credit note: the database numbers it, totals it and checks
     it against what is already issued (overlapping periods, what is left to credit)."""
-    invoice = await _editable(db, caller, invoice_id, ISSUE)
+    invoice = await _editable(db, caller, invoice_id, INVOICE_ISSUE)
     await db.execute("UPDATE invoice SET status = 'issued' WHERE id = :id", {"id": invoice.id})
     issued = await get_invoice(db, invoice.id)
     await emit(db, caller.tenant_id, INVOICE_ISSUED, {
@@ -286,9 +284,9 @@ async def _net_lines(db: DbSession, invoice_id: UUID) -> list[Any]:
 async def draft_credit_note(db: DbSession, caller: Caller, invoice_id: UUID, full: bool) -> Any:
     """Draft a credit note of an issued invoice: all that is left of it (``full``), or what
     recomputing its period now finds lower, line by line."""
-    caller.require_somewhere(MANAGE)
+    caller.require_somewhere(INVOICE_MANAGE)
     invoice = await get_invoice(db, invoice_id, "invoiceId")
-    caller.require(MANAGE, invoice.client_id)
+    caller.require(INVOICE_MANAGE, invoice.client_id)
     if invoice.kind != "invoice":
         raise UserError("NOT_AN_INVOICE", "invoiceId")
     if invoice.status != "issued":

@@ -4,32 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from switchboard.core.db.constraints import register_constraints
+from switchboard.core.db.constraints import ConstraintError
 from switchboard.core.hookspecs import hookimpl
 
 HERE = Path(__file__).resolve().parent
 requires = ("timekeeping",)
 
-register_constraints([
-    ("billing_terms_overlap", "TERMS_OVERLAP", "validFrom"),
-    ("billing_terms_valid_during_check", "END_BEFORE_START", "validTo"),
-    ("billing_terms_bill_rate_check", "RATE_OUT_OF_RANGE", "billRate"),
-    ("invoice_immutable", "INVOICE_ISSUED", "id"),
-    ("invoice_period_overlap", "INVOICE_PERIOD_OVERLAP", "id"),
-    ("invoice_draft_overlap", "INVOICE_DRAFT_EXISTS", "from"),
-    ("invoice_not_empty", "NOTHING_TO_INVOICE", "id"),
-    ("credit_note_limit", "CREDIT_EXCEEDS_INVOICE", "id"),
-    ("invoice_one_draft_credit", "CREDIT_NOTE_DRAFT_EXISTS", "invoiceId"),
-    ("invoice_credits_issued", "INVOICE_NOT_ISSUED", "invoiceId"),
-    ("invoice_born_draft", "INVOICE_NOT_DRAFT", "id"),
-    ("invoice_line_amount", "INVOICE_LINE_AMOUNT", "id"),
-    ("invoice_line_sign", "INVOICE_LINE_SIGN", "id"),
-])
+CONSTRAINT_ERRORS = [
+    ConstraintError("billing_terms_overlap", "TERMS_OVERLAP", "validFrom"),
+    ConstraintError("billing_terms_valid_during_check", "END_BEFORE_START", "validTo"),
+    ConstraintError("billing_terms_bill_rate_check", "RATE_OUT_OF_RANGE", "billRate"),
+    ConstraintError("invoice_immutable", "INVOICE_ISSUED", "id"),
+    ConstraintError("invoice_period_overlap", "INVOICE_PERIOD_OVERLAP", "id"),
+    ConstraintError("invoice_draft_overlap", "INVOICE_DRAFT_EXISTS", "from"),
+    ConstraintError("invoice_not_empty", "NOTHING_TO_INVOICE", "id"),
+    ConstraintError("credit_note_limit", "CREDIT_EXCEEDS_INVOICE", "id"),
+    ConstraintError("invoice_one_draft_credit", "CREDIT_NOTE_DRAFT_EXISTS", "invoiceId"),
+    ConstraintError("invoice_credits_issued", "INVOICE_NOT_ISSUED", "invoiceId"),
+    ConstraintError("invoice_born_draft", "INVOICE_NOT_DRAFT", "id"),
+    ConstraintError("invoice_line_amount", "INVOICE_LINE_AMOUNT", "id"),
+    ConstraintError("invoice_line_sign", "INVOICE_LINE_SIGN", "id"),
+]
 
 
 @hookimpl
 def switchboard_migrations():
     return HERE / "migrations"
+
+
+@hookimpl
+def switchboard_constraint_errors():
+    return CONSTRAINT_ERRORS
 
 
 @hookimpl
@@ -50,10 +55,10 @@ def switchboard_graphql_query():
 def switchboard_node_types():
     from switchboard.core.graphql.node import guarded
 
-    from . import invoices
+    from .permissions import INVOICE_READ
     from .types import invoice_by_id
 
-    return {"Invoice": guarded(invoices.READ, invoice_by_id)}
+    return {"Invoice": guarded(INVOICE_READ, invoice_by_id)}
 
 
 @hookimpl
@@ -64,40 +69,10 @@ def switchboard_graphql_mutation():
 
 
 @hookimpl
-def switchboard_permissions():
-    from . import invoices, service
+def switchboard_permission_declarations():
+    from .permissions import PERMISSIONS
 
-    return {
-        service.HOURS_READ: "Read billable hours and amounts in scope",
-        service.TERMS_READ: "Read commercial terms in scope",
-        service.TERMS_MANAGE: "Set commercial terms of clients and LOBs",
-        service.POLICY_MANAGE: "Choose the tenant's overtime attribution",
-        invoices.READ: "Read invoices and credit notes in scope, and export them",
-        invoices.MANAGE: "Draft and discard invoices and credit notes",
-        invoices.ISSUE: "Issue invoices and credit notes (numbered, then immutable)",
-    }
-
-
-@hookimpl
-def switchboard_default_grants():
-    from . import invoices, service
-
-    read = [service.HOURS_READ, service.TERMS_READ, invoices.READ]
-    invoicing = [invoices.MANAGE, invoices.ISSUE]
-    return {
-        "tenant_admin": [*read, service.TERMS_MANAGE, service.POLICY_MANAGE, *invoicing],
-        "finance": [*read, service.TERMS_MANAGE, *invoicing],
-        "account_manager": read,
-        # planners already read the billed hours of their clients; invoices are those hours as billed
-        "workforce_planner": [service.HOURS_READ, invoices.READ],
-    }
-
-
-@hookimpl
-def switchboard_sensitive_permissions():
-    from . import invoices
-
-    return [invoices.ISSUE]
+    return PERMISSIONS
 
 
 @hookimpl

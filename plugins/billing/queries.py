@@ -21,7 +21,7 @@ from switchboard.core.graphql.pagination import (
 from switchboard.core.scope.types import client_by_id, lob_by_id
 from switchboard.core.workforce.types import employee_by_id
 
-from . import csv_export, invoices, service
+from . import csv_export, invoices, permissions, service
 from .types import (
     BillableHoursRow,
     BillingGroup,
@@ -121,14 +121,14 @@ class BillingQuery:
     @strawberry.field(description="One invoice or credit note, or null when it does not exist or is outside the"
                       " caller's scope.", extensions=[requires("billing.invoice.read")])
     async def invoice(self, info: strawberry.Info, id: UUID) -> Invoice | None:
-        info.context.me.require_somewhere(invoices.READ)
+        info.context.me.require_somewhere(permissions.INVOICE_READ)
         return await invoice_by_id(info.context).load(id)
 
     @strawberry.field(description="An invoice or credit note as a CSV file, one row per line; null when it does"
                       " not exist or is outside the caller's scope.", extensions=[requires("billing.invoice.read")])
     async def invoice_csv(self, info: strawberry.Info, id: UUID, localized: Localized = True) -> CsvFile | None:
         ctx = info.context
-        ctx.me.require_somewhere(invoices.READ)
+        ctx.me.require_somewhere(permissions.INVOICE_READ)
         found = await invoices.invoices_by_ids(ctx.db, [id])
         if not found:
             return None
@@ -149,5 +149,5 @@ class BillingQuery:
                       extensions=[requires("billing.hours.read")])
     async def overtime_attribution(self, info: strawberry.Info) -> OvertimeAttribution:
         ctx = info.context
-        ctx.me.require_somewhere(service.HOURS_READ)
+        ctx.me.require_somewhere(permissions.HOURS_READ)
         return OvertimeAttribution(await service.attribution(ctx.db))

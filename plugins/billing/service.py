@@ -24,12 +24,8 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 from switchboard.core.scope import validation as sv
 
+from .permissions import HOURS_READ, POLICY_MANAGE, TERMS_MANAGE, TERMS_READ
 from .rules import holidays_json, rules_json
-
-HOURS_READ = "billing.hours.read"
-TERMS_READ = "billing.terms.read"
-TERMS_MANAGE = "billing.terms.manage"
-POLICY_MANAGE = "billing.policy.manage"
 
 MAX_DAYS = 366
 MAX_ROWS = 5000

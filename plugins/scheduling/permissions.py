@@ -7,6 +7,8 @@ rows (an agent holding ``scheduling.time_off.request`` reaches only their own).
 
 from __future__ import annotations
 
+from switchboard.core.authz.permission import Permission
+
 SCHEDULE_READ = "scheduling.schedule.read"
 TEMPLATE_MANAGE = "scheduling.template.manage"
 PUBLISH = "scheduling.schedule.publish"
@@ -23,33 +25,37 @@ REPORT_READ = "scheduling.report.read"
 SOLVE = "scheduling.schedule.solve"
 STAFFING_MANAGE = "scheduling.staffing.manage"
 
-PERMISSIONS = {
-    SCHEDULE_READ: "Read shift templates, schedules and their segments in scope (agents: their own published segments)",
-    TEMPLATE_MANAGE: "Create, change and delete the shift templates of a LOB",
-    PUBLISH: "Publish and unpublish schedules of LOBs",
-    AVAILABILITY_READ: "Read the availability and time off of employees in scope (agents: their own)",
-    AVAILABILITY_MANAGE: "Set the weekly availability of employees in scope (agents: their own)",
-    TIME_OFF_REQUEST: "Request and cancel time off (agents: their own)",
-    TIME_OFF_APPROVE: "Approve and reject time off of employees in scope",
-    SETTINGS_MANAGE: "Change the tenant's scheduling settings (legal weekly maximum)",
-    VOLUME_READ: "Read interval volume history of LOBs in scope",
-    VOLUME_IMPORT: "Import interval volume history files",
-    FORECAST_READ: "Read forecasts and their accuracy",
-    FORECAST_MANAGE: "Create forecasts and override their intervals",
-    REPORT_READ: "Read adherence, coverage, SLA scorecards and coverage-gap explanations of LOBs in scope",
-    SOLVE: "Solve a week's schedule for LOBs (a background job writing a draft schedule)",
-    STAFFING_MANAGE: "Set the staffing parameters of a LOB (shrinkage, occupancy cap, patience, priority)",
-}
-
 # Planners own forecasts; account managers and supervisors read them; agents see none.
-
-GRANTS = {
-    "tenant_admin": list(PERMISSIONS),
-    "workforce_planner": [SCHEDULE_READ, TEMPLATE_MANAGE, PUBLISH, AVAILABILITY_READ, AVAILABILITY_MANAGE,
-                          TIME_OFF_REQUEST, VOLUME_READ, VOLUME_IMPORT, FORECAST_READ, FORECAST_MANAGE, REPORT_READ,
-                          SOLVE, STAFFING_MANAGE],
-    "supervisor": [SCHEDULE_READ, AVAILABILITY_READ, AVAILABILITY_MANAGE, TIME_OFF_REQUEST, TIME_OFF_APPROVE,
-                   VOLUME_READ, FORECAST_READ, REPORT_READ],
-    "account_manager": [SCHEDULE_READ, AVAILABILITY_READ, VOLUME_READ, FORECAST_READ, REPORT_READ],
-    "agent": [SCHEDULE_READ, AVAILABILITY_READ, AVAILABILITY_MANAGE, TIME_OFF_REQUEST],
-}
+PERMISSIONS = [
+    Permission(SCHEDULE_READ, "Read shift templates, schedules and their segments in scope"
+                              " (agents: their own published segments)",
+               roles=("tenant_admin", "workforce_planner", "supervisor", "account_manager", "agent")),
+    Permission(TEMPLATE_MANAGE, "Create, change and delete the shift templates of a LOB",
+               roles=("tenant_admin", "workforce_planner")),
+    Permission(PUBLISH, "Publish and unpublish schedules of LOBs",
+               roles=("tenant_admin", "workforce_planner")),
+    Permission(AVAILABILITY_READ, "Read the availability and time off of employees in scope (agents: their own)",
+               roles=("tenant_admin", "workforce_planner", "supervisor", "account_manager", "agent")),
+    Permission(AVAILABILITY_MANAGE, "Set the weekly availability of employees in scope (agents: their own)",
+               roles=("tenant_admin", "workforce_planner", "supervisor", "agent")),
+    Permission(TIME_OFF_REQUEST, "Request and cancel time off (agents: their own)",
+               roles=("tenant_admin", "workforce_planner", "supervisor", "agent")),
+    Permission(TIME_OFF_APPROVE, "Approve and reject time off of employees in scope",
+               roles=("tenant_admin", "supervisor")),
+    Permission(SETTINGS_MANAGE, "Change the tenant's scheduling settings (legal weekly maximum)",
+               roles=("tenant_admin",)),
+    Permission(VOLUME_READ, "Read interval volume history of LOBs in scope",
+               roles=("tenant_admin", "workforce_planner", "supervisor", "account_manager")),
+    Permission(VOLUME_IMPORT, "Import interval volume history files",
+               roles=("tenant_admin", "workforce_planner")),
+    Permission(FORECAST_READ, "Read forecasts and their accuracy",
+               roles=("tenant_admin", "workforce_planner", "supervisor", "account_manager")),
+    Permission(FORECAST_MANAGE, "Create forecasts and override their intervals",
+               roles=("tenant_admin", "workforce_planner")),
+    Permission(REPORT_READ, "Read adherence, coverage, SLA scorecards and coverage-gap explanations of LOBs in scope",
+               roles=("tenant_admin", "workforce_planner", "supervisor", "account_manager")),
+    Permission(SOLVE, "Solve a week's schedule for LOBs (a background job writing a draft schedule)",
+               roles=("tenant_admin", "workforce_planner")),
+    Permission(STAFFING_MANAGE, "Set the staffing parameters of a LOB (shrinkage, occupancy cap, patience, priority)",
+               roles=("tenant_admin", "workforce_planner")),
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from switchboard.core.db.constraints import register_constraints
+from switchboard.core.db.constraints import ConstraintError
 from switchboard.core.hookspecs import hookimpl
 from switchboard.plugins.scheduling import permissions
 
@@ -17,60 +17,65 @@ HERE = Path(__file__).resolve().parent
 # adherence compares schedules with the ledger
 requires = ("timekeeping",)
 
-register_constraints([
-    ("interval_volume_length", "INVALID_INTERVAL_LENGTH", "intervalMinutes"),
-    ("interval_volume_aligned", "INTERVAL_NOT_ALIGNED", "intervalStart"),
-    ("interval_volume_counts", "INVALID_COUNT", "offered"),
-    ("interval_volume_outcomes", "VOLUME_OUTCOMES_EXCEED_OFFERED", "handled"),
-    ("interval_volume_aht", "INVALID_NUMBER", "ahtSeconds"),
-    ("interval_volume_service_level", "INVALID_SERVICE_LEVEL", "serviceLevel"),
-    ("interval_volume_unique", "VOLUME_CONFLICT", "intervalStart"),
-    ("interval_volume_overlap", "VOLUME_OVERLAP", "intervalStart"),
-    ("forecast_version_unique", "FORECAST_VERSION_TAKEN", "lobIds"),
-    ("forecast_interval_override", "REQUIRED", "reason"),
-    ("shift_template_name", "REQUIRED", "name"),
-    ("shift_template_name_unique", "NAME_TAKEN", "name"),
-    ("shift_template_length", "SHIFT_LENGTH_INVALID", "lengthMinutes"),
-    ("shift_template_step", "START_STEP_INVALID", "startStepMinutes"),
-    ("shift_template_weekdays", "WEEKDAYS_INVALID", "weekdays"),
-    ("shift_template_start_window", "LATEST_BEFORE_EARLIEST", "latestStart"),
-    ("shift_template_start_alignment", "START_NOT_ON_STEP", "earliestStart"),
-    ("shift_template_break", "BREAK_OUT_OF_RANGE", "unpaidBreakMinutes"),
-    ("availability_weekday", "WEEKDAY_INVALID", "windows"),
-    ("availability_timezone", "INVALID_TIMEZONE", "timezone"),
-    ("availability_order", "END_BEFORE_START", "windows"),
-    ("availability_overlap", "AVAILABILITY_OVERLAP", "windows"),
-    ("time_off_kind", "TIME_OFF_KIND_INVALID", "kind"),
-    ("time_off_note", "TOO_LONG", "note"),
-    ("time_off_bounds", "END_BEFORE_START", "endsAt"),
-    ("time_off_length", "TIME_OFF_TOO_LONG", "endsAt"),
-    ("time_off_overlap", "TIME_OFF_OVERLAP", "startsAt"),
-    ("time_off_transition", "TIME_OFF_FINAL", "id"),
-    ("time_off_self_decision", "TIME_OFF_SELF_DECISION", "id"),
-    ("time_off_decider", "TIME_OFF_DECISION_NOT_PERMITTED", "id"),
-    ("scheduling_settings_legal_max", "LEGAL_MAX_OUT_OF_RANGE", "hours"),
-    ("schedule_lobs", "SCHEDULE_LOBS_INVALID", "lobIds"),
-    ("schedule_lobs_given", "SCHEDULE_LOBS_INVALID", "lobIds"),
-    ("schedule_week_start", "WEEK_START_NOT_MONDAY", "weekStart"),
-    ("schedule_publish_permission", "PUBLISH_NOT_PERMITTED", "id"),
-    ("schedule_segment_assignment_active", "SCHEDULE_ASSIGNMENT_INACTIVE", "id"),
-    ("schedule_segment_published_overlap", "SCHEDULE_CONFLICT", "id"),
-    ("schedule_segment_overlap", "SEGMENT_OVERLAP", "startsAt"),
-    ("schedule_segment_order", "END_BEFORE_START", "endsAt"),
-    ("schedule_segment_length", "SEGMENT_TOO_LONG", "endsAt"),
-    ("schedule_segment_draft", "SCHEDULE_PUBLISHED", "scheduleId"),
-    ("schedule_segment_lob", "SEGMENT_LOB_OUTSIDE_SCHEDULE", "lobId"),
-    ("schedule_segment_assignment", "SEGMENT_ASSIGNMENT_MISMATCH", "assignmentId"),
-    ("lob_staffing_shrinkage", "SHRINKAGE_OUT_OF_RANGE", "shrinkage"),
-    ("lob_staffing_occupancy", "OCCUPANCY_CAP_OUT_OF_RANGE", "occupancyCap"),
-    ("lob_staffing_patience", "PATIENCE_NOT_POSITIVE", "patienceSeconds"),
-    ("lob_staffing_priority", "PRIORITY_OUT_OF_RANGE", "priority"),
-])
+CONSTRAINT_ERRORS = [
+    ConstraintError("interval_volume_length", "INVALID_INTERVAL_LENGTH", "intervalMinutes"),
+    ConstraintError("interval_volume_aligned", "INTERVAL_NOT_ALIGNED", "intervalStart"),
+    ConstraintError("interval_volume_counts", "INVALID_COUNT", "offered"),
+    ConstraintError("interval_volume_outcomes", "VOLUME_OUTCOMES_EXCEED_OFFERED", "handled"),
+    ConstraintError("interval_volume_aht", "INVALID_NUMBER", "ahtSeconds"),
+    ConstraintError("interval_volume_service_level", "INVALID_SERVICE_LEVEL", "serviceLevel"),
+    ConstraintError("interval_volume_unique", "VOLUME_CONFLICT", "intervalStart"),
+    ConstraintError("interval_volume_overlap", "VOLUME_OVERLAP", "intervalStart"),
+    ConstraintError("forecast_version_unique", "FORECAST_VERSION_TAKEN", "lobIds"),
+    ConstraintError("forecast_interval_override", "REQUIRED", "reason"),
+    ConstraintError("shift_template_name", "REQUIRED", "name"),
+    ConstraintError("shift_template_name_unique", "NAME_TAKEN", "name"),
+    ConstraintError("shift_template_length", "SHIFT_LENGTH_INVALID", "lengthMinutes"),
+    ConstraintError("shift_template_step", "START_STEP_INVALID", "startStepMinutes"),
+    ConstraintError("shift_template_weekdays", "WEEKDAYS_INVALID", "weekdays"),
+    ConstraintError("shift_template_start_window", "LATEST_BEFORE_EARLIEST", "latestStart"),
+    ConstraintError("shift_template_start_alignment", "START_NOT_ON_STEP", "earliestStart"),
+    ConstraintError("shift_template_break", "BREAK_OUT_OF_RANGE", "unpaidBreakMinutes"),
+    ConstraintError("availability_weekday", "WEEKDAY_INVALID", "windows"),
+    ConstraintError("availability_timezone", "INVALID_TIMEZONE", "timezone"),
+    ConstraintError("availability_order", "END_BEFORE_START", "windows"),
+    ConstraintError("availability_overlap", "AVAILABILITY_OVERLAP", "windows"),
+    ConstraintError("time_off_kind", "TIME_OFF_KIND_INVALID", "kind"),
+    ConstraintError("time_off_note", "TOO_LONG", "note"),
+    ConstraintError("time_off_bounds", "END_BEFORE_START", "endsAt"),
+    ConstraintError("time_off_length", "TIME_OFF_TOO_LONG", "endsAt"),
+    ConstraintError("time_off_overlap", "TIME_OFF_OVERLAP", "startsAt"),
+    ConstraintError("time_off_transition", "TIME_OFF_FINAL", "id"),
+    ConstraintError("time_off_self_decision", "TIME_OFF_SELF_DECISION", "id"),
+    ConstraintError("time_off_decider", "TIME_OFF_DECISION_NOT_PERMITTED", "id"),
+    ConstraintError("scheduling_settings_legal_max", "LEGAL_MAX_OUT_OF_RANGE", "hours"),
+    ConstraintError("schedule_lobs", "SCHEDULE_LOBS_INVALID", "lobIds"),
+    ConstraintError("schedule_lobs_given", "SCHEDULE_LOBS_INVALID", "lobIds"),
+    ConstraintError("schedule_week_start", "WEEK_START_NOT_MONDAY", "weekStart"),
+    ConstraintError("schedule_publish_permission", "PUBLISH_NOT_PERMITTED", "id"),
+    ConstraintError("schedule_segment_assignment_active", "SCHEDULE_ASSIGNMENT_INACTIVE", "id"),
+    ConstraintError("schedule_segment_published_overlap", "SCHEDULE_CONFLICT", "id"),
+    ConstraintError("schedule_segment_overlap", "SEGMENT_OVERLAP", "startsAt"),
+    ConstraintError("schedule_segment_order", "END_BEFORE_START", "endsAt"),
+    ConstraintError("schedule_segment_length", "SEGMENT_TOO_LONG", "endsAt"),
+    ConstraintError("schedule_segment_draft", "SCHEDULE_PUBLISHED", "scheduleId"),
+    ConstraintError("schedule_segment_lob", "SEGMENT_LOB_OUTSIDE_SCHEDULE", "lobId"),
+    ConstraintError("schedule_segment_assignment", "SEGMENT_ASSIGNMENT_MISMATCH", "assignmentId"),
+    ConstraintError("lob_staffing_shrinkage", "SHRINKAGE_OUT_OF_RANGE", "shrinkage"),
+    ConstraintError("lob_staffing_occupancy", "OCCUPANCY_CAP_OUT_OF_RANGE", "occupancyCap"),
+    ConstraintError("lob_staffing_patience", "PATIENCE_NOT_POSITIVE", "patienceSeconds"),
+    ConstraintError("lob_staffing_priority", "PRIORITY_OUT_OF_RANGE", "priority"),
+]
 
 
 @hookimpl
 def switchboard_migrations():
     return HERE / "migrations"
+
+
+@hookimpl
+def switchboard_constraint_errors():
+    return CONSTRAINT_ERRORS
 
 
 @hookimpl
@@ -119,13 +124,8 @@ def switchboard_graphql_mutation():
 
 
 @hookimpl
-def switchboard_permissions():
+def switchboard_permission_declarations():
     return permissions.PERMISSIONS
-
-
-@hookimpl
-def switchboard_default_grants():
-    return permissions.GRANTS
 
 
 @hookimpl

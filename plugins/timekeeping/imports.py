@@ -29,7 +29,7 @@ from switchboard.core.imports.staging import Staging, stage_file
 from . import import_sql
 from .activities import Activity
 from .import_file import FILE_COLUMNS
-from .service import IMPORT
+from .permissions import IMPORT
 
 __all__ = ["FILE_CODES", "ROW_CODES", "ImportReport", "RowError", "import_entries", "queue_entries"]
 

@@ -8,28 +8,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from switchboard.core.db.constraints import register_constraints
+from switchboard.core.db.constraints import ConstraintError
 from switchboard.core.hookspecs import hookimpl
 
 HERE = Path(__file__).resolve().parent
 
-register_constraints([
-    ("time_entry_order", "END_BEFORE_START", "endedAt"),
-    ("time_entry_length", "TIME_ENTRY_TOO_LONG", "endedAt"),
-    ("time_entry_overlap", "TIME_ENTRY_OVERLAP", "startedAt"),
-    ("time_entry_assignment", "TIME_ENTRY_NOT_ASSIGNED", "lobId"),
-    ("time_entry_closed", "PERIOD_CLOSED", "startedAt"),
-    ("time_entry_final", "TIME_ENTRY_FINAL", "id"),
-    ("time_entry_self_approval", "SELF_APPROVAL", "ids"),
-    ("time_entry_supersedes_once", "TIME_ENTRY_FINAL", "id"),
-    ("period_close_forward", "PERIOD_ALREADY_CLOSED", "through"),
-    ("period_close_unique", "PERIOD_ALREADY_CLOSED", "through"),
-])
+CONSTRAINT_ERRORS = [
+    ConstraintError("time_entry_order", "END_BEFORE_START", "endedAt"),
+    ConstraintError("time_entry_length", "TIME_ENTRY_TOO_LONG", "endedAt"),
+    ConstraintError("time_entry_overlap", "TIME_ENTRY_OVERLAP", "startedAt"),
+    ConstraintError("time_entry_assignment", "TIME_ENTRY_NOT_ASSIGNED", "lobId"),
+    ConstraintError("time_entry_closed", "PERIOD_CLOSED", "startedAt"),
+    ConstraintError("time_entry_final", "TIME_ENTRY_FINAL", "id"),
+    ConstraintError("time_entry_self_approval", "SELF_APPROVAL", "ids"),
+    ConstraintError("time_entry_supersedes_once", "TIME_ENTRY_FINAL", "id"),
+    ConstraintError("period_close_forward", "PERIOD_ALREADY_CLOSED", "through"),
+    ConstraintError("period_close_unique", "PERIOD_ALREADY_CLOSED", "through"),
+]
 
 
 @hookimpl
 def switchboard_migrations():
     return HERE / "migrations"
+
+
+@hookimpl
+def switchboard_constraint_errors():
+    return CONSTRAINT_ERRORS
 
 
 @hookimpl
@@ -50,10 +55,10 @@ def switchboard_graphql_query():
 def switchboard_node_types():
     from switchboard.core.graphql.node import guarded
 
-    from . import service
+    from .permissions import READ
     from .types import entry_by_id
 
-    return {"TimeEntry": guarded(service.READ, entry_by_id)}
+    return {"TimeEntry": guarded(READ, entry_by_id)}
 
 
 @hookimpl
@@ -64,33 +69,10 @@ def switchboard_graphql_mutation():
 
 
 @hookimpl
-def switchboard_permissions():
-    from . import service
+def switchboard_permission_declarations():
+    from .permissions import PERMISSIONS
 
-    return {
-        service.READ: "Read time entries in scope (agents: their own)",
-        service.RECORD: "Record, correct and void time entries",
-        service.APPROVE: "Approve time entries of a LOB",
-        service.CLOSE: "Close a client's timekeeping periods",
-        service.IMPORT: "Import ACD and punch files into the ledger",
-    }
-
-
-@hookimpl
-def switchboard_default_grants():
-    from . import service
-
-    everything = [service.READ, service.RECORD, service.APPROVE, service.CLOSE, service.IMPORT]
-    # Importing is recording in bulk: it goes with RECORD. Planners read the ledger
-    # but never write it (it is what payroll and billing count), so they do not import.
-    return {
-        "tenant_admin": everything,
-        "supervisor": [service.READ, service.RECORD, service.APPROVE, service.IMPORT],
-        "workforce_planner": [service.READ],
-        "finance": [service.READ, service.CLOSE],
-        "account_manager": [service.READ],
-        "agent": [service.READ],
-    }
+    return PERMISSIONS
 
 
 @hookimpl

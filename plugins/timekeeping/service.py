@@ -29,12 +29,8 @@ from switchboard.core.scope.validation import aware
 from switchboard.core.webhooks.events import emit
 
 from .activities import ABSENCES
+from .permissions import APPROVE, CLOSE, RECORD
 
-READ = "timekeeping.entry.read"
-RECORD = "timekeeping.entry.record"
-APPROVE = "timekeeping.entry.approve"
-CLOSE = "timekeeping.period.close"
-IMPORT = "timekeeping.import"
 PERIOD_CLOSED = "timekeeping.period.closed"  # webhook event
 
 MAX_LENGTH = timedelta(hours=16)

@@ -48,7 +48,7 @@ def test_the_probe_sees_a_plugin_hook_importing_pandas(tmp_path):
     """The probe can fail: a plugin whose hook imports pandas is caught."""
     (tmp_path / "heavy_probe_plugin.py").write_text(
         "from switchboard.core.hookspecs import hookimpl\n\n\n"
-        "@hookimpl\ndef switchboard_permissions():\n    import pandas  # noqa: F401\n\n    return {}\n")
+        "@hookimpl\ndef switchboard_permission_declarations():\n    import pandas  # noqa: F401\n\n    return []\n")
     probe = PROBE.replace("host = PluginHost(settings)", "import heavy_probe_plugin\n"
                           "host = PluginHost(settings, extra=[('heavy', heavy_probe_plugin)])")
     assert loaded(tmp_path, probe) == ["pandas"]

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from switchboard.core.db.constraints import user_error_from_db
 from tests import factories as f
 from tests.core.test_workforce import mutation
 
@@ -266,11 +265,11 @@ def test_the_database_refuses_an_assignment_to_a_lob_of_another_client(w, as_run
     ("UPDATE credential SET expires_on = issued_on WHERE id = :c_e2_pci", "END_BEFORE_START"),
     ("UPDATE employee SET termination_date = '2020-01-01' WHERE id = :e1", "END_BEFORE_START"),
 ])
-def test_the_database_backs_each_check_with_a_mapped_constraint(w, as_runtime, statement, code):
+def test_the_database_backs_each_check_with_a_mapped_constraint(w, runtime, as_runtime, statement, code):
     """Bad data that slips past the application still cannot land, and maps to the same code."""
     with as_runtime.caller(w.admin) as conn, pytest.raises(DBAPIError) as caught:
         conn.execute(text(statement), w.ids)
-    mapped = user_error_from_db(caught.value)
+    mapped = runtime.constraint_errors.user_error(caught.value)
     assert mapped is not None and mapped.code == code
 
 

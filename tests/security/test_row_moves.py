@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
-from switchboard.core.db.constraints import user_error_from_db
+from switchboard.core.db.constraints import ConstraintErrors
 from switchboard.core.db.migrate import alembic_config
 from switchboard.core.db.scope_guard import SCOPE_COLUMNS, TRIGGER, scope_guard_ddl
 from switchboard.core.platform import migrate_all, problems
@@ -141,7 +141,7 @@ def moves(owner: Connection, tenant_a: UUID, tenant_b: UUID) -> tuple[list[Move]
     return found, missing
 
 
-def attempt(conn: Connection, move: Move, *, reads_rows: bool = True) -> tuple[str, bool]:
+def attempt(conn: Connection, move: Move, errors: ConstraintErrors, *, reads_rows: bool = True) -> tuple[str, bool]:
     """Try ``move`` in the caller's open transaction: its outcome (the refusal's code, or how
     many rows it reached) and whether the row stayed as it was. For a caller who may not
     read the whole row (``reads_rows`` false), a refused statement or one that reached no
@@ -151,7 +151,7 @@ def attempt(conn: Connection, move: Move, *, reads_rows: bool = True) -> tuple[s
         with conn.begin_nested():
             reached = conn.execute(text(move.statement()), move.params()).rowcount
     except DBAPIError as exc:
-        mapped = user_error_from_db(exc)
+        mapped = errors.user_error(exc)
         reached = 0
         outcome = mapped.code if mapped else f"{type(exc.orig).__name__}: {exc.orig}".splitlines()[0]
     else:
@@ -187,7 +187,7 @@ def test_no_row_moves_as_the_runtime_role_for_a_tenant_admin(populated, every_mo
     moved = []
     for move in every_move:
         with populated.sql.caller(populated.world.admin) as conn:
-            outcome, stayed = attempt(conn, move, reads_rows=False)
+            outcome, stayed = attempt(conn, move, populated.runtime.constraint_errors, reads_rows=False)
         if outcome.startswith("moved") or not stayed:
             moved.append(f"{move}: {outcome}")
     assert moved == [], "\n".join(moved)
@@ -201,7 +201,7 @@ def test_no_row_moves_as_the_owner(populated, every_move):
         for move in every_move:
             trans = conn.begin()
             try:
-                outcome, stayed = attempt(conn, move)
+                outcome, stayed = attempt(conn, move, populated.runtime.constraint_errors)
             finally:
                 trans.rollback()
             if outcome != "SCOPE_IMMUTABLE" or not stayed:
@@ -218,7 +218,7 @@ def test_a_client_scoped_planner_cannot_move_a_lob_of_their_client_to_another(po
         assert conn.execute(text("SELECT count(*) FROM lob WHERE id = :l"), {"l": w.A1c}).scalar() == 1
         with pytest.raises(DBAPIError) as refused:
             conn.execute(text("UPDATE lob SET client_id = :c WHERE id = :l"), {"c": w.A2, "l": w.A1c})
-    assert user_error_from_db(refused.value).code == "SCOPE_IMMUTABLE"
+    assert populated.runtime.constraint_errors.user_error(refused.value).code == "SCOPE_IMMUTABLE"
     with populated.runtime.owner.connect() as owner:
         assert owner.execute(text("SELECT client_id FROM lob WHERE id = :l"), {"l": w.A1c}).scalar() == w.A1
     # no mutation takes a new client for a LOB; its other changes still go through
@@ -273,6 +273,6 @@ def test_the_migration_gives_every_existing_table_the_trigger(template, populate
         try:
             with sql.caller(world.admin) as conn:
                 lob = next(m for m in found if (m.table, m.level) == ("lob", "client"))
-                assert attempt(conn, lob, reads_rows=False) == ("SCOPE_IMMUTABLE", True)
+                assert attempt(conn, lob, runtime.constraint_errors, reads_rows=False) == ("SCOPE_IMMUTABLE", True)
         finally:
             sql.engine.dispose()

@@ -13,10 +13,10 @@ from switchboard.core.errors import AccessError
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 from switchboard.core.graphql.scalars import Fraction, whole_minutes
+from switchboard.core.portal.permissions import READ as PORTAL_READ
 from switchboard.plugins.scheduling.reports.adherence import CELL_KEYS, AdherenceRow, Grouping, rollup_sql
 from switchboard.plugins.scheduling.reports.scope import check_days
 
-PORTAL_READ = "portal.read"
 PORTAL_CELLS = ("WITH cells AS (SELECT day, CAST(NULL AS uuid) AS client_id, lob_id, agent AS employee_id, scheduled,"
                 " adherent, worked FROM scheduling.portal_adherence(:start, :end))")
 

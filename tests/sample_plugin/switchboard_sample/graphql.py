@@ -9,6 +9,8 @@ import strawberry
 from switchboard.core.errors import NotFound, UserError
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
+from .permissions import NOTE_READ, NOTE_WRITE
+
 
 @strawberry.type
 class SampleNote:
@@ -27,7 +29,7 @@ class SampleNotePayload:
 class SampleQuery:
     @strawberry.field(description="Notes on LOBs the caller can see.")
     async def sample_notes(self, info: strawberry.Info) -> list[SampleNote]:
-        info.context.me.require_somewhere("sample.note.read")
+        info.context.me.require_somewhere(NOTE_READ)
         rows = await info.context.db.all("SELECT id, lob_id, body FROM sample_note ORDER BY created_at, id")
         return [SampleNote(id=r.id, lob_id=r.lob_id, body=r.body) for r in rows]
 
@@ -36,7 +38,7 @@ async def add_note(ctx, lob_id: UUID, body: str):
     lob = await ctx.db.first("SELECT id, client_id FROM lob WHERE id = :id", {"id": lob_id})
     if lob is None:
         raise NotFound("lobId")
-    ctx.me.require("sample.note.write", lob.client_id, lob.id)
+    ctx.me.require(NOTE_WRITE, lob.client_id, lob.id)
     if not body.strip():
         raise UserError("SAMPLE_NOTE_EMPTY", "body")
     return await ctx.db.first(

@@ -30,17 +30,10 @@ def switchboard_graphql_mutation():
 
 
 @hookimpl
-def switchboard_permissions():
-    return {"sample.note.read": "Read sample notes", "sample.note.write": "Write sample notes"}
+def switchboard_permission_declarations():
+    from .permissions import PERMISSIONS
 
-
-@hookimpl
-def switchboard_default_grants():
-    return {
-        "tenant_admin": ["sample.note.read", "sample.note.write"],
-        "supervisor": ["sample.note.read", "sample.note.write"],
-        "workforce_planner": ["sample.note.read"],
-    }
+    return PERMISSIONS
 
 
 @hookimpl

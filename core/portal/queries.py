@@ -10,11 +10,12 @@ from uuid import UUID
 
 import strawberry
 
+from switchboard.core.errors import AccessError
 from switchboard.core.graphql.access import signed_in
+from switchboard.core.graphql.node import Node
+from switchboard.core.scope.types import Channel
 
-from .errors import AccessError
-from .graphql.node import Node
-from .scope.types import Channel
+from .permissions import READ
 
 
 @strawberry.type(name="PortalLob", description="A line of business of the caller's account.")
@@ -39,8 +40,8 @@ def bound_client(info: strawberry.Info) -> UUID:
     """The caller's client account, once ``portal.read`` is checked on it."""
     caller = info.context.me
     if caller.bound_client_id is None:
-        raise AccessError("FORBIDDEN", permission="portal.read")
-    caller.require("portal.read", caller.bound_client_id)
+        raise AccessError("FORBIDDEN", permission=READ)
+    caller.require(READ, caller.bound_client_id)
     return caller.bound_client_id
 
 
@@ -83,5 +84,5 @@ class PortalQuery:
     async def account(self, info: strawberry.Info) -> PortalAccount:
         found = await accounts(info, [bound_client(info)])
         if found[0] is None:
-            raise AccessError("FORBIDDEN", permission="portal.read")
+            raise AccessError("FORBIDDEN", permission=READ)
         return found[0]
