@@ -85,6 +85,8 @@ class Settings:
     upload_statement_timeout_ms: int = 600_000
     # Longest string argument, where the argument declares no tighter @maxLength.
     max_string_length: int = 10_000
+    # Longest list argument, where the argument declares no tighter (or looser) @maxItems.
+    max_list_items: int = 100
     # How long /readyz waits for the database before answering 503.
     readiness_timeout_seconds: int = 2
     # How often a subscription re-reads its rows when nothing happened (a revoked grant or token ends it).
@@ -123,6 +125,7 @@ class Settings:
             upload_statement_timeout_ms=_whole(env, "SWITCHBOARD_UPLOAD_STATEMENT_TIMEOUT_MS",
                                                defaults.upload_statement_timeout_ms, "milliseconds", minimum=0),
             max_string_length=_whole(env, "SWITCHBOARD_MAX_STRING_LENGTH", defaults.max_string_length, "characters"),
+            max_list_items=_whole(env, "SWITCHBOARD_MAX_LIST_ITEMS", defaults.max_list_items, "items"),
             readiness_timeout_seconds=_whole(env, "SWITCHBOARD_READINESS_TIMEOUT_SECONDS",
                                              defaults.readiness_timeout_seconds, "seconds"),
             webhook_max_attempts=_whole(env, "SWITCHBOARD_WEBHOOK_MAX_ATTEMPTS", defaults.webhook_max_attempts,

@@ -51,7 +51,7 @@ def extensions(settings: Settings) -> list[Any]:
     cap_validation_work()
     return [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(InputGuard, max_string_length=settings.max_string_length),
+        partial(InputGuard, max_string_length=settings.max_string_length, max_list_items=settings.max_list_items),
         partial(MaskErrors, should_mask_error=should_mask, error_message=INTERNAL_ERROR),
         partial(ParserCache, maxsize=256),
         partial(DocumentLimits, settings=settings, cache=CheckedDocuments(maxsize=256)),

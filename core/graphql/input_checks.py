@@ -5,6 +5,8 @@ numbers), through lists and nested input objects:
 
 * text carries no NUL character (PostgreSQL refuses it in ``text``): ``INVALID_CHARACTER``;
 * text has at most its cap's characters (:mod:`.caps`): ``TOO_LONG`` with ``max``;
+* a list has at most its cap's items (:mod:`.caps`): ``TOO_MANY_IDS`` (a list of ids) or
+  ``TOO_MANY_ITEMS`` with ``max``, its items then left unread;
 * dates and date-times lie in the supported years, ``MIN_DATE``..``MAX_DATE``, so date
   arithmetic can never overflow (a ``to`` of 9999-12-31 plus a day): ``DATE_OUT_OF_RANGE``;
 * decimals are finite and of a sane size (``NaN`` cannot even be compared): ``BAD_USER_INPUT``;
@@ -19,11 +21,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from graphql import GraphQLInputType, is_input_object_type, is_list_type, is_non_null_type
+from graphql import GraphQLInputType, get_named_type, is_input_object_type, is_list_type, is_non_null_type
 
 from switchboard.core.errors import InputError
 
-from .caps import declared_cap
+from .caps import Caps, caps_of
 from .scalars import range_errors
 
 MIN_DATE = date(1900, 1, 1)
@@ -32,23 +34,30 @@ MAX_DECIMAL_DIGITS = 34  # significant digits (IEEE 754 decimal128)
 MAX_DECIMAL_MAGNITUDE = 15  # at most 10^15 in absolute value
 
 
-def value_errors(value: Any, type_: GraphQLInputType, path: str, cap: int | None,
-                 default_cap: int) -> Iterator[InputError]:
-    """The refusals of one coerced argument value of ``type_``; ``path`` names it,
-    ``cap`` is the ``@maxLength`` of its argument or input field (None: ``default_cap``)."""
+ID_TYPES = frozenset({"ID", "UUID"})
+
+
+def value_errors(value: Any, type_: GraphQLInputType, path: str, caps: Caps, defaults: Caps) -> Iterator[InputError]:
+    """The refusals of one coerced argument value of ``type_``; ``path`` names it, ``caps``
+    are those of its argument or input field, ``defaults`` those of a field declaring none."""
     if value is None:
         return
     if is_non_null_type(type_):
         type_ = type_.of_type  # type: ignore[union-attr]
     if is_list_type(type_):
-        for index, item in enumerate(value if isinstance(value, list) else [value]):
-            yield from value_errors(item, type_.of_type, f"{path}[{index}]", cap, default_cap)  # type: ignore[union-attr]
+        items = value if isinstance(value, list) else [value]
+        if len(items) > caps.items:
+            many = "TOO_MANY_IDS" if get_named_type(type_).name in ID_TYPES else "TOO_MANY_ITEMS"
+            yield InputError(many, path, max=caps.items)
+            return
+        for index, item in enumerate(items):
+            yield from value_errors(item, type_.of_type, f"{path}[{index}]", caps, defaults)  # type: ignore[union-attr]
     elif is_input_object_type(type_):
         for name, field in type_.fields.items():  # type: ignore[union-attr]
             if name in value:
-                yield from value_errors(value[name], field.type, f"{path}.{name}", declared_cap(field), default_cap)
+                yield from value_errors(value[name], field.type, f"{path}.{name}", caps_of(field, defaults), defaults)
     else:
-        yield from leaf_errors(value, path, cap or default_cap)
+        yield from leaf_errors(value, path, caps.length)
         yield from range_errors(getattr(type_, "name", ""), value, path)
 
 

@@ -53,7 +53,7 @@ from strawberry.extensions import SchemaExtension
 
 from switchboard.core.errors import InputError
 
-from .caps import declared_cap
+from .caps import Caps, caps_of
 from .input_checks import value_errors
 
 MAX_ERRORS = 20  # refusals reported for one request
@@ -62,8 +62,8 @@ MAX_ERRORS = 20  # refusals reported for one request
 class InputGuard(SchemaExtension):
     """The schema extension refusing bad argument values (see the module's documentation)."""
 
-    def __init__(self, *, max_string_length: int) -> None:
-        self.max_string_length = max_string_length
+    def __init__(self, *, max_string_length: int, max_list_items: int) -> None:
+        self.defaults = Caps(max_string_length, max_list_items)
 
     def on_validate(self) -> Iterator[None]:
         yield
@@ -78,14 +78,14 @@ class InputGuard(SchemaExtension):
         ctx = self.execution_context
         if ctx.graphql_document is not None:
             refused = refusals(ctx.schema._schema, ctx.graphql_document, ctx.operation_name, ctx.variables or {},
-                               self.max_string_length)
+                               self.defaults)
             if refused:
                 ctx.result = ExecutionResult(data=None, errors=refused)
         yield
 
 
 def refusals(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
-             raw_variables: dict[str, Any], default_cap: int) -> list[GraphQLError]:
+             raw_variables: dict[str, Any], defaults: Caps) -> list[GraphQLError]:
     """Every refused argument value of the operation, at most ``MAX_ERRORS``."""
     operation = get_operation_ast(document, operation_name)
     if operation is None:
@@ -106,7 +106,7 @@ def refusals(schema: GraphQLSchema, document: DocumentNode, operation_name: str 
             definition = field_def.args.get(name)
             if definition is None or name not in values:
                 continue
-            for error in value_errors(values[name], definition.type, name, declared_cap(definition), default_cap):
+            for error in value_errors(values[name], definition.type, name, caps_of(definition, defaults), defaults):
                 found.append(located(error, argument))
                 if len(found) >= MAX_ERRORS:
                     return found

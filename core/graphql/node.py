@@ -17,14 +17,15 @@ import base64
 import binascii
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
 
-from switchboard.core.errors import AccessError, UserError
-from switchboard.core.graphql.access import signed_in
+from switchboard.core.errors import AccessError
 
+from .access import signed_in
+from .caps import capped
 from .execution import plain
 
 MAX_IDS = 100
@@ -124,9 +125,8 @@ class NodeQuery:
 
     @strawberry.field(description=f"The objects of global ids, in order, null where `node` would be (at most"
                       f" {MAX_IDS} ids; each type is read once).", extensions=[signed_in()])
-    async def nodes(self, info: strawberry.Info, ids: list[strawberry.ID]) -> list[Node | None]:
-        if len(ids) > MAX_IDS:
-            raise UserError("TOO_MANY_IDS", "ids", cap=MAX_IDS)
+    async def nodes(self, info: strawberry.Info,
+                    ids: Annotated[list[strawberry.ID], capped(items=MAX_IDS)]) -> list[Node | None]:
         return await resolve(info, ids)
 
 

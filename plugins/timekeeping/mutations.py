@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from strawberry.file_uploads import Upload
 
 from switchboard.core.graphql.access import requires
+from switchboard.core.graphql.caps import BATCH, capped
 from switchboard.core.graphql.payload import UserErrorType, atomically
 from switchboard.core.imports.types import upload_stream
 from switchboard.core.jobs.mutations import JobPayload
@@ -105,7 +107,8 @@ class TimekeepingMutation:
 
     @strawberry.mutation(description="Approve recorded entries: all of them, or none when any is refused.",
                          extensions=[requires("timekeeping.entry.approve")])
-    async def approve_time_entries(self, info: strawberry.Info, ids: list[UUID]) -> TimeEntriesPayload:
+    async def approve_time_entries(self, info: strawberry.Info,
+                                   ids: Annotated[list[UUID], capped(items=BATCH)]) -> TimeEntriesPayload:
         ctx = info.context
         rows, errors = await atomically(info, lambda: service.approve(ctx.db, ctx.me, ids))
         return TimeEntriesPayload(entries=[TimeEntry.from_row(r) for r in rows or []], errors=errors)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
 from switchboard.core.graphql.access import requires
+from switchboard.core.graphql.caps import BATCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.graphql.scalars import whole_minutes
 from switchboard.plugins.scheduling.permissions import AVAILABILITY_READ, SCHEDULE_READ
@@ -92,7 +94,8 @@ class ScheduleQuery:
                       " the caller can see among those given; minutes for assignments the caller cannot see are"
                       " one row without an assignment, so no other client is revealed.",
                       extensions=[requires("scheduling.schedule.read")])
-    async def committed_minutes(self, info: strawberry.Info, employee_ids: list[UUID], start: datetime,
+    async def committed_minutes(self, info: strawberry.Info,
+                                employee_ids: Annotated[list[UUID], capped(items=BATCH)], start: datetime,
                                 end: datetime) -> list[CommittedMinutes]:
         ctx = info.context
         rows = await schedules.committed_minutes(ctx.db, ctx.me, employee_ids, start, end)
