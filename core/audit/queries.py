@@ -19,7 +19,7 @@ from .types import AuditEvent, PiiAccess
 @strawberry.type
 class AuditQuery:
     @connection_field(description="Audited changes, newest first, optionally of one table or row.",
-                      extensions=[requires("audit.read")])
+                      extensions=[requires(READ)])
     async def audit_events(
         self, info: strawberry.Info, window: Window, table: Annotated[str | None, capped(CODE)] = None,
         row_id: UUID | None = None,
@@ -32,7 +32,7 @@ class AuditQuery:
         return connection(rows, lambda r: (r.newest,), AuditEvent.from_row)
 
     @connection_field(description="Reads of employee contact fields, newest first, optionally of one employee.",
-                      extensions=[requires("audit.read")])
+                      extensions=[requires(READ)])
     async def pii_access_log(self, info: strawberry.Info, window: Window, employee_id: UUID | None = None
                              ) -> Connection[PiiAccess]:
         ctx = info.context

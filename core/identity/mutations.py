@@ -21,6 +21,7 @@ from switchboard.core.graphql.caps import NAME, capped
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
 from . import credentials, login, service, users
+from .permissions import TOKEN_CREATE, USER_MANAGE
 from .tickets import Factors
 from .types import GrantPayload, RoleGrant, User, UserKind, UserPayload
 
@@ -183,7 +184,7 @@ class SessionMutation:
 class IdentityMutation:
     @strawberry.mutation(description="Create an API token for integrations acting as you (never second-factor "
                                      "verified). Needs an interactive session and your current credentials.",
-                         extensions=[requires("identity.token.create")])
+                         extensions=[requires(TOKEN_CREATE)])
     async def create_api_token(self, info: strawberry.Info, name: Annotated[str, capped(NAME)],
                                current: CurrentCredentials, ttl_days: int = 90) -> ApiTokenPayload:
         ctx = info.context
@@ -200,7 +201,7 @@ class IdentityMutation:
         return OkPayload(ok=not errors, errors=errors)
 
     @strawberry.mutation(description="Create a staff user or a client user bound to one client (tenant admins).",
-                         extensions=[requires("identity.user.manage")])
+                         extensions=[requires(USER_MANAGE)])
     async def create_user(self, info: strawberry.Info, input: UserInput) -> UserPayload:
         ctx = info.context
         data = {**vars(input), "kind": input.kind.value}
@@ -208,14 +209,14 @@ class IdentityMutation:
         return UserPayload(user=row and User.from_row(row), errors=errors)
 
     @strawberry.mutation(description="Deactivate a user and revoke their tokens (tenant admins).",
-                         extensions=[requires("identity.user.manage")])
+                         extensions=[requires(USER_MANAGE)])
     async def deactivate_user(self, info: strawberry.Info, id: UUID) -> UserPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: users.deactivate_user(ctx.db, ctx.me, id))
         return UserPayload(user=row and User.from_row(row), errors=errors)
 
     @strawberry.mutation(description="Give a user a role on the tenant, a client or a LOB.",
-                         extensions=[requires("identity.user.manage")])
+                         extensions=[requires(USER_MANAGE)])
     async def grant_role(
         self, info: strawberry.Info, user_id: UUID, role: str, client_id: UUID | None = None, lob_id: UUID | None = None
     ) -> GrantPayload:
@@ -223,7 +224,7 @@ class IdentityMutation:
         row, errors = await atomically(info, lambda: users.grant_role(ctx.db, ctx.me, user_id, role, client_id, lob_id))
         return GrantPayload(grant=row and RoleGrant.from_row(row), errors=errors)
 
-    @strawberry.mutation(description="Remove a grant.", extensions=[requires("identity.user.manage")])
+    @strawberry.mutation(description="Remove a grant.", extensions=[requires(USER_MANAGE)])
     async def revoke_grant(self, info: strawberry.Info, id: UUID) -> OkPayload:
         ctx = info.context
         _, errors = await atomically(info, lambda: users.revoke_grant(ctx.db, ctx.me, id))

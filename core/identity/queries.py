@@ -12,6 +12,7 @@ from switchboard.core.graphql.access import requires, signed_in
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 from switchboard.core.scope import permissions as scope
+from switchboard.core.scope.permissions import READ
 
 from . import users
 from .permissions import USER_MANAGE
@@ -26,7 +27,7 @@ class IdentityQuery:
         return Me.of(info.context.me)
 
     @connection_field(description="Users of the tenant, by e-mail (tenant admins).",
-                      extensions=[requires("identity.user.manage")])
+                      extensions=[requires(USER_MANAGE)])
     async def users(
         self, info: strawberry.Info, window: Window, search: Annotated[str | None, capped(SEARCH)] = None,
     ) -> Connection[User]:
@@ -47,7 +48,7 @@ class IdentityQuery:
         rows = await ctx.db.all(users.TOKEN_SELECT + " WHERE user_id = :u ORDER BY created_at DESC, id", {"u": target})
         return [Token.from_row(r) for r in rows]
 
-    @strawberry.field(description="Every role and the permission keys it holds.", extensions=[requires("scope.read")])
+    @strawberry.field(description="Every role and the permission keys it holds.", extensions=[requires(READ)])
     async def roles(self, info: strawberry.Info) -> list[Role]:
         ctx = info.context
         ctx.me.require_somewhere(scope.READ)

@@ -47,20 +47,20 @@ class WebhookDeliveryPayload:
 @strawberry.type
 class WebhookQuery:
     @strawberry.field(description="Every event type an endpoint may subscribe to.",
-                      extensions=[requires("webhooks.manage")])
+                      extensions=[requires(MANAGE)])
     def webhook_event_types(self, info: strawberry.Info) -> list[WebhookEventType]:
         info.context.me.require(MANAGE)
         return [WebhookEventType(name=n, description=d) for n, d in declared_types(info.context.runtime.host).items()]
 
     @connection_field(description="The tenant's webhook endpoints, oldest first.",
-                      extensions=[requires("webhooks.manage")])
+                      extensions=[requires(MANAGE)])
     async def webhook_endpoints(self, info: strawberry.Info, window: Window) -> Connection[WebhookEndpoint]:
         ctx = info.context
         rows = await service.endpoints_page(ctx.db, ctx.me, window, ctx.runtime.settings.page_size_cap)
         return connection(rows, lambda r: (r.created_at, r.id), WebhookEndpoint.from_row)
 
     @connection_field(description="Webhook deliveries, newest first, optionally of one endpoint or state.",
-                      extensions=[requires("webhooks.manage")])
+                      extensions=[requires(MANAGE)])
     async def webhook_deliveries(self, info: strawberry.Info, window: Window, endpoint_id: UUID | None = None,
                                  state: WebhookDeliveryState | None = None) -> Connection[WebhookDelivery]:
         ctx = info.context
@@ -72,7 +72,7 @@ class WebhookQuery:
 @strawberry.type
 class WebhookMutation:
     @strawberry.mutation(description="Register a webhook endpoint; the answer holds its signing secret, shown once.",
-                         extensions=[requires("webhooks.manage")])
+                         extensions=[requires(MANAGE)])
     async def create_webhook_endpoint(self, info: strawberry.Info,
                                       input: WebhookEndpointInput) -> CreateWebhookEndpointPayload:
         ctx = info.context
@@ -84,7 +84,7 @@ class WebhookMutation:
                                             errors=errors)
 
     @strawberry.mutation(description="Turn an endpoint on or off; off, it gets no new deliveries and its pending"
-                                     " ones fail.", extensions=[requires("webhooks.manage")])
+                                     " ones fail.", extensions=[requires(MANAGE)])
     async def set_webhook_endpoint_active(self, info: strawberry.Info, id: UUID,
                                           active: bool) -> WebhookEndpointPayload:
         ctx = info.context
@@ -92,7 +92,7 @@ class WebhookMutation:
         return WebhookEndpointPayload(endpoint=row and WebhookEndpoint.from_row(row), errors=errors)
 
     @strawberry.mutation(description="Send a delivery's event to its endpoint again, as a new delivery.",
-                         extensions=[requires("webhooks.manage")])
+                         extensions=[requires(MANAGE)])
     async def replay_webhook_delivery(self, info: strawberry.Info, id: UUID) -> WebhookDeliveryPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.replay(ctx.db, ctx.me, id))

@@ -13,6 +13,7 @@ from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
 from . import service
+from .permissions import ASSIGNMENT_MANAGE, CREDENTIAL_MANAGE, EMPLOYEE_MANAGE
 from .types import Assignment, AssignmentRole, Credential, Employee, Proficiency
 
 
@@ -109,14 +110,14 @@ def _credential(row) -> Credential | None:
 
 @strawberry.type
 class WorkforceMutation:
-    @strawberry.mutation(extensions=[requires("workforce.employee.manage")])
+    @strawberry.mutation(extensions=[requires(EMPLOYEE_MANAGE)])
     async def hire_employee(self, info: strawberry.Info, input: EmployeeInput) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(input)
         row, errors = await atomically(info, lambda: service.hire_employee(ctx.db, ctx.me, data))
         return EmployeePayload(employee=_employee(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires("workforce.employee.manage")])
+    @strawberry.mutation(extensions=[requires(EMPLOYEE_MANAGE)])
     async def update_employee(self, info: strawberry.Info, id: UUID, patch: EmployeePatch) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(patch)
@@ -125,13 +126,13 @@ class WorkforceMutation:
 
     @strawberry.mutation(
         description="Record the last day of work; assignments past it end on it (later ones are removed)."
-, extensions=[requires("workforce.employee.manage")])
+, extensions=[requires(EMPLOYEE_MANAGE)])
     async def terminate_employee(self, info: strawberry.Info, id: UUID, termination_date: date) -> EmployeePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.terminate_employee(ctx.db, ctx.me, id, termination_date))
         return EmployeePayload(employee=_employee(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires("workforce.assignment.manage")])
+    @strawberry.mutation(extensions=[requires(ASSIGNMENT_MANAGE)])
     async def create_assignment(self, info: strawberry.Info, input: AssignmentInput) -> AssignmentPayload:
         ctx = info.context
         data = strawberry.asdict(input)
@@ -139,14 +140,14 @@ class WorkforceMutation:
         return AssignmentPayload(assignment=_assignment(row), errors=errors)
 
     @strawberry.mutation(description="Set an assignment's last day (inclusive).",
-                         extensions=[requires("workforce.assignment.manage")])
+                         extensions=[requires(ASSIGNMENT_MANAGE)])
     async def end_assignment(self, info: strawberry.Info, id: UUID, last_day: date) -> AssignmentPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.end_assignment(ctx.db, ctx.me, id, last_day))
         return AssignmentPayload(assignment=_assignment(row), errors=errors)
 
     @strawberry.mutation(description="End an assignment the day before effectiveDate and continue it on another LOB.",
-                         extensions=[requires("workforce.assignment.manage")])
+                         extensions=[requires(ASSIGNMENT_MANAGE)])
     async def move_assignment(
         self, info: strawberry.Info, id: UUID, to_lob_id: UUID, effective_date: date, supervisor_id: UUID | None = None
     ) -> MoveAssignmentPayload:
@@ -157,7 +158,7 @@ class WorkforceMutation:
         ended, created = result or (None, None)
         return MoveAssignmentPayload(ended=_assignment(ended), created=_assignment(created), errors=errors)
 
-    @strawberry.mutation(extensions=[requires("workforce.credential.manage")])
+    @strawberry.mutation(extensions=[requires(CREDENTIAL_MANAGE)])
     async def record_credential(self, info: strawberry.Info, input: CredentialInput) -> CredentialPayload:
         ctx = info.context
         data = strawberry.asdict(input)
@@ -165,7 +166,7 @@ class WorkforceMutation:
         return CredentialPayload(credential=_credential(row), errors=errors)
 
     @strawberry.mutation(description="Revoke a credential from revokedOn (the first day it no longer counts).",
-                         extensions=[requires("workforce.credential.manage")])
+                         extensions=[requires(CREDENTIAL_MANAGE)])
     async def revoke_credential(self, info: strawberry.Info, id: UUID, revoked_on: date) -> CredentialPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.revoke_credential(ctx.db, ctx.me, id, revoked_on))

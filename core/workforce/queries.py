@@ -13,13 +13,14 @@ from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from . import eligibility, permissions, service
+from .permissions import ELIGIBILITY_READ, READ
 from .types import EligibleAgent, Employee, employee_by_id
 
 
 @strawberry.type
 class WorkforceQuery:
     @connection_field(description="Employees the caller can see, by preferred name.",
-                      extensions=[requires("workforce.read")])
+                      extensions=[requires(READ)])
     async def employees(
         self,
         info: strawberry.Info,
@@ -37,7 +38,7 @@ class WorkforceQuery:
         return connection(rows, lambda r: (r.preferred_name, r.id), Employee.from_row)
 
     @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.",
-                      extensions=[requires("workforce.read")])
+                      extensions=[requires(READ)])
     async def employee(self, info: strawberry.Info, id: UUID) -> Employee | None:
         info.context.me.require_somewhere(permissions.READ)
         return await employee_by_id(info.context).load(id)
@@ -45,7 +46,7 @@ class WorkforceQuery:
     @connection_field(
         description="Employees the caller can see who are employed during [start, end), with whether they may"
         " work the LOB then and every reason they may not; eligible first, then by name. One SQL statement."
-, extensions=[requires("workforce.eligibility.read")])
+, extensions=[requires(ELIGIBILITY_READ)])
     async def eligible_agents(
         self,
         info: strawberry.Info,

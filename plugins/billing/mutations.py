@@ -16,6 +16,7 @@ from switchboard.core.jobs.types import Job
 from switchboard.plugins.timekeeping.activities import Activity
 
 from . import draft_job, invoices, service
+from .permissions import INVOICE_ISSUE, INVOICE_MANAGE, POLICY_MANAGE, TERMS_MANAGE
 from .types import BillingTerms, Invoice, OvertimeAttribution, PremiumPayer
 
 
@@ -66,7 +67,7 @@ def _invoice(row) -> Invoice | None:
 @strawberry.type
 class BillingMutation:
     @strawberry.mutation(description="Add terms for a client or one of its LOBs from a date; periods of one"
-                         " client or LOB never overlap.", extensions=[requires("billing.terms.manage")])
+                         " client or LOB never overlap.", extensions=[requires(TERMS_MANAGE)])
     async def set_billing_terms(self, info: strawberry.Info, input: BillingTermsInput) -> BillingTermsPayload:
         ctx = info.context
         values = service.TermsValues(
@@ -80,7 +81,7 @@ class BillingMutation:
         return BillingTermsPayload(terms=row and BillingTerms.from_row(row), errors=errors)
 
     @strawberry.mutation(description="Choose how overtime is attributed to clients (tenant-wide).",
-                         extensions=[requires("billing.policy.manage")])
+                         extensions=[requires(POLICY_MANAGE)])
     async def set_overtime_attribution(self, info: strawberry.Info,
                                        attribution: OvertimeAttribution) -> OvertimeAttributionPayload:
         ctx = info.context
@@ -91,7 +92,7 @@ class BillingMutation:
                          " currency: one line per LOB, terms and class of billable time. Checked now (client,"
                          " permission, dates, currency), then queued as a billing.invoice_draft job, returned at"
                          " once; its outcome (InvoiceDraftResult) holds the draft.",
-                         extensions=[requires("billing.invoice.manage")])
+                         extensions=[requires(INVOICE_MANAGE)])
     async def draft_invoice(
         self,
         info: strawberry.Info,
@@ -107,7 +108,7 @@ class BillingMutation:
         return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
 
     @strawberry.mutation(description="Delete a draft invoice or credit note.",
-                         extensions=[requires("billing.invoice.manage")])
+                         extensions=[requires(INVOICE_MANAGE)])
     async def discard_draft(self, info: strawberry.Info, id: UUID) -> DiscardDraftPayload:
         ctx = info.context
         discarded, errors = await atomically(info, lambda: invoices.discard_draft(ctx.db, ctx.me, id))
@@ -115,7 +116,7 @@ class BillingMutation:
 
     @strawberry.mutation(description="Issue a draft invoice or credit note: it gets the tenant's next number and"
                          " never changes again. Needs a recent second factor.",
-                         extensions=[requires("billing.invoice.issue")])
+                         extensions=[requires(INVOICE_ISSUE)])
     async def issue_invoice(self, info: strawberry.Info, id: UUID) -> InvoicePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: invoices.issue(ctx.db, ctx.me, id))
@@ -123,7 +124,7 @@ class BillingMutation:
 
     @strawberry.mutation(description="Draft a credit note of an issued invoice: per line, what recomputing its"
                          " period now finds lower; with `full`, all that is left of every line.",
-                         extensions=[requires("billing.invoice.manage")])
+                         extensions=[requires(INVOICE_MANAGE)])
     async def draft_credit_note(self, info: strawberry.Info, invoice_id: UUID,
                                 full: bool = False) -> InvoicePayload:
         ctx = info.context

@@ -22,6 +22,7 @@ from switchboard.core.scope.types import client_by_id, lob_by_id
 from switchboard.core.workforce.types import employee_by_id
 
 from . import csv_export, invoices, permissions, service
+from .permissions import HOURS_READ, INVOICE_READ, TERMS_READ
 from .types import (
     BillableHoursRow,
     BillingGroup,
@@ -67,7 +68,7 @@ class BillingQuery:
                       " in the caller's scope: regular, overtime, double time and stat-holiday time, priced by"
                       " the terms in force on each work date. Overtime counts all of an employee's clients. Rows"
                       " by their groups (in `groupBy`'s order) and currency.",
-                      extensions=[requires("billing.hours.read")])
+                      extensions=[requires(HOURS_READ)])
     async def billable_hours(
         self,
         info: strawberry.Info,
@@ -84,7 +85,7 @@ class BillingQuery:
         return list_connection(rows, service.row_keys(groups), BillableHoursRow.from_row, window, page_cap(info))
 
     @strawberry.field(description="The rows of `billableHours` as a CSV file, a client, LOB or employee by name.",
-                      extensions=[requires("billing.hours.read")])
+                      extensions=[requires(HOURS_READ)])
     async def billable_hours_csv(
         self,
         info: strawberry.Info,
@@ -103,7 +104,7 @@ class BillingQuery:
                                            ctx.runtime.messages, ctx.lang, localized))
 
     @connection_field(description="Invoices and credit notes the caller can see, oldest first.",
-                      extensions=[requires("billing.invoice.read")])
+                      extensions=[requires(INVOICE_READ)])
     async def invoices(
         self,
         info: strawberry.Info,
@@ -119,13 +120,13 @@ class BillingQuery:
         return connection(rows, lambda r: (r.created_at, r.id), Invoice.from_row)
 
     @strawberry.field(description="One invoice or credit note, or null when it does not exist or is outside the"
-                      " caller's scope.", extensions=[requires("billing.invoice.read")])
+                      " caller's scope.", extensions=[requires(INVOICE_READ)])
     async def invoice(self, info: strawberry.Info, id: UUID) -> Invoice | None:
         info.context.me.require_somewhere(permissions.INVOICE_READ)
         return await invoice_by_id(info.context).load(id)
 
     @strawberry.field(description="An invoice or credit note as a CSV file, one row per line; null when it does"
-                      " not exist or is outside the caller's scope.", extensions=[requires("billing.invoice.read")])
+                      " not exist or is outside the caller's scope.", extensions=[requires(INVOICE_READ)])
     async def invoice_csv(self, info: strawberry.Info, id: UUID, localized: Localized = True) -> CsvFile | None:
         ctx = info.context
         ctx.me.require_somewhere(permissions.INVOICE_READ)
@@ -140,13 +141,13 @@ class BillingQuery:
             invoice, lines, client.name, issued_on, {x.id: x.name for x in lobs if x is not None},
             ctx.runtime.messages, ctx.lang, localized))
 
-    @strawberry.field(description="Commercial terms the caller can see.", extensions=[requires("billing.terms.read")])
+    @strawberry.field(description="Commercial terms the caller can see.", extensions=[requires(TERMS_READ)])
     async def billing_terms(self, info: strawberry.Info, client_id: UUID | None = None) -> list[BillingTerms]:
         ctx = info.context
         return [BillingTerms.from_row(r) for r in await service.terms(ctx.db, ctx.me, client_id)]
 
     @strawberry.field(description="How this tenant attributes overtime to clients.",
-                      extensions=[requires("billing.hours.read")])
+                      extensions=[requires(HOURS_READ)])
     async def overtime_attribution(self, info: strawberry.Info) -> OvertimeAttribution:
         ctx = info.context
         ctx.me.require_somewhere(permissions.HOURS_READ)

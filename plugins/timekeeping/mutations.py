@@ -18,6 +18,7 @@ from switchboard.core.jobs.types import Job
 
 from . import imports, service
 from .activities import Activity
+from .permissions import APPROVE, CLOSE, IMPORT, RECORD
 from .types import ImportSource, PeriodClose, TimeEntry
 
 IMPORT_DESCRIPTION = (
@@ -81,7 +82,7 @@ def _entry(row) -> TimeEntry | None:
 @strawberry.type
 class TimekeepingMutation:
     @strawberry.mutation(description="Record worked or absence time of an employee on a LOB.",
-                         extensions=[requires("timekeeping.entry.record")])
+                         extensions=[requires(RECORD)])
     async def record_time_entry(self, info: strawberry.Info, input: TimeEntryInput) -> TimeEntryPayload:
         ctx = info.context
         row, errors = await atomically(
@@ -91,7 +92,7 @@ class TimekeepingMutation:
 
     @strawberry.mutation(description="Supersede an active entry with a corrected one (both kept). Work on a"
                          " closed day becomes an adjustment booked in the client's next open day.",
-                         extensions=[requires("timekeeping.entry.record")])
+                         extensions=[requires(RECORD)])
     async def correct_time_entry(self, info: strawberry.Info, id: UUID,
                                  correction: TimeEntryCorrection) -> TimeEntryPayload:
         ctx = info.context
@@ -99,14 +100,14 @@ class TimekeepingMutation:
         return TimeEntryPayload(entry=_entry(row), errors=errors)
 
     @strawberry.mutation(description="Void an active entry of an open period (kept for the record).",
-                         extensions=[requires("timekeeping.entry.record")])
+                         extensions=[requires(RECORD)])
     async def void_time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntryPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.void(ctx.db, ctx.me, id))
         return TimeEntryPayload(entry=_entry(row), errors=errors)
 
     @strawberry.mutation(description="Approve recorded entries: all of them, or none when any is refused.",
-                         extensions=[requires("timekeeping.entry.approve")])
+                         extensions=[requires(APPROVE)])
     async def approve_time_entries(self, info: strawberry.Info,
                                    ids: Annotated[list[UUID], capped(items=BATCH)]) -> TimeEntriesPayload:
         ctx = info.context
@@ -115,13 +116,13 @@ class TimekeepingMutation:
 
     @strawberry.mutation(description="Close a client's days up to a date (inclusive, the client's local dates)."
                          " Every active entry booked by then must be approved.",
-                         extensions=[requires("timekeeping.period.close")])
+                         extensions=[requires(CLOSE)])
     async def close_period(self, info: strawberry.Info, client_id: UUID, through: date) -> PeriodClosePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.close_period(ctx.db, ctx.me, client_id, through))
         return PeriodClosePayload(close=row and PeriodClose.from_row(row), errors=errors)
 
-    @strawberry.mutation(description=IMPORT_DESCRIPTION, extensions=[requires("timekeeping.import")])
+    @strawberry.mutation(description=IMPORT_DESCRIPTION, extensions=[requires(IMPORT)])
     async def import_time_entries(self, info: strawberry.Info, file: Upload, source: ImportSource,
                                   clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context

@@ -12,6 +12,7 @@ from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
 from . import permissions, service
+from .permissions import READ
 from .types import EntryState, TimeEntry, entry_by_id
 
 
@@ -19,7 +20,7 @@ from .types import EntryState, TimeEntry, entry_by_id
 class TimekeepingQuery:
     @connection_field(description="Time entries the caller can see, by start time. Work dates are the LOB's"
                       " local dates, both inclusive; by default only active entries.",
-                      extensions=[requires("timekeeping.entry.read")])
+                      extensions=[requires(READ)])
     async def time_entries(
         self,
         info: strawberry.Info,
@@ -40,7 +41,7 @@ class TimekeepingQuery:
         return connection(rows, lambda r: (r.started_at, r.id), TimeEntry.from_row)
 
     @strawberry.field(description="One time entry, or null when it does not exist or is outside the caller's scope.",
-                      extensions=[requires("timekeeping.entry.read")])
+                      extensions=[requires(READ)])
     async def time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntry | None:
         info.context.me.require_somewhere(permissions.READ)
         return await entry_by_id(info.context).load(id)

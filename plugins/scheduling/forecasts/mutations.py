@@ -16,6 +16,7 @@ from switchboard.core.jobs.types import Job
 from switchboard.plugins.scheduling.forecasts import forecast_job, volume_import
 from switchboard.plugins.scheduling.forecasts import service as forecasts
 from switchboard.plugins.scheduling.forecasts.types import ForecastInterval, ForecastMethod
+from switchboard.plugins.scheduling.permissions import FORECAST_MANAGE, VOLUME_IMPORT
 
 IMPORT_DESCRIPTION = (
     "Import interval volume history (a multipart upload: GraphQL multipart request specification). The file is"
@@ -46,7 +47,7 @@ class ForecastIntervalPayload:
 
 @strawberry.type
 class ForecastMutation:
-    @strawberry.mutation(description=IMPORT_DESCRIPTION, extensions=[requires("scheduling.volume.import")])
+    @strawberry.mutation(description=IMPORT_DESCRIPTION, extensions=[requires(VOLUME_IMPORT)])
     async def import_interval_volumes(self, info: strawberry.Info, file: Upload,
                                       clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context
@@ -60,7 +61,7 @@ class ForecastMutation:
                          " on its last weeks of history. All LOBs or none. Checked now (LOBs, permission, history,"
                          " horizon), then queued as a scheduling.forecast job, returned at once; its outcome"
                          " (ForecastJobResult) holds the forecasts.",
-                         extensions=[requires("scheduling.forecast.manage")])
+                         extensions=[requires(FORECAST_MANAGE)])
     async def create_forecast(self, info: strawberry.Info, input: ForecastInput) -> JobPayload:
         ctx = info.context
         request = forecasts.ForecastRequest(list(input.lob_ids), input.horizon_start, input.horizon_end,
@@ -70,7 +71,7 @@ class ForecastMutation:
 
     @strawberry.mutation(description="Override a forecast interval's offered volume and/or AHT, with a reason"
                          " (audited). Both values null clears the override.",
-                         extensions=[requires("scheduling.forecast.manage")])
+                         extensions=[requires(FORECAST_MANAGE)])
     async def override_forecast_interval(self, info: strawberry.Info, forecast_id: UUID, interval_start: datetime,
                                          offered: float | None = None, aht_seconds: float | None = None,
                                          reason: str | None = None) -> ForecastIntervalPayload:

@@ -22,7 +22,7 @@ FROM = Annotated[datetime | None, strawberry.argument(name="from")]
 class ForecastQuery:
     @connection_field(description="A LOB's interval volume history by interval start, from `from` (inclusive) to"
                       " `to` (exclusive); empty for a LOB outside the caller's scope.",
-                      extensions=[requires("scheduling.volume.read")])
+                      extensions=[requires(VOLUME_READ)])
     async def interval_volumes(self, info: strawberry.Info, lob_id: UUID, window: Window, start: FROM = None,
                                to: datetime | None = None) -> Connection[IntervalVolume]:
         ctx = info.context
@@ -31,7 +31,7 @@ class ForecastQuery:
         return connection(rows, lambda r: (r.interval_start, r.id), IntervalVolume.from_row)
 
     @connection_field(description="A LOB's forecast versions, oldest first.",
-                      extensions=[requires("scheduling.forecast.read")])
+                      extensions=[requires(FORECAST_READ)])
     async def forecasts(self, info: strawberry.Info, lob_id: UUID, window: Window) -> Connection[Forecast]:
         ctx = info.context
         ctx.me.require_somewhere(FORECAST_READ)
@@ -39,14 +39,14 @@ class ForecastQuery:
         return connection(rows, lambda r: (r.version, r.id), Forecast.from_row)
 
     @strawberry.field(description="One forecast, or null when it does not exist or is outside the caller's scope.",
-                      extensions=[requires("scheduling.forecast.read")])
+                      extensions=[requires(FORECAST_READ)])
     async def forecast(self, info: strawberry.Info, id: UUID) -> Forecast | None:
         info.context.me.require_somewhere(FORECAST_READ)
         return await forecast_by_id(info.context).load(id)
 
     @strawberry.field(description="How the latest forecast of each LOB (overrides included) did against the volume"
                       " that came from `from` to `to` (at most 92 days): WAPE and bias per LOB, and across them the"
-                      " total's WAPE and the mix error.", extensions=[requires("scheduling.forecast.read")])
+                      " total's WAPE and the mix error.", extensions=[requires(FORECAST_READ)])
     async def forecast_accuracy(self, info: strawberry.Info, lob_ids: list[UUID],
                                 start: Annotated[datetime, strawberry.argument(name="from")],
                                 to: datetime) -> ForecastAccuracy:

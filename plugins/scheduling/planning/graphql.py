@@ -15,8 +15,9 @@ from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
+from switchboard.core.workforce.permissions import ELIGIBILITY_READ
 from switchboard.plugins.scheduling.lobs import lob_for, lobs_for
-from switchboard.plugins.scheduling.permissions import SCHEDULE_READ, SOLVE
+from switchboard.plugins.scheduling.permissions import FORECAST_READ, SCHEDULE_READ, SOLVE, STAFFING_MANAGE
 from switchboard.plugins.scheduling.planning import parameters
 from switchboard.plugins.scheduling.planning.open_shift import open_shift_candidates
 from switchboard.plugins.scheduling.planning.open_shift_types import OpenShiftCandidate
@@ -50,7 +51,7 @@ class LobStaffingPayload:
 @strawberry.type
 class PlanningQuery:
     @strawberry.field(description="A LOB's staffing parameters (defaults when never set).",
-                      extensions=[requires("scheduling.schedule.read")])
+                      extensions=[requires(SCHEDULE_READ)])
     async def lob_staffing(self, info: strawberry.Info, lob_id: UUID) -> LobStaffing:
         ctx = info.context
         lob = await lob_for(ctx.db, ctx.me, lob_id, SCHEDULE_READ)
@@ -58,7 +59,7 @@ class PlanningQuery:
 
     @strawberry.field(description="Per interval of the LOB's latest forecast in [from, to) (overrides included):"
                                   " agents required, fractional and whole, and the service level achieved.",
-                      extensions=[requires("scheduling.forecast.read")])
+                      extensions=[requires(FORECAST_READ)])
     async def staffing_requirement(self, info: strawberry.Info, lob_id: UUID,
                                    start: Annotated[datetime, strawberry.argument(name="from")],
                                    to: datetime) -> StaffingRequirement:
@@ -67,7 +68,7 @@ class PlanningQuery:
 
     @strawberry.field(description="A solved schedule's shortfall and its under-covered intervals with their reasons;"
                                   " null when the schedule is not visible.",
-                      extensions=[requires("scheduling.schedule.read")])
+                      extensions=[requires(SCHEDULE_READ)])
     async def schedule_coverage(self, info: strawberry.Info, schedule_id: UUID) -> ScheduleCoverage | None:
         ctx = info.context
         ctx.me.require_somewhere(SCHEDULE_READ)
@@ -83,7 +84,7 @@ class PlanningQuery:
                                   " eligibleAgents, ranked, with every reason not to (eligibleAgents' own, then"
                                   " overlap, minimum rest and consecutive days against published shifts) and the"
                                   " figures of the rank. At most 16 hours. One SQL statement once the LOB is checked.",
-                      extensions=[requires("workforce.eligibility.read")])
+                      extensions=[requires(ELIGIBILITY_READ)])
     async def open_shift_candidates(self, info: strawberry.Info, lob_id: UUID, start: datetime, end: datetime,
                                     window: Window) -> Connection[OpenShiftCandidate]:
         ctx = info.context
@@ -95,7 +96,7 @@ class PlanningQuery:
 @strawberry.type
 class PlanningMutation:
     @strawberry.mutation(description="Set a LOB's staffing parameters.",
-                         extensions=[requires("scheduling.staffing.manage")])
+                         extensions=[requires(STAFFING_MANAGE)])
     async def set_lob_staffing(self, info: strawberry.Info, lob_id: UUID,
                                input: LobStaffingInput) -> LobStaffingPayload:
         ctx = info.context
@@ -106,7 +107,7 @@ class PlanningMutation:
 
     @strawberry.mutation(description="Queue a solve of the week starting on the Monday weekStart for these LOBs;"
                                      " the job writes a draft schedule (see the job's result).",
-                         extensions=[requires("scheduling.schedule.solve")])
+                         extensions=[requires(SOLVE)])
     async def solve_schedule(self, info: strawberry.Info, lob_ids: list[UUID], week_start: date,
                              time_limit_seconds: int = DEFAULT_TIME_LIMIT) -> JobPayload:
         ctx = info.context

@@ -13,6 +13,7 @@ from switchboard.core.errors import AccessError
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 from switchboard.core.graphql.scalars import Fraction, whole_minutes
+from switchboard.core.portal.permissions import READ
 from switchboard.core.portal.permissions import READ as PORTAL_READ
 from switchboard.plugins.scheduling.reports.adherence import CELL_KEYS, AdherenceRow, Grouping, rollup_sql
 from switchboard.plugins.scheduling.reports.scope import check_days
@@ -53,7 +54,7 @@ class PortalAdherence:
 class PortalReportQuery:
     @connection_field(description="Schedule adherence of the caller's account from `from` to `to` (local dates,"
                       " both included, at most 92 days), rolled up by `by` (none: one total); by day, LOB and agent.",
-                      extensions=[requires("portal.read")])
+                      extensions=[requires(READ)])
     async def schedule_adherence(self, info: strawberry.Info, start: Annotated[date, strawberry.argument(name="from")],
                                  to: date, by: list[PortalGrouping], window: Window) -> Connection[PortalAdherence]:
         caller, db = info.context.me, info.context.db

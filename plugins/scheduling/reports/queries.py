@@ -10,6 +10,7 @@ import strawberry
 
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
+from switchboard.plugins.scheduling.permissions import REPORT_READ
 from switchboard.plugins.scheduling.reports import adherence as adherence_service
 from switchboard.plugins.scheduling.reports import coverage as coverage_service
 from switchboard.plugins.scheduling.reports import scorecard as scorecard_service
@@ -29,7 +30,7 @@ class ReportQuery:
     @connection_field(description="Adherence and conformance from `from` to `to` (local dates, both included, at"
                       " most 92 days), rolled up by the dimensions in `by` (none: one total), over the LOBs in"
                       " the caller's scope (or those of `lobIds`); by day, client, LOB and agent.",
-                      extensions=[requires("scheduling.report.read")])
+                      extensions=[requires(REPORT_READ)])
     async def adherence(self, info: strawberry.Info, start: FROM_DATE, to: date, by: list[ReportGrouping],
                         window: Window, lob_ids: list[UUID] | None = None) -> Connection[AdherenceFigures]:
         ctx = info.context
@@ -38,7 +39,7 @@ class ReportQuery:
 
     @strawberry.field(description="Coverage per interval of the LOBs' latest forecasts from `from` to `to`"
                       " (instants, end excluded, at most 92 days), and why it fell short of what was needed.",
-                      extensions=[requires("scheduling.report.read")])
+                      extensions=[requires(REPORT_READ)])
     async def coverage(self, info: strawberry.Info, start: FROM_INSTANT, to: datetime,
                        lob_ids: list[UUID] | None = None) -> CoverageReport:
         ctx = info.context
@@ -46,7 +47,7 @@ class ReportQuery:
 
     @connection_field(description="The SLA scorecard per client and LOB from `from` to `to` (local dates, both"
                       " included, at most 92 days), by client then LOB.",
-                      extensions=[requires("scheduling.report.read")])
+                      extensions=[requires(REPORT_READ)])
     async def sla_scorecard(self, info: strawberry.Info, start: FROM_DATE, to: date, window: Window,
                             lob_ids: list[UUID] | None = None) -> Connection[ScorecardEntry]:
         ctx = info.context

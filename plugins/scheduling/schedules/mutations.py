@@ -11,6 +11,14 @@ import strawberry
 
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.plugins.scheduling.permissions import (
+    AVAILABILITY_MANAGE,
+    PUBLISH,
+    SETTINGS_MANAGE,
+    TEMPLATE_MANAGE,
+    TIME_OFF_APPROVE,
+    TIME_OFF_REQUEST,
+)
 from switchboard.plugins.scheduling.schedules import availability
 from switchboard.plugins.scheduling.schedules import service as schedules
 from switchboard.plugins.scheduling.schedules import templates as shift_templates
@@ -108,14 +116,14 @@ async def _run(info: strawberry.Info, action: Callable[[], Awaitable[Any]], payl
 @strawberry.type
 class ScheduleMutation:
     @strawberry.mutation(description="Add a shift template to a LOB.",
-                         extensions=[requires("scheduling.template.manage")])
+                         extensions=[requires(TEMPLATE_MANAGE)])
     async def create_shift_template(self, info: strawberry.Info, lob_id: UUID,
                                     input: ShiftTemplateInput) -> ShiftTemplatePayload:
         ctx = info.context
         return await _run(info, lambda: shift_templates.create(ctx.db, ctx.me, lob_id, _template_values(input)),
                           ShiftTemplatePayload, "template", ShiftTemplate.from_row)
 
-    @strawberry.mutation(description="Change a shift template.", extensions=[requires("scheduling.template.manage")])
+    @strawberry.mutation(description="Change a shift template.", extensions=[requires(TEMPLATE_MANAGE)])
     async def update_shift_template(self, info: strawberry.Info, id: UUID,
                                     patch: ShiftTemplatePatch) -> ShiftTemplatePayload:
         ctx = info.context
@@ -124,7 +132,7 @@ class ScheduleMutation:
                           ShiftTemplatePayload, "template", ShiftTemplate.from_row)
 
     @strawberry.mutation(description="Delete a shift template (schedules already made keep their segments).",
-                         extensions=[requires("scheduling.template.manage")])
+                         extensions=[requires(TEMPLATE_MANAGE)])
     async def delete_shift_template(self, info: strawberry.Info, id: UUID) -> DeletePayload:
         ctx = info.context
         return await _run(info, lambda: shift_templates.delete(ctx.db, ctx.me, id), DeletePayload, "deleted_id",
@@ -132,7 +140,7 @@ class ScheduleMutation:
 
     @strawberry.mutation(description="Replace an employee's weekly availability (an empty list: available any"
                          " time). Times are in the given time zone, the one the employee is in.",
-                         extensions=[requires("scheduling.availability.manage")])
+                         extensions=[requires(AVAILABILITY_MANAGE)])
     async def set_availability(self, info: strawberry.Info, employee_id: UUID, timezone: str,
                                windows: list[AvailabilityWindowInput]) -> AvailabilityPayload:
         ctx = info.context
@@ -141,7 +149,7 @@ class ScheduleMutation:
                           AvailabilityPayload, "windows", lambda rows: [AvailabilityWindow.from_row(r) for r in rows])
 
     @strawberry.mutation(description="Request time off (for oneself, or as staff for an employee in scope).",
-                         extensions=[requires("scheduling.time_off.request")])
+                         extensions=[requires(TIME_OFF_REQUEST)])
     async def request_time_off(self, info: strawberry.Info, input: TimeOffInput) -> TimeOffPayload:
         ctx = info.context
         asked = time_off_service.TimeOffRequest(input.starts_at, input.ends_at, input.kind.value, input.note)
@@ -149,21 +157,21 @@ class ScheduleMutation:
                           TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Approve requested time off (a supervisor of the employee; never one's own).",
-                         extensions=[requires("scheduling.time_off.approve")])
+                         extensions=[requires(TIME_OFF_APPROVE)])
     async def approve_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
         return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "approved"),
                           TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Reject requested time off (a supervisor of the employee; never one's own).",
-                         extensions=[requires("scheduling.time_off.approve")])
+                         extensions=[requires(TIME_OFF_APPROVE)])
     async def reject_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
         return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "rejected"),
                           TimeOffPayload, "time_off", TimeOff.from_row)
 
     @strawberry.mutation(description="Cancel requested or approved time off (approved: by staff).",
-                         extensions=[requires("scheduling.time_off.request")])
+                         extensions=[requires(TIME_OFF_REQUEST)])
     async def cancel_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
         return await _run(info, lambda: time_off_service.cancel(ctx.db, ctx.me, id),
@@ -171,14 +179,14 @@ class ScheduleMutation:
 
     @strawberry.mutation(description="Publish a draft schedule: refused when a segment overlaps the employee's"
                          " published segments elsewhere, or its assignment is not active on its local date.",
-                         extensions=[requires("scheduling.schedule.publish")])
+                         extensions=[requires(PUBLISH)])
     async def publish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
         return await _run(info, lambda: schedules.publish(ctx.db, ctx.me, id),
                           SchedulePayload, "schedule", Schedule.from_row)
 
     @strawberry.mutation(description="Turn a published schedule back into a draft.",
-                         extensions=[requires("scheduling.schedule.publish")])
+                         extensions=[requires(PUBLISH)])
     async def unpublish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
         return await _run(info, lambda: schedules.unpublish(ctx.db, ctx.me, id),
@@ -186,7 +194,7 @@ class ScheduleMutation:
 
     @strawberry.mutation(description="Set the tenant's legal weekly maximum of scheduled hours across every"
                          " client (whole minutes, 1 to 168 hours).",
-                         extensions=[requires("scheduling.settings.manage")])
+                         extensions=[requires(SETTINGS_MANAGE)])
     async def set_legal_weekly_max_hours(self, info: strawberry.Info, hours: float) -> LegalWeeklyMaxPayload:
         ctx = info.context
         return await _run(info, lambda: schedules.set_legal_weekly_max(ctx.db, ctx.me, hours),

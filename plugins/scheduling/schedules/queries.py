@@ -34,7 +34,7 @@ from switchboard.plugins.scheduling.schedules.vocabulary import ScheduleState, T
 @strawberry.type
 class ScheduleQuery:
     @connection_field(description="Shift templates the caller can see, by name; of one LOB when given.",
-                      extensions=[requires("scheduling.schedule.read")])
+                      extensions=[requires(SCHEDULE_READ)])
     async def shift_templates(self, info: strawberry.Info, window: Window,
                               lob_id: UUID | None = None) -> Connection[ShiftTemplate]:
         ctx = info.context
@@ -42,13 +42,13 @@ class ScheduleQuery:
         return connection(rows, lambda r: (r.name, r.id), ShiftTemplate.from_row)
 
     @strawberry.field(description="An employee's weekly availability (empty: available any time, or not visible).",
-                      extensions=[requires("scheduling.availability.read")])
+                      extensions=[requires(AVAILABILITY_READ)])
     async def availability(self, info: strawberry.Info, employee_id: UUID) -> list[AvailabilityWindow]:
         info.context.me.require_somewhere(AVAILABILITY_READ)
         return await availability_of_employee(info.context).load(employee_id)
 
     @connection_field(description="Time off the caller can see, by start; optionally of one employee, in one"
-                      " status, or meeting [start, end).", extensions=[requires("scheduling.availability.read")])
+                      " status, or meeting [start, end).", extensions=[requires(AVAILABILITY_READ)])
     async def time_off(self, info: strawberry.Info, window: Window, employee_id: UUID | None = None,
                        status: TimeOffStatus | None = None, start: datetime | None = None,
                        end: datetime | None = None) -> Connection[TimeOff]:
@@ -58,13 +58,13 @@ class ScheduleQuery:
         return connection(rows, lambda r: (r.starts_at, r.id), TimeOff.from_row)
 
     @strawberry.field(description="One time-off record, or null when it does not exist or is not visible.",
-                      extensions=[requires("scheduling.availability.read")])
+                      extensions=[requires(AVAILABILITY_READ)])
     async def time_off_request(self, info: strawberry.Info, id: UUID) -> TimeOff | None:
         info.context.me.require_somewhere(AVAILABILITY_READ)
         return await time_off_by_id(info.context).load(id)
 
     @connection_field(description="Schedules the caller can see (tenant-wide staff, or staff who see every LOB"
-                      " of one), by week.", extensions=[requires("scheduling.schedule.read")])
+                      " of one), by week.", extensions=[requires(SCHEDULE_READ)])
     async def schedules(self, info: strawberry.Info, window: Window, week_start: date | None = None,
                         state: ScheduleState | None = None) -> Connection[Schedule]:
         ctx = info.context
@@ -73,14 +73,14 @@ class ScheduleQuery:
         return connection(rows, lambda r: (r.week_start, r.id), Schedule.from_row)
 
     @strawberry.field(description="One schedule, or null when it does not exist or is not visible.",
-                      extensions=[requires("scheduling.schedule.read")])
+                      extensions=[requires(SCHEDULE_READ)])
     async def schedule(self, info: strawberry.Info, id: UUID) -> Schedule | None:
         info.context.me.require_somewhere(SCHEDULE_READ)
         return await schedule_by_id(info.context).load(id)
 
     @connection_field(description="Scheduled segments the caller can see (of the LOBs in their scope; an agent:"
                       " their own published ones), by start; filters combine.",
-                      extensions=[requires("scheduling.schedule.read")])
+                      extensions=[requires(SCHEDULE_READ)])
     async def scheduled_segments(self, info: strawberry.Info, window: Window, start: datetime | None = None,
                                  end: datetime | None = None, employee_id: UUID | None = None,
                                  lob_id: UUID | None = None, schedule_id: UUID | None = None
@@ -93,7 +93,7 @@ class ScheduleQuery:
     @strawberry.field(description="Minutes already in published schedules during [start, end) for the employees"
                       " the caller can see among those given; minutes for assignments the caller cannot see are"
                       " one row without an assignment, so no other client is revealed.",
-                      extensions=[requires("scheduling.schedule.read")])
+                      extensions=[requires(SCHEDULE_READ)])
     async def committed_minutes(self, info: strawberry.Info,
                                 employee_ids: Annotated[list[UUID], capped(items=BATCH)], start: datetime,
                                 end: datetime) -> list[CommittedMinutes]:
@@ -104,7 +104,7 @@ class ScheduleQuery:
                 for r in rows]
 
     @strawberry.field(description="The tenant's legal weekly maximum of scheduled hours across every client"
-                      " (48 unless set).", extensions=[requires("scheduling.schedule.read")])
+                      " (48 unless set).", extensions=[requires(SCHEDULE_READ)])
     async def legal_weekly_max_hours(self, info: strawberry.Info) -> float:
         ctx = info.context
         return schedules.hours(await schedules.legal_weekly_max_minutes(ctx.db, ctx.me))
