@@ -15,56 +15,66 @@ narrows every statement to the caller's scopes.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from strawberry.extensions.field_extension import FieldExtension
-from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types.field import StrawberryField
 
+Check = Callable[[strawberry.Info], None]
 
-class Requires(BasePermission):
-    """The caller holds ``key`` on some scope (``require_somewhere``: FORBIDDEN, or
-    MFA_REQUIRED when the key needs a recent second factor)."""
 
-    def __init__(self, key: str) -> None:
+def _holds(key: str) -> Check:
+    def check(info: strawberry.Info) -> None:
+        info.context.me.require_somewhere(key)
+
+    return check
+
+
+def _signed_in(info: strawberry.Info) -> None:
+    info.context.me  # noqa: B018 (raises UNAUTHENTICATED without a caller)
+
+
+class FieldAccess(FieldExtension):
+    """A root field's access declaration: its check, run before the resolver, and the
+    sentence it adds to the field's description. ``key`` is the permission it requires,
+    if any."""
+
+    def __init__(self, check: Check | None, sentence: str, key: str | None = None) -> None:
+        self.check = check
+        self.sentence = sentence
         self.key = key
 
-    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        info.context.me.require_somewhere(self.key)
-        return True
-
-
-class SignedIn(BasePermission):
-    """Any authenticated caller (UNAUTHENTICATED otherwise)."""
-
-    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        info.context.me  # noqa: B018 (raises UNAUTHENTICATED without a caller)
-        return True
-
-
-class FieldAccess(PermissionExtension):
-    """A root field's access declaration: its check, and the sentence it adds to the
-    field's description."""
-
-    def __init__(self, permission: BasePermission | None, sentence: str) -> None:
-        super().__init__(permissions=[permission] if permission else [], use_directives=False)
-        self.sentence = sentence
-
     def apply(self, field: StrawberryField) -> None:
-        super().apply(field)
         if self.sentence not in (field.description or ""):
             field.description = f"{field.description or ''} {self.sentence}".strip()
 
+    # ``source`` and ``info`` are positional only: a field may take an argument named ``source``.
+    def resolve(self, next_: Callable[..., Any], source: Any, info: strawberry.Info, /, **kwargs: Any) -> Any:
+        if self.check is not None:
+            self.check(info)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Callable[..., Any], source: Any, info: strawberry.Info, /,
+                            **kwargs: Any) -> Any:
+        if self.check is not None:
+            self.check(info)
+        result = next_(source, info, **kwargs)
+        return result if inspect.isasyncgen(result) else await result
+
 
 def requires(key: str) -> FieldExtension:
-    """The caller must hold permission ``key`` on some scope."""
-    return FieldAccess(Requires(key), f"Requires `{key}`.")
+    """The caller must hold permission ``key`` on some scope (``require_somewhere``:
+    FORBIDDEN, or MFA_REQUIRED when the key needs a recent second factor)."""
+    return FieldAccess(_holds(key), f"Requires `{key}`.", key)
 
 
 def signed_in() -> FieldExtension:
-    """Any signed-in caller may call the field (what it returns is the caller's own)."""
-    return FieldAccess(SignedIn(), "Open to every signed-in caller.")
+    """Any signed-in caller may call the field (what it returns is the caller's own);
+    UNAUTHENTICATED otherwise."""
+    return FieldAccess(_signed_in, "Open to every signed-in caller.")
 
 
 def anyone() -> FieldExtension:

@@ -133,10 +133,12 @@ ERRORS = (
     ErrorCase("QUERY_TOO_COSTLY", "request", "a cost over `SWITCHBOARD_MAX_QUERY_COST`"),
     ErrorCase("QUERY_TOO_COMPLEX", "request", "validating the document would take too much work"),
     ErrorCase("BAD_USER_INPUT", "request", "an argument or variable that cannot be right (wrong type, bad id or "
-                                           "date; `TOO_LONG`, `INVALID_CHARACTER`… for the argument rules)"),
+                                           "date; `TOO_LONG`, `TOO_MANY_IDS`, `TOO_MANY_ITEMS`, `INVALID_CHARACTER`… for the"
+                                           " argument rules)"),
     ErrorCase("UNAUTHENTICATED", "field", "no bearer token, on a field that needs a caller"),
-    ErrorCase("FORBIDDEN", "field", "the caller lacks the permission on that scope"),
-    ErrorCase("MFA_REQUIRED", "field", "a sensitive operation without a recent second factor (`stepUp`)"),
+    ErrorCase("FORBIDDEN", "field", "the caller lacks the permission on that scope (`extensions.permission` names it)"),
+    ErrorCase("MFA_REQUIRED", "field",
+              "a sensitive operation without a recent second factor (`stepUp`; `extensions.permission` names it)"),
     ErrorCase("STATEMENT_TIMEOUT", "field", "a statement ran past `SWITCHBOARD_STATEMENT_TIMEOUT_MS`"),
     ErrorCase("INTERNAL_ERROR", "field", "a fault while resolving a field (masked; logged with its traceback)"),
 )

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from graphql import get_named_type
 
-from switchboard.core.graphql.access import FieldAccess, Requires, access_of
+from switchboard.core.graphql.access import access_of
 from tests import factories as f
 from tests.security.operations import Operation, operations
 from tests.security.running import Platform, built_in_platform
@@ -54,10 +54,8 @@ def declared_keys(platform: Platform, audience: str) -> dict[str, str]:
     keys = {}
     for aud, _root, name, field in root_fields(platform):
         access = access_of(field)
-        if aud == audience and isinstance(access, FieldAccess) and access.permissions:
-            permission = access.permissions[0]
-            if isinstance(permission, Requires):
-                keys[name] = permission.key
+        if aud == audience and access is not None and access.key is not None:
+            keys[name] = access.key
     return keys
 
 

@@ -219,7 +219,7 @@ def test_callers_without_the_permission_are_refused_and_write_nothing(w, gql, ow
     before = f.fingerprint(owner)
     body = gql(doc, variables(w), token=w.tokens[who])
     assert body["data"] is None
-    assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN"}
+    assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "permission": permission}
     assert permission in body["errors"][0]["message"]
     assert f.fingerprint(owner) == before
 
