@@ -133,8 +133,8 @@ ERRORS = (
     ErrorCase("QUERY_TOO_COSTLY", "request", "a cost over `SWITCHBOARD_MAX_QUERY_COST`"),
     ErrorCase("QUERY_TOO_COMPLEX", "request", "validating the document would take too much work"),
     ErrorCase("BAD_USER_INPUT", "request", "an argument or variable that cannot be right (wrong type, bad id or "
-                                           "date; `TOO_LONG`, `TOO_MANY_IDS`, `TOO_MANY_ITEMS`, `INVALID_CHARACTER`… for the"
-                                           " argument rules)"),
+                                           "date; `TOO_LONG`, `TOO_MANY_IDS`, `TOO_MANY_ITEMS`, `INVALID_CHARACTER`… "
+                                           "for the argument rules)"),
     ErrorCase("UNAUTHENTICATED", "field", "no bearer token, on a field that needs a caller"),
     ErrorCase("FORBIDDEN", "field", "the caller lacks the permission on that scope (`extensions.permission` names it)"),
     ErrorCase("MFA_REQUIRED", "field",
