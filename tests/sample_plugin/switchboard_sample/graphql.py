@@ -7,6 +7,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.errors import NotFound, UserError
+from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.payload import UserErrorType, atomically
 
 from .permissions import NOTE_READ, NOTE_WRITE
@@ -27,9 +28,8 @@ class SampleNotePayload:
 
 @strawberry.type
 class SampleQuery:
-    @strawberry.field(description="Notes on LOBs the caller can see.")
+    @strawberry.field(description="Notes on LOBs the caller can see.", extensions=[requires(NOTE_READ)])
     async def sample_notes(self, info: strawberry.Info) -> list[SampleNote]:
-        info.context.me.require_somewhere(NOTE_READ)
         rows = await info.context.db.all("SELECT id, lob_id, body FROM sample_note ORDER BY created_at, id")
         return [SampleNote(id=r.id, lob_id=r.lob_id, body=r.body) for r in rows]
 
@@ -50,7 +50,7 @@ async def add_note(ctx, lob_id: UUID, body: str):
 
 @strawberry.type
 class SampleMutation:
-    @strawberry.mutation
+    @strawberry.mutation(description="Add a note to a LOB.", extensions=[requires(NOTE_WRITE)])
     async def add_sample_note(self, info: strawberry.Info, lob_id: UUID, body: str) -> SampleNotePayload:
         row, errors = await atomically(info, lambda: add_note(info.context, lob_id, body))
         return SampleNotePayload(note=row and SampleNote(id=row.id, lob_id=row.lob_id, body=row.body), errors=errors)
