@@ -7,11 +7,11 @@ from uuid import UUID
 
 import strawberry
 
-from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import CODE, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
+from . import service
 from .permissions import READ
 from .types import AuditEvent, PiiAccess
 
@@ -25,10 +25,7 @@ class AuditQuery:
         row_id: UUID | None = None,
     ) -> Connection[AuditEvent]:
         ctx = info.context
-        ctx.me.require_somewhere(READ)
-        rows = await filtered_page(ctx.db, "SELECT * FROM (SELECT *, -seq AS newest FROM audit_event) e",
-                                   ["newest"], window, ctx.runtime.settings.page_size_cap,
-                                   Where().equal("table_name", table, "table").equal("row_id", row_id))
+        rows = await service.events_page(ctx.db, ctx.me, window, ctx.runtime.settings.page_size_cap, table, row_id)
         return connection(rows, lambda r: (r.newest,), AuditEvent.from_row)
 
     @connection_field(description="Reads of employee contact fields, newest first, optionally of one employee.",
@@ -36,8 +33,5 @@ class AuditQuery:
     async def pii_access_log(self, info: strawberry.Info, window: Window, employee_id: UUID | None = None
                              ) -> Connection[PiiAccess]:
         ctx = info.context
-        ctx.me.require_somewhere(READ)
-        rows = await filtered_page(ctx.db, "SELECT * FROM (SELECT *, -id AS newest FROM pii_access) p",
-                                   ["newest"], window, ctx.runtime.settings.page_size_cap,
-                                   Where().equal("employee_id", employee_id))
+        rows = await service.pii_reads_page(ctx.db, ctx.me, window, ctx.runtime.settings.page_size_cap, employee_id)
         return connection(rows, lambda r: (r.newest,), PiiAccess.from_row)

@@ -7,11 +7,9 @@ from uuid import UUID
 
 import strawberry
 
-from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import requires, signed_in
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
-from switchboard.core.scope import permissions as scope
 from switchboard.core.scope.permissions import READ
 
 from . import users
@@ -32,27 +30,19 @@ class IdentityQuery:
         self, info: strawberry.Info, window: Window, search: Annotated[str | None, capped(SEARCH)] = None,
     ) -> Connection[User]:
         ctx = info.context
-        ctx.me.require(USER_MANAGE)
-        rows = await filtered_page(ctx.db, users.USER_SELECT, ["u.email", "u.id"], window,
-                                   ctx.runtime.settings.page_size_cap,
-                                   Where().search(["u.email", "u.display_name"], search))
+        rows = await users.users_page(ctx.db, ctx.me, window, ctx.runtime.settings.page_size_cap, search)
         return connection(rows, lambda r: (r.email, r.id), User.from_row)
 
     @strawberry.field(description="Tokens: your own, or a user's (tenant admins). Secrets are never shown.",
                       extensions=[signed_in()])
     async def tokens(self, info: strawberry.Info, user_id: UUID | None = None) -> list[Token]:
         ctx = info.context
-        target = user_id or ctx.me.user_id
-        if target != ctx.me.user_id:
-            ctx.me.require(USER_MANAGE)
-        rows = await ctx.db.all(users.TOKEN_SELECT + " WHERE user_id = :u ORDER BY created_at DESC, id", {"u": target})
-        return [Token.from_row(r) for r in rows]
+        return [Token.from_row(r) for r in await users.tokens_of(ctx.db, ctx.me, user_id)]
 
     @strawberry.field(description="Every role and the permission keys it holds.", extensions=[requires(READ)])
     async def roles(self, info: strawberry.Info) -> list[Role]:
         ctx = info.context
-        ctx.me.require_somewhere(scope.READ)
         grants = ctx.runtime.policy.grants
         return [Role(name=r.name, kind=UserKind(r.kind), description=r.description,
                      permissions=sorted(grants.get(r.name, ())))
-                for r in await users.roles(ctx.db)]
+                for r in await users.roles(ctx.db, ctx.me)]

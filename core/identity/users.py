@@ -11,9 +11,12 @@ import re
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import NotFound, UserError
 from switchboard.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from switchboard.core.scope.permissions import READ as SCOPE_READ
 
 from . import secrets
 from .caller import Caller
@@ -145,6 +148,22 @@ async def deactivate_user(db: DbSession, caller: Caller, user_id: UUID) -> Any:
     return await get_user(db, user_id)
 
 
-async def roles(db: DbSession) -> list[Any]:
-    """Every role with its kind and description."""
+async def users_page(db: DbSession, caller: Caller, window: PageRequest, cap: int, search: str | None) -> Fetched:
+    """One page of the tenant's users by e-mail, optionally matching ``search`` (tenant admins)."""
+    caller.require(USER_MANAGE)
+    return await filtered_page(db, USER_SELECT, ["u.email", "u.id"], window, cap,
+                               Where().search(["u.email", "u.display_name"], search))
+
+
+async def tokens_of(db: DbSession, caller: Caller, user_id: UUID | None) -> list[Any]:
+    """The tokens of ``user_id`` (the caller's own when None; another's needs ``USER_MANAGE``), newest first."""
+    target = user_id or caller.user_id
+    if target != caller.user_id:
+        caller.require(USER_MANAGE)
+    return await db.all(TOKEN_SELECT + " WHERE user_id = :u ORDER BY created_at DESC, id", {"u": target})
+
+
+async def roles(db: DbSession, caller: Caller) -> list[Any]:
+    """Every role with its kind and description (callers who may read the scope)."""
+    caller.require_somewhere(SCOPE_READ)
     return await db.all("SELECT name, kind, description FROM role ORDER BY name")

@@ -26,6 +26,5 @@ class JobMutation:
                          extensions=[signed_in()])
     async def cancel_job(self, info: strawberry.Info, id: UUID) -> JobPayload:
         ctx = info.context
-        service.require_staff(ctx.me)
-        row, errors = await atomically(info, lambda: service.cancel(ctx.db, id))
+        row, errors = await atomically(info, lambda: service.cancel(ctx.db, ctx.me, id))
         return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)

@@ -7,7 +7,6 @@ from uuid import UUID
 
 import strawberry
 
-from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import signed_in
 from switchboard.core.graphql.caps import CODE, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
@@ -22,8 +21,7 @@ class JobQuery:
                       " every LOB it is about); null otherwise.", extensions=[signed_in()])
     async def job(self, info: strawberry.Info, id: UUID) -> Job | None:
         ctx = info.context
-        service.require_staff(ctx.me)
-        row = await service.get(ctx.db, id)
+        row = await service.get(ctx.db, ctx.me, id)
         return row and Job.from_row(row, ctx.message)
 
     @connection_field(description="Jobs the caller may see, newest first, optionally of one kind or state.",
@@ -31,9 +29,6 @@ class JobQuery:
     async def jobs(self, info: strawberry.Info, window: Window, kind: Annotated[str | None, capped(CODE)] = None,
                    state: JobState | None = None) -> Connection[Job]:
         ctx = info.context
-        service.require_staff(ctx.me)
-        rows = await filtered_page(
-            ctx.db, "SELECT * FROM (SELECT *, -extract(epoch FROM created_at) AS newest FROM job) j",
-            ["newest", "id"], window, ctx.runtime.settings.page_size_cap,
-            Where().equal("kind", kind or None).equal("state", state and state.value))
+        rows = await service.jobs_page(ctx.db, ctx.me, window, ctx.runtime.settings.page_size_cap, kind,
+                                       state and state.value)
         return connection(rows, lambda r: (r.newest, r.id), lambda r: Job.from_row(r, ctx.message))

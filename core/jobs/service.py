@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError, UserError
 from switchboard.core.identity.caller import Caller
@@ -39,8 +41,9 @@ async def enqueue(db: DbSession, caller: Caller, kind: str, params: dict[str, An
     )
 
 
-async def get(db: DbSession, job_id: UUID) -> Any:
+async def get(db: DbSession, caller: Caller, job_id: UUID) -> Any:
     """The job, or None when it does not exist or the caller may not see it."""
+    require_staff(caller)
     return await db.first("SELECT * FROM job WHERE id = :id", {"id": job_id})
 
 
@@ -49,12 +52,21 @@ async def jobs_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
     return await db.all("SELECT * FROM job WHERE id = ANY(:ids)", {"ids": list(ids)})
 
 
-async def cancel(db: DbSession, job_id: UUID) -> Any:
+async def jobs_page(db: DbSession, caller: Caller, window: PageRequest, cap: int, kind: str | None,
+                    state: str | None) -> Fetched:
+    """One page of the jobs the caller may see, newest first, optionally of one kind or state."""
+    require_staff(caller)
+    return await filtered_page(db, "SELECT * FROM (SELECT *, -extract(epoch FROM created_at) AS newest FROM job) j",
+                               ["newest", "id"], window, cap, Where().equal("kind", kind or None).equal("state", state))
+
+
+async def cancel(db: DbSession, caller: Caller, job_id: UUID) -> Any:
     """Ask the worker to stop a queued or running job; a queued one never starts.
 
     ``NOT_FOUND`` unless the caller requested it or is tenant-wide staff;
     ``JOB_FINISHED`` when it has already ended.
     """
+    require_staff(caller)
     row = await db.first_or_not_found(
         "UPDATE job SET cancel_requested = true WHERE id = :id RETURNING *", {"id": job_id}, "id"
     )

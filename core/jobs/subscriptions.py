@@ -62,7 +62,7 @@ class JobSubscription:
             raise live_error(ctx, exc) from exc
 
         async def read(db: DbSession, caller: Caller) -> JobUpdate | None:
-            row = await service.get(db, id)
+            row = await service.get(db, caller, id)
             return row and JobUpdate.from_row(row, ctx.message)
 
         async for update in follow(ctx, CHANNEL, str(id), read, lambda u: u.state in ENDED):

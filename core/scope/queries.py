@@ -6,10 +6,10 @@ from uuid import UUID
 
 import strawberry
 
-from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
+from . import service
 from .permissions import READ
 from .types import Client, Lob, Site, client_by_id, lob_by_id
 
@@ -22,31 +22,25 @@ def _cap(info: strawberry.Info) -> int:
 class ScopeQuery:
     @connection_field(description="Clients the caller can see, by name.", extensions=[requires(READ)])
     async def clients(self, info: strawberry.Info, window: Window) -> Connection[Client]:
-        info.context.me.require_somewhere(READ)
-        rows = await filtered_page(info.context.db, "SELECT * FROM client", ["name", "id"], window, _cap(info))
+        rows = await service.clients_page(info.context.db, info.context.me, window, _cap(info))
         return connection(rows, lambda r: (r.name, r.id), Client.from_row)
 
     @strawberry.field(description="One client, or null when it does not exist or is outside the caller's scope.",
                       extensions=[requires(READ)])
     async def client(self, info: strawberry.Info, id: UUID) -> Client | None:
-        info.context.me.require_somewhere(READ)
         return await client_by_id(info.context).load(id)
 
     @connection_field(description="LOBs the caller can see, optionally of one client, by name.",
                       extensions=[requires(READ)])
     async def lobs(self, info: strawberry.Info, window: Window, client_id: UUID | None = None) -> Connection[Lob]:
-        info.context.me.require_somewhere(READ)
-        rows = await filtered_page(info.context.db, "SELECT * FROM lob", ["name", "id"], window, _cap(info),
-                                   Where().equal("client_id", client_id))
+        rows = await service.lobs_page(info.context.db, info.context.me, window, _cap(info), client_id)
         return connection(rows, lambda r: (r.name, r.id), Lob.from_row)
 
     @strawberry.field(description="One LOB, or null.", extensions=[requires(READ)])
     async def lob(self, info: strawberry.Info, id: UUID) -> Lob | None:
-        info.context.me.require_somewhere(READ)
         return await lob_by_id(info.context).load(id)
 
     @connection_field(description="The BPO's delivery sites.", extensions=[requires(READ)])
     async def sites(self, info: strawberry.Info, window: Window) -> Connection[Site]:
-        info.context.me.require_somewhere(READ)
-        rows = await filtered_page(info.context.db, "SELECT * FROM site", ["name", "id"], window, _cap(info))
+        rows = await service.sites_page(info.context.db, info.context.me, window, _cap(info))
         return connection(rows, lambda r: (r.name, r.id), Site.from_row)

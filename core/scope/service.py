@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from switchboard.core.db.keyset import Fetched, PageRequest
+from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
 from switchboard.core.identity.caller import Caller
 
 from . import validation as v
-from .permissions import CLIENT_MANAGE, LOB_MANAGE, SITE_MANAGE
+from .permissions import CLIENT_MANAGE, LOB_MANAGE, READ, SITE_MANAGE
 
 
 async def clients_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
@@ -148,3 +150,22 @@ async def create_site(db: DbSession, caller: Caller, data: dict[str, Any]) -> An
         " VALUES (:tenant_id, :name, :country, :region, :timezone) RETURNING *",
         {**values, "tenant_id": caller.tenant_id},
     )
+
+
+async def clients_page(db: DbSession, caller: Caller, window: PageRequest, cap: int) -> Fetched:
+    """One page of the clients the caller can see, by name."""
+    caller.require_somewhere(READ)
+    return await filtered_page(db, "SELECT * FROM client", ["name", "id"], window, cap)
+
+
+async def lobs_page(db: DbSession, caller: Caller, window: PageRequest, cap: int, client_id: UUID | None) -> Fetched:
+    """One page of the LOBs the caller can see, optionally of one client, by name."""
+    caller.require_somewhere(READ)
+    return await filtered_page(db, "SELECT * FROM lob", ["name", "id"], window, cap,
+                               Where().equal("client_id", client_id))
+
+
+async def sites_page(db: DbSession, caller: Caller, window: PageRequest, cap: int) -> Fetched:
+    """One page of the tenant's delivery sites, by name."""
+    caller.require_somewhere(READ)
+    return await filtered_page(db, "SELECT * FROM site", ["name", "id"], window, cap)

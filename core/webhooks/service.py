@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from switchboard.core.db.keyset import Fetched, PageRequest
@@ -20,8 +20,12 @@ from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.identity.caller import Caller
 
 from .addresses import check_url
+from .events import declared_types
 from .permissions import MANAGE
 from .signing import new_secret
+
+if TYPE_CHECKING:
+    from switchboard.core.plugin_host import PluginHost
 
 MAX_DESCRIPTION = 200
 STATES = ("pending", "delivered", "failed")
@@ -120,3 +124,9 @@ async def deliveries_page(db: DbSession, caller: Caller, endpoint_id: UUID | Non
     caller.require(MANAGE)
     return await filtered_page(db, DELIVERIES, ["newest", "id"], window, cap,
                                Where().equal("endpoint_id", endpoint_id, "endpoint").equal("state", state))
+
+
+def event_types(caller: Caller, host: PluginHost) -> dict[str, str]:
+    """Every event type an endpoint may subscribe to, by name (callers who manage webhooks)."""
+    caller.require(MANAGE)
+    return declared_types(host)

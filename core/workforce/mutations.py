@@ -125,8 +125,9 @@ class WorkforceMutation:
         return EmployeePayload(employee=_employee(row), errors=errors)
 
     @strawberry.mutation(
-        description="Record the last day of work; assignments past it end on it (later ones are removed)."
-, extensions=[requires(EMPLOYEE_MANAGE)])
+        description="Record the last day of work; assignments past it end on it (later ones are removed).",
+        extensions=[requires(EMPLOYEE_MANAGE)],
+    )
     async def terminate_employee(self, info: strawberry.Info, id: UUID, termination_date: date) -> EmployeePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.terminate_employee(ctx.db, ctx.me, id, termination_date))

@@ -12,7 +12,7 @@ from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import SEARCH, capped
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
-from . import eligibility, permissions, service
+from . import eligibility, service
 from .permissions import ELIGIBILITY_READ, READ
 from .types import EligibleAgent, Employee, employee_by_id
 
@@ -32,21 +32,20 @@ class WorkforceQuery:
         ] = None,
     ) -> Connection[Employee]:
         ctx = info.context
-        ctx.me.require_somewhere(permissions.READ)
         cap = ctx.runtime.settings.page_size_cap
-        rows = await service.employees_page(ctx.db, window, cap, client_id, lob_id, search)
+        rows = await service.employees_page(ctx.db, ctx.me, window, cap, client_id, lob_id, search)
         return connection(rows, lambda r: (r.preferred_name, r.id), Employee.from_row)
 
     @strawberry.field(description="One employee, or null when it does not exist or is outside the caller's scope.",
                       extensions=[requires(READ)])
     async def employee(self, info: strawberry.Info, id: UUID) -> Employee | None:
-        info.context.me.require_somewhere(permissions.READ)
         return await employee_by_id(info.context).load(id)
 
     @connection_field(
         description="Employees the caller can see who are employed during [start, end), with whether they may"
-        " work the LOB then and every reason they may not; eligible first, then by name. One SQL statement."
-, extensions=[requires(ELIGIBILITY_READ)])
+        " work the LOB then and every reason they may not; eligible first, then by name. One SQL statement.",
+        extensions=[requires(ELIGIBILITY_READ)],
+    )
     async def eligible_agents(
         self,
         info: strawberry.Info,

@@ -33,7 +33,7 @@ from switchboard.core.scope import validation as sv
 from switchboard.core.scope.service import get_client
 
 from . import validation as v
-from .permissions import ASSIGNMENT_MANAGE, CREDENTIAL_MANAGE, EMPLOYEE_MANAGE
+from .permissions import ASSIGNMENT_MANAGE, CREDENTIAL_MANAGE, EMPLOYEE_MANAGE, READ
 
 # The employee columns the runtime role may select (never the contact fields).
 EMPLOYEE_COLUMNS = (
@@ -55,6 +55,7 @@ async def employees_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
 
 async def employees_page(
     db: DbSession,
+    caller: Caller,
     window: PageRequest,
     cap: int,
     client_id: UUID | None = None,
@@ -66,6 +67,7 @@ async def employees_page(
     ``client_id``/``lob_id``: only those with a current or future assignment there.
     ``search``: case-insensitive substring of the preferred name or employee number.
     """
+    caller.require_somewhere(READ)
     where = Where()
     for column, value in (("client_id", client_id), ("lob_id", lob_id)):
         where.given(f"EXISTS (SELECT 1 FROM assignment a WHERE a.tenant_id = employee.tenant_id"

@@ -112,6 +112,13 @@ async def credit_notes_of(db: DbSession, ids: list[UUID]) -> list[Any]:
                         {"ids": list(ids)})
 
 
+async def invoice_with_lines(db: DbSession, caller: Caller, invoice_id: UUID) -> tuple[Any, list[Any]] | None:
+    """A visible invoice or credit note and its lines (None when it is not visible)."""
+    caller.require_somewhere(INVOICE_READ)
+    found = await invoices_by_ids(db, [invoice_id])
+    return (found[0], await lines_of(db, [invoice_id])) if found else None
+
+
 async def lines_of(db: DbSession, ids: list[UUID]) -> list[Any]:
     """Visible lines of these invoices, by LOB, terms and class."""
     return await db.all(f"SELECT {LINE_COLUMNS} FROM invoice_line WHERE invoice_id = ANY(:ids)"

@@ -21,7 +21,7 @@ from switchboard.core.graphql.pagination import (
 from switchboard.core.scope.types import client_by_id, lob_by_id
 from switchboard.core.workforce.types import employee_by_id
 
-from . import csv_export, invoices, permissions, service
+from . import csv_export, invoices, service
 from .permissions import HOURS_READ, INVOICE_READ, TERMS_READ
 from .types import (
     BillableHoursRow,
@@ -122,18 +122,16 @@ class BillingQuery:
     @strawberry.field(description="One invoice or credit note, or null when it does not exist or is outside the"
                       " caller's scope.", extensions=[requires(INVOICE_READ)])
     async def invoice(self, info: strawberry.Info, id: UUID) -> Invoice | None:
-        info.context.me.require_somewhere(permissions.INVOICE_READ)
         return await invoice_by_id(info.context).load(id)
 
     @strawberry.field(description="An invoice or credit note as a CSV file, one row per line; null when it does"
                       " not exist or is outside the caller's scope.", extensions=[requires(INVOICE_READ)])
     async def invoice_csv(self, info: strawberry.Info, id: UUID, localized: Localized = True) -> CsvFile | None:
         ctx = info.context
-        ctx.me.require_somewhere(permissions.INVOICE_READ)
-        found = await invoices.invoices_by_ids(ctx.db, [id])
-        if not found:
+        found = await invoices.invoice_with_lines(ctx.db, ctx.me, id)
+        if found is None:
             return None
-        invoice, lines = found[0], await invoices.lines_of(ctx.db, [id])
+        invoice, lines = found
         client = await client_by_id(ctx).load(invoice.client_id)
         lobs = await lob_by_id(ctx).load_many(list({x.lob_id for x in lines}))
         issued_on = invoice.issued_at and invoice.issued_at.astimezone(ZoneInfo(client.timezone)).date()
@@ -150,5 +148,4 @@ class BillingQuery:
                       extensions=[requires(HOURS_READ)])
     async def overtime_attribution(self, info: strawberry.Info) -> OvertimeAttribution:
         ctx = info.context
-        ctx.me.require_somewhere(permissions.HOURS_READ)
-        return OvertimeAttribution(await service.attribution(ctx.db))
+        return OvertimeAttribution(await service.attribution(ctx.db, ctx.me))

@@ -208,7 +208,8 @@ async def set_attribution(db: DbSession, caller: Caller, mode: str) -> str:
     return mode
 
 
-async def attribution(db: DbSession) -> str:
+async def attribution(db: DbSession, caller: Caller) -> str:
     """The tenant's overtime attribution (chronological unless chosen otherwise)."""
+    caller.require_somewhere(HOURS_READ)
     return await db.scalar("SELECT overtime_attribution FROM billing_policy") or "chronological"
 

@@ -11,7 +11,7 @@ import strawberry
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
 
-from . import permissions, service
+from . import service
 from .permissions import READ
 from .types import EntryState, TimeEntry, entry_by_id
 
@@ -34,14 +34,12 @@ class TimekeepingQuery:
         include_retired: Annotated[bool, strawberry.argument(description="Superseded and voided too.")] = False,
     ) -> Connection[TimeEntry]:
         ctx = info.context
-        ctx.me.require_somewhere(permissions.READ)
         f = service.EntryFilter(employee_id, client_id, lob_id, work_from, work_to,
                                 state.value if state else None, not include_retired)
-        rows = await service.entries_page(ctx.db, f, window, ctx.runtime.settings.page_size_cap)
+        rows = await service.entries_page(ctx.db, ctx.me, f, window, ctx.runtime.settings.page_size_cap)
         return connection(rows, lambda r: (r.started_at, r.id), TimeEntry.from_row)
 
     @strawberry.field(description="One time entry, or null when it does not exist or is outside the caller's scope.",
                       extensions=[requires(READ)])
     async def time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntry | None:
-        info.context.me.require_somewhere(permissions.READ)
         return await entry_by_id(info.context).load(id)

@@ -29,7 +29,7 @@ from switchboard.core.scope.validation import aware
 from switchboard.core.webhooks.events import emit
 
 from .activities import ABSENCES
-from .permissions import APPROVE, CLOSE, RECORD
+from .permissions import APPROVE, CLOSE, READ, RECORD
 
 PERIOD_CLOSED = "timekeeping.period.closed"  # webhook event
 
@@ -97,8 +97,9 @@ def _where(f: EntryFilter) -> Where:
     return where.always("status = 'active'") if f.current_only else where
 
 
-async def entries_page(db: DbSession, f: EntryFilter, window: PageRequest, cap: int) -> Fetched:
+async def entries_page(db: DbSession, caller: Caller, f: EntryFilter, window: PageRequest, cap: int) -> Fetched:
     """One page of visible entries by start time."""
+    caller.require_somewhere(READ)
     if f.work_from and f.work_to and f.work_to < f.work_from:
         raise UserError("END_BEFORE_START", "workTo")
     return await filtered_page(db, f"SELECT {COLUMNS} FROM time_entry", ["started_at", "id"], window, cap, _where(f))

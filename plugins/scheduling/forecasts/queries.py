@@ -26,22 +26,19 @@ class ForecastQuery:
     async def interval_volumes(self, info: strawberry.Info, lob_id: UUID, window: Window, start: FROM = None,
                                to: datetime | None = None) -> Connection[IntervalVolume]:
         ctx = info.context
-        ctx.me.require_somewhere(VOLUME_READ)
-        rows = await volumes.volumes_page(ctx.db, lob_id, start, to, window, ctx.runtime.settings.page_size_cap)
+        rows = await volumes.volumes_page(ctx.db, ctx.me, lob_id, start, to, window, ctx.runtime.settings.page_size_cap)
         return connection(rows, lambda r: (r.interval_start, r.id), IntervalVolume.from_row)
 
     @connection_field(description="A LOB's forecast versions, oldest first.",
                       extensions=[requires(FORECAST_READ)])
     async def forecasts(self, info: strawberry.Info, lob_id: UUID, window: Window) -> Connection[Forecast]:
         ctx = info.context
-        ctx.me.require_somewhere(FORECAST_READ)
-        rows = await forecasts.forecasts_page(ctx.db, lob_id, window, ctx.runtime.settings.page_size_cap)
+        rows = await forecasts.forecasts_page(ctx.db, ctx.me, lob_id, window, ctx.runtime.settings.page_size_cap)
         return connection(rows, lambda r: (r.version, r.id), Forecast.from_row)
 
     @strawberry.field(description="One forecast, or null when it does not exist or is outside the caller's scope.",
                       extensions=[requires(FORECAST_READ)])
     async def forecast(self, info: strawberry.Info, id: UUID) -> Forecast | None:
-        info.context.me.require_somewhere(FORECAST_READ)
         return await forecast_by_id(info.context).load(id)
 
     @strawberry.field(description="How the latest forecast of each LOB (overrides included) did against the volume"

@@ -162,8 +162,9 @@ async def _store(db: DbSession, caller: Caller, lob: Any, request: ForecastReque
 # --- reads -----------------------------------------------------------------------------
 
 
-async def forecasts_page(db: DbSession, lob_id: UUID, window: PageRequest, cap: int) -> Fetched:
+async def forecasts_page(db: DbSession, caller: Caller, lob_id: UUID, window: PageRequest, cap: int) -> Fetched:
     """One page of a LOB's forecast versions, oldest first."""
+    caller.require_somewhere(FORECAST_READ)
     return await filtered_page(db, f"SELECT {FORECAST_COLUMNS} FROM forecast", ["version", "id"], window, cap,
                                Where().always("lob_id = :lob", lob=lob_id))
 
@@ -172,8 +173,9 @@ async def forecasts_by_ids(db: DbSession, ids: list[UUID]) -> list[Any]:
     return await db.all(f"SELECT {FORECAST_COLUMNS} FROM forecast WHERE id = ANY(:ids)", {"ids": list(ids)})
 
 
-async def intervals_page(db: DbSession, forecast_id: UUID, window: PageRequest, cap: int) -> Fetched:
+async def intervals_page(db: DbSession, caller: Caller, forecast_id: UUID, window: PageRequest, cap: int) -> Fetched:
     """One page of a forecast's intervals by start."""
+    caller.require_somewhere(FORECAST_READ)
     return await filtered_page(db, f"SELECT {INTERVAL_COLUMNS} FROM {INTERVAL_FROM}", ["i.interval_start", "i.id"],
                                window, cap, Where().always("i.forecast_id = :f", f=forecast_id))
 

@@ -19,7 +19,6 @@ from switchboard.core.imports.types import ImportCounts, report_fields
 from switchboard.core.jobs.results import JobResult
 from switchboard.core.scope.types import Lob, lob_by_id
 from switchboard.plugins.scheduling.forecasts import service as forecasts
-from switchboard.plugins.scheduling.permissions import FORECAST_READ
 
 
 def _float(value: Any) -> float | None:
@@ -145,8 +144,7 @@ class Forecast(Node):
     @connection_field(description="The forecast's intervals by start.")
     async def intervals(self, info: strawberry.Info, window: Window) -> Connection[ForecastInterval]:
         ctx = info.context
-        ctx.me.require_somewhere(FORECAST_READ)
-        rows = await forecasts.intervals_page(ctx.db, self.id, window, ctx.runtime.settings.page_size_cap)
+        rows = await forecasts.intervals_page(ctx.db, ctx.me, self.id, window, ctx.runtime.settings.page_size_cap)
         return connection(rows, lambda r: (r.interval_start, r.id), ForecastInterval.from_row)
 
 

@@ -16,8 +16,10 @@ from switchboard.core.db.keyset import Fetched, PageRequest
 from switchboard.core.db.pages import Where, filtered_page
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import UserError
+from switchboard.core.identity.caller import Caller
 from switchboard.core.scope.holidays import region_holidays
 from switchboard.core.scope.validation import aware
+from switchboard.plugins.scheduling.permissions import VOLUME_READ
 
 if TYPE_CHECKING:
     from switchboard.plugins.scheduling.forecasts.models import History
@@ -41,9 +43,10 @@ def check_range(start: datetime | None, end: datetime | None, start_field: str, 
         raise UserError("RANGE_TOO_LONG", end_field, days=longest.days)
 
 
-async def volumes_page(db: DbSession, lob_id: UUID, start: datetime | None, end: datetime | None,
+async def volumes_page(db: DbSession, caller: Caller, lob_id: UUID, start: datetime | None, end: datetime | None,
                        window: PageRequest, cap: int) -> Fetched:
     """One page of a LOB's intervals from ``start`` (inclusive) to ``end`` (exclusive) by start."""
+    caller.require_somewhere(VOLUME_READ)
     check_range(start, end, "from", "to")
     where = Where().always("v.lob_id = :lob", lob=lob_id)
     where.given("v.interval_start >= :start", start=start).given("v.interval_start < :end", end=end)

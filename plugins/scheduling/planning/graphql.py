@@ -30,6 +30,7 @@ from switchboard.plugins.scheduling.planning.types import (
     StaffingRequirement,
 )
 from switchboard.plugins.scheduling.planning.week_problem import check_week
+from switchboard.plugins.scheduling.schedules import service as schedules
 
 DEFAULT_TIME_LIMIT = 60
 
@@ -71,9 +72,7 @@ class PlanningQuery:
                       extensions=[requires(SCHEDULE_READ)])
     async def schedule_coverage(self, info: strawberry.Info, schedule_id: UUID) -> ScheduleCoverage | None:
         ctx = info.context
-        ctx.me.require_somewhere(SCHEDULE_READ)
-        row = await ctx.db.first("SELECT id, coverage_gaps, under_coverage_minutes FROM schedule WHERE id = :id",
-                               {"id": schedule_id})
+        row = await schedules.coverage_of(ctx.db, ctx.me, schedule_id)
         if row is None:
             return None
         gaps = [CoverageGap.from_json(g) for g in row.coverage_gaps]  # row security: the caller sees every LOB

@@ -44,7 +44,6 @@ class ScheduleQuery:
     @strawberry.field(description="An employee's weekly availability (empty: available any time, or not visible).",
                       extensions=[requires(AVAILABILITY_READ)])
     async def availability(self, info: strawberry.Info, employee_id: UUID) -> list[AvailabilityWindow]:
-        info.context.me.require_somewhere(AVAILABILITY_READ)
         return await availability_of_employee(info.context).load(employee_id)
 
     @connection_field(description="Time off the caller can see, by start; optionally of one employee, in one"
@@ -60,7 +59,6 @@ class ScheduleQuery:
     @strawberry.field(description="One time-off record, or null when it does not exist or is not visible.",
                       extensions=[requires(AVAILABILITY_READ)])
     async def time_off_request(self, info: strawberry.Info, id: UUID) -> TimeOff | None:
-        info.context.me.require_somewhere(AVAILABILITY_READ)
         return await time_off_by_id(info.context).load(id)
 
     @connection_field(description="Schedules the caller can see (tenant-wide staff, or staff who see every LOB"
@@ -75,7 +73,6 @@ class ScheduleQuery:
     @strawberry.field(description="One schedule, or null when it does not exist or is not visible.",
                       extensions=[requires(SCHEDULE_READ)])
     async def schedule(self, info: strawberry.Info, id: UUID) -> Schedule | None:
-        info.context.me.require_somewhere(SCHEDULE_READ)
         return await schedule_by_id(info.context).load(id)
 
     @connection_field(description="Scheduled segments the caller can see (of the LOBs in their scope; an agent:"

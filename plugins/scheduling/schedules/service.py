@@ -162,3 +162,10 @@ async def set_legal_weekly_max(db: DbSession, caller: Caller, hours: Decimal | f
         {"t": caller.tenant_id, "m": int(minutes)},
     )
 
+
+
+async def coverage_of(db: DbSession, caller: Caller, schedule_id: UUID) -> Any:
+    """A visible schedule's coverage gaps and under-covered minutes (None when not visible)."""
+    caller.require_somewhere(SCHEDULE_READ)
+    return await db.first("SELECT id, coverage_gaps, under_coverage_minutes FROM schedule WHERE id = :id",
+                          {"id": schedule_id})
