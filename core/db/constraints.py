@@ -41,6 +41,10 @@ class ConstraintErrors:
     def __contains__(self, name: object) -> bool:
         return name in self._errors
 
+    def declared(self) -> list[ConstraintError]:
+        """Every declared constraint error, in declaration order."""
+        return list(self._errors.values())
+
     def user_error(self, exc: BaseException) -> UserError | None:
         """The user error for a constraint violation, or None when it is not one declared."""
         from sqlalchemy.exc import DBAPIError  # not at import: plugins load without SQLAlchemy

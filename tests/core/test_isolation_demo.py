@@ -47,7 +47,7 @@ from starlette.testclient import TestClient
 from switchboard.core.app import create_app
 from switchboard.core.db.selfcheck import SCOPED_TABLES
 from switchboard.core.demo.builder import build_demo
-from switchboard.core.plugin import GRANTS as DEFAULT_GRANTS
+from switchboard.core.plugin import switchboard_permission_declarations as core_permissions
 from tests import factories as f
 from tests.conftest import GraphQLClient, RuntimeSQL, cloned_runtime, examples
 from tests.core.test_isolation_properties import (
@@ -791,7 +791,11 @@ GRAPHQL_EXAMPLES = settings(max_examples=examples(20), deadline=None, suppress_h
 
 
 def test_core_grants_each_role_what_the_design_says():
-    assert {role: set(keys) for role, keys in DEFAULT_GRANTS.items()} == MAY
+    granted: dict[str, set[str]] = {}
+    for permission in core_permissions():
+        for role in permission.roles:
+            granted.setdefault(role, set()).add(permission.key)
+    assert granted == MAY
 
 
 def test_the_model_covers_every_scoped_table(env):
