@@ -97,31 +97,35 @@ def _data(value: object) -> dict:
 
 @strawberry.type
 class ScopeMutation:
-    @strawberry.mutation(extensions=[requires(CLIENT_MANAGE)])
+    @strawberry.mutation(description="Add a client account of the tenant, with its jurisdiction, languages,"
+                         " compliance regimes and currency.", extensions=[requires(CLIENT_MANAGE)])
     async def create_client(self, info: strawberry.Info, input: ClientInput) -> ClientPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.create_client(ctx.db, ctx.me, _data(input)))
         return ClientPayload(client=row and Client.from_row(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires(CLIENT_MANAGE)])
+    @strawberry.mutation(description="Change a client account; fields left out keep their value.",
+                         extensions=[requires(CLIENT_MANAGE)])
     async def update_client(self, info: strawberry.Info, id: UUID, patch: ClientPatch) -> ClientPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.update_client(ctx.db, ctx.me, id, _data(patch)))
         return ClientPayload(client=row and Client.from_row(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires(LOB_MANAGE)])
+    @strawberry.mutation(description="Add a line of business to a client, with its timezone, channel and the"
+                         " credentials its agents need.", extensions=[requires(LOB_MANAGE)])
     async def create_lob(self, info: strawberry.Info, client_id: UUID, input: LobInput) -> LobPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.create_lob(ctx.db, ctx.me, client_id, _data(input)))
         return LobPayload(lob=row and Lob.from_row(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires(LOB_MANAGE)])
+    @strawberry.mutation(description="Change a line of business; fields left out keep their value.",
+                         extensions=[requires(LOB_MANAGE)])
     async def update_lob(self, info: strawberry.Info, id: UUID, patch: LobPatch) -> LobPayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.update_lob(ctx.db, ctx.me, id, _data(patch)))
         return LobPayload(lob=row and Lob.from_row(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires(SITE_MANAGE)])
+    @strawberry.mutation(description="Add a delivery site of the tenant.", extensions=[requires(SITE_MANAGE)])
     async def create_site(self, info: strawberry.Info, input: SiteInput) -> SitePayload:
         ctx = info.context
         row, errors = await atomically(info, lambda: service.create_site(ctx.db, ctx.me, _data(input)))

@@ -110,14 +110,16 @@ def _credential(row) -> Credential | None:
 
 @strawberry.type
 class WorkforceMutation:
-    @strawberry.mutation(extensions=[requires(EMPLOYEE_MANAGE)])
+    @strawberry.mutation(description="Hire an employee: number, names, hire date, work region and languages.",
+                         extensions=[requires(EMPLOYEE_MANAGE)])
     async def hire_employee(self, info: strawberry.Info, input: EmployeeInput) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(input)
         row, errors = await atomically(info, lambda: service.hire_employee(ctx.db, ctx.me, data))
         return EmployeePayload(employee=_employee(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires(EMPLOYEE_MANAGE)])
+    @strawberry.mutation(description="Change an employee's record; fields left out keep their value.",
+                         extensions=[requires(EMPLOYEE_MANAGE)])
     async def update_employee(self, info: strawberry.Info, id: UUID, patch: EmployeePatch) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(patch)
@@ -133,7 +135,8 @@ class WorkforceMutation:
         row, errors = await atomically(info, lambda: service.terminate_employee(ctx.db, ctx.me, id, termination_date))
         return EmployeePayload(employee=_employee(row), errors=errors)
 
-    @strawberry.mutation(extensions=[requires(ASSIGNMENT_MANAGE)])
+    @strawberry.mutation(description="Assign an employee to a LOB from a date, with a role, a pay rate and a"
+                         " weekly-hours cap.", extensions=[requires(ASSIGNMENT_MANAGE)])
     async def create_assignment(self, info: strawberry.Info, input: AssignmentInput) -> AssignmentPayload:
         ctx = info.context
         data = strawberry.asdict(input)
@@ -159,7 +162,8 @@ class WorkforceMutation:
         ended, created = result or (None, None)
         return MoveAssignmentPayload(ended=_assignment(ended), created=_assignment(created), errors=errors)
 
-    @strawberry.mutation(extensions=[requires(CREDENTIAL_MANAGE)])
+    @strawberry.mutation(description="Record a certification or clearance an employee holds, for every client or"
+                         " for one, from its issue date until it expires.", extensions=[requires(CREDENTIAL_MANAGE)])
     async def record_credential(self, info: strawberry.Info, input: CredentialInput) -> CredentialPayload:
         ctx = info.context
         data = strawberry.asdict(input)

@@ -37,16 +37,20 @@ def root_fields(platform: Platform) -> Iterator[tuple[str, str, str, object]]:
                 yield audience, root, field.graphql_name or field.name, field
 
 
-def test_every_root_field_declares_who_may_call_it_and_says_so(platform):
-    missing, undocumented = [], []
+def test_every_root_field_is_described_and_declares_who_may_call_it(platform):
+    missing, unsaid, undescribed = [], [], []
     for audience, root, name, field in root_fields(platform):
         access = access_of(field)
+        description = field.description or ""
         if access is None:
             missing.append(f"{audience} {root}.{name}")
-        elif not (field.description or "").endswith(access.sentence):
-            undocumented.append(f"{audience} {root}.{name}")
+        elif not description.endswith(access.sentence):
+            unsaid.append(f"{audience} {root}.{name}")
+        elif not description.removesuffix(access.sentence).strip():
+            undescribed.append(f"{audience} {root}.{name}")
     assert not missing, f"root fields without requires()/signed_in()/anyone(): {missing}"
-    assert not undocumented, f"descriptions not ending with their access sentence: {undocumented}"
+    assert not unsaid, f"descriptions not ending with their access sentence: {unsaid}"
+    assert not undescribed, f"root fields that say nothing but who may call them: {undescribed}"
 
 
 def declared_keys(platform: Platform, audience: str) -> dict[str, str]:
