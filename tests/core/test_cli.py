@@ -70,12 +70,14 @@ def test_serve_demo_loads_the_demo_prints_logins_and_serves(cli_env):
         assert f"GraphiQL: http://127.0.0.1:{port}/graphql" in text, text
         assert "planner@" in text and "switchboard-demo" in text
         status, body = post(f"http://127.0.0.1:{port}/graphql", {"query": (
-            'mutation { login(email: "planner@northwind.example", password: "switchboard-demo") { token errors { code } } }')})
+            'mutation { login(email: "planner@northwind.example", password: "switchboard-demo")'
+            ' { token errors { code } } }')})
         assert status == 200 and body["data"]["login"]["errors"] == [], body
         token = body["data"]["login"]["token"]
         request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", method="POST",
                                          data=json.dumps({"query": "{ clients { edges { node { name } } } }"}).encode(),
-                                         headers={"content-type": "application/json", "authorization": f"Bearer {token}"})
+                                         headers={"content-type": "application/json",
+                                                  "authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=30) as response:
             clients = json.loads(response.read())["data"]["clients"]["edges"]
         assert clients  # the planner sees the client(s) they were granted

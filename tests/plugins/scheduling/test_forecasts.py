@@ -86,7 +86,8 @@ def test_an_override_changes_the_effective_value_and_is_audited(gql, world, owne
     assert interval["interval"]["override"] == {"offered": 55.5, "ahtSeconds": None,
                                                 "reason": "Marketing e-mail goes out"}
     audit = owner.execute(text(
-        "SELECT actor_user_id, changed FROM audit_event WHERE table_name = 'forecast_interval' AND op = 'UPDATE'")).all()
+        "SELECT actor_user_id, changed FROM audit_event"
+        " WHERE table_name = 'forecast_interval' AND op = 'UPDATE'")).all()
     assert len(audit) == 1 and audit[0].actor_user_id == world.planner
     assert "override_offered" in str(audit[0].changed) and "Marketing" in str(audit[0].changed)
     cleared = gql(OVERRIDE, {"f": forecast["id"], "s": at}, token=world.tokens["planner"])
