@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from babel.numbers import format_currency
 
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.money import Money
@@ -133,11 +132,6 @@ class HoursClass(Enum):
     HOLIDAY = "holiday"
 
 
-def money(info: strawberry.Info, amount: Decimal, currency: str) -> str:
-    """An amount with its currency, formatted for the caller's language."""
-    return format_currency(amount, currency, locale=info.context.lang)
-
-
 @strawberry.type(description="A line of an invoice or credit note: one LOB, terms and class of time. Minutes are"
                  " rounded half up to the terms' increment; amount = minutes × rate × multiplier / 60, half up to"
                  " cents. Credit note lines are negative.")
@@ -166,9 +160,10 @@ class InvoiceLine:
             currency=r.currency,
         )
 
-    @strawberry.field(description="The amount in the caller's language, with its currency.")
+    @strawberry.field(description="The amount in the caller's language, with its currency.",
+                      deprecation_reason="Use amount { text }: every Money says itself in the caller's language.")
     def amount_text(self, info: strawberry.Info) -> str:
-        return money(info, self.amount.amount, self.currency)
+        return self.amount.text(info)
 
     @strawberry.field
     async def lob(self, info: strawberry.Info) -> Lob | None:
@@ -203,9 +198,10 @@ class Invoice(Node):
             issued_by_id=r.issued_by, created_at=r.created_at,
         )
 
-    @strawberry.field(description="The total in the caller's language, with its currency.")
+    @strawberry.field(description="The total in the caller's language, with its currency.",
+                      deprecation_reason="Use total { text }: every Money says itself in the caller's language.")
     def total_text(self, info: strawberry.Info) -> str:
-        return money(info, self.total.amount, self.currency)
+        return self.total.text(info)
 
     @strawberry.field
     async def client(self, info: strawberry.Info) -> Client | None:

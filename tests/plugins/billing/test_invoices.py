@@ -73,6 +73,11 @@ def test_a_draft_holds_the_billable_hours_of_its_period_by_lob_and_class(gql, fe
     }
     assert Decimal(invoice["total"]) == sum(v[1] for v in lines.values()) == Decimal("3862.50")
     assert invoice["totalText"] == "CA$3,862.50"
+    for lang, total in (("en", "CA$3,862.50"), ("fr", "3\u202f862,50\xa0$CA")):
+        said = gql("query($id: UUID!) { invoice(id: $id) { total { text } totalText lines { amount { text } } } }",
+                   {"id": invoice["id"]}, token=w.tokens["admin"], lang=lang)["data"]["invoice"]
+        assert said["total"]["text"] == said["totalText"] == total  # one convention: every Money says itself
+        assert {x["amount"]["text"] for x in said["lines"]} >= {"CA$270.00" if lang == "en" else "270,00\xa0$CA"}
     vip = [x for x in invoice["lines"] if x["lobId"] == str(w.A1b)]
     assert {x["termsId"] for x in vip} == {str(w.vip)} and {x["multiplier"] for x in vip} == {"1.00"}
 
