@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import inspect
+import textwrap
 from collections.abc import Iterator
 from enum import Enum
 from types import SimpleNamespace
@@ -10,14 +13,14 @@ from types import SimpleNamespace
 import pytest
 import strawberry
 from sqlalchemy import text
-from starlette.testclient import TestClient
 
-from switchboard.core.app import create_app
 from switchboard.core.errors import UserError, ValidationErrors
 from switchboard.core.graphql.access import signed_in
 from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.core.hookspecs import hookimpl
-from tests.conftest import TEMPLATE, GraphQLClient, cloned_runtime
+from switchboard.core.plugin_host import PluginHost
+from switchboard.schema.compose import compose
+from tests.conftest import TEMPLATE, cloned_runtime, graphql_client
 from tests.world import build_world
 
 
@@ -89,22 +92,19 @@ TAKEN = {"code": "CODE_TAKEN", "field": "codes", "message": "This code is alread
 
 @pytest.fixture(scope="module")
 def probe(template) -> Iterator[SimpleNamespace]:
-    with cloned_runtime(template, TEMPLATE, ("probe", ProbePlugin())) as runtime:
-        with runtime.owner.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT")
-            world = build_world(conn)
-        with TestClient(create_app(runtime)) as http:
-            gql = GraphQLClient(http)
+    with cloned_runtime(template, TEMPLATE, ("probe", ProbePlugin())) as runtime, graphql_client(runtime) as gql:
+        with runtime.owner.begin() as conn:
+            admin = build_world(conn).tokens["admin"]
 
-            def call(query: str, codes: list[str], outcome: str, lang: str | None = None, **more) -> dict:
-                return gql(query, {"c": codes, "o": outcome, **more}, token=world.tokens["admin"], lang=lang)
+        def call(query: str, codes: list[str], outcome: str, lang: str | None = None, **more) -> dict:
+            return gql(query, {"c": codes, "o": outcome, **more}, token=admin, lang=lang)
 
-            def written(prefix: str) -> list[str]:
-                with runtime.owner.connect() as conn:
-                    return list(conn.execute(text("SELECT code FROM client WHERE code LIKE :p ORDER BY code"),
-                                             {"p": f"{prefix}%"}).scalars())
+        def written(prefix: str) -> list[str]:
+            with runtime.owner.connect() as conn:
+                return list(conn.execute(text("SELECT code FROM client WHERE code LIKE :p ORDER BY code"),
+                                         {"p": f"{prefix}%"}).scalars())
 
-            yield SimpleNamespace(call=call, written=written)
+        yield SimpleNamespace(call=call, written=written)
 
 
 def test_a_result_fills_the_payloads_one_result_field_and_is_kept(probe):
@@ -175,3 +175,17 @@ async def nothing() -> None:
 def test_a_payload_that_mutate_cannot_fill_is_a_programming_error(payload, kwargs, message):
     with pytest.raises(TypeError, match=message):
         asyncio.run(mutate(None, payload, nothing, **kwargs))
+
+
+def calls_mutate(resolver) -> bool:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(resolver)))
+    return any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "mutate" for n in ast.walk(tree))
+
+
+def test_every_mutation_of_every_module_answers_through_mutate(template):
+    schemas = compose(PluginHost(template), template)
+    mutations = {(audience, field.name): field.base_resolver.wrapped_func
+                 for audience, schema in (("internal", schemas.internal), ("portal", schemas.portal))
+                 for field in schema.get_type_by_name("Mutation").fields}
+    assert ("internal", "add_sample_note") in mutations and ("portal", "login") in mutations
+    assert [name for name, resolver in mutations.items() if not calls_mutate(resolver)] == []
