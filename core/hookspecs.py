@@ -177,7 +177,7 @@ def switchboard_constraint_errors() -> list[ConstraintError] | None:
 
     A name is a constraint's (``time_entry_overlap``) or one a trigger raises with
     ``USING CONSTRAINT = '...'``. Work run through
-    :func:`switchboard.core.graphql.payload.atomically` (and the import commands) then
+    :func:`switchboard.core.graphql.payload.mutate` (and the import commands) then
     refuses with that code instead of failing. Each name has one owner: declared twice
     stops start-up (``ConfigurationError`` naming both plugins). Every code needs a
     catalog message.

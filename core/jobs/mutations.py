@@ -7,7 +7,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.graphql.access import signed_in
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 
 from . import service
 from .types import Job
@@ -26,5 +26,5 @@ class JobMutation:
                          extensions=[signed_in()])
     async def cancel_job(self, info: strawberry.Info, id: UUID) -> JobPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.cancel(ctx.db, ctx.me, id))
-        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
+        return await mutate(info, JobPayload, lambda: service.cancel(ctx.db, ctx.me, id),
+                            lambda row: Job.from_row(row, ctx.message))

@@ -7,7 +7,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.graphql.access import requires
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.core.graphql.scalars import Percent
 
 from . import service
@@ -101,32 +101,31 @@ class ScopeMutation:
                          " compliance regimes and currency.", extensions=[requires(CLIENT_MANAGE)])
     async def create_client(self, info: strawberry.Info, input: ClientInput) -> ClientPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.create_client(ctx.db, ctx.me, _data(input)))
-        return ClientPayload(client=row and Client.from_row(row), errors=errors)
+        return await mutate(info, ClientPayload, lambda: service.create_client(ctx.db, ctx.me, _data(input)),
+                            Client.from_row)
 
     @strawberry.mutation(description="Change a client account; fields left out keep their value.",
                          extensions=[requires(CLIENT_MANAGE)])
     async def update_client(self, info: strawberry.Info, id: UUID, patch: ClientPatch) -> ClientPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.update_client(ctx.db, ctx.me, id, _data(patch)))
-        return ClientPayload(client=row and Client.from_row(row), errors=errors)
+        return await mutate(info, ClientPayload, lambda: service.update_client(ctx.db, ctx.me, id, _data(patch)),
+                            Client.from_row)
 
     @strawberry.mutation(description="Add a line of business to a client, with its timezone, channel and the"
                          " credentials its agents need.", extensions=[requires(LOB_MANAGE)])
     async def create_lob(self, info: strawberry.Info, client_id: UUID, input: LobInput) -> LobPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.create_lob(ctx.db, ctx.me, client_id, _data(input)))
-        return LobPayload(lob=row and Lob.from_row(row), errors=errors)
+        return await mutate(info, LobPayload, lambda: service.create_lob(ctx.db, ctx.me, client_id, _data(input)),
+                            Lob.from_row)
 
     @strawberry.mutation(description="Change a line of business; fields left out keep their value.",
                          extensions=[requires(LOB_MANAGE)])
     async def update_lob(self, info: strawberry.Info, id: UUID, patch: LobPatch) -> LobPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.update_lob(ctx.db, ctx.me, id, _data(patch)))
-        return LobPayload(lob=row and Lob.from_row(row), errors=errors)
+        return await mutate(info, LobPayload, lambda: service.update_lob(ctx.db, ctx.me, id, _data(patch)),
+                            Lob.from_row)
 
     @strawberry.mutation(description="Add a delivery site of the tenant.", extensions=[requires(SITE_MANAGE)])
     async def create_site(self, info: strawberry.Info, input: SiteInput) -> SitePayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.create_site(ctx.db, ctx.me, _data(input)))
-        return SitePayload(site=row and Site.from_row(row), errors=errors)
+        return await mutate(info, SitePayload, lambda: service.create_site(ctx.db, ctx.me, _data(input)), Site.from_row)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from uuid import UUID
 
 import strawberry
 
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 
 from . import service
 from .events import declared_types
@@ -77,23 +78,21 @@ class WebhookMutation:
                                       input: WebhookEndpointInput) -> CreateWebhookEndpointPayload:
         ctx = info.context
         values = service.EndpointValues(input.url, input.event_types, input.client_id, input.description)
-        made, errors = await atomically(info, lambda: service.create_endpoint(
-            ctx.db, ctx.me, ctx.runtime, values, declared_types(ctx.runtime.host)))
-        row, secret = made or (None, None)
-        return CreateWebhookEndpointPayload(endpoint=row and WebhookEndpoint.from_row(row), secret=secret,
-                                            errors=errors)
+        return await mutate(info, CreateWebhookEndpointPayload, lambda: service.create_endpoint(
+            ctx.db, ctx.me, ctx.runtime, values, declared_types(ctx.runtime.host)),
+            fields={"endpoint": lambda made: WebhookEndpoint.from_row(made[0]), "secret": itemgetter(1)})
 
     @strawberry.mutation(description="Turn an endpoint on or off; off, it gets no new deliveries and its pending"
                                      " ones fail.", extensions=[requires(MANAGE)])
     async def set_webhook_endpoint_active(self, info: strawberry.Info, id: UUID,
                                           active: bool) -> WebhookEndpointPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.set_active(ctx.db, ctx.me, id, active))
-        return WebhookEndpointPayload(endpoint=row and WebhookEndpoint.from_row(row), errors=errors)
+        return await mutate(info, WebhookEndpointPayload, lambda: service.set_active(ctx.db, ctx.me, id, active),
+                            WebhookEndpoint.from_row)
 
     @strawberry.mutation(description="Send a delivery's event to its endpoint again, as a new delivery.",
                          extensions=[requires(MANAGE)])
     async def replay_webhook_delivery(self, info: strawberry.Info, id: UUID) -> WebhookDeliveryPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.replay(ctx.db, ctx.me, id))
-        return WebhookDeliveryPayload(delivery=row and WebhookDelivery.from_row(row), errors=errors)
+        return await mutate(info, WebhookDeliveryPayload, lambda: service.replay(ctx.db, ctx.me, id),
+                            WebhookDelivery.from_row)

@@ -10,7 +10,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.graphql.access import requires
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 
 from . import service
 from .permissions import ASSIGNMENT_MANAGE, CREDENTIAL_MANAGE, EMPLOYEE_MANAGE
@@ -96,18 +96,6 @@ class CredentialPayload:
     errors: list[UserErrorType]
 
 
-def _employee(row) -> Employee | None:
-    return row and Employee.from_row(row)
-
-
-def _assignment(row) -> Assignment | None:
-    return row and Assignment.from_row(row)
-
-
-def _credential(row) -> Credential | None:
-    return row and Credential.from_row(row)
-
-
 @strawberry.type
 class WorkforceMutation:
     @strawberry.mutation(description="Hire an employee: number, names, hire date, work region and languages.",
@@ -115,16 +103,16 @@ class WorkforceMutation:
     async def hire_employee(self, info: strawberry.Info, input: EmployeeInput) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(input)
-        row, errors = await atomically(info, lambda: service.hire_employee(ctx.db, ctx.me, data))
-        return EmployeePayload(employee=_employee(row), errors=errors)
+        return await mutate(info, EmployeePayload, lambda: service.hire_employee(ctx.db, ctx.me, data),
+                            Employee.from_row)
 
     @strawberry.mutation(description="Change an employee's record; fields left out keep their value.",
                          extensions=[requires(EMPLOYEE_MANAGE)])
     async def update_employee(self, info: strawberry.Info, id: UUID, patch: EmployeePatch) -> EmployeePayload:
         ctx = info.context
         data = strawberry.asdict(patch)
-        row, errors = await atomically(info, lambda: service.update_employee(ctx.db, ctx.me, id, data))
-        return EmployeePayload(employee=_employee(row), errors=errors)
+        return await mutate(info, EmployeePayload, lambda: service.update_employee(ctx.db, ctx.me, id, data),
+                            Employee.from_row)
 
     @strawberry.mutation(
         description="Record the last day of work; assignments past it end on it (later ones are removed).",
@@ -132,23 +120,24 @@ class WorkforceMutation:
     )
     async def terminate_employee(self, info: strawberry.Info, id: UUID, termination_date: date) -> EmployeePayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.terminate_employee(ctx.db, ctx.me, id, termination_date))
-        return EmployeePayload(employee=_employee(row), errors=errors)
+        return await mutate(info, EmployeePayload,
+                            lambda: service.terminate_employee(ctx.db, ctx.me, id, termination_date),
+                            Employee.from_row)
 
     @strawberry.mutation(description="Assign an employee to a LOB from a date, with a role, a pay rate and a"
                          " weekly-hours cap.", extensions=[requires(ASSIGNMENT_MANAGE)])
     async def create_assignment(self, info: strawberry.Info, input: AssignmentInput) -> AssignmentPayload:
         ctx = info.context
         data = strawberry.asdict(input)
-        row, errors = await atomically(info, lambda: service.create_assignment(ctx.db, ctx.me, data))
-        return AssignmentPayload(assignment=_assignment(row), errors=errors)
+        return await mutate(info, AssignmentPayload, lambda: service.create_assignment(ctx.db, ctx.me, data),
+                            Assignment.from_row)
 
     @strawberry.mutation(description="Set an assignment's last day (inclusive).",
                          extensions=[requires(ASSIGNMENT_MANAGE)])
     async def end_assignment(self, info: strawberry.Info, id: UUID, last_day: date) -> AssignmentPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.end_assignment(ctx.db, ctx.me, id, last_day))
-        return AssignmentPayload(assignment=_assignment(row), errors=errors)
+        return await mutate(info, AssignmentPayload, lambda: service.end_assignment(ctx.db, ctx.me, id, last_day),
+                            Assignment.from_row)
 
     @strawberry.mutation(description="End an assignment the day before effectiveDate and continue it on another LOB.",
                          extensions=[requires(ASSIGNMENT_MANAGE)])
@@ -156,23 +145,24 @@ class WorkforceMutation:
         self, info: strawberry.Info, id: UUID, to_lob_id: UUID, effective_date: date, supervisor_id: UUID | None = None
     ) -> MoveAssignmentPayload:
         ctx = info.context
-        result, errors = await atomically(
-            info, lambda: service.move_assignment(ctx.db, ctx.me, id, to_lob_id, effective_date, supervisor_id)
+        return await mutate(
+            info, MoveAssignmentPayload,
+            lambda: service.move_assignment(ctx.db, ctx.me, id, to_lob_id, effective_date, supervisor_id),
+            fields={"ended": lambda moved: Assignment.from_row(moved[0]),
+                    "created": lambda moved: Assignment.from_row(moved[1])},
         )
-        ended, created = result or (None, None)
-        return MoveAssignmentPayload(ended=_assignment(ended), created=_assignment(created), errors=errors)
 
     @strawberry.mutation(description="Record a certification or clearance an employee holds, for every client or"
                          " for one, from its issue date until it expires.", extensions=[requires(CREDENTIAL_MANAGE)])
     async def record_credential(self, info: strawberry.Info, input: CredentialInput) -> CredentialPayload:
         ctx = info.context
         data = strawberry.asdict(input)
-        row, errors = await atomically(info, lambda: service.record_credential(ctx.db, ctx.me, data))
-        return CredentialPayload(credential=_credential(row), errors=errors)
+        return await mutate(info, CredentialPayload, lambda: service.record_credential(ctx.db, ctx.me, data),
+                            Credential.from_row)
 
     @strawberry.mutation(description="Revoke a credential from revokedOn (the first day it no longer counts).",
                          extensions=[requires(CREDENTIAL_MANAGE)])
     async def revoke_credential(self, info: strawberry.Info, id: UUID, revoked_on: date) -> CredentialPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.revoke_credential(ctx.db, ctx.me, id, revoked_on))
-        return CredentialPayload(credential=_credential(row), errors=errors)
+        return await mutate(info, CredentialPayload,
+                            lambda: service.revoke_credential(ctx.db, ctx.me, id, revoked_on), Credential.from_row)

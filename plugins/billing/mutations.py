@@ -10,7 +10,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.graphql.access import requires
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
 from switchboard.plugins.timekeeping.activities import Activity
@@ -60,10 +60,6 @@ class DiscardDraftPayload:
     errors: list[UserErrorType]
 
 
-def _invoice(row) -> Invoice | None:
-    return row and Invoice.from_row(row)
-
-
 @strawberry.type
 class BillingMutation:
     @strawberry.mutation(description="Add terms for a client or one of its LOBs from a date; periods of one"
@@ -77,16 +73,16 @@ class BillingMutation:
             double_time_multiplier=input.double_time_multiplier, holiday_multiplier=input.holiday_multiplier,
             premium_payer=input.premium_payer.value, rounding_minutes=input.rounding_minutes,
         )
-        row, errors = await atomically(info, lambda: service.set_terms(ctx.db, ctx.me, values))
-        return BillingTermsPayload(terms=row and BillingTerms.from_row(row), errors=errors)
+        return await mutate(info, BillingTermsPayload, lambda: service.set_terms(ctx.db, ctx.me, values),
+                            BillingTerms.from_row)
 
     @strawberry.mutation(description="Choose how overtime is attributed to clients (tenant-wide).",
                          extensions=[requires(POLICY_MANAGE)])
     async def set_overtime_attribution(self, info: strawberry.Info,
                                        attribution: OvertimeAttribution) -> OvertimeAttributionPayload:
         ctx = info.context
-        mode, errors = await atomically(info, lambda: service.set_attribution(ctx.db, ctx.me, attribution.value))
-        return OvertimeAttributionPayload(attribution=mode and OvertimeAttribution(mode), errors=errors)
+        return await mutate(info, OvertimeAttributionPayload,
+                            lambda: service.set_attribution(ctx.db, ctx.me, attribution.value), OvertimeAttribution)
 
     @strawberry.mutation(description="Draft the invoice of a client's ended period (work dates, inclusive) in one"
                          " currency: one line per LOB, terms and class of billable time. Checked now (client,"
@@ -103,24 +99,22 @@ class BillingMutation:
             description="Needed only when the period was billed in several currencies.")] = None,
     ) -> JobPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: draft_job.queue_draft(ctx.db, ctx.me, client_id, from_, to,
-                                                                           currency))
-        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
+        return await mutate(info, JobPayload,
+                            lambda: draft_job.queue_draft(ctx.db, ctx.me, client_id, from_, to, currency),
+                            lambda row: Job.from_row(row, ctx.message))
 
     @strawberry.mutation(description="Delete a draft invoice or credit note.",
                          extensions=[requires(INVOICE_MANAGE)])
     async def discard_draft(self, info: strawberry.Info, id: UUID) -> DiscardDraftPayload:
         ctx = info.context
-        discarded, errors = await atomically(info, lambda: invoices.discard_draft(ctx.db, ctx.me, id))
-        return DiscardDraftPayload(discarded_id=discarded, errors=errors)
+        return await mutate(info, DiscardDraftPayload, lambda: invoices.discard_draft(ctx.db, ctx.me, id))
 
     @strawberry.mutation(description="Issue a draft invoice or credit note: it gets the tenant's next number and"
                          " never changes again. Needs a recent second factor.",
                          extensions=[requires(INVOICE_ISSUE)])
     async def issue_invoice(self, info: strawberry.Info, id: UUID) -> InvoicePayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: invoices.issue(ctx.db, ctx.me, id))
-        return InvoicePayload(invoice=_invoice(row), errors=errors)
+        return await mutate(info, InvoicePayload, lambda: invoices.issue(ctx.db, ctx.me, id), Invoice.from_row)
 
     @strawberry.mutation(description="Draft a credit note of an issued invoice: per line, what recomputing its"
                          " period now finds lower; with `full`, all that is left of every line.",
@@ -128,5 +122,5 @@ class BillingMutation:
     async def draft_credit_note(self, info: strawberry.Info, invoice_id: UUID,
                                 full: bool = False) -> InvoicePayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: invoices.draft_credit_note(ctx.db, ctx.me, invoice_id, full))
-        return InvoicePayload(invoice=_invoice(row), errors=errors)
+        return await mutate(info, InvoicePayload,
+                            lambda: invoices.draft_credit_note(ctx.db, ctx.me, invoice_id, full), Invoice.from_row)

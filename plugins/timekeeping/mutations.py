@@ -11,7 +11,7 @@ from strawberry.file_uploads import Upload
 
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.caps import BATCH, capped
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.core.imports.types import upload_stream
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
@@ -75,20 +75,15 @@ def _values(i: TimeEntryInput | TimeEntryCorrection) -> service.EntryValues:
     return service.EntryValues(i.activity.value, i.started_at, i.ended_at, i.note)
 
 
-def _entry(row) -> TimeEntry | None:
-    return row and TimeEntry.from_row(row)
-
-
 @strawberry.type
 class TimekeepingMutation:
     @strawberry.mutation(description="Record worked or absence time of an employee on a LOB.",
                          extensions=[requires(RECORD)])
     async def record_time_entry(self, info: strawberry.Info, input: TimeEntryInput) -> TimeEntryPayload:
         ctx = info.context
-        row, errors = await atomically(
-            info, lambda: service.record(ctx.db, ctx.me, input.employee_id, input.lob_id, _values(input))
-        )
-        return TimeEntryPayload(entry=_entry(row), errors=errors)
+        return await mutate(info, TimeEntryPayload,
+                            lambda: service.record(ctx.db, ctx.me, input.employee_id, input.lob_id, _values(input)),
+                            TimeEntry.from_row)
 
     @strawberry.mutation(description="Supersede an active entry with a corrected one (both kept). Work on a"
                          " closed day becomes an adjustment booked in the client's next open day.",
@@ -96,37 +91,35 @@ class TimekeepingMutation:
     async def correct_time_entry(self, info: strawberry.Info, id: UUID,
                                  correction: TimeEntryCorrection) -> TimeEntryPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.correct(ctx.db, ctx.me, id, _values(correction)))
-        return TimeEntryPayload(entry=_entry(row), errors=errors)
+        return await mutate(info, TimeEntryPayload,
+                            lambda: service.correct(ctx.db, ctx.me, id, _values(correction)), TimeEntry.from_row)
 
     @strawberry.mutation(description="Void an active entry of an open period (kept for the record).",
                          extensions=[requires(RECORD)])
     async def void_time_entry(self, info: strawberry.Info, id: UUID) -> TimeEntryPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.void(ctx.db, ctx.me, id))
-        return TimeEntryPayload(entry=_entry(row), errors=errors)
+        return await mutate(info, TimeEntryPayload, lambda: service.void(ctx.db, ctx.me, id), TimeEntry.from_row)
 
     @strawberry.mutation(description="Approve recorded entries: all of them, or none when any is refused.",
                          extensions=[requires(APPROVE)])
     async def approve_time_entries(self, info: strawberry.Info,
                                    ids: Annotated[list[UUID], capped(items=BATCH)]) -> TimeEntriesPayload:
         ctx = info.context
-        rows, errors = await atomically(info, lambda: service.approve(ctx.db, ctx.me, ids))
-        return TimeEntriesPayload(entries=[TimeEntry.from_row(r) for r in rows or []], errors=errors)
+        return await mutate(info, TimeEntriesPayload, lambda: service.approve(ctx.db, ctx.me, ids),
+                            lambda rows: [TimeEntry.from_row(r) for r in rows])
 
     @strawberry.mutation(description="Close a client's days up to a date (inclusive, the client's local dates)."
                          " Every active entry booked by then must be approved.",
                          extensions=[requires(CLOSE)])
     async def close_period(self, info: strawberry.Info, client_id: UUID, through: date) -> PeriodClosePayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.close_period(ctx.db, ctx.me, client_id, through))
-        return PeriodClosePayload(close=row and PeriodClose.from_row(row), errors=errors)
+        return await mutate(info, PeriodClosePayload,
+                            lambda: service.close_period(ctx.db, ctx.me, client_id, through), PeriodClose.from_row)
 
     @strawberry.mutation(description=IMPORT_DESCRIPTION, extensions=[requires(IMPORT)])
     async def import_time_entries(self, info: strawberry.Info, file: Upload, source: ImportSource,
                                   clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: imports.queue_entries(
+        return await mutate(info, JobPayload, lambda: imports.queue_entries(
             ctx.db, ctx.me, upload_stream(file), source.value, bool(clean_rows_only),
-            max_bytes=ctx.runtime.settings.max_upload_bytes))
-        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
+            max_bytes=ctx.runtime.settings.max_upload_bytes), lambda row: Job.from_row(row, ctx.message))

@@ -23,7 +23,6 @@ from sqlalchemy import text
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from switchboard.core.graphql.payload import atomically
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.jobs import service
 from switchboard.core.jobs.worker import JobContext, Worker
@@ -49,11 +48,10 @@ async def steps(ctx: JobContext) -> dict:
 @strawberry.type
 class StartMutation:
     @strawberry.mutation
-    async def start_steps(self, info: strawberry.Info, lob_ids: list[UUID]) -> UUID | None:
+    async def start_steps(self, info: strawberry.Info, lob_ids: list[UUID]) -> UUID:
         ctx = info.context
-        row, _ = await atomically(info, lambda: service.enqueue(ctx.db, ctx.me, "test.steps", {}, lob_ids=lob_ids,
-                                                                time_limit_seconds=60))
-        return row and row.id
+        row = await service.enqueue(ctx.db, ctx.me, "test.steps", {}, lob_ids=lob_ids, time_limit_seconds=60)
+        return row.id
 
 
 class StepsPlugin:

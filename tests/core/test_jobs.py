@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from switchboard.core.app import create_app
 from switchboard.core.errors import UserError
-from switchboard.core.graphql.payload import atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.jobs import service
 from switchboard.core.jobs.worker import JobCancelled, JobContext, Worker
@@ -52,7 +52,7 @@ async def until_cancelled(ctx: JobContext) -> dict:
 @strawberry.type
 class StartResult:
     job_id: UUID | None
-    codes: list[str]
+    errors: list[UserErrorType]
 
 
 @strawberry.type
@@ -61,9 +61,9 @@ class JobTestMutation:
     async def start_test_job(self, info: strawberry.Info, kind: str, lob_ids: list[UUID] | None = None,
                              time_limit_seconds: int = 60) -> StartResult:
         ctx = info.context
-        row, errors = await atomically(info, lambda: service.enqueue(
-            ctx.db, ctx.me, kind, {"hello": "world"}, lob_ids=lob_ids or [], time_limit_seconds=time_limit_seconds))
-        return StartResult(job_id=row and row.id, codes=[e.code for e in errors])
+        return await mutate(info, StartResult, lambda: service.enqueue(
+            ctx.db, ctx.me, kind, {"hello": "world"}, lob_ids=lob_ids or [], time_limit_seconds=time_limit_seconds),
+            lambda row: row.id)
 
 
 class JobsPlugin:
@@ -80,7 +80,7 @@ class JobsPlugin:
 JOB = """query($id: UUID!) { job(id: $id) { kind state lobIds result cancelRequested timeLimitSeconds
   progress { phase objective bestBound gap } error { code message } } }"""
 START = """mutation($k: String!, $l: [UUID!], $t: Int!) {
-  startTestJob(kind: $k, lobIds: $l, timeLimitSeconds: $t) { jobId codes } }"""
+  startTestJob(kind: $k, lobIds: $l, timeLimitSeconds: $t) { jobId errors { code } } }"""
 CANCEL = "mutation($id: UUID!) { cancelJob(id: $id) { job { state cancelRequested } errors { code message } } }"
 
 
@@ -96,7 +96,7 @@ def env(template) -> Iterator[tuple]:
 
 def start(gql, world, who: str, kind: str, lob_ids=None, limit: int = 60) -> UUID:
     body = gql(START, {"k": kind, "l": [str(x) for x in lob_ids or []], "t": limit}, token=world.tokens[who])
-    assert body["data"]["startTestJob"]["codes"] == [], body
+    assert body["data"]["startTestJob"]["errors"] == [], body
     return body["data"]["startTestJob"]["jobId"]
 
 
@@ -141,7 +141,7 @@ def test_unknown_kind_fails_and_bad_time_limit_is_refused(env):
     Worker(rt).run_once()
     assert job(gql, world, "admin", unknown)["error"]["code"] == "JOB_KIND_UNKNOWN"
     body = gql(START, {"k": "test.whoami", "l": [], "t": 0}, token=world.tokens["admin"])
-    assert body["data"]["startTestJob"] == {"jobId": None, "codes": ["TIME_LIMIT_INVALID"]}
+    assert body["data"]["startTestJob"] == {"jobId": None, "errors": [{"code": "TIME_LIMIT_INVALID"}]}
 
 
 def test_cancel_a_queued_job_and_a_running_one(env):

@@ -20,7 +20,6 @@ from starlette.testclient import TestClient
 from switchboard.core.app import create_app
 from switchboard.core.config import Settings
 from switchboard.core.errors import ConfigurationError
-from switchboard.core.graphql.payload import atomically
 from switchboard.core.hookspecs import hookimpl
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.worker import JobContext, Worker
@@ -42,11 +41,10 @@ class EmitMutation:
         return True
 
     @strawberry.mutation
-    async def start_nothing(self, info: strawberry.Info, lob_ids: list[UUID]) -> UUID | None:
+    async def start_nothing(self, info: strawberry.Info, lob_ids: list[UUID]) -> UUID:
         ctx = info.context
-        row, _ = await atomically(info, lambda: jobs.enqueue(ctx.db, ctx.me, "test.nothing", {}, lob_ids=lob_ids,
-                                                             time_limit_seconds=60))
-        return row and row.id
+        row = await jobs.enqueue(ctx.db, ctx.me, "test.nothing", {}, lob_ids=lob_ids, time_limit_seconds=60)
+        return row.id
 
 
 async def nothing(ctx: JobContext) -> dict:

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from switchboard.core.graphql.access import requires
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.core.imports.types import upload_stream
 from switchboard.core.jobs.mutations import JobPayload
 from switchboard.core.jobs.types import Job
@@ -51,10 +51,9 @@ class ForecastMutation:
     async def import_interval_volumes(self, info: strawberry.Info, file: Upload,
                                       clean_rows_only: bool | None = False) -> JobPayload:
         ctx = info.context
-        row, errors = await atomically(info, lambda: volume_import.queue_volumes(
+        return await mutate(info, JobPayload, lambda: volume_import.queue_volumes(
             ctx.db, ctx.me, upload_stream(file), bool(clean_rows_only),
-            max_bytes=ctx.runtime.settings.max_upload_bytes))
-        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
+            max_bytes=ctx.runtime.settings.max_upload_bytes), lambda row: Job.from_row(row, ctx.message))
 
     @strawberry.mutation(description="Forecast offered volume and AHT of each LOB over the horizon from its history"
                          " (the intervals before the horizon), as the LOB's next forecast version, with a backtest"
@@ -66,8 +65,8 @@ class ForecastMutation:
         ctx = info.context
         request = forecasts.ForecastRequest(list(input.lob_ids), input.horizon_start, input.horizon_end,
                                             input.method.value)
-        row, errors = await atomically(info, lambda: forecast_job.queue_forecast(ctx.db, ctx.me, request))
-        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
+        return await mutate(info, JobPayload, lambda: forecast_job.queue_forecast(ctx.db, ctx.me, request),
+                            lambda row: Job.from_row(row, ctx.message))
 
     @strawberry.mutation(description="Override a forecast interval's offered volume and/or AHT, with a reason"
                          " (audited). Both values null clears the override.",
@@ -77,6 +76,5 @@ class ForecastMutation:
                                          reason: str | None = None) -> ForecastIntervalPayload:
         ctx = info.context
         override = forecasts.Override(offered, aht_seconds, reason)
-        row, errors = await atomically(info, lambda: forecasts.override_interval(
-            ctx.db, ctx.me, forecast_id, interval_start, override))
-        return ForecastIntervalPayload(interval=row and ForecastInterval.from_row(row), errors=errors)
+        return await mutate(info, ForecastIntervalPayload, lambda: forecasts.override_interval(
+            ctx.db, ctx.me, forecast_id, interval_start, override), ForecastInterval.from_row)

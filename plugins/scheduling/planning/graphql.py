@@ -10,7 +10,7 @@ import strawberry
 
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.mutations import JobPayload
@@ -101,8 +101,9 @@ class PlanningMutation:
         ctx = info.context
         values = parameters.StaffingParameters(input.shrinkage, input.occupancy_cap, input.patience_seconds,
                                                input.priority)
-        result, errors = await atomically(info, lambda: parameters.set_parameters(ctx.db, ctx.me, lob_id, values))
-        return LobStaffingPayload(staffing=result and LobStaffing.of(lob_id, result), errors=errors)
+        return await mutate(info, LobStaffingPayload,
+                            lambda: parameters.set_parameters(ctx.db, ctx.me, lob_id, values),
+                            lambda saved: LobStaffing.of(lob_id, saved))
 
     @strawberry.mutation(description="Queue a solve of the week starting on the Monday weekStart for these LOBs;"
                                      " the job writes a draft schedule (see the job's result).",
@@ -119,5 +120,4 @@ class PlanningMutation:
                                                              "weekStart": week_start.isoformat()},
                                       lob_ids=ids, time_limit_seconds=time_limit_seconds)
 
-        row, errors = await atomically(info, queue)
-        return JobPayload(job=row and Job.from_row(row, ctx.message), errors=errors)
+        return await mutate(info, JobPayload, queue, lambda row: Job.from_row(row, ctx.message))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, time
-from typing import Any
 from uuid import UUID
 
 import strawberry
 
 from switchboard.core.graphql.access import requires
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 from switchboard.plugins.scheduling.permissions import (
     AVAILABILITY_MANAGE,
     PUBLISH,
@@ -106,13 +104,6 @@ def _template_values(i: ShiftTemplateInput) -> shift_templates.TemplateValues:
                                           i.start_step_minutes, i.unpaid_break_minutes, tuple(i.weekdays))
 
 
-async def _run(info: strawberry.Info, action: Callable[[], Awaitable[Any]], payload: type, field: str,
-               build: Callable[[Any], Any]) -> Any:
-    """Run ``action`` atomically; ``payload`` holds its result built by ``build`` under ``field``, or the errors."""
-    result, errors = await atomically(info, action)
-    return payload(**{field: None if errors else build(result), "errors": errors})
-
-
 @strawberry.type
 class ScheduleMutation:
     @strawberry.mutation(description="Add a shift template to a LOB.",
@@ -120,23 +111,23 @@ class ScheduleMutation:
     async def create_shift_template(self, info: strawberry.Info, lob_id: UUID,
                                     input: ShiftTemplateInput) -> ShiftTemplatePayload:
         ctx = info.context
-        return await _run(info, lambda: shift_templates.create(ctx.db, ctx.me, lob_id, _template_values(input)),
-                          ShiftTemplatePayload, "template", ShiftTemplate.from_row)
+        return await mutate(info, ShiftTemplatePayload,
+                            lambda: shift_templates.create(ctx.db, ctx.me, lob_id, _template_values(input)),
+                            ShiftTemplate.from_row)
 
     @strawberry.mutation(description="Change a shift template.", extensions=[requires(TEMPLATE_MANAGE)])
     async def update_shift_template(self, info: strawberry.Info, id: UUID,
                                     patch: ShiftTemplatePatch) -> ShiftTemplatePayload:
         ctx = info.context
         changes = {k: (tuple(v) if k == "weekdays" and v is not None else v) for k, v in vars(patch).items()}
-        return await _run(info, lambda: shift_templates.update(ctx.db, ctx.me, id, changes),
-                          ShiftTemplatePayload, "template", ShiftTemplate.from_row)
+        return await mutate(info, ShiftTemplatePayload, lambda: shift_templates.update(ctx.db, ctx.me, id, changes),
+                            ShiftTemplate.from_row)
 
     @strawberry.mutation(description="Delete a shift template (schedules already made keep their segments).",
                          extensions=[requires(TEMPLATE_MANAGE)])
     async def delete_shift_template(self, info: strawberry.Info, id: UUID) -> DeletePayload:
         ctx = info.context
-        return await _run(info, lambda: shift_templates.delete(ctx.db, ctx.me, id), DeletePayload, "deleted_id",
-                          lambda deleted: deleted)
+        return await mutate(info, DeletePayload, lambda: shift_templates.delete(ctx.db, ctx.me, id))
 
     @strawberry.mutation(description="Replace an employee's weekly availability (an empty list: available any"
                          " time). Times are in the given time zone, the one the employee is in.",
@@ -145,57 +136,56 @@ class ScheduleMutation:
                                windows: list[AvailabilityWindowInput]) -> AvailabilityPayload:
         ctx = info.context
         given = [availability.Window(w.weekday, w.start, w.end) for w in windows]
-        return await _run(info, lambda: availability.set_week(ctx.db, ctx.me, employee_id, timezone, given),
-                          AvailabilityPayload, "windows", lambda rows: [AvailabilityWindow.from_row(r) for r in rows])
+        return await mutate(info, AvailabilityPayload,
+                            lambda: availability.set_week(ctx.db, ctx.me, employee_id, timezone, given),
+                            lambda rows: [AvailabilityWindow.from_row(r) for r in rows])
 
     @strawberry.mutation(description="Request time off (for oneself, or as staff for an employee in scope).",
                          extensions=[requires(TIME_OFF_REQUEST)])
     async def request_time_off(self, info: strawberry.Info, input: TimeOffInput) -> TimeOffPayload:
         ctx = info.context
         asked = time_off_service.TimeOffRequest(input.starts_at, input.ends_at, input.kind.value, input.note)
-        return await _run(info, lambda: time_off_service.request(ctx.db, ctx.me, input.employee_id, asked),
-                          TimeOffPayload, "time_off", TimeOff.from_row)
+        return await mutate(info, TimeOffPayload,
+                            lambda: time_off_service.request(ctx.db, ctx.me, input.employee_id, asked),
+                            TimeOff.from_row)
 
     @strawberry.mutation(description="Approve requested time off (a supervisor of the employee; never one's own).",
                          extensions=[requires(TIME_OFF_APPROVE)])
     async def approve_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
-        return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "approved"),
-                          TimeOffPayload, "time_off", TimeOff.from_row)
+        return await mutate(info, TimeOffPayload, lambda: time_off_service.decide(ctx.db, ctx.me, id, "approved"),
+                            TimeOff.from_row)
 
     @strawberry.mutation(description="Reject requested time off (a supervisor of the employee; never one's own).",
                          extensions=[requires(TIME_OFF_APPROVE)])
     async def reject_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
-        return await _run(info, lambda: time_off_service.decide(ctx.db, ctx.me, id, "rejected"),
-                          TimeOffPayload, "time_off", TimeOff.from_row)
+        return await mutate(info, TimeOffPayload, lambda: time_off_service.decide(ctx.db, ctx.me, id, "rejected"),
+                            TimeOff.from_row)
 
     @strawberry.mutation(description="Cancel requested or approved time off (approved: by staff).",
                          extensions=[requires(TIME_OFF_REQUEST)])
     async def cancel_time_off(self, info: strawberry.Info, id: UUID) -> TimeOffPayload:
         ctx = info.context
-        return await _run(info, lambda: time_off_service.cancel(ctx.db, ctx.me, id),
-                          TimeOffPayload, "time_off", TimeOff.from_row)
+        return await mutate(info, TimeOffPayload, lambda: time_off_service.cancel(ctx.db, ctx.me, id), TimeOff.from_row)
 
     @strawberry.mutation(description="Publish a draft schedule: refused when a segment overlaps the employee's"
                          " published segments elsewhere, or its assignment is not active on its local date.",
                          extensions=[requires(PUBLISH)])
     async def publish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
-        return await _run(info, lambda: schedules.publish(ctx.db, ctx.me, id),
-                          SchedulePayload, "schedule", Schedule.from_row)
+        return await mutate(info, SchedulePayload, lambda: schedules.publish(ctx.db, ctx.me, id), Schedule.from_row)
 
     @strawberry.mutation(description="Turn a published schedule back into a draft.",
                          extensions=[requires(PUBLISH)])
     async def unpublish_schedule(self, info: strawberry.Info, id: UUID) -> SchedulePayload:
         ctx = info.context
-        return await _run(info, lambda: schedules.unpublish(ctx.db, ctx.me, id),
-                          SchedulePayload, "schedule", Schedule.from_row)
+        return await mutate(info, SchedulePayload, lambda: schedules.unpublish(ctx.db, ctx.me, id), Schedule.from_row)
 
     @strawberry.mutation(description="Set the tenant's legal weekly maximum of scheduled hours across every"
                          " client (whole minutes, 1 to 168 hours).",
                          extensions=[requires(SETTINGS_MANAGE)])
     async def set_legal_weekly_max_hours(self, info: strawberry.Info, hours: float) -> LegalWeeklyMaxPayload:
         ctx = info.context
-        return await _run(info, lambda: schedules.set_legal_weekly_max(ctx.db, ctx.me, hours),
-                          LegalWeeklyMaxPayload, "hours", schedules.hours)
+        return await mutate(info, LegalWeeklyMaxPayload, lambda: schedules.set_legal_weekly_max(ctx.db, ctx.me, hours),
+                            schedules.hours)

@@ -8,7 +8,7 @@ import strawberry
 
 from switchboard.core.errors import NotFound, UserError
 from switchboard.core.graphql.access import requires
-from switchboard.core.graphql.payload import UserErrorType, atomically
+from switchboard.core.graphql.payload import UserErrorType, mutate
 
 from .permissions import NOTE_READ, NOTE_WRITE
 
@@ -52,5 +52,5 @@ async def add_note(ctx, lob_id: UUID, body: str):
 class SampleMutation:
     @strawberry.mutation(description="Add a note to a LOB.", extensions=[requires(NOTE_WRITE)])
     async def add_sample_note(self, info: strawberry.Info, lob_id: UUID, body: str) -> SampleNotePayload:
-        row, errors = await atomically(info, lambda: add_note(info.context, lob_id, body))
-        return SampleNotePayload(note=row and SampleNote(id=row.id, lob_id=row.lob_id, body=row.body), errors=errors)
+        return await mutate(info, SampleNotePayload, lambda: add_note(info.context, lob_id, body),
+                            lambda row: SampleNote(id=row.id, lob_id=row.lob_id, body=row.body))
