@@ -16,12 +16,13 @@ never leaks into another.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -74,7 +75,9 @@ BUILTINS = (("timekeeping", timekeeping), ("billing", billing), ("scheduling", s
 ROLES_LOCK, CLUSTER_LOCK = 0x5B_C0, 0x5B_C1
 _counter = itertools.count()
 _templates: list[str] = []
+_schemas: dict[Hashable, Any] = {}  # composed schemas by :func:`schemas_key`
 _WORLD = pytest.StashKey[World]()
+T = TypeVar("T")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -220,32 +223,99 @@ def clone_template(settings: Settings, source: str, name: str) -> Settings:
     return on_database(settings, name)
 
 
+def schemas_key(settings: Settings, extra: tuple[tuple[str, Any], ...]) -> Hashable | None:
+    """What a runtime's composed schemas depend on: its settings but the database, and its
+    plugins (the key holds them, so no id is reused); None if a plugin is unhashable."""
+    key = (replace(settings, database_name="", database_url=None, runtime_database_url=None), extra)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 @contextmanager
 def cloned_runtime(settings: Settings, source: str = TEMPLATE, *extra: tuple[str, Any]) -> Iterator[Runtime]:
-    """A runtime on a fresh clone of ``source``; the clone is dropped afterwards."""
+    """A runtime on a fresh clone of ``source``; the clone is dropped afterwards. Its schemas
+    are the ones an earlier runtime of the session composed for the same plugins and settings
+    (composing both takes about half a second; a schema holds no state of a database)."""
     name = f"sb_test_{os.getpid()}_{next(_counter)}"
     clone_database(settings, source, name)
     local = on_database(settings, name)
     runtime = Runtime.build(local, host=make_host(local, *extra), database=locate(local))
+    key = schemas_key(local, extra)
+    if key in _schemas:
+        runtime.__dict__["schemas"] = _schemas[key]  # Runtime.schemas is a cached property
     try:
         yield runtime
     finally:
+        if key is not None and "schemas" in runtime.__dict__:
+            _schemas.setdefault(key, runtime.schemas)
         runtime.owner.dispose()
         drop_database(settings, name)
 
 
-def seeded_template(template: Settings, source: str, name: str, *extra: tuple[str, Any]) -> tuple[str, World]:
+class Seeded(NamedTuple):
+    """A template database, the two-tenant world built in it, and whatever else was built
+    there with it (forecast ids, say)."""
+
+    database: str
+    world: World
+    state: Any = None
+
+
+def built_template(template: Settings, source: str, name: str, build: Callable[[Runtime], T],
+                   *extra: tuple[str, Any]) -> T:
+    """A session template ``name`` cloned from ``source`` in which ``build`` ran once, on a
+    runtime with core and the ``extra`` plugins; what ``build`` returned. Its connections
+    are closed afterwards (a template must be idle to be cloned)."""
+    local = clone_template(template, source, name)
+    runtime = Runtime.build(local, host=make_host(local, *extra), database=locate(local))
+    try:
+        return build(runtime)
+    finally:
+        asyncio.run(runtime.close())
+
+
+@contextmanager
+def owner_connection(runtime: Runtime) -> Iterator[Connection]:
+    """An owner connection (bypasses RLS) whose work is committed as it goes."""
+    with runtime.owner.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
+
+
+def seeded_template(template: Settings, source: str, name: str, *extra: tuple[str, Any]) -> Seeded:
     """A template cloned from ``source`` with the two-tenant world built in it, and that world
     (its tokens valid for a day, longer than any session)."""
-    local = clone_template(template, source, name)
-    runtime = Runtime.build(local, host=make_host(local, *extra))
-    try:
-        with runtime.owner.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT")
-            world = build_world(conn, token_hours=24)
-    finally:
-        runtime.owner.dispose()
-    return name, world
+    def build(runtime: Runtime) -> World:
+        with owner_connection(runtime) as conn:
+            return build_world(conn, token_hours=24)
+
+    return Seeded(name, built_template(template, source, name, build, *extra))
+
+
+_SEEDS: set[str] = set()
+
+
+def seed(build: Callable[[Runtime, World], Any]) -> Any:
+    """A module fixture built by ``build(runtime, world)`` once, on the built-in plugins' world,
+    into a template of its own: each test that uses it (directly or through another fixture)
+    gets a fresh clone of that template, and the ``world`` fixture the world ``build`` left
+    (it may add ids and tokens). The fixture's value is the :class:`Seeded` template, its
+    ``state`` what ``build`` returned."""
+    name = build.__name__
+
+    def fixture(request: pytest.FixtureRequest, template: Settings, plugins_world_template: Seeded) -> Seeded:
+        world = World(ids=dict(plugins_world_template.world.ids), tokens=dict(plugins_world_template.world.tokens))
+        database = f"{PREFIX}seed_{request.module.__name__.rpartition('.')[2]}_{name}"
+        state = built_template(template, plugins_world_template.database, database,
+                               lambda runtime: build(runtime, world), *BUILTINS)
+        return Seeded(database, world, state)
+
+    fixture.__doc__ = build.__doc__
+    _SEEDS.add(name)
+    return pytest.fixture(scope="module", name=name)(fixture)
 
 
 @pytest.fixture(scope="session")
@@ -260,13 +330,13 @@ def plugins_template(template: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
-def world_template(template: Settings) -> tuple[str, World]:
+def world_template(template: Settings) -> Seeded:
     """Core's template with the world built in it."""
     return seeded_template(template, TEMPLATE, WORLD_TEMPLATE)
 
 
 @pytest.fixture(scope="session")
-def plugins_world_template(template: Settings, plugins_template: str) -> tuple[str, World]:
+def plugins_world_template(template: Settings, plugins_template: str) -> Seeded:
     """The built-in plugins' template with the world built in it."""
     return seeded_template(template, plugins_template, PLUGINS_WORLD_TEMPLATE, *BUILTINS)
 
@@ -274,10 +344,13 @@ def plugins_world_template(template: Settings, plugins_template: str) -> tuple[s
 @contextmanager
 def fresh_runtime(request: pytest.FixtureRequest, template: Settings, source: str, seeded: str,
                  *extra: tuple[str, Any]) -> Iterator[Runtime]:
-    """A runtime on a fresh clone of ``source``, or, when the test uses ``world``, of the
-    template fixture ``seeded`` names (the world already in it)."""
-    if "world" in request.fixturenames:
-        source, world = request.getfixturevalue(seeded)
+    """A runtime on a fresh clone of ``source``; when the test uses a :func:`seed`, of its
+    template; else when it uses ``world``, of the template fixture ``seeded`` names (the
+    world already in it)."""
+    seeds = [name for name in request.fixturenames if name in _SEEDS]
+    assert len(seeds) <= 1, f"a test's database comes from one seed, not {seeds}"
+    if seeds or "world" in request.fixturenames:
+        source, world, _ = request.getfixturevalue(seeds[0] if seeds else seeded)
         request.node.stash[_WORLD] = world
     with cloned_runtime(template, source, *extra) as rt:
         yield rt
@@ -314,8 +387,7 @@ def _cluster_wide(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def owner(runtime: Runtime) -> Iterator[Connection]:
     """An owner connection (bypasses RLS) whose work is committed as it goes."""
-    with runtime.owner.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT")
+    with owner_connection(runtime) as conn:
         yield conn
 
 

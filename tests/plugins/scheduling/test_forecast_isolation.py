@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import graphql_client, owner_connection, seed
 from tests.plugins.scheduling.volume_helpers import OVERRIDE, START, create_forecast, history, horizon
 
 TABLES = ("interval_volume", "forecast", "forecast_interval")
@@ -19,20 +20,28 @@ SEES = {  # the LOB codes each caller's rows belong to
 }
 
 
-@pytest.fixture
-def forecasts(world, owner, gql) -> dict[str, str]:
-    """Six weeks of history and one forecast on every LOB of both tenants; forecast id by LOB code."""
+@seed
+def forecasts_made(runtime, world) -> dict[str, str]:
+    """Five weeks of history and one forecast on every LOB of both tenants; forecast id by LOB code."""
     clients = {"A1a": "A1", "A1b": "A1", "A2a": "A2", "B1a": "B1"}
-    for lob, client in clients.items():
-        tenant = world.tB if lob == "B1a" else world.tA
-        history(owner, tenant, world.ids[client], world.ids[lob], weeks=5)
+    with owner_connection(runtime) as owner:
+        for lob, client in clients.items():
+            tenant = world.tB if lob == "B1a" else world.tA
+            history(owner, tenant, world.ids[client], world.ids[lob], weeks=5)
     ids = {}
-    for who, lobs in (("admin", ["A1a", "A1b", "A2a"]), ("adminB", ["B1a"])):
-        made_now = create_forecast(gql, world.tokens[who], {"lobIds": [str(world.ids[x]) for x in lobs],
-                                                            "method": "SEASONAL_NAIVE", **horizon(5, 1)})
-        for lob, made in zip(lobs, made_now["forecasts"], strict=True):
-            ids[LOBS[lob]] = made["id"]
+    with graphql_client(runtime) as gql:
+        for who, lobs in (("admin", ["A1a", "A1b", "A2a"]), ("adminB", ["B1a"])):
+            made_now = create_forecast(gql, world.tokens[who], {"lobIds": [str(world.ids[x]) for x in lobs],
+                                                                "method": "SEASONAL_NAIVE", **horizon(5, 1)})
+            for lob, made in zip(lobs, made_now["forecasts"], strict=True):
+                ids[LOBS[lob]] = made["id"]
     return ids
+
+
+@pytest.fixture
+def forecasts(forecasts_made) -> dict[str, str]:
+    """The forecasts' ids by LOB code, in the test's clone of the template they were made in."""
+    return forecasts_made.state
 
 
 @pytest.mark.parametrize("who", sorted(SEES))

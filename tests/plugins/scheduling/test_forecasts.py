@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from tests import factories as f
+from tests.conftest import graphql_client, owner_connection, seed
 from tests.jobs import finished, run_queue
 from tests.plugins.scheduling.volume_helpers import (
     CREATE,
@@ -28,12 +29,26 @@ ACCURACY = """query($lobs: [UUID!]!, $from: DateTime!, $to: DateTime!) {
 }"""
 
 
-@pytest.fixture
-def histories(world, owner):
+def write_histories(runtime, world) -> None:
     """Six weeks of history on RETAILCO's two LOBs, nine on LAURIER's."""
-    history(owner, world.tA, world.A1, world.A1a, weeks=6, seed=1)
-    history(owner, world.tA, world.A1, world.A1b, weeks=6, level=20, seed=2)
-    history(owner, world.tA, world.A2, world.A2a, weeks=9, seed=3)
+    with owner_connection(runtime) as owner:
+        history(owner, world.tA, world.A1, world.A1a, weeks=6, seed=1)
+        history(owner, world.tA, world.A1, world.A1b, weeks=6, level=20, seed=2)
+        history(owner, world.tA, world.A2, world.A2a, weeks=9, seed=3)
+
+
+@seed
+def histories(runtime, world):
+    """Six weeks of history on RETAILCO's two LOBs, nine on LAURIER's."""
+    write_histories(runtime, world)
+
+
+@seed
+def a1a_forecast(runtime, world) -> dict:
+    """The histories and the planner's forecast of A1a for the next week (MSTL-ETS): the forecast."""
+    write_histories(runtime, world)
+    with graphql_client(runtime) as gql:
+        return create(gql, world, [world.A1a])["forecasts"][0]
 
 
 def create(gql, world, lobs, who="planner", method="MSTL_ETS", lang=None, **span):
@@ -75,8 +90,8 @@ def test_a_forecast_is_versioned_per_lob_with_its_backtest(gql, world, owner, hi
     assert sorted(n for _, n in stored) == [336, 336, 336]
 
 
-def test_an_override_changes_the_effective_value_and_is_audited(gql, world, owner, histories):
-    forecast = create(gql, world, [world.A1a])["forecasts"][0]
+def test_an_override_changes_the_effective_value_and_is_audited(gql, world, owner, a1a_forecast):
+    forecast = a1a_forecast.state
     at = forecast["horizonStart"]
     body = gql(OVERRIDE, {"f": forecast["id"], "s": at, "o": 55.5, "r": "Marketing e-mail goes out"},
                token=world.tokens["planner"])
@@ -85,9 +100,8 @@ def test_an_override_changes_the_effective_value_and_is_audited(gql, world, owne
     assert interval["interval"]["effectiveOffered"] == 55.5
     assert interval["interval"]["override"] == {"offered": 55.5, "ahtSeconds": None,
                                                 "reason": "Marketing e-mail goes out"}
-    audit = owner.execute(text(
-        "SELECT actor_user_id, changed FROM audit_event"
-        " WHERE table_name = 'forecast_interval' AND op = 'UPDATE'")).all()
+    audit = owner.execute(text("SELECT actor_user_id, changed FROM audit_event"
+                               " WHERE table_name = 'forecast_interval' AND op = 'UPDATE'")).all()
     assert len(audit) == 1 and audit[0].actor_user_id == world.planner
     assert "override_offered" in str(audit[0].changed) and "Marketing" in str(audit[0].changed)
     cleared = gql(OVERRIDE, {"f": forecast["id"], "s": at}, token=world.tokens["planner"])
@@ -104,8 +118,8 @@ def test_an_override_changes_the_effective_value_and_is_audited(gql, world, owne
     ({"o": 1, "r": "x" * 501}, "TOO_LONG", "reason"),
     ({"o": 1, "r": "why", "s": "2026-02-16T00:15:00Z"}, "NOT_FOUND", "intervalStart"),
 ])
-def test_bad_overrides_are_refused_and_write_nothing(gql, world, owner, histories, variables, code, field):
-    forecast = create(gql, world, [world.A1a])["forecasts"][0]
+def test_bad_overrides_are_refused_and_write_nothing(gql, world, owner, a1a_forecast, variables, code, field):
+    forecast = a1a_forecast.state
     before = f.fingerprint(owner, VOLUME_TABLES)
     body = gql(OVERRIDE, {"f": forecast["id"], "s": forecast["horizonStart"], **variables},
                token=world.tokens["planner"], lang="fr")
