@@ -16,8 +16,8 @@ from graphql import get_named_type, get_nullable_type, is_list_type
 
 from switchboard.core.graphql.caps import declared_items
 from tests import factories as f
-from tests.security.operations import operations, valid
-from tests.security.running import Platform, built_in_platform
+from tests.security.operations import valid
+from tests.security.running import Platform, audience, built_in_platform, places
 
 DEFAULT_ITEMS = 3
 
@@ -30,32 +30,27 @@ def platform(template, plugins_template) -> Iterator[Platform]:
 
 @pytest.mark.parametrize("portal", [False, True], ids=["internal", "portal"])
 def test_every_list_argument_is_capped(platform, portal):
-    schema = (platform.runtime.schemas.portal if portal else platform.runtime.schemas.internal)._schema
-    token = platform.world.tokens["portal" if portal else "admin"]
+    schema, token = audience(platform, portal)
     checked = []
-    for operation in operations(schema):
-        if operation.takes_files:
-            continue
-        for place in operation.places():
-            listed = get_nullable_type(place.type)
-            if not is_list_type(listed) or isinstance(place.keys[-1], int):
-                continue
-            cap = declared_items(place.definition) or DEFAULT_ITEMS
-            item = valid(listed.of_type)
-            ids = get_named_type(listed).name in ("ID", "UUID")
-            expected = {"code": "TOO_MANY_IDS" if ids else "TOO_MANY_ITEMS", "argument": place.path, "max": cap}
-            before = f.fingerprint(platform.owner)
-            body = platform.gql(operation.document(), operation.put(place, [item] * (cap + 1)), token=token,
-                                portal=portal, lang="fr")
-            assert f.fingerprint(platform.owner) == before, operation.name
-            assert body["_status"] == 200 and "data" not in body, (place.path, body)  # a request error
-            assert [e["extensions"] for e in body["errors"]] == [expected], (operation.name, body)
-            assert body["errors"][0]["message"] == (f"Au plus {cap} identifiants à la fois." if ids
-                                                    else f"Au plus {cap} éléments.")
-            at_cap = platform.gql(operation.document(), operation.put(place, [item] * cap), token=token, portal=portal)
-            codes = {e.get("extensions", {}).get("code") for e in at_cap.get("errors") or []}
-            assert not codes & {"TOO_MANY_IDS", "TOO_MANY_ITEMS"}, (operation.name, at_cap)
-            checked.append(f"{operation.name}:{place.path}")
+    lists = places(schema, lambda p: is_list_type(get_nullable_type(p.type)) and not isinstance(p.keys[-1], int))
+    for operation, place in lists:
+        listed = get_nullable_type(place.type)
+        cap = declared_items(place.definition) or DEFAULT_ITEMS
+        item = valid(listed.of_type)
+        ids = get_named_type(listed).name in ("ID", "UUID")
+        expected = {"code": "TOO_MANY_IDS" if ids else "TOO_MANY_ITEMS", "argument": place.path, "max": cap}
+        before = f.fingerprint(platform.owner)
+        body = platform.gql(operation.document(), operation.put(place, [item] * (cap + 1)), token=token,
+                            portal=portal, lang="fr")
+        assert f.fingerprint(platform.owner) == before, operation.name
+        assert body["_status"] == 200 and "data" not in body, (place.path, body)  # a request error
+        assert [e["extensions"] for e in body["errors"]] == [expected], (operation.name, body)
+        assert body["errors"][0]["message"] == (f"Au plus {cap} identifiants à la fois." if ids
+                                                else f"Au plus {cap} éléments.")
+        at_cap = platform.gql(operation.document(), operation.put(place, [item] * cap), token=token, portal=portal)
+        codes = {e.get("extensions", {}).get("code") for e in at_cap.get("errors") or []}
+        assert not codes & {"TOO_MANY_IDS", "TOO_MANY_ITEMS"}, (operation.name, at_cap)
+        checked.append(f"{operation.name}:{place.path}")
     must = {"nodes:ids"} if portal else {
         "approveTimeEntries:ids", "committedMinutes:employeeIds", "solveSchedule:lobIds", "nodes:ids",
         "createClient:input.languages", "setAvailability:windows", "createForecast:input.lobIds"}

@@ -10,7 +10,7 @@ or, where it declares none, the ``max_string_length`` setting (small here).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import pytest
 import strawberry
@@ -18,8 +18,8 @@ from graphql import get_named_type, get_nullable_type, is_list_type
 
 from switchboard.core.graphql.caps import capped, capped_field, declared_cap
 from switchboard.core.hookspecs import hookimpl
-from tests.security.operations import Operation, operations
-from tests.security.running import Platform, built_in_platform
+from tests.security.operations import Place
+from tests.security.running import Platform, audience, built_in_platform, places
 
 DEFAULT_CAP = 40
 
@@ -52,28 +52,23 @@ def platform(template, plugins_template) -> Iterator[Platform]:
         yield running
 
 
-def string_places(operation: Operation) -> Iterator[Any]:
-    """The places of single strings (not of lists of them)."""
-    return (p for p in operation.places()
-            if get_named_type(p.type).name in ("String", "ID") and not is_list_type(get_nullable_type(p.type)))
+def is_single_string(place: Place) -> bool:
+    """A place of one string (not of a list of them)."""
+    return get_named_type(place.type).name in ("String", "ID") and not is_list_type(get_nullable_type(place.type))
 
 
 @pytest.mark.parametrize("portal", [False, True], ids=["internal", "portal"])
 def test_every_string_argument_is_capped_and_refuses_nul(platform, portal):
-    schema = (platform.runtime.schemas.portal if portal else platform.runtime.schemas.internal)._schema
-    token = platform.world.tokens["portal" if portal else "admin"]
+    schema, token = audience(platform, portal)
     checked = []
-    for operation in operations(schema):
-        if operation.takes_files:
-            continue
-        for place in string_places(operation):
-            cap = declared_cap(place.definition) or DEFAULT_CAP
-            for value, expected in (("x" * (cap + 1), {"code": "TOO_LONG", "argument": place.path, "max": cap}),
-                                    ("a\x00b", {"code": "INVALID_CHARACTER", "argument": place.path})):
-                body = platform.gql(operation.document(), operation.put(place, value), token=token, portal=portal)
-                assert body["_status"] == 200 and "data" not in body, (place.path, body)  # a request error
-                assert [e["extensions"] for e in body["errors"]] == [expected], (operation.name, body)
-            checked.append(f"{operation.name}:{place.path}")
+    for operation, place in places(schema, is_single_string):
+        cap = declared_cap(place.definition) or DEFAULT_CAP
+        for value, expected in (("x" * (cap + 1), {"code": "TOO_LONG", "argument": place.path, "max": cap}),
+                                ("a\x00b", {"code": "INVALID_CHARACTER", "argument": place.path})):
+            body = platform.gql(operation.document(), operation.put(place, value), token=token, portal=portal)
+            assert body["_status"] == 200 and "data" not in body, (place.path, body)  # a request error
+            assert [e["extensions"] for e in body["errors"]] == [expected], (operation.name, body)
+        checked.append(f"{operation.name}:{place.path}")
     must = {"echo:text", "echo:note.title", "echo:note.lines[0]"} if portal else {
         "employees:search", "createApiToken:name", "createClient:input.name", "createClient:input.languages[0]",
         "hireEmployee:input.languages[0].language", "login:password"}
