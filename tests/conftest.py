@@ -134,7 +134,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings naming the template database: on a session-private embedded server, or on
     the server of ``DATABASE_URL`` (and ``DATABASE_RUNTIME_URL``) if set."""
     base = Settings.from_env({k: v for k, v in os.environ.items() if k in ("DATABASE_URL", "DATABASE_RUNTIME_URL")})
-    base = replace(base, data_dir=tmp_path_factory.mktemp("switchboard"), secret_keys=(f.SECRET_KEY,))
+    # The world's tokens are minted once, when its template is built: a second factor given then
+    # must still be recent for a test that runs late in a long session (15 minutes in production).
+    base = replace(base, data_dir=tmp_path_factory.mktemp("switchboard"), secret_keys=(f.SECRET_KEY,),
+                   mfa_window_minutes=60)
     return on_database(base, TEMPLATE)
 
 
