@@ -10,6 +10,8 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
+from switchboard.core.graphql.rows import FromRow
+
 
 @strawberry.enum(description="The kind of change an audit event records.")
 class AuditOperation(Enum):
@@ -19,7 +21,7 @@ class AuditOperation(Enum):
 
 
 @strawberry.type(description="One audited change: who, when, which row, what changed (PII redacted).")
-class AuditEvent:
+class AuditEvent(FromRow):
     seq: int = strawberry.field(description="Position in the tenant's hash chain.")
     at: datetime
     actor_user_id: UUID | None
@@ -31,20 +33,16 @@ class AuditEvent:
     changed: JSON
     hash: str = strawberry.field(description="SHA-256 of this event chained to the previous one (hex).")
 
+    row_renames = {"table": "table_name"}
+
     @classmethod
     def from_row(cls, r: Any) -> AuditEvent:
-        return cls(seq=r.seq, at=r.at, actor_user_id=r.actor_user_id, table=r.table_name, row_id=r.row_id,
-                   client_id=r.client_id, lob_id=r.lob_id, op=AuditOperation(r.op), changed=r.changed,
-                   hash=bytes(r.hash).hex())
+        return super().from_row(r, hash=bytes(r.hash).hex())
 
 
 @strawberry.type(description="One read of an employee's contact fields.")
-class PiiAccess:
+class PiiAccess(FromRow):
     at: datetime
     user_id: UUID
     employee_id: UUID
     fields: list[str]
-
-    @classmethod
-    def from_row(cls, r: Any) -> PiiAccess:
-        return cls(at=r.at, user_id=r.user_id, employee_id=r.employee_id, fields=list(r.fields))

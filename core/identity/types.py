@@ -12,6 +12,7 @@ import strawberry
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.payload import UserErrorType
+from switchboard.core.graphql.rows import FromRow
 
 from .users import users_by_ids
 
@@ -32,15 +33,11 @@ class TokenKind(Enum):
 
 
 @strawberry.type(description="A role held on a scope (no client: the whole tenant).")
-class RoleGrant:
+class RoleGrant(FromRow):
     id: UUID | None
     role: str
     client_id: UUID | None
     lob_id: UUID | None
-
-    @classmethod
-    def from_row(cls, r: Any) -> RoleGrant:
-        return cls(id=r.id, role=r.role, client_id=r.client_id, lob_id=r.lob_id)
 
 
 @strawberry.type(description="The authenticated caller.")
@@ -77,7 +74,7 @@ class Me:
 
 
 @strawberry.type(description="A bearer token (its secret is never shown again).")
-class Token:
+class Token(FromRow):
     id: UUID
     user_id: UUID
     kind: TokenKind
@@ -87,14 +84,9 @@ class Token:
     revoked_at: datetime | None
     last_used_at: datetime | None
 
-    @classmethod
-    def from_row(cls, r: Any) -> Token:
-        return cls(id=r.id, user_id=r.user_id, kind=TokenKind(r.kind), name=r.name, created_at=r.created_at,
-                   expires_at=r.expires_at, revoked_at=r.revoked_at, last_used_at=r.last_used_at)
-
 
 @strawberry.type(description="A staff member or a client user.")
-class User(Node):
+class User(FromRow, Node):
     id: strawberry.Private[UUID]
     email: str
     kind: UserKind
@@ -108,11 +100,9 @@ class User(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> User:
-        return cls(id=r.id, email=r.email, kind=UserKind(r.kind), display_name=r.display_name, locale=r.locale,
-                   active=r.active, totp_enabled=r.totp_enabled, employee_id=r.employee_id,
-                   bound_client_id=r.bound_client_id,
-                   grants=[RoleGrant(id=UUID(g["id"]), role=g["role"], client_id=_uuid(g["client_id"]),
-                                     lob_id=_uuid(g["lob_id"])) for g in r.grants])
+        grants = [RoleGrant(id=UUID(g["id"]), role=g["role"], client_id=_uuid(g["client_id"]),
+                            lob_id=_uuid(g["lob_id"])) for g in r.grants]
+        return super().from_row(r, grants=grants)
 
 
 @strawberry.type(description="A role and the permission keys it holds.")

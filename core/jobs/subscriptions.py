@@ -18,17 +18,18 @@ from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError
 from switchboard.core.graphql.access import signed_in
 from switchboard.core.graphql.live import follow, live_error
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.identity.caller import Caller
 
 from . import service
-from .types import JobError, JobProgress, JobState
+from .types import JobError, JobProgress, JobState, job_report
 
 CHANNEL = "switchboard_job_progress"
 ENDED = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
 
 
 @strawberry.type(description="A job's state and latest progress, as one event of jobProgress.")
-class JobUpdate:
+class JobUpdate(FromRow):
     id: UUID
     kind: str
     state: JobState
@@ -41,10 +42,7 @@ class JobUpdate:
     @classmethod
     def from_row(cls, r: Any, message: Any) -> JobUpdate:
         """``message(code, **params)`` renders an error in the subscriber's language."""
-        error = r.error_code and JobError(code=r.error_code, message=message(r.error_code, **(r.error_params or {})))
-        return cls(id=r.id, kind=r.kind, state=JobState(r.state), cancel_requested=r.cancel_requested,
-                   progress=JobProgress.from_json(r.progress or {}), error=error, started_at=r.started_at,
-                   finished_at=r.finished_at)
+        return super().from_row(r, **job_report(r, message))
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.graphql.scalars import Fraction
 
 from . import service
@@ -48,8 +49,14 @@ class JobProgress:
                    best_bound=p.get("bestBound"), gap=p.get("gap"), phase=p.get("phase"), detail=p)
 
 
+def job_report(r: Any, message: Any) -> dict[str, Any]:
+    """A job row's ``progress`` and ``error`` objects, the error rendered by ``message(code, **params)``."""
+    error = r.error_code and JobError(code=r.error_code, message=message(r.error_code, **(r.error_params or {})))
+    return {"progress": JobProgress.from_json(r.progress or {}), "error": error}
+
+
 @strawberry.type(description="A background job (a schedule solve, for one) and how it is going.")
-class Job(Node):
+class Job(FromRow, Node):
     id: strawberry.Private[UUID]
     kind: str
     state: JobState
@@ -66,6 +73,8 @@ class Job(Node):
                                                      " outcome gives it typed.")
     error: JobError | None
 
+    row_renames = {"requested_at": "created_at"}
+
     @strawberry.field(description="What the job made, typed by its kind (see JobResult's implementations);"
                                   " null until it succeeds.")
     def outcome(self, info: strawberry.Info) -> JobResult | None:
@@ -76,12 +85,7 @@ class Job(Node):
     @classmethod
     def from_row(cls, r: Any, message: Any) -> Job:
         """``message(code, **params)`` renders an error in the reader's language."""
-        error = r.error_code and JobError(code=r.error_code, message=message(r.error_code, **(r.error_params or {})))
-        return cls(id=r.id, kind=r.kind, state=JobState(r.state), lob_ids=list(r.lob_ids), params=r.params,
-                   requested_by=r.requested_by, requested_at=r.created_at, started_at=r.started_at,
-                   finished_at=r.finished_at, time_limit_seconds=r.time_limit_seconds,
-                   cancel_requested=r.cancel_requested, progress=JobProgress.from_json(r.progress or {}),
-                   result=r.result, error=error)
+        return super().from_row(r, **job_report(r, message))
 
 
 def job_by_id(ctx: Any):

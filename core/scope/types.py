@@ -10,6 +10,7 @@ import strawberry
 
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.graphql.scalars import Percent
 
 from . import service
@@ -41,7 +42,7 @@ class ServiceLevel:
 
 
 @strawberry.type(description="A client account of the BPO.")
-class Client(Node):
+class Client(FromRow, Node):
     id: strawberry.Private[UUID]
     name: str
     code: str
@@ -56,22 +57,13 @@ class Client(Node):
     )
     active: bool
 
-    @classmethod
-    def from_row(cls, r: Any) -> Client:
-        return cls(
-            id=r.id, name=r.name, code=r.code, jurisdiction=r.jurisdiction, timezone=r.timezone,
-            languages=list(r.languages), currency=r.currency, holiday_region=r.holiday_region,
-            regimes=[Regime(x) for x in r.regimes], residency_regions=list(r.residency_regions),
-            active=r.active,
-        )
-
     @strawberry.field(description="The client's lines of business the caller can see.")
     async def lobs(self, info: strawberry.Info) -> list[Lob]:
         return await lobs_of_client(info.context).load(self.id)
 
 
 @strawberry.type(description="A line of business: one client program with its own SLA, language and rules.")
-class Lob(Node):
+class Lob(FromRow, Node):
     id: strawberry.Private[UUID]
     client_id: UUID
     name: str
@@ -87,13 +79,8 @@ class Lob(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Lob:
-        return cls(
-            id=r.id, client_id=r.client_id, name=r.name, code=r.code, language=r.language,
-            channel=Channel(r.channel), timezone=r.timezone,
-            service_level=ServiceLevel(target_pct=r.sla_target_pct, answer_seconds=r.sla_answer_seconds),
-            required_credentials=list(r.required_credentials), handles_card_data=r.handles_card_data,
-            handles_health_data=r.handles_health_data, active=r.active,
-        )
+        return super().from_row(
+            r, service_level=ServiceLevel(target_pct=r.sla_target_pct, answer_seconds=r.sla_answer_seconds))
 
     @strawberry.field
     async def client(self, info: strawberry.Info) -> Client | None:
@@ -101,16 +88,12 @@ class Lob(Node):
 
 
 @strawberry.type(description="A delivery site of the BPO.")
-class Site(Node):
+class Site(FromRow, Node):
     id: strawberry.Private[UUID]
     name: str
     country: str
     region: str
     timezone: str
-
-    @classmethod
-    def from_row(cls, r: Any) -> Site:
-        return cls(id=r.id, name=r.name, country=r.country, region=r.region, timezone=r.timezone)
 
 
 def client_by_id(ctx: Any):

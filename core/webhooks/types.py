@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.rows import FromRow
 
 from . import service
 
@@ -23,7 +24,7 @@ class WebhookEventType:
 
 
 @strawberry.type(description="A receiver of the tenant's events. Its signing secret is shown once, when it is made.")
-class WebhookEndpoint(Node):
+class WebhookEndpoint(FromRow, Node):
     id: strawberry.Private[UUID]
     url: str
     description: str
@@ -33,11 +34,6 @@ class WebhookEndpoint(Node):
     active: bool
     created_by: UUID
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, r: Any) -> WebhookEndpoint:
-        return cls(id=r.id, url=r.url, description=r.description, event_types=list(r.event_types),
-                   client_id=r.client_id, active=r.active, created_by=r.created_by, created_at=r.created_at)
 
 
 @strawberry.enum(description="Where a delivery is: waiting for its next attempt, delivered, or given up.")
@@ -62,7 +58,7 @@ class WebhookAttempt:
 
 
 @strawberry.type(description="One event sent (or being sent) to one endpoint, with every attempt.")
-class WebhookDelivery:
+class WebhookDelivery(FromRow):
     id: UUID
     endpoint_id: UUID
     event_id: UUID
@@ -82,12 +78,8 @@ class WebhookDelivery:
 
     @classmethod
     def from_row(cls, r: Any) -> WebhookDelivery:
-        return cls(id=r.id, endpoint_id=r.endpoint_id, event_id=r.event_id, event_type=r.event_type,
-                   client_id=r.client_id, payload=r.payload, occurred_at=r.occurred_at,
-                   state=WebhookDeliveryState(r.state), attempts=r.attempts,
-                   next_attempt_at=r.next_attempt_at if r.state == "pending" else None, last_status=r.last_status,
-                   last_error=r.last_error, delivered_at=r.delivered_at, replay_of=r.replay_of,
-                   created_at=r.created_at, attempt_log=[WebhookAttempt.from_json(a) for a in r.attempt_log])
+        return super().from_row(r, next_attempt_at=r.next_attempt_at if r.state == "pending" else None,
+                                attempt_log=[WebhookAttempt.from_json(a) for a in r.attempt_log])
 
 
 def webhook_endpoint_by_id(ctx: Any):

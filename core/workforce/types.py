@@ -12,6 +12,7 @@ import strawberry
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.money import Money
 from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.scope.types import Client, Lob, Site, client_by_id, lob_by_id, site_by_id
 
 from . import permissions, service
@@ -75,7 +76,7 @@ def language_skills(root: Any) -> list[LanguageSkill]:
 
 
 @strawberry.type(description="A person employed by the BPO.")
-class Employee(Node):
+class Employee(FromRow, Node):
     id: strawberry.Private[UUID]
     employee_number: str
     preferred_name: str
@@ -86,13 +87,7 @@ class Employee(Node):
     home_site_id: strawberry.Private[UUID | None]
     stored_languages: strawberry.Private[list[Any]]
 
-    @classmethod
-    def from_row(cls, r: Any) -> Employee:
-        return cls(
-            id=r.id, employee_number=r.employee_number, preferred_name=r.preferred_name, hire_date=r.hire_date,
-            termination_date=r.termination_date, work_region=r.work_region, home_site_id=r.home_site_id,
-            stored_languages=r.languages,
-        )
+    row_renames = {"stored_languages": "languages"}
 
     @strawberry.field
     async def home_site(self, info: strawberry.Info) -> Site | None:
@@ -112,7 +107,7 @@ class Employee(Node):
 
 
 @strawberry.type(description="A date-effective assignment of an employee to a LOB.")
-class Assignment(Node):
+class Assignment(FromRow, Node):
     id: strawberry.Private[UUID]
     role: AssignmentRole
     valid_from: date
@@ -127,12 +122,7 @@ class Assignment(Node):
 
     @classmethod
     def from_row(cls, r: Any) -> Assignment:
-        return cls(
-            id=r.id, role=AssignmentRole(r.role), valid_from=r.valid_from, valid_to=r.valid_to,
-            pay_rate=Money(amount=r.pay_rate, currency=r.pay_currency), pay_currency=r.pay_currency,
-            weekly_hours_cap=r.weekly_hours_cap,
-            employee_id=r.employee_id, lob_id=r.lob_id, client_id=r.client_id, supervisor_id=r.supervisor_id,
-        )
+        return super().from_row(r, pay_rate=Money(amount=r.pay_rate, currency=r.pay_currency))
 
     @strawberry.field
     async def employee(self, info: strawberry.Info) -> Employee | None:
@@ -152,7 +142,7 @@ class Assignment(Node):
 
 
 @strawberry.type(description="A certification, clearance or training an employee holds.")
-class Credential:
+class Credential(FromRow):
     id: UUID
     kind: str
     issued_on: date
@@ -160,11 +150,6 @@ class Credential:
     revoked_on: date | None = strawberry.field(description="First day it no longer counts after revocation.")
     employee_id: strawberry.Private[UUID]
     client_id: strawberry.Private[UUID | None]
-
-    @classmethod
-    def from_row(cls, r: Any) -> Credential:
-        return cls(id=r.id, kind=r.kind, issued_on=r.issued_on, expires_on=r.expires_on, revoked_on=r.revoked_on,
-                   employee_id=r.employee_id, client_id=r.client_id)
 
     @strawberry.field(description="Standing on a day (default today); EXPIRING: expires within 30 days.")
     def status(self, on: date | None = None) -> CredentialStatus:
