@@ -13,6 +13,7 @@ import strawberry
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.money import Money
 from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.jobs.results import JobResult
 from switchboard.core.scope.types import Client, Lob, client_by_id, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
@@ -84,7 +85,7 @@ class BillableHoursRow:
 
 
 @strawberry.type(description="Commercial terms of a client, or of one of its LOBs (which win), over a period.")
-class BillingTerms:
+class BillingTerms(FromRow):
     id: UUID
     client_id: UUID
     lob_id: UUID | None
@@ -102,14 +103,7 @@ class BillingTerms:
 
     @classmethod
     def from_row(cls, r: Any) -> BillingTerms:
-        return cls(
-            id=r.id, client_id=r.client_id, lob_id=r.lob_id, valid_from=r.valid_from, valid_to=r.valid_to,
-            billable_activities=[Activity(a) for a in r.billable_activities],
-            bill_rate=Money(amount=r.bill_rate, currency=r.currency),
-            currency=r.currency, overtime_multiplier=r.overtime_multiplier,
-            double_time_multiplier=r.double_time_multiplier, holiday_multiplier=r.holiday_multiplier,
-            premium_payer=PremiumPayer(r.premium_payer), rounding_minutes=r.rounding_minutes,
-        )
+        return super().from_row(r, bill_rate=Money(amount=r.bill_rate, currency=r.currency))
 
 
 @strawberry.enum(description="An invoice bills a period; a credit note corrects an issued invoice.")
@@ -135,7 +129,7 @@ class HoursClass(Enum):
 @strawberry.type(description="A line of an invoice or credit note: one LOB, terms and class of time. Minutes are"
                  " rounded half up to the terms' increment; amount = minutes × rate × multiplier / 60, half up to"
                  " cents. Credit note lines are negative.")
-class InvoiceLine:
+class InvoiceLine(FromRow):
     id: UUID
     invoice_id: UUID
     lob_id: UUID
@@ -151,14 +145,8 @@ class InvoiceLine:
 
     @classmethod
     def from_row(cls, r: Any) -> InvoiceLine:
-        return cls(
-            id=r.id, invoice_id=r.invoice_id, lob_id=r.lob_id, terms_id=r.terms_id,
-            hours_class=HoursClass(r.hours_class), minutes=r.minutes, hours=r.hours,
-            rounding_minutes=r.rounding_minutes, rate=Money(amount=r.rate, currency=r.currency),
-            multiplier=r.multiplier,
-            amount=Money(amount=r.amount, currency=r.currency),
-            currency=r.currency,
-        )
+        return super().from_row(r, rate=Money(amount=r.rate, currency=r.currency),
+                                amount=Money(amount=r.amount, currency=r.currency))
 
     @strawberry.field(description="The amount in the caller's language, with its currency.",
                       deprecation_reason="Use amount { text }: every Money says itself in the caller's language.")
@@ -171,7 +159,7 @@ class InvoiceLine:
 
 
 @strawberry.type(description="An invoice or credit note of one client's period, in one currency.")
-class Invoice(Node):
+class Invoice(FromRow, Node):
     id: strawberry.Private[UUID]
     client_id: UUID
     kind: InvoiceKind
@@ -188,15 +176,12 @@ class Invoice(Node):
     issued_by_id: UUID | None
     created_at: datetime
 
+    row_renames = {"credits_id": "credits", "issued_by_id": "issued_by"}
+
     @classmethod
     def from_row(cls, r: Any) -> Invoice:
-        return cls(
-            id=r.id, client_id=r.client_id, kind=InvoiceKind(r.kind), status=InvoiceStatus(r.status),
-            number=r.number, period_from=r.period_from, period_to=r.period_to, currency=r.currency,
-            total=Money(amount=r.total, currency=r.currency), credits_id=r.credits,
-            creditable=Money.of(r.creditable, r.currency), issued_at=r.issued_at,
-            issued_by_id=r.issued_by, created_at=r.created_at,
-        )
+        return super().from_row(r, total=Money(amount=r.total, currency=r.currency),
+                                creditable=Money.of(r.creditable, r.currency))
 
     @strawberry.field(description="The total in the caller's language, with its currency.",
                       deprecation_reason="Use total { text }: every Money says itself in the caller's language.")

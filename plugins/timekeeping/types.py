@@ -13,6 +13,7 @@ import strawberry
 
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
 from switchboard.core.jobs.results import JobResult
@@ -44,7 +45,7 @@ class EntryStatus(Enum):
 
 
 @strawberry.type(description="Time an employee worked, or was absent, on one LOB.")
-class TimeEntry(Node):
+class TimeEntry(FromRow, Node):
     id: strawberry.Private[UUID]
     employee_id: UUID
     client_id: UUID
@@ -65,15 +66,7 @@ class TimeEntry(Node):
     note: str | None
     approved_at: datetime | None
 
-    @classmethod
-    def from_row(cls, r: Any) -> TimeEntry:
-        return cls(
-            id=r.id, employee_id=r.employee_id, client_id=r.client_id, lob_id=r.lob_id,
-            assignment_id=r.assignment_id, activity=Activity(r.activity), started_at=r.started_at,
-            ended_at=r.ended_at, timezone=r.timezone, work_date=r.work_date, booked_on=r.booked_on,
-            source=EntrySource(r.source), state=EntryState(r.state), status=EntryStatus(r.status),
-            adjustment=r.adjustment, supersedes_id=r.supersedes, note=r.note, approved_at=r.approved_at,
-        )
+    row_renames = {"supersedes_id": "supersedes"}
 
     @strawberry.field(description="The activity's category.")
     def category(self) -> ActivityCategory:
@@ -107,15 +100,11 @@ class TimeEntry(Node):
 
 
 @strawberry.type(description="A client's days closed up to a date: later changes land as adjustments.")
-class PeriodClose:
+class PeriodClose(FromRow):
     id: UUID
     client_id: UUID
     closed_through: date
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, r: Any) -> PeriodClose:
-        return cls(id=r.id, client_id=r.client_id, closed_through=r.closed_through, created_at=r.created_at)
 
 
 def entry_by_id(ctx: Any):

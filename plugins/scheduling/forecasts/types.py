@@ -13,6 +13,7 @@ import strawberry
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Window, connection, connection_field
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.imports.report import report_from_json
 from switchboard.core.imports.types import ImportCounts, report_fields
@@ -30,7 +31,7 @@ def _local(moment: datetime, zone: str) -> datetime:
 
 
 @strawberry.type(description="One interval of a LOB's history: what was offered and how it went.")
-class IntervalVolume:
+class IntervalVolume(FromRow):
     id: UUID
     lob_id: UUID
     interval_start: datetime = strawberry.field(description="Start, in UTC.")
@@ -44,10 +45,8 @@ class IntervalVolume:
 
     @classmethod
     def from_row(cls, r: Any) -> IntervalVolume:
-        return cls(id=r.id, lob_id=r.lob_id, interval_start=r.interval_start,
-                   local_interval_start=_local(r.interval_start, r.timezone), interval_minutes=r.interval_minutes,
-                   offered=r.offered, handled=r.handled, abandoned=r.abandoned, aht_seconds=_float(r.aht_seconds),
-                   service_level=_float(r.service_level))
+        return super().from_row(r, local_interval_start=_local(r.interval_start, r.timezone),
+                                aht_seconds=_float(r.aht_seconds), service_level=_float(r.service_level))
 
 
 @strawberry.type(description="What an import of interval volume history did.")
@@ -83,7 +82,7 @@ class ForecastOverride:
 
 
 @strawberry.type(description="One interval of a forecast.")
-class ForecastInterval:
+class ForecastInterval(FromRow):
     id: UUID
     forecast_id: UUID
     interval_start: datetime = strawberry.field(description="Start, in UTC.")
@@ -106,13 +105,12 @@ class ForecastInterval:
         override = None if r.override_by is None else ForecastOverride(
             offered=_float(r.override_offered), aht_seconds=_float(r.override_aht_seconds), by_user_id=r.override_by,
             at=r.override_at, reason=r.override_reason)
-        return cls(id=r.id, forecast_id=r.forecast_id, interval_start=r.interval_start,
-                   local_interval_start=_local(r.interval_start, r.timezone), offered=float(r.offered),
-                   aht_seconds=float(r.aht_seconds), override=override)
+        return super().from_row(r, local_interval_start=_local(r.interval_start, r.timezone), offered=float(r.offered),
+                                aht_seconds=float(r.aht_seconds), override=override)
 
 
 @strawberry.type(description="Version n of a LOB's forecast.")
-class Forecast(Node):
+class Forecast(FromRow, Node):
     id: strawberry.Private[UUID]
     lob_id: UUID
     version: int
@@ -128,14 +126,13 @@ class Forecast(Node):
     created_by_user_id: UUID
     created_at: datetime
 
+    row_renames = {"created_by_user_id": "created_by"}
+
     @classmethod
     def from_row(cls, r: Any) -> Forecast:
-        return cls(id=r.id, lob_id=r.lob_id, version=r.version, method=ForecastMethod(r.method),
-                   horizon_start=r.horizon_start, horizon_end=r.horizon_end, interval_minutes=r.interval_minutes,
-                   history_start=r.history_start, history_end=r.history_end, holiday_factor=float(r.holiday_factor),
-                   backtest=Backtest(weeks=r.backtest_weeks, wape=_float(r.backtest_wape), bias=_float(r.backtest_bias),
-                                     baseline_wape=_float(r.baseline_wape), baseline_bias=_float(r.baseline_bias)),
-                   created_by_user_id=r.created_by, created_at=r.created_at)
+        backtest = Backtest(weeks=r.backtest_weeks, wape=_float(r.backtest_wape), bias=_float(r.backtest_bias),
+                            baseline_wape=_float(r.baseline_wape), baseline_bias=_float(r.baseline_bias))
+        return super().from_row(r, holiday_factor=float(r.holiday_factor), backtest=backtest)
 
     @strawberry.field
     async def lob(self, info: strawberry.Info) -> Lob | None:

@@ -27,6 +27,7 @@ from uuid import UUID
 
 from switchboard.core.db.session import DbSession
 from switchboard.core.db.sql_files import sql_text
+from switchboard.core.graphql.scalars import whole_minutes
 from switchboard.core.identity.caller import Caller
 from switchboard.plugins.scheduling.reports.scope import check_days, report_lobs
 from switchboard.plugins.timekeeping.activities import CATEGORY, ActivityCategory, sql_list
@@ -80,6 +81,11 @@ class AdherenceRow:
     def conformance(self) -> Decimal | None:
         """Worked ÷ scheduled minutes (None when nothing was scheduled)."""
         return ratio(self.worked_minutes, self.scheduled_minutes)
+
+    def whole_minutes(self) -> dict[str, int | None]:
+        """The three minute counts as the whole minutes they are shown as, by field name."""
+        return {name: whole_minutes(getattr(self, name))
+                for name in ("scheduled_minutes", "adherent_minutes", "worked_minutes")}
 
 
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -12,7 +12,8 @@ import strawberry
 from switchboard.core.errors import AccessError
 from switchboard.core.graphql.access import requires
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
-from switchboard.core.graphql.scalars import Fraction, whole_minutes
+from switchboard.core.graphql.rows import FromRow
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.portal.permissions import READ
 from switchboard.core.portal.permissions import READ as PORTAL_READ
 from switchboard.plugins.scheduling.reports.adherence import CELL_KEYS, AdherenceRow, Grouping, rollup_sql
@@ -31,7 +32,7 @@ class PortalGrouping(Enum):
 
 @strawberry.type(name="PortalAdherence", description="Schedule adherence of the caller's account; dimensions not"
                  " grouped by are null.")
-class PortalAdherence:
+class PortalAdherence(FromRow):
     day: date | None = strawberry.field(description="Local date of the LOB.")
     lob_id: UUID | None
     agent: str | None = strawberry.field(description="An opaque agent identifier, stable for this account.")
@@ -42,12 +43,11 @@ class PortalAdherence:
     conformance: Fraction | None = strawberry.field(description="Worked ÷ scheduled minutes; above 1 when more was"
                                                     " worked than scheduled.")
 
+    row_renames = {"agent": "employee_id"}
+
     @classmethod
     def from_row(cls, r: AdherenceRow) -> PortalAdherence:
-        return cls(day=r.day, lob_id=r.lob_id, agent=r.employee_id,
-                   scheduled_minutes=whole_minutes(r.scheduled_minutes),
-                   adherent_minutes=whole_minutes(r.adherent_minutes), worked_minutes=whole_minutes(r.worked_minutes),
-                   adherence=r.adherence, conformance=r.conformance)
+        return super().from_row(r, **r.whole_minutes())
 
 
 @strawberry.type

@@ -11,7 +11,8 @@ import strawberry
 
 from switchboard.core.graphql.pagination import Connection, Window, connection_field, list_connection, page_cap
 from switchboard.core.graphql.reason import EmptyReason, empty_reason
-from switchboard.core.graphql.scalars import Fraction, whole_minutes
+from switchboard.core.graphql.rows import FromRow
+from switchboard.core.graphql.scalars import Fraction
 from switchboard.plugins.scheduling.reports.adherence import AdherenceRow, Grouping
 from switchboard.plugins.scheduling.reports.coverage import CoverageGap
 from switchboard.plugins.scheduling.reports.scorecard import ScorecardLine
@@ -30,7 +31,7 @@ class ReportGrouping(Enum):
 
 
 @strawberry.type(description="Adherence and conformance of one roll-up cell; dimensions not grouped by are null.")
-class AdherenceFigures:
+class AdherenceFigures(FromRow):
     day: date | None = strawberry.field(description="Local date of the LOB.")
     client_id: UUID | None
     lob_id: UUID | None
@@ -43,12 +44,11 @@ class AdherenceFigures:
     conformance: Fraction | None = strawberry.field(description="Worked ÷ scheduled minutes; above 1 when more was"
                                                     " worked than scheduled.")
 
+    row_renames = {"agent_id": "employee_id"}
+
     @classmethod
     def from_row(cls, r: AdherenceRow) -> AdherenceFigures:
-        return cls(day=r.day, client_id=r.client_id, lob_id=r.lob_id, agent_id=r.employee_id,
-                   scheduled_minutes=whole_minutes(r.scheduled_minutes),
-                   adherent_minutes=whole_minutes(r.adherent_minutes), worked_minutes=whole_minutes(r.worked_minutes),
-                   adherence=r.adherence, conformance=r.conformance)
+        return super().from_row(r, **r.whole_minutes())
 
 
 @strawberry.type(description="Why coverage fell short, in agent-hours: the parts add up to the gap; a negative"

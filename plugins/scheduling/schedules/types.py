@@ -12,6 +12,7 @@ import strawberry
 from switchboard.core.graphql import loaders
 from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Fetched, Window, connection, connection_field
+from switchboard.core.graphql.rows import FromRow
 from switchboard.core.graphql.scalars import Fraction
 from switchboard.core.jobs import service as jobs
 from switchboard.core.jobs.types import Job
@@ -55,7 +56,7 @@ class OnLob:
 
 
 @strawberry.type(description="A shape of shift a LOB may schedule. Start times are the LOB's local times.")
-class ShiftTemplate(OnLob):
+class ShiftTemplate(FromRow, OnLob):
     id: UUID
     client_id: UUID
     name: str
@@ -66,28 +67,19 @@ class ShiftTemplate(OnLob):
     unpaid_break_minutes: int
     weekdays: list[int] = strawberry.field(description="ISO weekdays it may be used on (1 = Monday).")
 
-    @classmethod
-    def from_row(cls, r: Any) -> ShiftTemplate:
-        return cls(id=r.id, client_id=r.client_id, lob_id=r.lob_id, name=r.name, length_minutes=r.length_minutes,
-                   earliest_start=r.earliest_start, latest_start=r.latest_start,
-                   start_step_minutes=r.start_step_minutes, unpaid_break_minutes=r.unpaid_break_minutes,
-                   weekdays=list(r.weekdays))
-
 
 @strawberry.type(description="A weekly window when an employee can work, in the time zone they are in.")
-class AvailabilityWindow:
+class AvailabilityWindow(FromRow):
     weekday: int = strawberry.field(description="ISO weekday (1 = Monday).")
     start: time
     end: time = strawberry.field(description="Exclusive; 00:00 is midnight at the end of the day.")
     timezone: str
 
-    @classmethod
-    def from_row(cls, r: Any) -> AvailabilityWindow:
-        return cls(weekday=r.weekday, start=r.start_time, end=r.end_time, timezone=r.timezone)
+    row_renames = {"start": "start_time", "end": "end_time"}
 
 
 @strawberry.type(description="Time an employee is away: requested, then approved or rejected by a supervisor.")
-class TimeOff(OfEmployee):
+class TimeOff(FromRow, OfEmployee):
     id: UUID
     starts_at: datetime
     ends_at: datetime = strawberry.field(description="Exclusive.")
@@ -96,14 +88,9 @@ class TimeOff(OfEmployee):
     note: str | None
     decided_at: datetime | None = strawberry.field(description="When it was last approved, rejected or cancelled.")
 
-    @classmethod
-    def from_row(cls, r: Any) -> TimeOff:
-        return cls(id=r.id, employee_id=r.employee_id, starts_at=r.starts_at, ends_at=r.ends_at,
-                   kind=TimeOffKind(r.kind), status=TimeOffStatus(r.status), note=r.note, decided_at=r.decided_at)
-
 
 @strawberry.type(description="One employee doing one activity on one LOB for a stretch of a schedule.")
-class ScheduleSegment(OfEmployee, OnLob):
+class ScheduleSegment(FromRow, OfEmployee, OnLob):
     id: UUID
     schedule_id: UUID
     client_id: UUID
@@ -113,12 +100,6 @@ class ScheduleSegment(OfEmployee, OnLob):
     ends_at: datetime = strawberry.field(description="In UTC, exclusive.")
     published: bool
     timezone: str | None = strawberry.field(description="The LOB's time zone.")
-
-    @classmethod
-    def from_row(cls, r: Any) -> ScheduleSegment:
-        return cls(id=r.id, schedule_id=r.schedule_id, client_id=r.client_id, lob_id=r.lob_id,
-                   employee_id=r.employee_id, assignment_id=r.assignment_id, activity=SegmentActivity(r.activity),
-                   starts_at=r.starts_at, ends_at=r.ends_at, published=r.published, timezone=r.timezone)
 
     @strawberry.field(description="Start in the LOB's time zone.")
     def local_starts_at(self) -> datetime | None:
@@ -135,7 +116,7 @@ def segment_connection(rows: Fetched) -> Connection[ScheduleSegment]:
 
 
 @strawberry.type(description="One solve's outcome for a set of LOBs and a week; published, what employees work.")
-class Schedule(Node):
+class Schedule(FromRow, Node):
     id: strawberry.Private[UUID]
     lob_ids: list[UUID]
     week_start: date = strawberry.field(description="The Monday the week starts on.")
@@ -148,14 +129,6 @@ class Schedule(Node):
     gap: Fraction | None = strawberry.field(description="Relative gap between objective and bound (0.05 = 5%).")
     published_at: datetime | None
     created_at: datetime
-
-    @classmethod
-    def from_row(cls, r: Any) -> Schedule:
-        return cls(id=r.id, lob_ids=list(r.lob_ids), week_start=r.week_start, state=ScheduleState(r.state),
-                   job_id=r.job_id,
-                   solver_status=None if r.solver_status is None else SolverStatus(r.solver_status),
-                   objective=r.objective, best_bound=r.best_bound,
-                   gap=r.gap, published_at=r.published_at, created_at=r.created_at)
 
     @strawberry.field(description="Its LOBs the caller can see.")
     async def lobs(self, info: strawberry.Info) -> list[Lob]:
