@@ -12,6 +12,8 @@ from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError, UserError
 from switchboard.core.identity.caller import Caller
 
+from .loaders import Loader
+
 if TYPE_CHECKING:
     from starlette.requests import Request
 
@@ -48,9 +50,10 @@ class Context:
         return self.caller
 
     def loader(self, key: Hashable, load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
-        """The request's DataLoader for ``key``, created on first use (batches one SQL per key)."""
+        """The request's DataLoader for ``key`` (the function that defines it, not a free string),
+        created on first use (batches one SQL per key); it answers a None key with None."""
         if key not in self._loaders:
-            self._loaders[key] = DataLoader(load_fn=load)
+            self._loaders[key] = Loader(load_fn=load)
         return self._loaders[key]
 
     def message(self, code: str, **params: Any) -> str:

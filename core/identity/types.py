@@ -131,4 +131,4 @@ class GrantPayload:
 
 def user_by_id(ctx: Any):
     """The request's loader of users by id (None when not visible)."""
-    return loaders.by_id(ctx, "user_by_id", users_by_ids, User.from_row)
+    return loaders.by_id(ctx, users_by_ids, User.from_row)

@@ -90,4 +90,4 @@ class Job(FromRow, Node):
 
 def job_by_id(ctx: Any):
     """The request's loader of jobs by id (None when the caller may not see it)."""
-    return loaders.by_id(ctx, "job_by_id", service.jobs_by_ids, lambda r: Job.from_row(r, ctx.message))
+    return loaders.by_id(ctx, service.jobs_by_ids, lambda r: Job.from_row(r, ctx.message))

@@ -98,19 +98,19 @@ class Site(FromRow, Node):
 
 def client_by_id(ctx: Any):
     """The request's loader of clients by id (None when not visible)."""
-    return loaders.by_id(ctx, "client_by_id", service.clients_by_ids, Client.from_row)
+    return loaders.by_id(ctx, service.clients_by_ids, Client.from_row)
 
 
 def lob_by_id(ctx: Any):
     """The request's loader of LOBs by id."""
-    return loaders.by_id(ctx, "lob_by_id", service.lobs_by_ids, Lob.from_row)
+    return loaders.by_id(ctx, service.lobs_by_ids, Lob.from_row)
 
 
 def lobs_of_client(ctx: Any):
     """The request's loader of each client's LOBs."""
-    return loaders.grouped(ctx, "lobs_of_client", service.lobs_of_clients, Lob.from_row, "client_id")
+    return loaders.grouped(ctx, service.lobs_of_clients, Lob.from_row, "client_id")
 
 
 def site_by_id(ctx: Any):
     """The request's loader of sites by id."""
-    return loaders.by_id(ctx, "site_by_id", service.sites_by_ids, Site.from_row)
+    return loaders.by_id(ctx, service.sites_by_ids, Site.from_row)

@@ -84,4 +84,4 @@ class WebhookDelivery(FromRow):
 
 def webhook_endpoint_by_id(ctx: Any):
     """The request's loader of webhook endpoints by id (None when not visible)."""
-    return loaders.by_id(ctx, "webhook_endpoint_by_id", service.endpoints_by_ids, WebhookEndpoint.from_row)
+    return loaders.by_id(ctx, service.endpoints_by_ids, WebhookEndpoint.from_row)

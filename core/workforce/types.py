@@ -91,7 +91,7 @@ class Employee(FromRow, Node):
 
     @strawberry.field
     async def home_site(self, info: strawberry.Info) -> Site | None:
-        return None if self.home_site_id is None else await site_by_id(info.context).load(self.home_site_id)
+        return await site_by_id(info.context).load(self.home_site_id)
 
     @strawberry.field(description="The employee's assignments the caller can see, by start date.")
     async def assignments(self, info: strawberry.Info) -> list[Assignment]:
@@ -138,7 +138,7 @@ class Assignment(FromRow, Node):
 
     @strawberry.field(description="Null when there is none or the caller cannot see them.")
     async def supervisor(self, info: strawberry.Info) -> Employee | None:
-        return None if self.supervisor_id is None else await employee_by_id(info.context).load(self.supervisor_id)
+        return await employee_by_id(info.context).load(self.supervisor_id)
 
 
 @strawberry.type(description="A certification, clearance or training an employee holds.")
@@ -170,7 +170,7 @@ class Credential(FromRow):
 
     @strawberry.field(description="The client it is specific to; null: valid for every client.")
     async def client(self, info: strawberry.Info) -> Client | None:
-        return None if self.client_id is None else await client_by_id(info.context).load(self.client_id)
+        return await client_by_id(info.context).load(self.client_id)
 
 
 def reason_message(root: Any, info: strawberry.Info) -> str:
@@ -209,24 +209,22 @@ def ineligibility_reasons(raw: list[dict[str, Any]], **message_params: Any) -> l
 
 def employee_by_id(ctx: Any):
     """The request's loader of employees by id (None when not visible)."""
-    return loaders.by_id(ctx, "employee_by_id", service.employees_by_ids, Employee.from_row)
+    return loaders.by_id(ctx, service.employees_by_ids, Employee.from_row)
 
 
 def assignment_by_id(ctx: Any):
     """The request's loader of assignments by id (None when not visible)."""
-    return loaders.by_id(ctx, "assignment_by_id", service.assignments_by_ids, Assignment.from_row)
+    return loaders.by_id(ctx, service.assignments_by_ids, Assignment.from_row)
 
 
 def assignments_of_employee(ctx: Any):
     """The request's loader of each employee's visible assignments."""
-    return loaders.grouped(ctx, "assignments_of_employee", service.assignments_of_employees,
-                           Assignment.from_row, "employee_id")
+    return loaders.grouped(ctx, service.assignments_of_employees, Assignment.from_row, "employee_id")
 
 
 def credentials_of_employee(ctx: Any):
     """The request's loader of each employee's visible credentials."""
-    return loaders.grouped(ctx, "credentials_of_employee", service.credentials_of_employees,
-                           Credential.from_row, "employee_id")
+    return loaders.grouped(ctx, service.credentials_of_employees, Credential.from_row, "employee_id")
 
 
 def employee_contact(ctx: Any):
@@ -246,4 +244,4 @@ def employee_contact(ctx: Any):
         }
         return [rows.get(i) for i in ids]
 
-    return ctx.loader("employee_contact", load)
+    return ctx.loader(employee_contact, load)

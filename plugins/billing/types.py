@@ -73,15 +73,15 @@ class BillableHoursRow:
 
     @strawberry.field
     async def client(self, info: strawberry.Info) -> Client | None:
-        return None if self.client_id is None else await client_by_id(info.context).load(self.client_id)
+        return await client_by_id(info.context).load(self.client_id)
 
     @strawberry.field
     async def lob(self, info: strawberry.Info) -> Lob | None:
-        return None if self.lob_id is None else await lob_by_id(info.context).load(self.lob_id)
+        return await lob_by_id(info.context).load(self.lob_id)
 
     @strawberry.field
     async def employee(self, info: strawberry.Info) -> Employee | None:
-        return None if self.employee_id is None else await employee_by_id(info.context).load(self.employee_id)
+        return await employee_by_id(info.context).load(self.employee_id)
 
 
 @strawberry.type(description="Commercial terms of a client, or of one of its LOBs (which win), over a period.")
@@ -198,7 +198,7 @@ class Invoice(FromRow, Node):
 
     @strawberry.field(description="The invoice this credit note corrects.")
     async def credits(self, info: strawberry.Info) -> Invoice | None:
-        return None if self.credits_id is None else await invoice_by_id(info.context).load(self.credits_id)
+        return await invoice_by_id(info.context).load(self.credits_id)
 
     @strawberry.field(description="Credit notes of this invoice, drafts included.")
     async def credit_notes(self, info: strawberry.Info) -> list[Invoice]:
@@ -214,17 +214,17 @@ class CsvFile:
 
 def invoice_by_id(ctx: Any):
     """The request's loader of invoices by id (None when not visible)."""
-    return loaders.by_id(ctx, "invoice_by_id", invoices.invoices_by_ids, Invoice.from_row)
+    return loaders.by_id(ctx, invoices.invoices_by_ids, Invoice.from_row)
 
 
 def lines_by_invoice(ctx: Any):
     """The request's loader of an invoice's lines."""
-    return loaders.grouped(ctx, "invoice_lines", invoices.lines_of, InvoiceLine.from_row, "invoice_id")
+    return loaders.grouped(ctx, invoices.lines_of, InvoiceLine.from_row, "invoice_id")
 
 
 def credit_notes_by_invoice(ctx: Any):
     """The request's loader of an invoice's credit notes."""
-    return loaders.grouped(ctx, "credit_notes", invoices.credit_notes_of, Invoice.from_row, "credits")
+    return loaders.grouped(ctx, invoices.credit_notes_of, Invoice.from_row, "credits")
 
 
 @strawberry.type(description="What a billing.invoice_draft job made: the draft invoice.")

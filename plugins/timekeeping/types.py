@@ -94,8 +94,6 @@ class TimeEntry(FromRow, Node):
 
     @strawberry.field(description="The entry this one corrects.")
     async def supersedes(self, info: strawberry.Info) -> TimeEntry | None:
-        if self.supersedes_id is None:
-            return None
         return await entry_by_id(info.context).load(self.supersedes_id)
 
 
@@ -109,7 +107,7 @@ class PeriodClose(FromRow):
 
 def entry_by_id(ctx: Any):
     """The request's loader of time entries by id (None when not visible)."""
-    return loaders.by_id(ctx, "time_entry_by_id", service.entries_by_ids, TimeEntry.from_row)
+    return loaders.by_id(ctx, service.entries_by_ids, TimeEntry.from_row)
 
 
 @strawberry.enum(description="The system an imported file comes from (the natural keys are unique per source).")

@@ -147,7 +147,7 @@ class Forecast(FromRow, Node):
 
 def forecast_by_id(ctx: Any):
     """The request's loader of forecasts by id (None when not visible)."""
-    return loaders.by_id(ctx, "forecast_by_id", forecasts.forecasts_by_ids, Forecast.from_row)
+    return loaders.by_id(ctx, forecasts.forecasts_by_ids, Forecast.from_row)
 
 
 @strawberry.type(description="A LOB's latest forecast against the volume that came.")

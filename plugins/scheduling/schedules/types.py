@@ -14,8 +14,7 @@ from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.pagination import Connection, Fetched, Window, connection, connection_field
 from switchboard.core.graphql.rows import FromRow
 from switchboard.core.graphql.scalars import Fraction
-from switchboard.core.jobs import service as jobs
-from switchboard.core.jobs.types import Job
+from switchboard.core.jobs.types import Job, job_by_id
 from switchboard.core.scope.types import Lob, lob_by_id
 from switchboard.core.workforce.types import Employee, employee_by_id
 from switchboard.plugins.scheduling.schedules import availability, time_off
@@ -137,10 +136,7 @@ class Schedule(FromRow, Node):
 
     @strawberry.field(description="The solve job that produced it, when the caller may see it.")
     async def job(self, info: strawberry.Info) -> Job | None:
-        if self.job_id is None:
-            return None
-        row = await jobs.get(info.context.db, self.job_id)
-        return row and Job.from_row(row, info.context.message)
+        return await job_by_id(info.context).load(self.job_id)
 
     @connection_field(description="Its segments the caller can see, by start.")
     async def segments(self, info: strawberry.Info, window: Window,
@@ -161,15 +157,14 @@ class CommittedMinutes:
 
 def schedule_by_id(ctx: Any):
     """The request's loader of schedules by id (None when not visible)."""
-    return loaders.by_id(ctx, "schedule_by_id", schedules.schedules_by_ids, Schedule.from_row)
+    return loaders.by_id(ctx, schedules.schedules_by_ids, Schedule.from_row)
 
 
 def time_off_by_id(ctx: Any):
     """The request's loader of time off by id (None when not visible)."""
-    return loaders.by_id(ctx, "time_off_by_id", time_off.time_off_by_ids, TimeOff.from_row)
+    return loaders.by_id(ctx, time_off.time_off_by_ids, TimeOff.from_row)
 
 
 def availability_of_employee(ctx: Any):
     """The request's loader of each employee's visible availability windows."""
-    return loaders.grouped(ctx, "availability_of_employee", availability.windows_of_employees,
-                           AvailabilityWindow.from_row, "employee_id")
+    return loaders.grouped(ctx, availability.windows_of_employees, AvailabilityWindow.from_row, "employee_id")

@@ -57,6 +57,9 @@ def test_a_solve_writes_a_draft_whose_every_segment_passes_eligible_agents(gql, 
     assert phases["gapReached"] is None or phases["gapReached"] <= phases["solving"]
     segs = segments(gql, world, result["scheduleId"])
     assert segs and len(segs) == result["segments"]
+    made_by = gql("query($id: UUID!) { schedule(id: $id) { job { id: databaseId state } } }",
+                  {"id": result["scheduleId"]}, token=world.tokens["admin"])
+    assert made_by.get("data", {}).get("schedule") == {"job": {"id": str(job_id), "state": "SUCCEEDED"}}, made_by
     for s in segs:
         reasons = eligibility(gql, world, s["lobId"], s["startsAt"], s["endsAt"])
         assert reasons[s["employeeId"]] == [], (s, reasons[s["employeeId"]])
