@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import strawberry
 from strawberry.dataloader import DataLoader
 
 from switchboard.core.db.session import DbSession
@@ -65,3 +66,7 @@ class Context:
         from .payload import UserErrorType
 
         return UserErrorType(code=error.code, field=error.field, message=self.message(error.code, **error.params))
+
+
+Info = strawberry.Info[Context, None]
+"""What a resolver's ``info`` is: ``info.context`` typed as :class:`Context`."""

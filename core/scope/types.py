@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.context import Info
 from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.rows import FromRow
 from switchboard.core.graphql.scalars import Percent
@@ -58,7 +59,7 @@ class Client(FromRow, Node):
     active: bool
 
     @strawberry.field(description="The client's lines of business the caller can see.")
-    async def lobs(self, info: strawberry.Info) -> list[Lob]:
+    async def lobs(self, info: Info) -> list[Lob]:
         return await lobs_of_client(info.context).load(self.id)
 
 
@@ -83,7 +84,7 @@ class Lob(FromRow, Node):
             r, service_level=ServiceLevel(target_pct=r.sla_target_pct, answer_seconds=r.sla_answer_seconds))
 
     @strawberry.field
-    async def client(self, info: strawberry.Info) -> Client | None:
+    async def client(self, info: Info) -> Client | None:
         return await client_by_id(info.context).load(self.client_id)
 
 

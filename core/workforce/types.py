@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 
 from switchboard.core.graphql import loaders
+from switchboard.core.graphql.context import Info
 from switchboard.core.graphql.money import Money
 from switchboard.core.graphql.node import Node
 from switchboard.core.graphql.rows import FromRow
@@ -90,19 +91,19 @@ class Employee(FromRow, Node):
     row_renames = {"stored_languages": "languages"}
 
     @strawberry.field
-    async def home_site(self, info: strawberry.Info) -> Site | None:
+    async def home_site(self, info: Info) -> Site | None:
         return await site_by_id(info.context).load(self.home_site_id)
 
     @strawberry.field(description="The employee's assignments the caller can see, by start date.")
-    async def assignments(self, info: strawberry.Info) -> list[Assignment]:
+    async def assignments(self, info: Info) -> list[Assignment]:
         return await assignments_of_employee(info.context).load(self.id)
 
     @strawberry.field(description="The employee's credentials the caller can see.")
-    async def credentials(self, info: strawberry.Info) -> list[Credential]:
+    async def credentials(self, info: Info) -> list[Credential]:
         return await credentials_of_employee(info.context).load(self.id)
 
     @strawberry.field(description="Contact fields; null unless the caller may read this employee's PII. Logged.")
-    async def contact(self, info: strawberry.Info) -> EmployeeContact | None:
+    async def contact(self, info: Info) -> EmployeeContact | None:
         return await employee_contact(info.context).load(self.id)
 
 
@@ -125,19 +126,19 @@ class Assignment(FromRow, Node):
         return super().from_row(r, pay_rate=Money(amount=r.pay_rate, currency=r.pay_currency))
 
     @strawberry.field
-    async def employee(self, info: strawberry.Info) -> Employee | None:
+    async def employee(self, info: Info) -> Employee | None:
         return await employee_by_id(info.context).load(self.employee_id)
 
     @strawberry.field
-    async def lob(self, info: strawberry.Info) -> Lob | None:
+    async def lob(self, info: Info) -> Lob | None:
         return await lob_by_id(info.context).load(self.lob_id)
 
     @strawberry.field
-    async def client(self, info: strawberry.Info) -> Client | None:
+    async def client(self, info: Info) -> Client | None:
         return await client_by_id(info.context).load(self.client_id)
 
     @strawberry.field(description="Null when there is none or the caller cannot see them.")
-    async def supervisor(self, info: strawberry.Info) -> Employee | None:
+    async def supervisor(self, info: Info) -> Employee | None:
         return await employee_by_id(info.context).load(self.supervisor_id)
 
 
@@ -165,15 +166,15 @@ class Credential(FromRow):
         return CredentialStatus.VALID
 
     @strawberry.field
-    async def employee(self, info: strawberry.Info) -> Employee | None:
+    async def employee(self, info: Info) -> Employee | None:
         return await employee_by_id(info.context).load(self.employee_id)
 
     @strawberry.field(description="The client it is specific to; null: valid for every client.")
-    async def client(self, info: strawberry.Info) -> Client | None:
+    async def client(self, info: Info) -> Client | None:
         return await client_by_id(info.context).load(self.client_id)
 
 
-def reason_message(root: Any, info: strawberry.Info) -> str:
+def reason_message(root: Any, info: Info) -> str:
     """A reason in the caller's language, rendered only when asked for."""
     day = root.date.isoformat() if root.date else ""
     return info.context.message(root.code, credentialKind=root.credential_kind or "", date=day, **root.message_params)
