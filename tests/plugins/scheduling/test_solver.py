@@ -441,3 +441,71 @@ def test_lp_bound_and_plan_objective_agree_with_cp_sat(problem):
     schedule = Schedule("FEASIBLE", None, None, None, 0.0, None, None, scheduled_shifts(problem, plan),
                         lob_coverage(problem, plan), ())
     assert violations(problem, schedule) == []
+
+
+# -- the checker names every corruption of a valid schedule ------------------------------------
+
+
+def pair() -> tuple[Problem, Schedule]:
+    """Agents a and b, each on LOB A from 08:00 to 16:00 of one day: a valid schedule."""
+    staff = tuple(agent(name, day_shifts(1), (anywhere("A", 1),)) for name in "ab")
+    problem = Problem(horizon(1), (Lob("A", demand(1, 2.0)),), staff)
+    return problem, solved(problem)
+
+
+def at(interval: int) -> datetime:
+    return START + timedelta(hours=interval)
+
+
+def segment(lob: str, start: int, end: int) -> Segment:
+    return Segment(lob, start, end, at(start), at(end))
+
+
+def checked(problem: Problem, schedule: Schedule, *shifts) -> str:
+    return "\n".join(violations(problem, replace(schedule, shifts=tuple(shifts))))
+
+
+def test_the_checker_names_each_broken_rule_and_goes_on_checking():
+    """Each hard rule, broken once, is named with its agent; a broken shift does not stop the
+    check of the shifts and agents after it."""
+    problem, schedule = pair()
+    a, b = sorted(schedule.shifts, key=lambda s: s.agent)
+    ghost = replace(a, agent="z")
+    beyond = replace(a, shift=1)  # agent a has one candidate shift: index 1 is past the end
+    text = checked(problem, schedule, ghost, beyond, replace(a, starts_at=at(9)), replace(b, ends_at=at(17)))
+    for phrase in ("unknown agent 'z'", "agent 'a': shift 1 is not a candidate",
+                   "agent 'a': shift 0 is reported with other times than its candidate",
+                   "agent 'b': shift 0 is reported with other times than its candidate"):
+        assert phrase in text, (phrase, text)
+    empty = replace(a, segments=(segment("A", 8, 16), segment("A", 12, 12)))
+    mistimed = replace(b, segments=(Segment("A", 8, 16, at(9), at(16)),))
+    text = checked(problem, schedule, empty, mistimed)
+    assert "agent 'a': segment 12-12 is empty or mistimed" in text, text
+    assert "agent 'b': segment 8-16 is empty or mistimed" in text, text
+    twice = replace(a, segments=(segment("A", 8, 16), segment("A", 12, 13)))
+    short = replace(b, segments=(segment("A", 8, 15),))
+    text = checked(problem, schedule, twice, short)
+    assert "agent 'a': interval 12 is on two LOBs" in text, text
+    assert "agent 'b': segments of shift 0 do not cover exactly its worked intervals" in text, text
+    elsewhere = replace(a, segments=(segment("B", 8, 16),))  # a may work A only
+    text = checked(problem, schedule, elsewhere, b)
+    assert all(f"agent 'a': may not work LOB 'B' at interval {t}" in text for t in range(8, 16)), text
+
+
+def test_the_checker_names_a_switch_off_its_points_even_within_the_allowed_count():
+    problem = one_shift_two_lobs(range(8, 10), range(10, 16), Shift(8, 8, 0, switch_points=(12,)))
+    schedule = solved(problem)
+    (shift,) = schedule.shifts
+    early = replace(shift, segments=(segment("A", 8, 10), segment("B", 10, 16)))  # one switch, at 10
+    assert "agent 'a': shift 0 changes LOB off its switch points or too often" in checked(problem, schedule, early)
+
+
+def test_the_checker_counts_days_worked_elsewhere_and_minutes_against_the_legal_maximum():
+    problem, schedule = pair()
+    a, b = sorted(schedule.shifts, key=lambda s: s.agent)
+    tired = replace(problem.agents[0], worked_days=(-6, -5, -4, -3, -2, -1))  # day 0 is the seventh in a row
+    capped = replace(problem.agents[1], legal_max_minutes=7 * 60)  # 8 h worked
+    strict = replace(problem, agents=(tired, capped))
+    text = checked(strict, schedule, a, b)
+    assert "agent 'a': more than 6 consecutive days" in text, text
+    assert "agent 'b': 480 minutes exceed the legal maximum 420" in text, text
