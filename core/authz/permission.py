@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -20,12 +19,3 @@ class Permission:
     roles: tuple[str, ...] = field(default=())
     sensitive: bool = False
 
-
-def from_legacy(keys: dict[str, str], grants: Iterable[dict[str, list[str]]],
-                sensitive: Iterable[str]) -> list[Permission]:
-    """The declarations the deprecated three hooks describe: one plugin's ``{key: description}``,
-    then every plugin's ``{role: [key, ...]}`` and sensitive keys, applied to these keys."""
-    sensitive = set(sensitive)
-    declared = [Permission(key, description, sensitive=key in sensitive) for key, description in keys.items()]
-    return [replace(p, roles=tuple(role for mapping in grants for role, held in mapping.items() if p.key in held))
-            for p in declared]
