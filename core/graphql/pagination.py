@@ -142,7 +142,7 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(f"{payload}{SEPARATOR}{_check(payload)}".encode()).decode()
 
 
-def decode_cursor(cursor: str, width: int, argument: str = "after") -> list[str]:
+def decode_cursor(cursor: str, width: int, argument: str) -> list[str]:
     """The sort key inside a cursor of ``width`` values (``INVALID_CURSOR`` when it is not one of ours)."""
     try:
         payload, _, check = base64.urlsafe_b64decode(cursor.encode()).decode().rpartition(SEPARATOR)
@@ -235,10 +235,11 @@ def list_connection(items: Sequence[Any], keys: Sequence[str], node: Callable[[A
     rows = sorted(items, key=text_key)
     ordered = [text_key(r) for r in rows]
     low, high = 0, len(rows)
-    if window.after:
-        low = bisect_right(ordered, tuple(decode_cursor(window.after, len(keys), "after")))
-    if window.before:
-        high = max(low, bisect_left(ordered, tuple(decode_cursor(window.before, len(keys), "before"))))
+    after, before = window.position("after", len(keys)), window.position("before", len(keys))
+    if after is not None:
+        low = bisect_right(ordered, tuple(after))
+    if before is not None:
+        high = max(low, bisect_left(ordered, tuple(before)))
     start, end = (max(low, high - size), high) if window.backward else (low, min(high, low + size))
     edges = [Edge(node=node(r), key=k) for r, k in zip(rows[start:end], ordered[start:end], strict=True)]
     more_before, more_after = (start > low, high < len(rows)) if window.backward else (low > 0, end < high)
