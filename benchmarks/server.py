@@ -22,6 +22,7 @@ from switchboard.core.app import create_app
 from switchboard.core.db.server import locate
 from switchboard.core.db.session import DbSession
 from switchboard.core.errors import AccessError
+from switchboard.core.graphql.node import to_global_id
 from switchboard.core.graphql.pagination import Window, encode_cursor
 from switchboard.core.identity.service import authenticate
 from switchboard.core.plugin_host import PluginHost
@@ -43,7 +44,8 @@ async def plain_employees(request: Request) -> JSONResponse:
         rows, size = fetched.rows, fetched.keyset.size
         page = rows[:size]
         edges = [{"cursor": encode_cursor((r.preferred_name, r.id)),
-                  "node": {"id": str(r.id), "employeeNumber": r.employee_number, "preferredName": r.preferred_name,
+                  "node": {"id": to_global_id("Employee", r.id), "employeeNumber": r.employee_number,
+                           "preferredName": r.preferred_name,
                            "hireDate": r.hire_date.isoformat(), "workRegion": r.work_region}} for r in page]
         body = {"data": {"employees": {"edges": edges, "pageInfo": {
             "hasNextPage": len(rows) > size, "endCursor": edges[-1]["cursor"] if edges else None}}}}
